@@ -1,0 +1,78 @@
+package dev.sluice.cli;
+
+import dev.sluice.demo.DemoWorkspace;
+import dev.sluice.source.Catalog;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Problem;
+import dev.sluice.workspace.SchemaCheck;
+import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceException;
+import dev.sluice.workspace.WorkspaceLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice demo}: builds a sample workspace with synthetic data and shows what it holds. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Builds a sample workspace in ./sluice-demo (a DuckDB database of synthetic customers,",
+                "a model, two segments, one activation per sync mode) and previews it."})
+public final class DemoCommand extends WorkspaceCommand implements Callable<Integer> {
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "sluice-demo",
+            description = "Where to build the demo (default: ${DEFAULT-VALUE}); its files are recreated.")
+    Path dir;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "100000",
+            description = "How many customers to generate (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Override
+    public Integer call() {
+        long started = System.nanoTime();
+        Path file = DemoWorkspace.create(dir, rows);
+        out().printf("Built the demo workspace %s with %,d customers in %.1f s.%n%n", file, rows,
+                (System.nanoTime() - started) / 1e9);
+        Workspace workspace = new WorkspaceLoader(name -> null).load(file);
+        try (Catalog catalog = new Catalog(workspace, Clock.systemUTC())) {
+            SchemaCheck.Result check = SchemaCheck.run(workspace, catalog);
+            if (!check.ok()) {
+                throw new WorkspaceException(check.problems().isEmpty()
+                        ? java.util.List.of(new Problem(file.toString(), "", check.failures().get(0).getMessage()))
+                        : check.problems());
+            }
+            out().println(Terminal.bold("Workspace") + ": " + ValidateCommand.summary(workspace) + ", all valid.");
+            PreviewCommand preview = new PreviewCommand();
+            preview.spec = spec;
+            for (String target : workspace.models().keySet()) {
+                out().println();
+                out().println(Terminal.bold("Model " + target));
+                preview.preview(catalog, target, 5);
+            }
+            for (String target : workspace.segments().keySet()) {
+                out().println();
+                out().println(Terminal.bold("Segment " + target));
+                preview.preview(catalog, target, 5);
+            }
+        }
+        out().println();
+        out().println(Terminal.bold("Activations") + " (to the local folder " + dir.resolve("exports") + "):");
+        for (Activation activation : workspace.activations().values()) {
+            out().printf("  %-22s %s %s, %s × %s, %s files in %s/%n", activation.name(),
+                    activation.model() != null ? "model" : "segment", activation.target(),
+                    lower(activation.runType()), lower(activation.syncMode()), activation.format().type(),
+                    activation.folder());
+        }
+        out().println();
+        out().println("Next: edit " + file + ", then try");
+        out().println("  ./sluice validate -c " + file);
+        out().println("  ./sluice preview vip_fr -c " + file + " --limit 20");
+        out().flush();
+        return 0;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sluice.cli;
+
+import dev.sluice.error.ErrorKind;
+import dev.sluice.error.Secrets;
+import dev.sluice.error.SluiceException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Prints a failed command's error as one clear line (several for a workspace with several
+ * problems), a stack trace only under {@code --debug}, and returns the exit code of its kind:
+ * 2 for user errors, 1 for external failures and bugs. Secrets are scrubbed from everything printed.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        boolean debug = isDebug(parseResult);
+        ErrorKind kind;
+        String message;
+        if (ex instanceof SluiceException sluice) {
+            kind = sluice.kind();
+            message = sluice.getMessage();
+        } else {
+            kind = ErrorKind.INTERNAL;
+            message = "internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+                    + (debug ? "" : "\nThis is a bug in Sluice; rerun with --debug and report the stack trace.");
+        }
+        err.println(Terminal.red("error: ") + Secrets.redact(message));
+        if (debug) {
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            err.print(Secrets.redact(trace.toString()));
+        }
+        err.flush();
+        return kind.exitCode();
+    }
+
+    private static boolean isDebug(ParseResult parseResult) {
+        for (ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sluice.cli;
+
+import dev.sluice.error.SluiceException;
+import dev.sluice.source.Catalog;
+import dev.sluice.source.filter.CompiledQuery;
+import dev.sluice.workspace.Workspace;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice preview}: the first rows of a model or segment as a table, and its row count. */
+@Command(name = "preview", mixinStandardHelpOptions = true,
+        description = "Shows the first rows of a model or segment and how many rows it has.")
+public final class PreviewCommand extends WorkspaceCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "MODEL|SEGMENT", description = "The model or segment to preview.")
+    String name;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "10",
+            description = "How many rows to show (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        if (limit < 0) {
+            throw SluiceException.user("--limit: must be 0 or more, got " + limit);
+        }
+        Workspace workspace = loadWorkspace();
+        try (Catalog catalog = new Catalog(workspace, Clock.systemUTC())) {
+            preview(catalog, name, limit);
+        }
+        return 0;
+    }
+
+    void preview(Catalog catalog, String target, int rows) {
+        CompiledQuery query = catalog.query(target);
+        String source = catalog.workspace().modelOf(target).source();
+        Connection connection = catalog.connection(source);
+        try {
+            long count = count(connection, query);
+            TablePrinter table = new TablePrinter();
+            if (rows > 0) {
+                try (PreparedStatement statement = query.wrap("SELECT * FROM ", " LIMIT " + rows).prepare(connection);
+                        ResultSet rs = statement.executeQuery()) {
+                    table.print(rs, out());
+                }
+            }
+            String kind = catalog.workspace().segments().containsKey(target) ? "segment" : "model";
+            out().printf("%s %s: %,d rows%s%n", kind, target, count,
+                    count > rows && rows > 0 ? " (first " + rows + " shown)" : "");
+            out().flush();
+        } catch (SQLException e) {
+            throw SluiceException.external("preview of " + target + " failed on source '" + source + "': "
+                    + dev.sluice.error.Secrets.redact(String.valueOf(e.getMessage()).strip()), e);
+        }
+    }
+
+    private static long count(Connection connection, CompiledQuery query) throws SQLException {
+        try (PreparedStatement statement = query.wrap("SELECT count(*) FROM ", "").prepare(connection);
+                ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.cli;
+
+import dev.sluice.error.Secrets;
+import dev.sluice.error.SluiceException;
+import dev.sluice.source.Catalog;
+import dev.sluice.workspace.Problem;
+import dev.sluice.workspace.SchemaCheck;
+import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice validate}: every problem of the workspace at once, each naming its key path. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Checks the workspace and reports every problem at once.",
+                "Connects to each source to check models, segments and mappings against the real columns."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the workspace is valid", "1:a source could not be reached", "2:the workspace has problems"})
+public final class ValidateCommand extends WorkspaceCommand implements Callable<Integer> {
+
+    @Option(names = "--offline", description = "Check the files only; do not connect to the sources.")
+    boolean offline;
+
+    @Override
+    public Integer call() {
+        Workspace workspace;
+        try {
+            workspace = loadWorkspace();
+        } catch (WorkspaceException e) {
+            return report(e.problems(), List.of());
+        }
+        if (!offline) {
+            try (Catalog catalog = new Catalog(workspace, Clock.systemUTC())) {
+                SchemaCheck.Result result = SchemaCheck.run(workspace, catalog);
+                if (!result.ok()) {
+                    return report(result.problems(), result.failures());
+                }
+            }
+        }
+        out().println(Terminal.green("ok: ") + root.config + " is valid: " + summary(workspace)
+                + (offline ? " (sources not checked: --offline)" : ""));
+        return 0;
+    }
+
+    private int report(List<Problem> problems, List<SluiceException> failures) {
+        for (Problem problem : problems) {
+            err().println(Terminal.red("error: ") + Secrets.redact(problem.toString()));
+        }
+        for (SluiceException failure : failures) {
+            err().println(Terminal.red("error: ") + Secrets.redact(failure.getMessage()));
+        }
+        int count = problems.size() + failures.size();
+        err().println(count + (count == 1 ? " problem" : " problems") + " in " + root.config);
+        return problems.isEmpty() ? 1 : 2;
+    }
+
+    static String summary(Workspace workspace) {
+        return count(workspace.sources().size(), "source") + ", " + count(workspace.models().size(), "model") + ", "
+                + count(workspace.segments().size(), "segment") + ", " + count(workspace.destinations().size(), "destination")
+                + ", " + count(workspace.activations().size(), "activation");
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,16 @@
+package dev.sluice.destination;
+
+/**
+ * A destination's settings, as written in the workspace. Each built-in type is listed in
+ * {@link DestinationTypes} and parses its own settings.
+ */
+public interface DestinationConfig {
+    /** The destination's name in the workspace. */
+    String name();
+
+    /** The workspace {@code type} value. */
+    String type();
+
+    /** Where it is, for messages: never holds a secret. */
+    String describe();
+}

@@ -1,0 +1,66 @@
+package dev.sluice.destination;
+
+import dev.sluice.workspace.ByteSize;
+import dev.sluice.workspace.Node;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * A Google Cloud Storage bucket. Credentials come from {@code credentials_file},
+ * {@code credentials_json} or, when neither is given, Application Default Credentials;
+ * {@code endpoint} points at an emulator.
+ */
+public record GcsDestinationConfig(String name, String bucket, Path credentialsFile, String credentialsJson,
+        String projectId, String endpoint, long chunkSize) implements DestinationConfig {
+
+    /** Bucket names: 3-63 characters (222 with dots), lower-case letters, digits, '-', '_' and '.'. */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+    public static final long DEFAULT_CHUNK_SIZE = 16L << 20;
+
+    static GcsDestinationConfig parse(String name, Node node, Path baseDir) {
+        node.allowKeys("type", "bucket", "credentials_file", "credentials_json", "project_id", "endpoint", "chunk_size");
+        String bucket = node.requiredText("bucket");
+        if (bucket != null && (!BUCKET.matcher(bucket).matches() || (bucket.length() > 63 && !bucket.contains(".")))) {
+            node.problem("bucket", "'" + bucket + "' is not a valid bucket name (3-63 lower-case letters, digits, '-', '_' or '.'; "
+                    + "give the name only, without gs://)");
+        }
+        String file = node.text("credentials_file", null);
+        String json = node.text("credentials_json", null);
+        if (file != null && json != null) {
+            node.problem("credentials_json", "give either credentials_file or credentials_json, not both");
+        }
+        Path credentialsFile = file == null ? null : baseDir.resolve(file).normalize();
+        String endpoint = node.text("endpoint", null);
+        if (endpoint != null) {
+            try {
+                URI uri = new URI(endpoint);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    node.problem("endpoint", "must be an http:// or https:// URL, got '" + endpoint + "'");
+                }
+            } catch (java.net.URISyntaxException e) {
+                node.problem("endpoint", "must be an http:// or https:// URL, got '" + endpoint + "'");
+            }
+        }
+        long chunkSize = node.parse("chunk_size", ByteSize::parse).orElse(DEFAULT_CHUNK_SIZE);
+        if (chunkSize % (256 * 1024) != 0) {
+            node.problem("chunk_size", "must be a multiple of 256KiB (GCS resumable uploads need it), got " + chunkSize + " bytes");
+        }
+        return new GcsDestinationConfig(name, bucket, credentialsFile, json, node.text("project_id", null), endpoint, chunkSize);
+    }
+
+    @Override
+    public String type() {
+        return "gcs";
+    }
+
+    @Override
+    public String describe() {
+        return "gs://" + bucket + (endpoint == null ? "" : " at " + endpoint);
+    }
+
+    @Override
+    public String toString() {
+        return "GcsDestinationConfig[" + name + ", " + describe() + "]";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.sluice.format;
+
+import dev.sluice.workspace.Node;
+
+/** CSV per RFC 4180, lines ending with {@code \n}. */
+public record CsvFormat(char delimiter, boolean header, char quote, QuoteMode quoteMode, String nullValue,
+        TextCompression compression) implements FileFormat {
+
+    public enum QuoteMode { MINIMAL, ALL }
+
+    static CsvFormat parse(Node node) {
+        node.allowKeys("type", "delimiter", "header", "quote", "quote_mode", "null_value", "compression");
+        char delimiter = singleChar(node, "delimiter", ',');
+        char quote = singleChar(node, "quote", '"');
+        if (delimiter == quote && node.has("delimiter")) {
+            node.problem("quote", "must differ from the delimiter, both are '" + quote + "'");
+        }
+        String nullValue = node.text("null_value", "");
+        if (nullValue.indexOf(delimiter) >= 0 || nullValue.indexOf(quote) >= 0
+                || nullValue.indexOf('\n') >= 0 || nullValue.indexOf('\r') >= 0) {
+            node.problem("null_value", "must not contain the delimiter, the quote or a line break, got '"
+                    + printable(nullValue) + "'");
+        }
+        return new CsvFormat(delimiter, node.bool("header", true), quote,
+                node.choice("quote_mode", QuoteMode.class, QuoteMode.MINIMAL), nullValue,
+                node.choice("compression", TextCompression.class, TextCompression.NONE));
+    }
+
+    private static char singleChar(Node node, String key, char defaultValue) {
+        String text = node.text(key, null);
+        if (text == null) {
+            return defaultValue;
+        }
+        if (text.equals("\\t")) {
+            return '\t';
+        }
+        if (text.length() != 1) {
+            node.problem(key, "must be one character, got '" + printable(text) + "'");
+            return defaultValue;
+        }
+        char c = text.charAt(0);
+        if (c == '\n' || c == '\r') {
+            node.problem(key, "must not be a line break");
+            return defaultValue;
+        }
+        return c;
+    }
+
+    private static String printable(String text) {
+        return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
+    @Override
+    public String type() {
+        return "csv";
+    }
+
+    @Override
+    public String extension() {
+        return ".csv" + compression.suffix();
+    }
+
+    @Override
+    public String contentType() {
+        return "text/csv";
+    }
+}

@@ -1,0 +1,25 @@
+package dev.sluice.format;
+
+import dev.sluice.workspace.Node;
+import java.util.List;
+
+/**
+ * A file format and its options. Each built-in format is listed in {@link FileFormats} and parses
+ * and validates its own options.
+ */
+public interface FileFormat {
+    /** The workspace {@code format.type} value. */
+    String type();
+
+    /** The object name extension, including the dot and, when compressed, {@code .gz}. */
+    String extension();
+
+    /** The object's content type. */
+    String contentType();
+
+    /**
+     * Records a problem (at {@code at}) for every exported attribute name this format cannot
+     * write. Most formats accept any name.
+     */
+    default void checkAttributeNames(List<String> names, Node at) {}
+}

@@ -1,0 +1,30 @@
+package dev.sluice.format;
+
+import dev.sluice.workspace.Node;
+
+/** JSON: one array of objects ({@code .json}) or one object per line ({@code .jsonl}). */
+public record JsonFormat(Layout layout, TextCompression compression) implements FileFormat {
+
+    public enum Layout { ARRAY, LINES }
+
+    static JsonFormat parse(Node node) {
+        node.allowKeys("type", "layout", "compression");
+        return new JsonFormat(node.choice("layout", Layout.class, Layout.ARRAY),
+                node.choice("compression", TextCompression.class, TextCompression.NONE));
+    }
+
+    @Override
+    public String type() {
+        return "json";
+    }
+
+    @Override
+    public String extension() {
+        return (layout == Layout.ARRAY ? ".json" : ".jsonl") + compression.suffix();
+    }
+
+    @Override
+    public String contentType() {
+        return layout == Layout.ARRAY ? "application/json" : "application/x-ndjson";
+    }
+}

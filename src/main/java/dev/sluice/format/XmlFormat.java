@@ -1,0 +1,65 @@
+package dev.sluice.format;
+
+import dev.sluice.workspace.Node;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** XML: a root element holding one record element per row, one child element per attribute. */
+public record XmlFormat(String rootElement, String recordElement, TextCompression compression) implements FileFormat {
+
+    /** An XML 1.0 name without a colon (an NCName), letters and digits from any script. */
+    private static final Pattern NAME = Pattern.compile("[\\p{L}_][\\p{L}\\p{Nd}\\p{Mn}\\p{Mc}_.\\-\\u00B7]*");
+
+    static XmlFormat parse(Node node) {
+        node.allowKeys("type", "root_element", "record_element", "compression");
+        String root = elementName(node, "root_element", "records");
+        String record = elementName(node, "record_element", "record");
+        return new XmlFormat(root, record, node.choice("compression", TextCompression.class, TextCompression.NONE));
+    }
+
+    private static String elementName(Node node, String key, String defaultValue) {
+        String name = node.text(key, defaultValue);
+        String why = whyInvalid(name);
+        if (why != null) {
+            node.problem(key, why);
+            return defaultValue;
+        }
+        return name;
+    }
+
+    /** Why {@code name} cannot be an XML element name, or null when it can. */
+    public static String whyInvalid(String name) {
+        if (!NAME.matcher(name).matches()) {
+            return "'" + name + "' is not a valid XML element name (start with a letter or _, then letters, digits, _ . -; no spaces or colons)";
+        }
+        if (name.regionMatches(true, 0, "xml", 0, 3)) {
+            return "'" + name + "' is not a valid XML element name (names starting with 'xml' are reserved)";
+        }
+        return null;
+    }
+
+    @Override
+    public void checkAttributeNames(List<String> names, Node at) {
+        for (String name : names) {
+            String why = whyInvalid(name);
+            if (why != null) {
+                at.problem(why + "; rename the attribute with mapping");
+            }
+        }
+    }
+
+    @Override
+    public String type() {
+        return "xml";
+    }
+
+    @Override
+    public String extension() {
+        return ".xml" + compression.suffix();
+    }
+
+    @Override
+    public String contentType() {
+        return "application/xml";
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sluice.schedule;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.parser.CronParser;
+import dev.sluice.workspace.DurationText;
+import dev.sluice.workspace.Node;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** When an activation runs by itself: {@code {every: 15m}} or {@code {cron: "0 6 * * *", timezone: Europe/Paris}}. */
+public sealed interface Schedule permits Schedule.Every, Schedule.Cron {
+
+    record Every(Duration interval) implements Schedule {}
+
+    record Cron(String expression, ZoneId zone) implements Schedule {}
+
+    /** The shortest interval accepted by {@code every}. */
+    Duration MIN_INTERVAL = Duration.ofMinutes(1);
+
+    /** Parses a schedule; null when absent (manual runs only) or invalid (problems recorded). */
+    static Schedule parse(Node node) {
+        if (node.isMissing() || !node.expectObject()) {
+            return null;
+        }
+        node.allowKeys("every", "cron", "timezone");
+        boolean every = node.has("every");
+        boolean cron = node.has("cron");
+        if (every == cron) {
+            node.problem(every ? "give either every or cron, not both" : "needs every (e.g. {every: 15m}) or cron (e.g. {cron: \"0 6 * * *\"})");
+            return null;
+        }
+        if (every) {
+            if (node.has("timezone")) {
+                node.problem("timezone", "applies only to cron schedules");
+            }
+            Duration interval = node.parse("every", DurationText::parse).orElse(null);
+            if (interval != null && interval.compareTo(MIN_INTERVAL) < 0) {
+                node.problem("every", "must be at least 1m, got '" + node.text("every", "") + "'");
+                return null;
+            }
+            return interval == null ? null : new Every(interval);
+        }
+        ZoneId zone = node.parse("timezone", Schedule::zone).orElse(ZoneOffset.UTC);
+        String expression = node.parse("cron", Schedule::checkCron).orElse(null);
+        return expression == null ? null : new Cron(expression, zone);
+    }
+
+    /** An IANA time zone such as Europe/Paris; IllegalArgumentException otherwise. */
+    static ZoneId zone(String text) {
+        try {
+            return ZoneId.of(text);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a known IANA time zone (e.g. UTC, Europe/Paris, America/New_York)");
+        }
+    }
+
+    private static String checkCron(String expression) {
+        String trimmed = expression.trim();
+        if (trimmed.split("\\s+").length != 5) {
+            throw new IllegalArgumentException("must have five fields (minute hour day-of-month month day-of-week), got '" + expression + "'");
+        }
+        try {
+            new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(trimmed).validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + expression + "' is not a valid cron expression: " + e.getMessage());
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sluice.source;
+
+import dev.sluice.workspace.Node;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * The embedded DuckDB engine, on a database file (opened read-only) or in memory. Relative file
+ * names in its SQL (read_csv('data/x.csv')) are looked up beside the workspace file.
+ */
+public record DuckDbSource(String name, Path path, Path baseDir) implements Source {
+
+    static DuckDbSource parse(String name, Node node, Path baseDir) {
+        node.allowKeys("type", "path");
+        String text = node.text("path", null);
+        Path path = null;
+        if (text != null && !text.isBlank() && !text.equals(":memory:")) {
+            path = baseDir.resolve(text).normalize();
+            if (!Files.isRegularFile(path)) {
+                node.problem("path", "no DuckDB database file at " + path
+                        + " (relative paths are relative to the workspace file); omit path for an in-memory database");
+            }
+        }
+        return new DuckDbSource(name, path, baseDir);
+    }
+
+    @Override
+    public String type() {
+        return "duckdb";
+    }
+
+    @Override
+    public Connection connect() {
+        Properties properties = new Properties();
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
+        properties.setProperty("file_search_path", baseDir.toAbsolutePath().toString());
+        if (path != null) {
+            properties.setProperty("duckdb.read_only", "true");
+        }
+        try {
+            return DriverManager.getConnection("jdbc:duckdb:" + (path == null ? "" : path.toAbsolutePath()), properties);
+        } catch (SQLException e) {
+            throw ConnectionErrors.cannotConnect(this, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return path == null ? "an in-memory DuckDB database" : "the DuckDB database " + path;
+    }
+}

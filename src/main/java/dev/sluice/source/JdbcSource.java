@@ -1,0 +1,78 @@
+package dev.sluice.source;
+
+import dev.sluice.workspace.Node;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Any database with a JDBC driver on the class path: {@code url}, optional {@code driver} class,
+ * {@code user}, {@code password} and {@code properties}.
+ */
+public record JdbcSource(String name, String url, String driver, String user, String password,
+        Map<String, String> properties) implements Source {
+
+    static JdbcSource parse(String name, Node node) {
+        node.allowKeys("type", "url", "driver", "user", "password", "properties");
+        String url = node.requiredText("url");
+        if (url != null && !url.startsWith("jdbc:")) {
+            node.problem("url", "must be a JDBC URL starting with jdbc:, got '" + url + "'");
+        }
+        return new JdbcSource(name, url, node.text("driver", null), node.text("user", null),
+                node.text("password", null), properties(node.get("properties")));
+    }
+
+    static Map<String, String> properties(Node node) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Node> entry : node.entries().entrySet()) {
+            String value = entry.getValue().asText();
+            if (value != null) {
+                result.put(entry.getKey(), value);
+            }
+        }
+        return Map.copyOf(result);
+    }
+
+    @Override
+    public String type() {
+        return "jdbc";
+    }
+
+    @Override
+    public Connection connect() {
+        if (driver != null) {
+            try {
+                Class.forName(driver);
+            } catch (ClassNotFoundException e) {
+                throw dev.sluice.error.SluiceException.user("sources." + name + ".driver: class " + driver
+                        + " is not on the class path; add the driver's jar to SLUICE_CLASSPATH", e);
+            }
+        }
+        Properties props = new Properties();
+        props.putAll(properties);
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try {
+            return DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            throw ConnectionErrors.cannotConnect(this, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1****") + (user == null ? "" : " as " + user);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcSource[" + name + ", " + describe() + "]";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.sluice.source;
+
+import dev.sluice.workspace.Node;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A PostgreSQL server, given by {@code host}, {@code port}, {@code database} or by a JDBC
+ * {@code url}, with {@code user}, {@code password} and optional driver {@code properties}.
+ */
+public record PostgresSource(String name, String url, String user, String password, Map<String, String> properties)
+        implements Source {
+
+    static PostgresSource parse(String name, Node node) {
+        node.allowKeys("type", "host", "port", "database", "user", "password", "url", "properties");
+        String url = node.text("url", null);
+        if (url != null) {
+            if (node.has("host") || node.has("port") || node.has("database")) {
+                node.problem("url", "give either url or host/port/database, not both");
+            }
+            if (!url.startsWith("jdbc:postgresql:")) {
+                node.problem("url", "must start with jdbc:postgresql:, got '" + url + "'");
+            }
+        } else {
+            String host = node.requiredText("host");
+            Long port = node.longAtLeast("port", 1);
+            if (port != null && port > 65535) {
+                node.problem("port", "must be at most 65535, got " + port);
+            }
+            String database = node.requiredText("database");
+            url = "jdbc:postgresql://" + host + ":" + (port == null ? 5432 : port) + "/" + database;
+        }
+        return new PostgresSource(name, url, node.text("user", null), node.text("password", null),
+                JdbcSource.properties(node.get("properties")));
+    }
+
+    @Override
+    public String type() {
+        return "postgres";
+    }
+
+    @Override
+    public Connection connect() {
+        Properties props = new Properties();
+        props.putAll(properties);
+        props.putIfAbsent("ApplicationName", "sluice");
+        props.putIfAbsent("connectTimeout", "10");
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try {
+            return new org.postgresql.Driver().connect(url, props);
+        } catch (SQLException e) {
+            throw ConnectionErrors.cannotConnect(this, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "PostgreSQL at " + url.substring("jdbc:".length()) + (user == null ? "" : " as " + user);
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresSource[" + name + ", " + describe() + "]";
+    }
+}

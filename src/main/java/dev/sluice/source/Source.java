@@ -1,0 +1,25 @@
+package dev.sluice.source;
+
+import java.sql.Connection;
+
+/**
+ * Where rows come from. Each built-in type is listed in {@link SourceTypes}; each implementation
+ * parses and validates its own settings.
+ */
+public interface Source {
+    /** The source's name in the workspace. */
+    String name();
+
+    /** The workspace {@code type} value. */
+    String type();
+
+    /**
+     * Opens a new connection. A failure is a {@link dev.sluice.error.SluiceException} naming the
+     * source: a user error when the settings are wrong (bad password, unknown database), an
+     * external failure otherwise.
+     */
+    Connection connect();
+
+    /** Where the source is, for messages: never holds a secret. */
+    String describe();
+}

@@ -1,0 +1,219 @@
+package dev.sluice.source.filter;
+
+import dev.sluice.source.Column;
+import dev.sluice.source.LogicalType;
+import dev.sluice.source.Model;
+import dev.sluice.source.Segment;
+import dev.sluice.workspace.Problems;
+import dev.sluice.workspace.Suggestions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Compiles a segment's filter to SQL over its model as a subquery. Every value is a bind
+ * parameter of the attribute's type; attribute names are quoted identifiers checked against the
+ * model's columns. The SQL is standard (LIKE … ESCAPE, IN, BETWEEN, CAST) so that DuckDB,
+ * PostgreSQL and other JDBC databases run it alike.
+ *
+ * <p>Null handling: {@code neq}, {@code not_in} and {@code not_contains} also match rows where
+ * the attribute is null ("not FR" includes "unknown"); every other operator never matches null.
+ * {@code within_last} matches values from now minus the window up to now; timestamps without a
+ * time zone are taken as UTC.
+ */
+public final class SegmentCompiler {
+    private static final char ESCAPE = '!';
+    private static final Pattern SIMPLE_TYPE = Pattern.compile("[A-Za-z_][A-Za-z0-9_ ]*");
+
+    private final Clock clock;
+
+    public SegmentCompiler(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Checks the segment against the model's columns and compiles it. Problems (unknown
+     * attributes, operators that do not apply to a type, values that do not fit) are added to
+     * {@code problems} under the filter's key paths, in which case null is returned.
+     */
+    public CompiledQuery compile(Model model, Segment segment, List<Column> columns, String identifierQuote,
+            Problems problems, String file) {
+        Map<String, Column> byName = columns.stream()
+                .collect(Collectors.toMap(Column::name, Function.identity(), (a, b) -> a));
+        Context context = new Context(byName, identifierQuote, problems, file, clock.instant());
+        String where = context.filter(segment.filter());
+        if (context.failed) {
+            return null;
+        }
+        return new CompiledQuery("SELECT * FROM " + model.asSubquery() + "\nWHERE " + where, context.parameters);
+    }
+
+    /** Quotes an identifier with {@code quote}, doubling any quote inside it. */
+    public static String quote(String identifier, String quote) {
+        return quote + identifier.replace(quote, quote + quote) + quote;
+    }
+
+    private static final class Context {
+        private final Map<String, Column> columns;
+        private final String identifierQuote;
+        private final Problems problems;
+        private final String file;
+        private final Instant now;
+        private final List<Object> parameters = new ArrayList<>();
+        private boolean failed;
+
+        Context(Map<String, Column> columns, String identifierQuote, Problems problems, String file, Instant now) {
+            this.columns = columns;
+            this.identifierQuote = identifierQuote;
+            this.problems = problems;
+            this.file = file;
+            this.now = now;
+        }
+
+        String filter(Filter filter) {
+            if (filter instanceof FilterGroup group) {
+                String joiner = group.combinator() == FilterGroup.Combinator.ALL ? " AND " : " OR ";
+                return group.children().stream().map(this::filter).collect(Collectors.joining(joiner, "(", ")"));
+            }
+            return condition((Condition) filter);
+        }
+
+        private void problem(Condition condition, String key, String message) {
+            problems.add(file, condition.path() + (key.isEmpty() ? "" : "." + key), message);
+            failed = true;
+        }
+
+        private String condition(Condition c) {
+            Column column = columns.get(c.attribute());
+            if (column == null) {
+                problem(c, "attribute", "unknown attribute '" + c.attribute() + "'"
+                        + Suggestions.didYouMean(c.attribute(), columns.keySet())
+                        + "; the model's columns: " + String.join(", ", columns.keySet()));
+                return "FALSE";
+            }
+            String why = inapplicable(c.op(), column);
+            if (why != null) {
+                problem(c, "op", why);
+                return "FALSE";
+            }
+            String col = quote(c.attribute(), identifierQuote);
+            return switch (c.op()) {
+                case EQ -> col + " = " + param(c, column, 0);
+                case NEQ -> "(" + col + " <> " + param(c, column, 0) + " OR " + col + " IS NULL)";
+                case LT -> col + " < " + param(c, column, 0);
+                case LTE -> col + " <= " + param(c, column, 0);
+                case GT -> col + " > " + param(c, column, 0);
+                case GTE -> col + " >= " + param(c, column, 0);
+                case IN -> col + " IN " + list(c, column);
+                case NOT_IN -> "(" + col + " NOT IN " + list(c, column) + " OR " + col + " IS NULL)";
+                case CONTAINS -> col + " LIKE " + like(c, true, true) + " ESCAPE '" + ESCAPE + "'";
+                case NOT_CONTAINS -> "(" + col + " NOT LIKE " + like(c, true, true) + " ESCAPE '" + ESCAPE + "' OR " + col + " IS NULL)";
+                case STARTS_WITH -> col + " LIKE " + like(c, false, true) + " ESCAPE '" + ESCAPE + "'";
+                case ENDS_WITH -> col + " LIKE " + like(c, true, false) + " ESCAPE '" + ESCAPE + "'";
+                case IS_NULL -> col + " IS NULL";
+                case IS_NOT_NULL -> col + " IS NOT NULL";
+                case BETWEEN -> col + " BETWEEN " + param(c, column, 0) + " AND " + param(c, column, 1);
+                case WITHIN_LAST -> "(" + col + " >= " + bind(since(column, c)) + " AND " + col + " <= " + bind(until(column)) + ")";
+            };
+        }
+
+        private static String inapplicable(Operator op, Column column) {
+            LogicalType type = column.type();
+            String what = "attribute " + column.name() + " has type " + column.sourceType();
+            if (op.isTextMatch() && type != LogicalType.STRING) {
+                return op.keyword() + " applies to text attributes; " + what;
+            }
+            if (op == Operator.WITHIN_LAST && !type.isTemporal()) {
+                return "within_last applies to date and timestamp attributes; " + what;
+            }
+            if (op.isOrderComparison() && !type.isOrdered()) {
+                return op.keyword() + " needs ordered values (numbers, text, dates, times); " + what;
+            }
+            if (type == LogicalType.BINARY && op != Operator.IS_NULL && op != Operator.IS_NOT_NULL) {
+                return "binary attributes can only be tested with is_null or is_not_null; " + what;
+            }
+            return null;
+        }
+
+        private String param(Condition c, Column column, int index) {
+            Object raw = c.values().get(index);
+            try {
+                Object value = ValueCoercion.coerce(raw, column);
+                if (column.type() == LogicalType.OTHER) {
+                    return cast(value, column);
+                }
+                return bind(value);
+            } catch (IllegalArgumentException e) {
+                problem(c, "value", e.getMessage());
+                return "NULL";
+            }
+        }
+
+        /** Types Sluice does not model (UUID, JSON, enums …): bind text and let the database cast it. */
+        private String cast(Object value, Column column) {
+            if (!SIMPLE_TYPE.matcher(column.sourceType()).matches()) {
+                failed = true;
+                problems.add(file, "", "attribute " + column.name() + " has type " + column.sourceType()
+                        + ", which filters can only test with is_null or is_not_null");
+                return "NULL";
+            }
+            return "CAST(" + bind(value) + " AS " + column.sourceType() + ")";
+        }
+
+        private String list(Condition c, Column column) {
+            List<String> marks = new ArrayList<>();
+            for (int i = 0; i < c.values().size(); i++) {
+                marks.add(param(c, column, i));
+            }
+            return "(" + String.join(", ", marks) + ")";
+        }
+
+        private String like(Condition c, boolean leading, boolean trailing) {
+            String text = ValueCoercion.text(c.values().get(0));
+            StringBuilder pattern = new StringBuilder();
+            if (leading) {
+                pattern.append('%');
+            }
+            for (char ch : text.toCharArray()) {
+                if (ch == '%' || ch == '_' || ch == ESCAPE) {
+                    pattern.append(ESCAPE);
+                }
+                pattern.append(ch);
+            }
+            if (trailing) {
+                pattern.append('%');
+            }
+            return bind(pattern.toString());
+        }
+
+        private Object since(Column column, Condition c) {
+            Instant start = now.minus(c.window());
+            return switch (column.type()) {
+                case DATE -> LocalDate.ofInstant(start, ZoneOffset.UTC);
+                case TIMESTAMP -> LocalDateTime.ofInstant(start, ZoneOffset.UTC);
+                default -> start.atOffset(ZoneOffset.UTC);
+            };
+        }
+
+        private Object until(Column column) {
+            return switch (column.type()) {
+                case DATE -> LocalDate.ofInstant(now, ZoneOffset.UTC);
+                case TIMESTAMP -> LocalDateTime.ofInstant(now, ZoneOffset.UTC);
+                default -> now.atOffset(ZoneOffset.UTC);
+            };
+        }
+
+        private String bind(Object value) {
+            parameters.add(value);
+            return "?";
+        }
+    }
+}

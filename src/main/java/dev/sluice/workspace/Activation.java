@@ -1,0 +1,60 @@
+package dev.sluice.workspace;
+
+import dev.sluice.format.FileFormat;
+import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.plan.Mapping;
+import dev.sluice.plan.RunType;
+import dev.sluice.plan.SyncMode;
+import dev.sluice.schedule.Schedule;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One model or segment sent to one destination, with every setting of the activation. Exactly one
+ * of {@code model} and {@code segment} is set. {@code file} is the workspace file it was read from.
+ */
+public record Activation(
+        String name,
+        String file,
+        String model,
+        String segment,
+        String destination,
+        String folder,
+        FileNameTemplate fileName,
+        ZoneId timezone,
+        FileFormat format,
+        List<Mapping> mapping,
+        RunType runType,
+        SyncMode syncMode,
+        Schedule schedule,
+        Long maxFileSize,
+        Long maxRowsPerFile,
+        EmptyFiles emptyFiles,
+        boolean manifest,
+        boolean overwrite,
+        Publish publish,
+        InvalidRows invalidRows) {
+
+    /** What to do with an output that has no rows. */
+    public enum EmptyFiles { WRITE, SKIP }
+
+    /** How files reach their final names. */
+    public enum Publish { STAGED, DIRECT }
+
+    /** What to do with rows whose primary key is null or repeated. */
+    public enum InvalidRows { FAIL, SKIP }
+
+    public Activation {
+        Objects.requireNonNull(name, "name is null");
+        if ((model == null) == (segment == null)) {
+            throw new IllegalArgumentException("exactly one of model and segment must be set");
+        }
+        mapping = List.copyOf(mapping);
+    }
+
+    /** The name of the model or segment this activation exports. */
+    public String target() {
+        return model != null ? model : segment;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sluice.workspace;
+
+import dev.sluice.format.FileFormat;
+import dev.sluice.format.FileFormats;
+import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.plan.FolderPath;
+import dev.sluice.plan.Mapping;
+import dev.sluice.plan.RunType;
+import dev.sluice.plan.SyncMode;
+import dev.sluice.schedule.Schedule;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Reads and checks one activation's settings (references to other entries are checked by the caller). */
+final class ActivationParser {
+    static final List<String> KEYS = List.of("model", "segment", "destination", "folder", "file_name", "timezone",
+            "format", "mapping", "run_type", "sync_mode", "schedule", "max_file_size", "max_rows_per_file",
+            "empty_files", "manifest", "overwrite", "publish", "invalid_rows", "description");
+
+    private ActivationParser() {}
+
+    static Activation parse(String name, Node node) {
+        if (!node.expectObject()) {
+            return null;
+        }
+        node.allowKeys(KEYS);
+        int before = node.problems().size();
+        String model = node.text("model", null);
+        String segment = node.text("segment", null);
+        if (model == null && segment == null) {
+            node.problem("required: model or segment (what to export)");
+        } else if (model != null && segment != null) {
+            node.problem("segment", "give either model or segment, not both");
+        }
+        String destination = node.requiredText("destination");
+        String folder = node.parse("folder", FolderPath::normalise).orElse("");
+        FileNameTemplate fileName = node.has("file_name")
+                ? node.parse("file_name", FileNameTemplate::parse).orElse(null)
+                : FileNameTemplate.parse("{activation}");
+        ZoneId timezone = node.parse("timezone", Schedule::zone).orElse(ZoneOffset.UTC);
+        FileFormat format = FileFormats.parse(node.get("format"));
+        List<Mapping> mapping = mapping(node.get("mapping"));
+        if (format != null && !mapping.isEmpty()) {
+            format.checkAttributeNames(mapping.stream().map(Mapping::to).toList(), node.get("mapping"));
+        }
+        SyncMode syncMode = node.choice("sync_mode", SyncMode.class, SyncMode.SNAPSHOT);
+        RunType runType = node.choice("run_type", RunType.class, syncMode.defaultRunType());
+        String incompatibility = syncMode.incompatibility(runType);
+        if (incompatibility != null) {
+            node.problem("sync_mode", incompatibility);
+        }
+        Schedule schedule = Schedule.parse(node.get("schedule"));
+        Long maxFileSize = node.parse("max_file_size", ByteSize::parse).orElse(null);
+        Long maxRows = node.longAtLeast("max_rows_per_file", 1);
+        Activation.EmptyFiles emptyFiles = node.choice("empty_files", Activation.EmptyFiles.class, Activation.EmptyFiles.WRITE);
+        boolean manifest = node.bool("manifest", false);
+        boolean overwrite = node.bool("overwrite", true);
+        Activation.Publish publish = node.choice("publish", Activation.Publish.class, Activation.Publish.STAGED);
+        Activation.InvalidRows invalidRows = node.choice("invalid_rows", Activation.InvalidRows.class, Activation.InvalidRows.FAIL);
+        if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
+            return null;
+        }
+        return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
+                mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
+                invalidRows);
+    }
+
+    private static List<Mapping> mapping(Node node) {
+        List<Mapping> result = new ArrayList<>();
+        if (node.isMissing()) {
+            return result;
+        }
+        List<Node> elements = node.elements();
+        if (elements.isEmpty() && node.json().isArray()) {
+            node.problem("must list at least one {from, to}; remove it to export every column");
+        }
+        Set<String> targets = new HashSet<>();
+        for (Node element : elements) {
+            if (!element.expectObject()) {
+                continue;
+            }
+            element.allowKeys("from", "to");
+            String from = element.requiredText("from");
+            String to = element.has("to") ? element.requiredText("to") : from;
+            if (from == null || to == null) {
+                continue;
+            }
+            if (!targets.add(to)) {
+                element.problem("to", "duplicate name '" + to + "': every exported attribute needs its own name");
+                continue;
+            }
+            result.add(new Mapping(from, to));
+        }
+        return result;
+    }
+}

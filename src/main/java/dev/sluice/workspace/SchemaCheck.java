@@ -1,0 +1,93 @@
+package dev.sluice.workspace;
+
+import dev.sluice.error.ErrorKind;
+import dev.sluice.error.SluiceException;
+import dev.sluice.plan.Mapping;
+import dev.sluice.source.Catalog;
+import dev.sluice.source.Column;
+import dev.sluice.source.Model;
+import dev.sluice.source.Segment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The checks that need the sources: each model's query runs and has its primary key; each
+ * segment's attributes, operators and values fit the model's columns; each mapping names real
+ * columns; each format can write the exported names.
+ */
+public final class SchemaCheck {
+    /** What the check found: problems in the workspace, and sources that could not be reached. */
+    public record Result(List<Problem> problems, List<SluiceException> failures) {
+        public boolean ok() {
+            return problems.isEmpty() && failures.isEmpty();
+        }
+    }
+
+    private SchemaCheck() {}
+
+    public static Result run(Workspace workspace, Catalog catalog) {
+        Problems problems = new Problems();
+        List<SluiceException> failures = new ArrayList<>();
+        String file = workspace.file().toString();
+        java.util.Map<String, List<Column>> described = new java.util.HashMap<>();
+        java.util.Set<String> unreachable = new java.util.HashSet<>();
+        for (Model model : workspace.models().values()) {
+            if (unreachable.contains(model.source())) {
+                continue;
+            }
+            try {
+                List<Column> columns = catalog.columns(model);
+                described.put(model.name(), columns);
+                Set<String> names = columns.stream().map(Column::name).collect(Collectors.toSet());
+                for (String key : model.primaryKey()) {
+                    if (!names.contains(key)) {
+                        problems.add(file, "models." + model.name() + ".primary_key", "column '" + key
+                                + "' is not in the query's result" + Suggestions.didYouMean(key, names)
+                                + "; columns: " + columns.stream().map(Column::name).collect(Collectors.joining(", ")));
+                    }
+                }
+            } catch (WorkspaceException e) {
+                e.problems().forEach(p -> problems.add(p.file(), p.path(), p.message()));
+            } catch (SluiceException e) {
+                if (e.kind() == ErrorKind.USER) {
+                    problems.add(file, "", e.getMessage());
+                    unreachable.add(model.source());
+                } else {
+                    failures.add(e);
+                    unreachable.add(model.source());
+                }
+            }
+        }
+        for (Segment segment : workspace.segments().values()) {
+            Model model = workspace.models().get(segment.model());
+            if (described.containsKey(model.name())) {
+                catalog.compile(model, segment, problems);
+            }
+        }
+        for (Activation activation : workspace.activations().values()) {
+            List<Column> columns = described.get(workspace.modelOf(activation.target()).name());
+            if (columns != null) {
+                checkActivation(activation, columns, problems);
+            }
+        }
+        return new Result(problems.list(), failures);
+    }
+
+    private static void checkActivation(Activation activation, List<Column> columns, Problems problems) {
+        Node node = Node.root(null, activation.file(), problems).get("activations").get(activation.name());
+        List<String> names = columns.stream().map(Column::name).toList();
+        List<Mapping> mapping = activation.mapping();
+        for (int i = 0; i < mapping.size(); i++) {
+            String from = mapping.get(i).from();
+            if (!names.contains(from)) {
+                node.get("mapping[" + i + "]").problem("from", "unknown attribute '" + from + "'"
+                        + Suggestions.didYouMean(from, names) + "; the model's columns: " + String.join(", ", names));
+            }
+        }
+        if (mapping.isEmpty()) {
+            activation.format().checkAttributeNames(names, node.get("format"));
+        }
+    }
+}

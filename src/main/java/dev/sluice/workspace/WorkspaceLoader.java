@@ -1,0 +1,144 @@
+package dev.sluice.workspace;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.sluice.error.SluiceException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Reads a workspace file and the files it includes, interpolates {@code ${ENV}} references and
+ * parses everything into a {@link Workspace}. Every problem of every file is reported at once in a
+ * {@link WorkspaceException}; relative paths inside the workspace are relative to its folder.
+ */
+public final class WorkspaceLoader {
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final Function<String, String> env;
+
+    public WorkspaceLoader(Function<String, String> env) {
+        this.env = env;
+    }
+
+    public static WorkspaceLoader withSystemEnv() {
+        return new WorkspaceLoader(System::getenv);
+    }
+
+    public Workspace load(Path file) {
+        if (!Files.exists(file)) {
+            throw SluiceException.user("workspace file " + file + " not found (in " + Path.of("").toAbsolutePath()
+                    + "); pass -c FILE to choose another, or run 'sluice demo' for an example");
+        }
+        if (Files.isDirectory(file)) {
+            throw SluiceException.user("workspace file " + file + " is a folder; pass -c FOLDER/sluice.yaml");
+        }
+        Path baseDir = file.toAbsolutePath().normalize().getParent();
+        Problems problems = new Problems();
+        WorkspaceParser parser = new WorkspaceParser(baseDir, problems);
+        String mainName = file.toString();
+        JsonNode root = read(file, mainName, problems);
+        if (root != null) {
+            new EnvInterpolation(env, mainName, problems).apply(root);
+            Node main = Node.root(root, mainName, problems);
+            parser.parseMain(main);
+            for (Path included : includes(main, baseDir)) {
+                String name = display(included, file);
+                JsonNode tree = read(included, name, problems);
+                if (tree != null) {
+                    new EnvInterpolation(env, name, problems).apply(tree);
+                    parser.parseIncluded(Node.root(tree, name, problems));
+                }
+            }
+            parser.checkReferences();
+        }
+        if (!problems.isEmpty()) {
+            throw new WorkspaceException(problems.list());
+        }
+        return parser.build(file);
+    }
+
+    private static JsonNode read(Path file, String name, Problems problems) {
+        try {
+            JsonNode tree = YAML.readTree(file.toFile());
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                problems.add(name, "", "the file is empty");
+                return null;
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            problems.add(name, "", "not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+            return null;
+        } catch (NoSuchFileException e) {
+            problems.add(name, "", "file not found");
+            return null;
+        } catch (IOException e) {
+            throw SluiceException.external("cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The files matched by {@code include}: globs in the last path segment, in name order. */
+    private static List<Path> includes(Node root, Path baseDir) {
+        List<Path> result = new ArrayList<>();
+        List<String> patterns = root.textList("include");
+        for (int i = 0; i < patterns.size(); i++) {
+            String pattern = patterns.get(i);
+            Path resolved = baseDir.resolve(pattern).normalize();
+            Path dir = resolved.getParent();
+            String glob = resolved.getFileName() == null ? "*" : resolved.getFileName().toString();
+            if (dir != null && dir.toString().matches(".*[*?\\[{].*")) {
+                root.problem("include[" + i + "]", "wildcards are allowed in the file name only, got '" + pattern + "'");
+                continue;
+            }
+            if (dir == null || !Files.isDirectory(dir)) {
+                continue;
+            }
+            List<Path> matched = new ArrayList<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
+                stream.forEach(p -> {
+                    if (Files.isRegularFile(p)) {
+                        matched.add(p);
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                root.problem("include[" + i + "]", "'" + pattern + "' is not a valid file pattern: " + e.getMessage());
+            } catch (IOException e) {
+                throw SluiceException.external("cannot list " + dir + " for include '" + pattern + "': " + e.getMessage(), e);
+            }
+            matched.sort(null);
+            matched.forEach(p -> {
+                if (!result.contains(p)) {
+                    result.add(p);
+                }
+            });
+        }
+        return result;
+    }
+
+    private static String display(Path included, Path mainFile) {
+        Path parent = mainFile.getParent();
+        Path base = mainFile.toAbsolutePath().normalize().getParent();
+        Path relative = base.relativize(included.toAbsolutePath().normalize());
+        return parent == null ? relative.toString() : parent.resolve(relative).toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).strip();
+    }
+}

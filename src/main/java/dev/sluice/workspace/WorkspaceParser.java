@@ -1,0 +1,231 @@
+package dev.sluice.workspace;
+
+import dev.sluice.destination.DestinationConfig;
+import dev.sluice.destination.DestinationTypes;
+import dev.sluice.source.DuckDbSource;
+import dev.sluice.source.Model;
+import dev.sluice.source.Segment;
+import dev.sluice.source.Source;
+import dev.sluice.source.SourceTypes;
+import dev.sluice.source.filter.Filter;
+import dev.sluice.source.filter.FilterParser;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the interpolated YAML trees of a workspace (its main file and included files) into a
+ * {@link Workspace}, recording every problem instead of stopping at the first.
+ */
+final class WorkspaceParser {
+    static final List<String> ROOT_KEYS = List.of("sources", "models", "segments", "destinations", "activations", "include");
+    /** Names become file and folder names: keep them to a safe alphabet. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
+    /** The source used by models that name none when the workspace declares no source. */
+    static final String DEFAULT_SOURCE = "default";
+
+    private final Path baseDir;
+    private final Problems problems;
+    private final Map<String, Source> sources = new LinkedHashMap<>();
+    private final Map<String, Model> models = new LinkedHashMap<>();
+    private final Map<String, Segment> segments = new LinkedHashMap<>();
+    private final Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
+    private final Map<String, Activation> activations = new LinkedHashMap<>();
+    /** Names seen in each section, including entries too broken to keep, so references to them are not reported twice. */
+    private final Set<String> modelNames = new LinkedHashSet<>();
+    private final Set<String> segmentNames = new LinkedHashSet<>();
+    private final Set<String> destinationNames = new LinkedHashSet<>();
+    private final Set<String> sourceNames = new LinkedHashSet<>();
+    private final Set<String> activationNames = new LinkedHashSet<>();
+
+    WorkspaceParser(Path baseDir, Problems problems) {
+        this.baseDir = baseDir;
+        this.problems = problems;
+    }
+
+    void parseMain(Node root) {
+        if (!root.json().isObject()) {
+            root.problem("the workspace must be a YAML mapping with keys " + String.join(", ", ROOT_KEYS)
+                    + ", got " + Node.describe(root.json()));
+            return;
+        }
+        root.allowKeys(ROOT_KEYS);
+        for (Map.Entry<String, Node> e : named(root.get("sources"), sourceNames).entrySet()) {
+            Source source = SourceTypes.parseSource(e.getKey(), e.getValue(), baseDir);
+            if (source != null) {
+                sources.put(e.getKey(), source);
+            }
+        }
+        for (Map.Entry<String, Node> e : named(root.get("models"), modelNames).entrySet()) {
+            parseModel(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Node> e : named(root.get("segments"), segmentNames).entrySet()) {
+            parseSegment(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Node> e : named(root.get("destinations"), destinationNames).entrySet()) {
+            DestinationConfig destination = DestinationTypes.parseDestination(e.getKey(), e.getValue(), baseDir);
+            if (destination != null) {
+                destinations.put(e.getKey(), destination);
+            }
+        }
+        parseActivations(root);
+    }
+
+    /** An included file: it may hold only {@code activations}. */
+    void parseIncluded(Node root) {
+        if (!root.json().isObject()) {
+            root.problem("an included file must be a YAML mapping with the key activations, got " + Node.describe(root.json()));
+            return;
+        }
+        root.allowKeys("activations");
+        parseActivations(root);
+    }
+
+    private void parseActivations(Node root) {
+        Node section = root.get("activations");
+        for (Map.Entry<String, Node> e : section.entries().entrySet()) {
+            String name = e.getKey();
+            if (!activationNames.add(name)) {
+                e.getValue().problem("activation '" + name + "' is defined more than once (in the workspace or an included file)");
+                continue;
+            }
+            if (!checkName(e.getValue(), name)) {
+                continue;
+            }
+            Activation activation = ActivationParser.parse(name, e.getValue());
+            if (activation != null) {
+                activations.put(name, activation);
+            }
+        }
+    }
+
+    private Map<String, Node> named(Node section, Set<String> names) {
+        Map<String, Node> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Node> e : section.entries().entrySet()) {
+            names.add(e.getKey());
+            if (checkName(e.getValue(), e.getKey())) {
+                result.put(e.getKey(), e.getValue());
+            }
+        }
+        return result;
+    }
+
+    private static boolean checkName(Node node, String name) {
+        if (!NAME.matcher(name).matches()) {
+            node.problem("'" + name + "' is not a valid name: use letters, digits, _ . - (at most 100, not starting with . or -)");
+            return false;
+        }
+        return true;
+    }
+
+    private void parseModel(String name, Node node) {
+        if (!node.expectObject()) {
+            return;
+        }
+        node.allowKeys("source", "sql", "primary_key", "description");
+        String sql = node.requiredText("sql");
+        List<String> primaryKey = node.textList("primary_key");
+        if (!node.has("primary_key")) {
+            node.problem("primary_key", "required: the column or columns that identify a row, e.g. [customer_id]");
+        } else if (primaryKey.isEmpty() && !node.problems().touches(node.path() + ".primary_key")) {
+            node.problem("primary_key", "must name at least one column");
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (String column : primaryKey) {
+            if (!seen.add(column)) {
+                node.problem("primary_key", "column '" + column + "' is listed twice");
+            }
+        }
+        String source = node.text("source", null);
+        if (source == null) {
+            source = defaultSource(node);
+        } else if (!sourceNames.contains(source)) {
+            node.problem("source", "unknown source '" + source + "'" + Suggestions.didYouMean(source, sourceNames)
+                    + known("sources", sourceNames));
+            source = null;
+        }
+        if (sql != null && source != null && !primaryKey.isEmpty()) {
+            models.put(name, new Model(name, source, sql, List.copyOf(seen)));
+        }
+    }
+
+    private String defaultSource(Node node) {
+        if (sourceNames.isEmpty()) {
+            sources.putIfAbsent(DEFAULT_SOURCE, new DuckDbSource(DEFAULT_SOURCE, null, baseDir));
+            return DEFAULT_SOURCE;
+        }
+        if (sourceNames.size() == 1) {
+            return sourceNames.iterator().next();
+        }
+        node.problem("source", "required: the workspace has several sources (" + String.join(", ", sourceNames) + ")");
+        return null;
+    }
+
+    private void parseSegment(String name, Node node) {
+        if (!node.expectObject()) {
+            return;
+        }
+        node.allowKeys("model", "filter", "description");
+        if (modelNames.contains(name)) {
+            node.problem("the name '" + name + "' is already used by a model; models and segments need distinct names");
+        }
+        String model = node.requiredText("model");
+        if (model != null && !modelNames.contains(model)) {
+            node.problem("model", "unknown model '" + model + "'" + Suggestions.didYouMean(model, modelNames)
+                    + (segmentNames.contains(model) ? " (a segment is built on a model, not on another segment)" : "")
+                    + known("models", modelNames));
+            model = null;
+        }
+        Filter filter = FilterParser.parse(node.get("filter"));
+        if (model != null && filter != null) {
+            segments.put(name, new Segment(name, model, filter));
+        }
+    }
+
+    /** Checks what activations refer to, once every file has been read. */
+    void checkReferences() {
+        for (Activation activation : List.copyOf(activations.values())) {
+            Node node = activationNode(activation);
+            boolean ok = true;
+            if (activation.model() != null && !modelNames.contains(activation.model())) {
+                node.problem("model", "unknown model '" + activation.model() + "'"
+                        + Suggestions.didYouMean(activation.model(), modelNames)
+                        + (segmentNames.contains(activation.model()) ? " ('" + activation.model() + "' is a segment: write segment: " + activation.model() + ")" : "")
+                        + known("models", modelNames));
+                ok = false;
+            }
+            if (activation.segment() != null && !segmentNames.contains(activation.segment())) {
+                node.problem("segment", "unknown segment '" + activation.segment() + "'"
+                        + Suggestions.didYouMean(activation.segment(), segmentNames)
+                        + (modelNames.contains(activation.segment()) ? " ('" + activation.segment() + "' is a model: write model: " + activation.segment() + ")" : "")
+                        + known("segments", segmentNames));
+                ok = false;
+            }
+            if (!destinationNames.contains(activation.destination())) {
+                node.problem("destination", "unknown destination '" + activation.destination() + "'"
+                        + Suggestions.didYouMean(activation.destination(), destinationNames)
+                        + known("destinations", destinationNames));
+                ok = false;
+            }
+            if (!ok) {
+                activations.remove(activation.name());
+            }
+        }
+    }
+
+    private Node activationNode(Activation activation) {
+        return Node.root(null, activation.file(), problems).get("activations").get(activation.name());
+    }
+
+    private static String known(String what, Set<String> names) {
+        return names.isEmpty() ? "; the workspace defines no " + what : "; known " + what + ": " + String.join(", ", names);
+    }
+
+    Workspace build(Path file) {
+        return new Workspace(file, sources, models, segments, destinations, activations);
+    }
+}
