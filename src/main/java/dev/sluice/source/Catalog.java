@@ -62,7 +62,7 @@ public final class Catalog implements AutoCloseable {
         } catch (SQLException e) {
             rollbackQuietly(connection);
             throw new WorkspaceException(List.of(new Problem(workspace.file().toString(), "models." + model.name() + ".sql",
-                    "the query fails on source '" + model.source() + "': " + Secrets.redact(firstLine(e.getMessage())))));
+                    "the query fails on source '" + model.source() + "': " + Secrets.redact(indented(e.getMessage())))));
         }
     }
 
@@ -71,6 +71,7 @@ public final class Catalog implements AutoCloseable {
         workspace.requireTarget(modelOrSegment);
         Model model = workspace.modelOf(modelOrSegment);
         Segment segment = workspace.segments().get(modelOrSegment);
+        columns(model);
         if (segment == null) {
             return CompiledQuery.of("SELECT * FROM " + model.asSubquery());
         }
@@ -108,13 +109,12 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    static String firstLine(String message) {
+    /** A database's message, its later lines (hints, the SQL with a caret) indented under the first. */
+    static String indented(String message) {
         if (message == null) {
             return "unknown error";
         }
-        String text = message.strip();
-        int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl).strip();
+        return message.strip().replaceAll("\\s*\\R+", "\n    ");
     }
 
     @Override

@@ -1,0 +1,130 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private Path workspace(String yaml) throws IOException {
+        Path file = dir.resolve("sluice.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static final String VALID = """
+            models:
+              people:
+                sql: |
+                  SELECT * FROM (VALUES (1, 'Ann', 'FR'), (2, 'Bob', NULL), (3, 'Chloé, "the" first', 'DE')) t(id, name, country)
+                primary_key: id
+            segments:
+              french:
+                model: people
+                filter: {attribute: country, op: eq, value: FR}
+            destinations:
+              out: {type: local, path: out}
+            activations:
+              people_daily: {model: people, destination: out, format: csv}
+            """;
+
+    @Test
+    void versionAndHelpOnEveryCommand() {
+        CliRun version = CliRun.of("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("sluice ");
+        List<String> commands = List.copyOf(Main.commandLine().getSubcommands().keySet());
+        assertThat(commands).contains("demo", "validate", "preview");
+        for (String command : commands) {
+            if (command.equals("help")) {
+                continue;
+            }
+            CliRun help = CliRun.of(command, "--help");
+            assertThat(help.exitCode()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: sluice " + command).contains("--help");
+        }
+    }
+
+    @Test
+    void validateReportsAValidWorkspace() throws IOException {
+        Path file = workspace(VALID);
+        CliRun run = CliRun.of("validate", "-c", file.toString());
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("is valid: 1 source, 1 model, 1 segment, 1 destination, 1 activation");
+    }
+
+    @Test
+    void globalOptionsWorkBeforeTheSubcommandToo() throws IOException {
+        Path file = workspace(VALID);
+        assertThat(CliRun.of("-c", file.toString(), "validate").exitCode()).isZero();
+    }
+
+    @Test
+    void previewShowsRowsAndCount() throws IOException {
+        Path file = workspace(VALID);
+        CliRun model = CliRun.of("preview", "people", "-c", file.toString());
+        assertThat(model.exitCode()).isZero();
+        assertThat(model.out()).contains("id | name").contains("Chloé, \"the\" first").contains("NULL")
+                .contains("model people: 3 rows");
+        CliRun segment = CliRun.of("preview", "french", "-c", file.toString(), "--limit", "1");
+        assertThat(segment.exitCode()).isZero();
+        assertThat(segment.out()).contains("Ann").doesNotContain("Bob").contains("segment french: 1 rows");
+        CliRun limited = CliRun.of("preview", "people", "-c", file.toString(), "--limit", "2");
+        assertThat(limited.out()).contains("3 rows (first 2 shown)").doesNotContain("Chloé");
+    }
+
+    @Test
+    void previewOfAnUnknownNameIsAUserError() throws IOException {
+        Path file = workspace(VALID);
+        CliRun run = CliRun.of("preview", "peple", "-c", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("error: no model or segment named 'peple', did you mean people?; known: people, french");
+    }
+
+    @Test
+    void aMissingWorkspaceFileSaysWhatToDo() {
+        CliRun run = CliRun.of("validate", "-c", dir.resolve("nope.yaml").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("nope.yaml not found").contains("sluice demo").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aFailingModelQueryNamesTheModelWithoutAStackTrace() throws IOException {
+        Path file = workspace(VALID.replace("SELECT * FROM (VALUES", "SELECT * FROM no_such_table, (VALUES"));
+        CliRun preview = CliRun.of("preview", "people", "-c", file.toString());
+        assertThat(preview.exitCode()).isEqualTo(2);
+        assertThat(preview.err()).contains("models.people.sql: the query fails on source 'default'")
+                .contains("no_such_table").doesNotContain("\tat ");
+        CliRun debug = CliRun.of("preview", "people", "-c", file.toString(), "--debug");
+        assertThat(debug.exitCode()).isEqualTo(2);
+        assertThat(debug.err()).contains("\tat ");
+    }
+
+    @Test
+    void unexpectedExceptionsAreReportedAsBugsWithExitCode1() {
+        CommandLine cmd = Main.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cmd.setErr(new java.io.PrintWriter(err, true));
+        int code = new ErrorReporter().handleExecutionException(new IllegalStateException("boom"), cmd,
+                cmd.parseArgs("validate"));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("internal error: IllegalStateException: boom")
+                .contains("This is a bug in Sluice").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badCommandLineUsageExitsWith2() {
+        assertThat(CliRun.of("preview").exitCode()).isEqualTo(2);
+        assertThat(CliRun.of("nonsense").exitCode()).isEqualTo(2);
+        assertThat(CliRun.of("preview", "x", "--limit", "many").exitCode()).isEqualTo(2);
+    }
+}
