@@ -1,6 +1,9 @@
 package dev.sluice.format;
 
 import dev.sluice.workspace.Node;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -22,4 +25,11 @@ public interface FileFormat {
      * write. Most formats accept any name.
      */
     default void checkAttributeNames(List<String> names, Node at) {}
+
+    /**
+     * Writes every row of {@code rows} into files in {@code dir}: one file named
+     * {@code baseName + extension()}, or numbered parts {@code baseName-00001 + extension()} when
+     * {@code limits} are set. An output without rows gives one file holding this format's empty form.
+     */
+    WriteResult write(OutputRows rows, Path dir, String baseName, SplitLimits limits) throws SQLException, IOException;
 }

@@ -1,6 +1,10 @@
 package dev.sluice.format;
 
 import dev.sluice.workspace.Node;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
 
 /** JSON: one array of objects ({@code .json}) or one object per line ({@code .jsonl}). */
 public record JsonFormat(Layout layout, TextCompression compression) implements FileFormat {
@@ -26,5 +30,13 @@ public record JsonFormat(Layout layout, TextCompression compression) implements 
     @Override
     public String contentType() {
         return layout == Layout.ARRAY ? "application/json" : "application/x-ndjson";
+    }
+
+    @Override
+    public WriteResult write(OutputRows rows, Path dir, String baseName, SplitLimits limits) throws SQLException, IOException {
+        String select = EngineCopy.select(rows, Render.jsonObject(rows.columns()) + " AS line");
+        Framing framing = layout == Layout.LINES ? Framing.lines() : Framing.of("[\n\t", ",\n\t", "\n]\n", "[]\n");
+        return TextWriting.write(rows.engine(), select, EngineCopy.verbatimLines(), framing, layout == Layout.LINES,
+                compression, dir, baseName, extension(), limits, List.of());
     }
 }

@@ -1,6 +1,12 @@
 package dev.sluice.format;
 
 import dev.sluice.workspace.Node;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -61,5 +67,27 @@ public record XmlFormat(String rootElement, String recordElement, TextCompressio
     @Override
     public String contentType() {
         return "application/xml";
+    }
+
+    static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
+
+    @Override
+    public WriteResult write(OutputRows rows, Path dir, String baseName, SplitLimits limits) throws SQLException, IOException {
+        List<String> warnings = new ArrayList<>();
+        String count = Render.countXmlIllegal(rows.sql(), rows.columns());
+        if (count != null) {
+            try (Statement statement = rows.engine().createStatement(); ResultSet rs = statement.executeQuery(count)) {
+                long replaced = rs.next() ? rs.getLong(1) : 0;
+                if (replaced > 0) {
+                    warnings.add(replaced + " characters that XML 1.0 cannot hold were written as U+FFFD");
+                }
+            }
+        }
+        String select = EngineCopy.select(rows, Render.xmlRecord(rows.columns(), recordElement) + " AS line");
+        String open = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + rootElement + " xmlns:xsi=\"" + XSI + "\">\n";
+        String close = "</" + rootElement + ">\n";
+        Framing framing = Framing.of(open, "\n", "\n" + close, open + close);
+        return TextWriting.write(rows.engine(), select, EngineCopy.verbatimLines(), framing, false, compression,
+                dir, baseName, extension(), limits, warnings);
     }
 }

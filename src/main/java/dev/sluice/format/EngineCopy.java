@@ -1,0 +1,28 @@
+package dev.sluice.format;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Runs the engine's {@code COPY (query) TO file (options)} and returns the rows it wrote. */
+final class EngineCopy {
+    private EngineCopy() {}
+
+    static long copy(Connection engine, String select, Path target, String options) throws SQLException {
+        String sql = "COPY (" + select + ") TO " + Render.literal(target.toAbsolutePath().toString()) + " (" + options + ")";
+        try (Statement statement = engine.createStatement()) {
+            return statement.executeUpdate(sql);
+        }
+    }
+
+    /** {@code SELECT expressions FROM (rows' SQL)}. */
+    static String select(OutputRows rows, String expressions) {
+        return "SELECT " + expressions + " FROM (" + rows.sql() + ") AS sluice_src";
+    }
+
+    /** Options for writing one text value per line, verbatim: no quoting, no header. */
+    static String verbatimLines() {
+        return "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001', NEW_LINE '\\n'";
+    }
+}

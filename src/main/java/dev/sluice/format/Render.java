@@ -1,0 +1,128 @@
+package dev.sluice.format;
+
+import dev.sluice.source.LogicalType;
+
+/**
+ * SQL expressions (DuckDB dialect) that render a column as text exactly as the specification's
+ * value rules say, so that every text format shows a value the same way: ISO-8601 timestamps
+ * ({@code Z} only for zoned types, fractional seconds only when non-zero), plain decimals, base64
+ * binary, {@code NaN}/{@code Infinity}/{@code -Infinity}. Null stays null.
+ */
+public final class Render {
+    /** Characters XML 1.0 cannot hold (the engine's strings are UTF-8, so no lone surrogates). */
+    static final String XML_ILLEGAL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x{FFFE}\\x{FFFF}]";
+
+    private Render() {}
+
+    public static String identifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    public static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** The column as VARCHAR, per the text rules. */
+    public static String text(ExportColumn column) {
+        String c = identifier(column.source());
+        return switch (column.type()) {
+            case STRING -> c;
+            case FLOATING -> "CASE WHEN isnan(" + c + ") THEN 'NaN' WHEN isinf(" + c + ") THEN CASE WHEN " + c
+                    + " > 0 THEN 'Infinity' ELSE '-Infinity' END ELSE CAST(" + c + " AS VARCHAR) END";
+            case TIMESTAMP -> isoTimestamp(c, "");
+            case TIMESTAMP_TZ -> isoTimestamp("timezone('UTC', " + c + ")", "Z");
+            case BINARY -> "base64(" + c + ")";
+            default -> "CAST(" + c + " AS VARCHAR)";
+        };
+    }
+
+    private static String isoTimestamp(String ts, String zone) {
+        return "strftime(" + ts + ", '%Y-%m-%dT%H:%M:%S') || CASE WHEN microsecond(" + ts + ") % 1000000 = 0 THEN '"
+                + zone + "' ELSE '.' || rtrim(lpad(CAST(microsecond(" + ts + ") % 1000000 AS VARCHAR), 6, '0'), '0') || '"
+                + zone + "' END";
+    }
+
+    /** The column as a JSON value's text: numbers and booleans bare (decimals as stored), the rest as strings, null as null. */
+    public static String json(ExportColumn column) {
+        String c = identifier(column.source());
+        String value = switch (column.type()) {
+            case INTEGER, DECIMAL, BOOLEAN -> "CAST(" + c + " AS VARCHAR)";
+            case FLOATING -> "CASE WHEN isnan(" + c + ") OR isinf(" + c + ") THEN NULL ELSE CAST(" + c + " AS VARCHAR) END";
+            case OTHER -> "CAST(to_json(" + c + ") AS VARCHAR)";
+            default -> "CAST(to_json(" + text(column) + ") AS VARCHAR)";
+        };
+        return "COALESCE(" + value + ", 'null')";
+    }
+
+    /** One JSON object per row, on one line: {@code {"name":value,...}}. */
+    public static String jsonObject(java.util.List<ExportColumn> columns) {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            ExportColumn column = columns.get(i);
+            String key = (i == 0 ? "{" : ",") + jsonString(column.name()) + ":";
+            sql.append(i == 0 ? "" : " || ").append(literal(key)).append(" || ").append(json(column));
+        }
+        return sql.append(" || '}'").toString();
+    }
+
+    /** A JSON string literal for {@code text} (keys are written at plan time, not by the engine). */
+    static String jsonString(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            switch (ch) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        out.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        out.append(ch);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** The column as XML element content: markup characters escaped, CR and LF as character references, illegal characters as U+FFFD. */
+    public static String xmlText(ExportColumn column) {
+        String text = text(column);
+        return switch (column.type()) {
+            case INTEGER, DECIMAL, FLOATING, BOOLEAN, DATE, TIMESTAMP, TIMESTAMP_TZ, BINARY -> text;
+            default -> "regexp_replace(replace(replace(replace(replace(replace(" + text
+                    + ", '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), chr(13), '&#13;'), chr(10), '&#10;'), '"
+                    + XML_ILLEGAL + "', '\uFFFD', 'g')";
+        };
+    }
+
+    /** One XML record per row, on one line, indented by two spaces. */
+    public static String xmlRecord(java.util.List<ExportColumn> columns, String recordElement) {
+        StringBuilder sql = new StringBuilder(literal("  <" + recordElement + ">"));
+        for (ExportColumn column : columns) {
+            String name = column.name();
+            sql.append(" || CASE WHEN ").append(identifier(column.source())).append(" IS NULL THEN ")
+                    .append(literal("<" + name + " xsi:nil=\"true\"/>")).append(" ELSE ")
+                    .append(literal("<" + name + ">")).append(" || ").append(xmlText(column)).append(" || ")
+                    .append(literal("</" + name + ">")).append(" END");
+        }
+        return sql.append(" || ").append(literal("</" + recordElement + ">")).toString();
+    }
+
+    /** Counts the characters XML 1.0 cannot hold in the text columns of {@code sql}. */
+    public static String countXmlIllegal(String sql, java.util.List<ExportColumn> columns) {
+        StringBuilder sum = new StringBuilder();
+        for (ExportColumn column : columns) {
+            if (column.type() == LogicalType.STRING || column.type() == LogicalType.OTHER) {
+                String text = text(column);
+                sum.append(sum.length() == 0 ? "" : " + ").append("COALESCE(sum(length(").append(text)
+                        .append(") - length(regexp_replace(").append(text).append(", '").append(XML_ILLEGAL)
+                        .append("', '', 'g'))), 0)");
+            }
+        }
+        return sum.length() == 0 ? null : "SELECT " + sum + " FROM (" + sql + ") AS sluice_src";
+    }
+}

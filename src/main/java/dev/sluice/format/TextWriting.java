@@ -1,0 +1,37 @@
+package dev.sluice.format;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The shared path of the text formats: the engine writes the records (COPY), then, when the
+ * format needs framing, parts or gzip, {@link TextPackager} streams them into the final files.
+ * When the engine's output already is the final file, it is kept as it is: no second pass.
+ */
+final class TextWriting {
+    private TextWriting() {}
+
+    static WriteResult write(Connection engine, String select, String copyOptions, Framing framing, boolean finalAsWritten,
+            TextCompression compression, Path dir, String baseName, String extension, SplitLimits limits,
+            List<String> warnings) throws SQLException, IOException {
+        boolean gzip = compression == TextCompression.GZIP;
+        if (finalAsWritten && !gzip && !limits.splits()) {
+            String fileName = baseName + extension;
+            Path target = dir.resolve(fileName);
+            long rows = EngineCopy.copy(engine, select, target, copyOptions);
+            return new WriteResult(List.of(new WrittenFile(target, fileName, rows, Files.size(target))), rows, warnings);
+        }
+        Path records = Files.createTempFile(dir, ".sluice-records-", ".tmp");
+        try {
+            long rows = EngineCopy.copy(engine, select, records, copyOptions);
+            List<WrittenFile> files = new TextPackager(framing, limits, gzip).packageRecords(records, dir, baseName, extension);
+            return new WriteResult(files, rows, warnings);
+        } finally {
+            Files.deleteIfExists(records);
+        }
+    }
+}
