@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Keeps files in a bucket in sync with SQL models and segments.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, PreviewCommand.class,
+        subcommands = {DemoCommand.class, ValidateCommand.class, PreviewCommand.class, RunCommand.class,
+                RunsCommand.class, ResetCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class SluiceCommand implements Runnable {

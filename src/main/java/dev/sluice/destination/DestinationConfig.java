@@ -13,4 +13,7 @@ public interface DestinationConfig {
 
     /** Where it is, for messages: never holds a secret. */
     String describe();
+
+    /** Opens the destination for a run or a check. */
+    Destination open();
 }

@@ -55,6 +55,12 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
     }
 
     @Override
+    public Destination open() {
+        throw dev.sluice.error.SluiceException.user("destinations." + name
+                + ": Google Cloud Storage uploads are not available in this version yet; use a local destination for now");
+    }
+
+    @Override
     public String describe() {
         return "gs://" + bucket + (endpoint == null ? "" : " at " + endpoint);
     }

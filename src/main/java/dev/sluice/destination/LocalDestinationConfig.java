@@ -18,6 +18,11 @@ public record LocalDestinationConfig(String name, Path path) implements Destinat
     }
 
     @Override
+    public Destination open() {
+        return new LocalDestination(name, path);
+    }
+
+    @Override
     public String describe() {
         return "the folder " + path;
     }

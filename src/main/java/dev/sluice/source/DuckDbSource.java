@@ -50,6 +50,16 @@ public record DuckDbSource(String name, Path path, Path baseDir) implements Sour
     }
 
     @Override
+    public String loadInto(dev.sluice.engine.Engine engine, Model model) throws SQLException {
+        if (path != null) {
+            engine.execute("ATTACH " + dev.sluice.engine.Engine.literal(path.toAbsolutePath().toString())
+                    + " AS sluice_source (READ_ONLY)");
+            engine.execute("USE sluice_source");
+        }
+        return model.asSubquery();
+    }
+
+    @Override
     public String describe() {
         return path == null ? "an in-memory DuckDB database" : "the DuckDB database " + path;
     }

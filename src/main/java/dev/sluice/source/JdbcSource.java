@@ -66,6 +66,27 @@ public record JdbcSource(String name, String url, String driver, String user, St
         }
     }
 
+    /** Reads the model's rows through JDBC into a CSV file the engine loads. */
+    @Override
+    public String loadInto(dev.sluice.engine.Engine engine, Model model) throws SQLException {
+        try (Connection connection = connect();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.setFetchSize(10_000);
+            try (java.sql.ResultSet rs = statement.executeQuery("SELECT * FROM " + model.asSubquery())) {
+                java.util.List<Column> columns = ColumnTypes.columns(rs.getMetaData());
+                java.nio.file.Path csv = EngineStaging.tempCsv(engine);
+                try {
+                    EngineStaging.writeCsv(rs, columns, csv);
+                    return EngineStaging.load(engine, columns, csv);
+                } finally {
+                    java.nio.file.Files.deleteIfExists(csv);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw dev.sluice.error.SluiceException.external("sources." + name + ": cannot stage rows in the engine: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public String describe() {
         return url.replaceAll("(?i)(password=)[^;&]*", "$1****") + (user == null ? "" : " as " + user);

@@ -22,4 +22,11 @@ public interface Source {
 
     /** Where the source is, for messages: never holds a secret. */
     String describe();
+
+    /**
+     * Makes the model's rows readable inside the run's engine and returns the relation to select
+     * from (a subquery or a table name). A DuckDB source is queried in place; other sources are
+     * copied in through a bulk path.
+     */
+    String loadInto(dev.sluice.engine.Engine engine, Model model) throws java.sql.SQLException;
 }

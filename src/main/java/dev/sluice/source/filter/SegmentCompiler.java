@@ -46,6 +46,12 @@ public final class SegmentCompiler {
      */
     public CompiledQuery compile(Model model, Segment segment, List<Column> columns, String identifierQuote,
             Problems problems, String file) {
+        return compile(model.asSubquery(), segment, columns, identifierQuote, problems, file);
+    }
+
+    /** As {@link #compile(Model, Segment, List, String, Problems, String)}, over any relation {@code from}. */
+    public CompiledQuery compile(String from, Segment segment, List<Column> columns, String identifierQuote,
+            Problems problems, String file) {
         Map<String, Column> byName = columns.stream()
                 .collect(Collectors.toMap(Column::name, Function.identity(), (a, b) -> a));
         Context context = new Context(byName, identifierQuote, problems, file, clock.instant());
@@ -53,7 +59,7 @@ public final class SegmentCompiler {
         if (context.failed) {
             return null;
         }
-        return new CompiledQuery("SELECT * FROM " + model.asSubquery() + "\nWHERE " + where, context.parameters);
+        return new CompiledQuery("SELECT * FROM " + from + "\nWHERE " + where, context.parameters);
     }
 
     /** Quotes an identifier with {@code quote}, doubling any quote inside it. */

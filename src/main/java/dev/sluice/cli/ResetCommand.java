@@ -1,0 +1,32 @@
+package dev.sluice.cli;
+
+import dev.sluice.commit.SnapshotStore;
+import dev.sluice.run.RunLock;
+import dev.sluice.workspace.Workspace;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice reset}: forget an activation's snapshot, so that its next run is a first run. */
+@Command(name = "reset", mixinStandardHelpOptions = true,
+        description = "Forgets the snapshot of an activation: its next run is a first (full) run. History is kept.")
+public final class ResetCommand extends WorkspaceCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "ACTIVATION", description = "The activation to reset.")
+    String activation;
+
+    @Override
+    public Integer call() {
+        Workspace workspace = loadWorkspace();
+        workspace.activation(activation);
+        Path state = StateOptions.stateDir(root, workspace);
+        try (RunLock lock = RunLock.acquire(state, activation)) {
+            boolean had = new SnapshotStore(state).reset(activation);
+            out().println(had ? "reset " + activation + ": its next run exports everything"
+                    : activation + " had no snapshot: its next run is a first run already");
+        }
+        out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.run.Counts;
+import dev.sluice.run.FileRecord;
+import dev.sluice.run.RunRecord;
+import dev.sluice.run.RunStore;
+import dev.sluice.run.Runner;
+import dev.sluice.workspace.Workspace;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice run}: one run of an activation. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs an activation once: reads its model or segment, compares with the last successful run,",
+                "writes the files of its sync mode, publishes them and commits the new snapshot."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the run succeeded", "1:the run failed (nothing partial was published; the next run repeats its changes)",
+                "2:invalid input or configuration"})
+public final class RunCommand extends WorkspaceCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "ACTIVATION", description = "The activation to run.")
+    String activation;
+
+    @Option(names = "--full-resync", description = "Export everything, as on a first run.")
+    boolean fullResync;
+
+    @Option(names = "--dry-run", description = "Read and compare, show what would be exported; write, publish and record nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the run record as one JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = "1GB",
+            description = "The engine's memory before it spills to disk (default: ${DEFAULT-VALUE}).")
+    String memoryLimit;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        Workspace workspace = loadWorkspace();
+        workspace.activation(activation);
+        long started = System.nanoTime();
+        Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(),
+                line -> err().printf(Locale.ROOT, "[%s %5.1fs] %s%n", activation, (System.nanoTime() - started) / 1e9, line),
+                memoryLimit);
+        RunRecord record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+        if (json) {
+            out().println(RunStore.JSON.writeValueAsString(record));
+        } else {
+            print(record, dryRun);
+        }
+        out().flush();
+        return 0;
+    }
+
+    private void print(RunRecord record, boolean dry) {
+        Counts c = record.counts();
+        if (dry) {
+            out().printf(Locale.ROOT, "dry run of %s: a %s run would export from %,d rows read (%,d added, %,d updated, %,d removed, %,d unchanged, %,d left out)%n",
+                    record.activation(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped());
+            return;
+        }
+        Duration took = Duration.between(record.startedAt(), record.endedAt());
+        out().printf(Locale.ROOT, "%s run %s of %s succeeded in %.1f s%s%n", record.kind(), record.id(), record.activation(),
+                took.toMillis() / 1000.0, record.fullReason() == null ? "" : " (full: " + record.fullReason() + ")");
+        out().printf(Locale.ROOT, "  read %,d · added %,d · updated %,d · removed %,d · unchanged %,d · left out %,d · written %,d%n",
+                c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped(), c.written());
+        for (FileRecord file : record.files()) {
+            out().printf(Locale.ROOT, "  %s  %,d rows, %,d bytes%n", file.object(), file.rows(), file.bytes());
+        }
+        for (String warning : record.warnings()) {
+            out().println("  warning: " + warning);
+        }
+    }
+}

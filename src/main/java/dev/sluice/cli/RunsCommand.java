@@ -1,0 +1,62 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.run.RunRecord;
+import dev.sluice.run.RunStore;
+import dev.sluice.workspace.Workspace;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice runs}: the run history, newest first. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists past runs, newest first.")
+public final class RunsCommand extends WorkspaceCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    @Parameters(paramLabel = "ACTIVATION", arity = "0..1", description = "Only this activation's runs.")
+    String activation;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many runs (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--json", description = "Print the run records as a JSON array.")
+    boolean json;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        Workspace workspace = loadWorkspace();
+        if (activation != null) {
+            workspace.activation(activation);
+        }
+        List<RunRecord> runs;
+        try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
+            runs = store.list(activation, Math.max(1, limit));
+        }
+        if (json) {
+            out().println(RunStore.JSON.writeValueAsString(runs));
+        } else if (runs.isEmpty()) {
+            out().println("no runs yet" + (activation == null ? "" : " of " + activation));
+        } else {
+            out().printf("%-22s %-22s %-9s %-5s %-20s %8s %10s %10s %10s %10s%n", "run", "activation", "status", "kind",
+                    "started", "seconds", "read", "added", "updated", "removed");
+            for (RunRecord r : runs) {
+                String seconds = r.endedAt() == null ? "" : String.format(Locale.ROOT, "%.1f",
+                        Duration.between(r.startedAt(), r.endedAt()).toMillis() / 1000.0);
+                out().printf(Locale.ROOT, "%-22s %-22s %-9s %-5s %-20s %8s %,10d %,10d %,10d %,10d%n", r.id(), r.activation(),
+                        r.status().json(), r.kind() == null ? "" : r.kind(), TIME.format(r.startedAt()), seconds,
+                        r.counts().read(), r.counts().added(), r.counts().updated(), r.counts().removed());
+                if (r.error() != null) {
+                    out().println("    error: " + r.error());
+                }
+            }
+        }
+        out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sluice.destination;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where files go: a bucket or something that behaves like one. Object names are '/'-separated
+ * paths from the bucket root. Every failure is a {@link dev.sluice.error.SluiceException} that
+ * names the destination and says what to check.
+ */
+public interface Destination extends AutoCloseable {
+    /** The destination's name in the workspace. */
+    String name();
+
+    /** Writes a local file as the object {@code objectName}, replacing any object of that name. */
+    void upload(Path file, String objectName, String contentType, Map<String, String> metadata);
+
+    /**
+     * Moves an uploaded object to its final name. With {@code overwrite} false, fails without
+     * touching anything when {@code finalName} exists.
+     */
+    void publish(String stagedName, String finalName, boolean overwrite);
+
+    /** Deletes an object; deleting a missing object is not an error. */
+    void delete(String objectName);
+
+    /** Whether an object of that name exists. */
+    boolean exists(String objectName);
+
+    /** The names of every object under {@code prefix}, in name order. */
+    List<String> list(String prefix);
+
+    /**
+     * Writes, reads back and deletes a probe object under {@code folder}; throws a user error or
+     * external failure saying plainly what is wrong.
+     */
+    void check(String folder);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,174 @@
+package dev.sluice.destination;
+
+import dev.sluice.error.SluiceException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A folder on disk that behaves like a bucket: each object is a file under the root. Uploads go to
+ * a temporary file then are renamed, so an object is never seen half-written; publishing is an
+ * atomic rename.
+ */
+public final class LocalDestination implements Destination {
+    private final String name;
+    private final Path root;
+
+    public LocalDestination(String name, Path root) {
+        this.name = name;
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path pathOf(String objectName) {
+        Path path = root.resolve(objectName).normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw SluiceException.internal("object name '" + objectName + "' leaves the destination folder", null);
+        }
+        return path;
+    }
+
+    @Override
+    public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+        Path target = pathOf(objectName);
+        try {
+            Files.createDirectories(target.getParent());
+            Path temp = Files.createTempFile(target.getParent(), ".sluice-upload-", ".tmp");
+            try {
+                Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+                move(temp, target, true);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw failure("cannot write " + target, e);
+        }
+    }
+
+    @Override
+    public void publish(String stagedName, String finalName, boolean overwrite) {
+        Path staged = pathOf(stagedName);
+        Path target = pathOf(finalName);
+        try {
+            Files.createDirectories(target.getParent());
+            if (!overwrite && Files.exists(target)) {
+                throw SluiceException.user("destinations." + name + ": " + finalName
+                        + " already exists and the activation sets overwrite: false; delete it or add a time variable to file_name");
+            }
+            move(staged, target, overwrite);
+        } catch (FileAlreadyExistsException e) {
+            throw SluiceException.user("destinations." + name + ": " + finalName
+                    + " already exists and the activation sets overwrite: false", e);
+        } catch (IOException e) {
+            throw failure("cannot move " + staged + " to " + target, e);
+        }
+    }
+
+    private static void move(Path from, Path to, boolean replace) throws IOException {
+        try {
+            if (replace) {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (AtomicMoveNotSupportedException e) {
+            if (replace) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.move(from, to);
+            }
+        }
+    }
+
+    @Override
+    public void delete(String objectName) {
+        Path path = pathOf(objectName);
+        try {
+            Files.deleteIfExists(path);
+            pruneEmptyFolders(path.getParent());
+        } catch (IOException e) {
+            throw failure("cannot delete " + path, e);
+        }
+    }
+
+    private void pruneEmptyFolders(Path folder) {
+        Path current = folder;
+        while (current != null && current.startsWith(root) && !current.equals(root)) {
+            try (Stream<Path> entries = Files.list(current)) {
+                if (entries.findAny().isPresent()) {
+                    return;
+                }
+                Files.delete(current);
+            } catch (IOException e) {
+                return;
+            }
+            current = current.getParent();
+        }
+    }
+
+    @Override
+    public boolean exists(String objectName) {
+        return Files.isRegularFile(pathOf(objectName));
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return names;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .filter(n -> n.startsWith(prefix) && !n.contains("/.sluice-upload-") && !n.startsWith(".sluice-upload-"))
+                    .sorted()
+                    .forEach(names::add);
+        } catch (NoSuchFileException e) {
+            return names;
+        } catch (IOException e) {
+            throw failure("cannot list " + root, e);
+        }
+        return names;
+    }
+
+    @Override
+    public void check(String folder) {
+        String probe = (folder == null || folder.isEmpty() ? "" : folder + "/") + ".sluice-check-" + ProcessHandle.current().pid();
+        try {
+            Path file = Files.createTempFile("sluice-check", ".txt");
+            try {
+                Files.writeString(file, "sluice check");
+                upload(file, probe, "text/plain", Map.of());
+                if (!Files.readString(pathOf(probe)).equals("sluice check")) {
+                    throw SluiceException.external("destinations." + name + ": the probe object read back differs from what was written", null);
+                }
+            } finally {
+                Files.deleteIfExists(file);
+                delete(probe);
+            }
+        } catch (IOException e) {
+            throw failure("cannot write a probe object", e);
+        }
+    }
+
+    private SluiceException failure(String what, IOException e) {
+        return SluiceException.external("destinations." + name + " (folder " + root + "): " + what + ": "
+                + e.getClass().getSimpleName() + " " + e.getMessage() + " (check permissions and free disk space)", e);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.sluice.extract;
+
+import dev.sluice.engine.Engine;
+import dev.sluice.error.SluiceException;
+import dev.sluice.format.ExportColumn;
+import dev.sluice.source.Column;
+import dev.sluice.source.Model;
+import dev.sluice.source.Segment;
+import dev.sluice.source.filter.CompiledQuery;
+import dev.sluice.source.filter.SegmentCompiler;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Problems;
+import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceException;
+import dev.sluice.write.OutputWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The "extract" stage: the activation's model or segment becomes the table {@value #NOW} in the
+ * engine, holding the primary key and the exported attributes. Rows with a null or repeated key
+ * fail the run (naming up to ten keys) or, with {@code invalid_rows: skip}, are left out and counted.
+ */
+public final class Extractor {
+    public static final String NOW = "sluice_now";
+    static final String READ = "sluice_read";
+    private static final int KEYS_SHOWN = 10;
+
+    private Extractor() {}
+
+    public static Extracted extract(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
+        Model model = workspace.modelOf(activation.target());
+        String relation = workspace.sourceOf(model).loadInto(engine, model);
+        List<Column> columns = OutputWriter.describe(engine.connection(), "SELECT * FROM " + relation);
+        CompiledQuery query = CompiledQuery.of("SELECT * FROM " + relation);
+        Segment segment = workspace.segments().get(activation.target());
+        if (segment != null) {
+            Problems problems = new Problems();
+            query = new SegmentCompiler(clock).compile(relation, segment, columns, "\"", problems, workspace.file().toString());
+            if (query == null) {
+                throw new WorkspaceException(problems.list());
+            }
+        }
+        List<ExportColumn> exported = OutputWriter.exportColumns(columns, activation.mapping());
+        List<String> keys = IntStream.range(0, model.primaryKey().size()).mapToObj(i -> "sluice_k" + i).toList();
+        for (String key : model.primaryKey()) {
+            if (columns.stream().noneMatch(c -> c.name().equals(key))) {
+                throw SluiceException.user("models." + model.name() + ".primary_key: column '" + key + "' is not in the query's result");
+            }
+        }
+        String select = "SELECT "
+                + IntStream.range(0, keys.size()).mapToObj(i -> Engine.identifier(model.primaryKey().get(i)) + " AS " + keys.get(i))
+                        .collect(Collectors.joining(", "))
+                + ", " + exported.stream().map(c -> Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
+                        .collect(Collectors.joining(", "))
+                + " FROM (" + query.sql() + ") AS sluice_q";
+        engine.execute("DROP TABLE IF EXISTS " + READ);
+        engine.execute("DROP TABLE IF EXISTS " + NOW);
+        try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + READ + " AS " + select, query.parameters())
+                .prepare(engine.connection())) {
+            statement.execute();
+        }
+        long read = engine.queryLong("SELECT count(*) FROM " + READ);
+        long skipped = checkKeys(engine, activation, model, keys);
+        if (skipped > 0) {
+            engine.execute("CREATE TEMP TABLE " + NOW + " AS SELECT * FROM " + READ + " WHERE " + notNull(keys)
+                    + " QUALIFY count(*) OVER (PARTITION BY " + String.join(", ", keys) + ") = 1");
+            engine.execute("DROP TABLE " + READ);
+        } else {
+            engine.execute("ALTER TABLE " + READ + " RENAME TO " + NOW);
+        }
+        List<ExportColumn> nowColumns = exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList();
+        return new Extracted(keys, nowColumns, read, skipped, fingerprint(model, exported, columns));
+    }
+
+    private static String notNull(List<String> keys) {
+        return keys.stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
+    }
+
+    /** Returns how many rows to skip; throws when there are invalid rows and the activation does not skip them. */
+    private static long checkKeys(Engine engine, Activation activation, Model model, List<String> keys) throws SQLException {
+        String anyNull = keys.stream().map(k -> k + " IS NULL").collect(Collectors.joining(" OR "));
+        long nullKeys = engine.queryLong("SELECT count(*) FROM " + READ + " WHERE " + anyNull);
+        String keyList = String.join(", ", keys);
+        long duplicateRows = engine.queryLong("SELECT COALESCE(sum(n), 0) FROM (SELECT count(*) AS n FROM " + READ
+                + " WHERE " + notNull(keys) + " GROUP BY " + keyList + " HAVING count(*) > 1)");
+        if (nullKeys == 0 && duplicateRows == 0) {
+            return 0;
+        }
+        if (activation.invalidRows() == Activation.InvalidRows.SKIP) {
+            return nullKeys + duplicateRows;
+        }
+        List<String> shown = new ArrayList<>();
+        try (Statement statement = engine.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT " + keyList + ", count(*) FROM " + READ + " WHERE " + notNull(keys)
+                        + " GROUP BY " + keyList + " HAVING count(*) > 1 ORDER BY count(*) DESC, " + keyList + " LIMIT " + KEYS_SHOWN)) {
+            while (rs.next()) {
+                List<String> parts = new ArrayList<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    parts.add(model.primaryKey().get(i) + "=" + rs.getString(i + 1));
+                }
+                shown.add(String.join(", ", parts) + " (" + rs.getLong(keys.size() + 1) + " rows)");
+            }
+        }
+        StringBuilder message = new StringBuilder("activations." + activation.name() + ": the model " + model.name()
+                + " has rows with an invalid primary key (" + String.join(", ", model.primaryKey()) + "):");
+        if (nullKeys > 0) {
+            message.append(" ").append(nullKeys).append(nullKeys == 1 ? " row has" : " rows have").append(" a null key;");
+        }
+        if (duplicateRows > 0) {
+            message.append(" ").append(duplicateRows).append(" rows share a key with another row, e.g. ")
+                    .append(String.join("; ", shown)).append(";");
+        }
+        message.append(" fix the model or set invalid_rows: skip to leave such rows out");
+        throw SluiceException.user(message.toString());
+    }
+
+    /** A stable digest of the key columns and the exported attributes with their types. */
+    static String fingerprint(Model model, List<ExportColumn> exported, List<Column> columns) {
+        StringBuilder text = new StringBuilder("keys:");
+        for (String key : model.primaryKey()) {
+            text.append(key).append(':').append(typeOf(columns, key)).append(';');
+        }
+        text.append("|attributes:");
+        for (ExportColumn column : exported) {
+            text.append(column.source()).append("->").append(column.name()).append(':').append(typeOf(columns, column.source())).append(';');
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+    }
+
+    private static String typeOf(List<Column> columns, String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).map(Column::sourceType).findFirst().orElse("?");
+    }
+}

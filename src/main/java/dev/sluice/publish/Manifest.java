@@ -1,0 +1,29 @@
+package dev.sluice.publish;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.run.FileRecord;
+import dev.sluice.run.RunStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code name.manifest.json}: written after the data files; its presence means the run's files are complete. */
+public final class Manifest {
+    private Manifest() {}
+
+    public static Path write(Path file, String run, String activation, String runType, String syncMode, Instant start,
+            Instant end, List<FileRecord> files) throws IOException {
+        ObjectNode root = RunStore.JSON.createObjectNode();
+        root.put("run", run).put("activation", activation).put("run_type", runType).put("sync_mode", syncMode)
+                .put("started_at", start.toString()).put("ended_at", end.toString());
+        ArrayNode list = root.putArray("files");
+        for (FileRecord f : files) {
+            list.addObject().put("object", f.object()).put("rows", f.rows()).put("bytes", f.bytes()).put("crc32c", f.crc32c());
+        }
+        Files.write(file, RunStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        return file;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sluice.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything recorded of a run. {@code kind} is full or delta; {@code fullReason} says why a run
+ * of a full_then_delta activation was full. Never holds a secret.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record RunRecord(
+        String id,
+        String activation,
+        String trigger,
+        RunStatus status,
+        String kind,
+        String fullReason,
+        Instant startedAt,
+        Instant endedAt,
+        Counts counts,
+        List<FileRecord> files,
+        List<String> warnings,
+        String error) {
+
+    public RunRecord {
+        files = files == null ? List.of() : List.copyOf(files);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        counts = counts == null ? Counts.ZERO : counts;
+    }
+
+    public static RunRecord started(String id, String activation, String trigger, Instant at) {
+        return new RunRecord(id, activation, trigger, RunStatus.RUNNING, null, null, at, null, Counts.ZERO, List.of(), List.of(), null);
+    }
+
+    public RunRecord planned(String kind, String fullReason) {
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error);
+    }
+
+    public RunRecord succeeded(Instant at, Counts counts, List<FileRecord> files, List<String> warnings) {
+        return new RunRecord(id, activation, trigger, RunStatus.SUCCEEDED, kind, fullReason, startedAt, at, counts, files, warnings, null);
+    }
+
+    public RunRecord failed(Instant at, Counts counts, List<String> warnings, String error) {
+        return new RunRecord(id, activation, trigger, RunStatus.FAILED, kind, fullReason, startedAt, at, counts, List.of(), warnings, error);
+    }
+
+    public RunRecord withCounts(Counts counts) {
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error);
+    }
+}

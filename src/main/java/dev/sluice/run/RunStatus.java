@@ -1,0 +1,14 @@
+package dev.sluice.run;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Where a run is: going, done, failed, or skipped by the scheduler because another was going. */
+public enum RunStatus {
+    RUNNING, SUCCEEDED, FAILED, SKIPPED;
+
+    @JsonValue
+    public String json() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.sluice.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.error.SluiceException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Run history in SQLite ({@code STATE/runs.db}), which several processes can open at once (the CLI
+ * while the server runs). Each run is one row: indexed columns plus the whole record as JSON, and
+ * the staging prefix recorded before anything is uploaded so that a later run can clean up after
+ * a killed one.
+ */
+public final class RunStore implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final Connection connection;
+
+    public RunStore(Path stateDir) {
+        try {
+            Files.createDirectories(stateDir);
+            connection = DriverManager.getConnection("jdbc:sqlite:" + stateDir.resolve("runs.db").toAbsolutePath());
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 10000");
+                s.execute("PRAGMA journal_mode = WAL");
+                s.execute("CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, activation TEXT NOT NULL, status TEXT NOT NULL, "
+                        + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS runs_by_activation ON runs (activation, started_at)");
+            }
+        } catch (IOException | SQLException e) {
+            throw SluiceException.external("cannot open the run history in " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void insert(RunRecord record, String staging) {
+        update("INSERT INTO runs (id, activation, status, started_at, staging, record) VALUES (?, ?, ?, ?, ?, ?)",
+                record.id(), record.activation(), record.status().json(), record.startedAt().toString(), staging, json(record));
+    }
+
+    public void save(RunRecord record) {
+        update("UPDATE runs SET status = ?, record = ? WHERE id = ?", record.status().json(), json(record), record.id());
+    }
+
+    /** Runs of {@code activation} (or all when null), newest first. */
+    public List<RunRecord> list(String activation, int limit) {
+        String sql = "SELECT record FROM runs" + (activation == null ? "" : " WHERE activation = ?")
+                + " ORDER BY started_at DESC, id DESC LIMIT ?";
+        List<RunRecord> records = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            int i = 1;
+            if (activation != null) {
+                s.setString(i++, activation);
+            }
+            s.setInt(i, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    records.add(parse(rs.getString(1)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return records;
+    }
+
+    public Optional<RunRecord> get(String id) {
+        try (PreparedStatement s = connection.prepareStatement("SELECT record FROM runs WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** A run recorded as running, with its staging prefix. */
+    public record Unfinished(RunRecord record, String staging) {}
+
+    public List<Unfinished> running(String activation) {
+        List<Unfinished> result = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT record, staging FROM runs WHERE activation = ? AND status = 'running'")) {
+            s.setString(1, activation);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return result;
+    }
+
+    private void update(String sql, String... values) {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                s.setString(i + 1, values[i]);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static String json(RunRecord record) {
+        try {
+            return JSON.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw SluiceException.internal("cannot serialise run " + record.id(), e);
+        }
+    }
+
+    private static RunRecord parse(String json) {
+        try {
+            return JSON.readValue(json, RunRecord.class);
+        } catch (JsonProcessingException e) {
+            throw SluiceException.internal("a run record in the history is unreadable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static SluiceException failure(SQLException e) {
+        return SluiceException.external("the run history failed: " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing is best effort
+        }
+    }
+}

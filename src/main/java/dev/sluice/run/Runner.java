@@ -1,0 +1,235 @@
+package dev.sluice.run;
+
+import dev.sluice.commit.SnapshotStore;
+import dev.sluice.destination.Destination;
+import dev.sluice.detect.ChangeDetector;
+import dev.sluice.detect.Changes;
+import dev.sluice.engine.Engine;
+import dev.sluice.error.ErrorKind;
+import dev.sluice.error.Secrets;
+import dev.sluice.error.SluiceException;
+import dev.sluice.extract.Extracted;
+import dev.sluice.extract.Extractor;
+import dev.sluice.format.OutputRows;
+import dev.sluice.format.SplitLimits;
+import dev.sluice.format.WriteResult;
+import dev.sluice.format.WrittenFile;
+import dev.sluice.plan.PlannedOutput;
+import dev.sluice.plan.Planner;
+import dev.sluice.plan.RunKind;
+import dev.sluice.plan.RunPlan;
+import dev.sluice.publish.LocalFile;
+import dev.sluice.publish.Manifest;
+import dev.sluice.publish.Publisher;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Workspace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Walks one run of an activation through the pipeline: plan → extract → detect → write → upload →
+ * publish → commit. The snapshot is committed only after every file is published; any failure
+ * before that leaves the previous snapshot in force and removes what the run uploaded, so the next
+ * run exports the same changes again plus newer ones.
+ */
+public final class Runner {
+    /** What a caller asks of a run. */
+    public record Request(String activation, boolean fullResync, boolean dryRun, String trigger) {}
+
+    /** What a dry run found: the plan and the counts, nothing written. */
+    public record DryRun(RunPlan plan, Counts counts) {}
+
+    private final Workspace workspace;
+    private final Path stateDir;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private final String memoryLimit;
+
+    public Runner(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String memoryLimit) {
+        this.workspace = workspace;
+        this.stateDir = stateDir;
+        this.clock = clock;
+        this.log = log;
+        this.memoryLimit = memoryLimit;
+    }
+
+    /** The state folder of a workspace: {@code .sluice} beside the workspace file unless given. */
+    public static Path stateDir(Workspace workspace, Path override) {
+        return override != null ? override : workspace.baseDir().resolve(".sluice");
+    }
+
+    public RunRecord run(Request request) {
+        Activation activation = workspace.activation(request.activation());
+        try (RunLock lock = RunLock.acquire(stateDir, activation.name());
+                RunStore store = new RunStore(stateDir);
+                Destination destination = workspace.destinations().get(activation.destination()).open()) {
+            recoverDeadRuns(store, destination, activation);
+            Instant start = clock.instant();
+            RunRecord record = RunRecord.started(RunIds.next(start), activation.name(), request.trigger(), start);
+            Publisher publisher = new Publisher(destination, activation, record.id());
+            if (!request.dryRun()) {
+                store.insert(record, publisher.stagingPrefix());
+            }
+            Path work = stateDir.resolve("work").resolve(record.id());
+            Counts counts = Counts.ZERO;
+            List<String> warnings = new ArrayList<>();
+            try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null)) {
+                SnapshotStore snapshots = new SnapshotStore(stateDir);
+                log.accept("reading " + activation.target());
+                Extracted now = Extractor.extract(engine, workspace, activation, clock);
+                long rows = now.read() - now.skipped();
+                counts = new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0);
+                log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
+                        now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
+                Optional<SnapshotStore.Snapshot> previous = snapshots.current(activation.name());
+                String stale = previous.isPresent() && !previous.get().fingerprint().equals(now.fingerprint())
+                        ? "the mapping, primary key or attribute types changed since the last successful run" : null;
+                RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(),
+                        request.fullResync(), stale);
+                record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null);
+                if (stale != null) {
+                    log.accept("this is a full run: " + stale);
+                } else if (plan.kind() == RunKind.FULL && activation.runType() != dev.sluice.plan.RunType.FULL_ONLY) {
+                    log.accept("this is a full run: " + plan.reason());
+                }
+                ChangeDetector detector = new ChangeDetector(engine, now);
+                boolean comparable = previous.isPresent() && stale == null;
+                detector.usePrevious(plan.kind() == RunKind.DELTA || comparable ? previous.get().file() : null);
+                Changes changes = comparable ? detector.count() : Changes.allAdded(rows);
+                counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(),
+                        now.skipped(), 0);
+                log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
+                        changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
+                if (request.dryRun()) {
+                    return record.withCounts(counts);
+                }
+                List<LocalFile> files = write(engine, activation, plan, now, record.id(), start, work.resolve("files"), warnings);
+                long written = files.stream().mapToLong(LocalFile::rows).sum();
+                counts = new Counts(counts.read(), counts.added(), counts.updated(), counts.removed(), counts.unchanged(),
+                        counts.skipped(), written);
+                List<LocalFile> all = new ArrayList<>(files);
+                if (activation.manifest()) {
+                    all.add(manifest(activation, record, start, files, work.resolve("files")));
+                }
+                log.accept("publishing " + all.size() + (all.size() == 1 ? " file" : " files") + " to " + destination.name());
+                List<FileRecord> published = publisher.publish(all);
+                snapshots.commit(engine, activation.name(), record.id(), now.fingerprint(), rows, clock.instant());
+                record = record.succeeded(clock.instant(), counts, published, warnings);
+                store.save(record);
+                return record;
+            } catch (RuntimeException | SQLException | IOException e) {
+                publisher.abandon();
+                SluiceException failure = classify(e, activation);
+                if (!request.dryRun()) {
+                    store.save(record.failed(clock.instant(), counts, warnings, Secrets.redact(failure.getMessage())));
+                }
+                if (e instanceof dev.sluice.workspace.WorkspaceException invalid) {
+                    throw invalid;
+                }
+                throw new RunFailed(record.id(), failure);
+            } finally {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private List<LocalFile> write(Engine engine, Activation activation, RunPlan plan, Extracted now, String run, Instant start,
+            Path dir, List<String> warnings) throws SQLException, IOException {
+        Files.createDirectories(dir);
+        ChangeDetector detector = new ChangeDetector(engine, now);
+        String base = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), run);
+        SplitLimits limits = new SplitLimits(activation.maxFileSize(), activation.maxRowsPerFile());
+        List<LocalFile> files = new ArrayList<>();
+        for (PlannedOutput output : plan.outputs()) {
+            String name = base + output.suffix();
+            log.accept("writing " + name + activation.format().extension());
+            WriteResult result = activation.format().write(new OutputRows(engine.connection(), detector.select(output.content()),
+                    now.columns()), dir, name, limits);
+            warnings.addAll(result.warnings());
+            if (result.rows() == 0 && activation.emptyFiles() == Activation.EmptyFiles.SKIP) {
+                for (WrittenFile file : result.files()) {
+                    Files.deleteIfExists(file.path());
+                }
+                continue;
+            }
+            for (WrittenFile file : result.files()) {
+                files.add(LocalFile.of(file.path(), objectName(activation, file.fileName()),
+                        output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));
+            }
+        }
+        return files;
+    }
+
+    private LocalFile manifest(Activation activation, RunRecord record, Instant start, List<LocalFile> files, Path dir) throws IOException {
+        String name = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), record.id())
+                + ".manifest.json";
+        Path path = Manifest.write(dir.resolve(name), record.id(), activation.name(),
+                activation.runType().name().toLowerCase(Locale.ROOT), activation.syncMode().name().toLowerCase(Locale.ROOT),
+                start, clock.instant(), files.stream().map(LocalFile::record).toList());
+        return LocalFile.of(path, objectName(activation, name), "manifest", 0, "application/json");
+    }
+
+    private static String objectName(Activation activation, String fileName) {
+        return activation.folder().isEmpty() ? fileName : activation.folder() + "/" + fileName;
+    }
+
+    /** Runs recorded as running while we hold the lock died: record them as failed and remove their leftovers. */
+    private void recoverDeadRuns(RunStore store, Destination destination, Activation activation) {
+        for (RunStore.Unfinished dead : store.running(activation.name())) {
+            int removed = dead.staging() == null ? 0 : Publisher.removeLeftovers(destination, dead.staging());
+            deleteTree(stateDir.resolve("work").resolve(dead.record().id()));
+            store.save(dead.record().failed(clock.instant(), dead.record().counts(), dead.record().warnings(),
+                    "the process running it stopped before it finished (killed or crashed); "
+                            + removed + " staged objects were removed by run of " + clock.instant()));
+            log.accept("run " + dead.record().id() + " had stopped before finishing; cleaned up " + removed + " staged objects");
+        }
+    }
+
+    private static SluiceException classify(Exception e, Activation activation) {
+        if (e instanceof SluiceException sluice) {
+            return sluice;
+        }
+        if (e instanceof SQLException || e instanceof IOException) {
+            return new SluiceException(ErrorKind.EXTERNAL, "activations." + activation.name() + ": " + e.getMessage(), e);
+        }
+        return SluiceException.internal("activations." + activation.name() + ": " + e, e);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // leftovers in the work folder are removed with the next run's recovery
+        }
+    }
+
+    /** A run that failed: its id and the reason. A failed run exits with 1, whatever the reason. */
+    public static final class RunFailed extends SluiceException {
+        private static final long serialVersionUID = 1L;
+        private final String run;
+
+        RunFailed(String run, SluiceException cause) {
+            super(cause.kind() == ErrorKind.INTERNAL ? ErrorKind.INTERNAL : ErrorKind.EXTERNAL,
+                    "run " + run + " failed: " + cause.getMessage(), cause);
+            this.run = run;
+        }
+
+        public String run() {
+            return run;
+        }
+    }
+}
