@@ -1,6 +1,9 @@
 package dev.sluice.cli;
 
 import dev.sluice.demo.DemoWorkspace;
+import dev.sluice.run.Counts;
+import dev.sluice.run.RunRecord;
+import dev.sluice.run.Runner;
 import dev.sluice.source.Catalog;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.Problem;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code sluice demo}: builds a sample workspace with synthetic data and shows what it holds. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Builds a sample workspace in ./sluice-demo (a DuckDB database of synthetic customers,",
-                "a model, two segments, one activation per sync mode) and previews it."})
+                "a model, two segments, one activation per sync mode), previews it, then runs every activation",
+                "twice with a change of the data in between."})
 public final class DemoCommand extends WorkspaceCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "sluice-demo",
@@ -64,12 +68,33 @@ public final class DemoCommand extends WorkspaceCommand implements Callable<Inte
                     lower(activation.runType()), lower(activation.syncMode()), activation.format().type(),
                     activation.folder());
         }
+        Runner runner = new Runner(workspace, Runner.stateDir(workspace, null), Clock.systemUTC(), line -> { }, null);
         out().println();
+        out().println(Terminal.bold("First run of each activation") + " (everything is new):");
+        runAll(workspace, runner);
+        DemoWorkspace.applyChanges(dir);
+        out().println();
+        out().println(Terminal.bold("The data changed") + " (1% of customers updated, 0.5% removed, 0.5% added). Second run:");
+        runAll(workspace, runner);
+        out().println();
+        out().println("The files are in " + dir.resolve("exports") + "; the run history: ./sluice runs -c " + file);
         out().println("Next: edit " + file + ", then try");
         out().println("  ./sluice validate -c " + file);
         out().println("  ./sluice preview vip_fr -c " + file + " --limit 20");
+        out().println("  ./sluice run vip_fr_upsert -c " + file);
         out().flush();
         return 0;
+    }
+
+    private void runAll(Workspace workspace, Runner runner) {
+        for (Activation activation : workspace.activations().values()) {
+            RunRecord record = runner.run(new Runner.Request(activation.name(), false, false, "manual"));
+            Counts c = record.counts();
+            out().printf(java.util.Locale.ROOT, "  %-22s %-5s read %,7d  added %,7d  updated %,6d  removed %,6d  → %d file(s): %s%n",
+                    activation.name(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), record.files().size(),
+                    record.files().stream().map(f -> f.object() + " (" + f.rows() + " rows)")
+                            .collect(java.util.stream.Collectors.joining(", ")));
+        }
     }
 
     private static String lower(Enum<?> value) {

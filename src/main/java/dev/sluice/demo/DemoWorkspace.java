@@ -26,6 +26,8 @@ public final class DemoWorkspace {
             throw SluiceException.user("--rows: must be at least 1, got " + rows);
         }
         try {
+            deleteTree(dir.resolve("exports"));
+            deleteTree(dir.resolve(".sluice"));
             Files.createDirectories(dir.resolve("exports"));
             Path workspace = dir.resolve("sluice.yaml");
             Files.writeString(workspace, resource("sluice.yaml"));
@@ -42,6 +44,28 @@ public final class DemoWorkspace {
             throw SluiceException.external("cannot write the demo in " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw SluiceException.internal("cannot build the demo database: " + e.getMessage(), e);
+        }
+    }
+
+    /** Changes the demo data as a day would: some customers change, some leave, some arrive. */
+    public static void applyChanges(Path dir) {
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DATABASE).toAbsolutePath());
+                Statement statement = connection.createStatement()) {
+            statement.execute(resource("changes.sql"));
+        } catch (IOException | SQLException e) {
+            throw SluiceException.internal("cannot change the demo data: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a folder the demo owns (its exports and state), so that a new demo starts clean. */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 
