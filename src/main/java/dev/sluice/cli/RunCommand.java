@@ -44,11 +44,11 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
     public Integer call() throws JsonProcessingException {
         Workspace workspace = loadWorkspace();
         workspace.activation(activation);
-        long started = System.nanoTime();
-        Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(),
-                line -> err().printf(Locale.ROOT, "[%s %5.1fs] %s%n", activation, (System.nanoTime() - started) / 1e9, line),
-                memoryLimit);
-        RunRecord record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+        RunRecord record;
+        try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
+            Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(), progress, memoryLimit);
+            record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+        }
         if (json) {
             out().println(RunStore.JSON.writeValueAsString(record));
         } else {
