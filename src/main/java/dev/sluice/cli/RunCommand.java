@@ -36,7 +36,7 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
     @Option(names = "--json", description = "Print the run record as one JSON object on stdout.")
     boolean json;
 
-    @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = "1GB",
+    @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = "512MB",
             description = "The engine's memory before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 

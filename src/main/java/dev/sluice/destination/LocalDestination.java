@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * A folder on disk that behaves like a bucket: each object is a file under the root. Uploads go to
- * a temporary file then are renamed, so an object is never seen half-written; publishing is an
- * atomic rename.
+ * a temporary file (a hard link to the local file when both are on one file system, else a copy)
+ * then are renamed, so an object is never seen half-written; publishing is an atomic rename.
  */
 public final class LocalDestination implements Destination {
     private final String name;
@@ -49,9 +49,13 @@ public final class LocalDestination implements Destination {
         Path target = pathOf(objectName);
         try {
             Files.createDirectories(target.getParent());
-            Path temp = Files.createTempFile(target.getParent(), ".sluice-upload-", ".tmp");
+            Path temp = target.resolveSibling(".sluice-upload-" + System.nanoTime() + ".tmp");
             try {
-                Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    Files.createLink(temp, file);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+                }
                 move(temp, target, true);
             } finally {
                 Files.deleteIfExists(temp);

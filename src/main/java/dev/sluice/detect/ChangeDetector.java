@@ -3,23 +3,21 @@ package dev.sluice.detect;
 import dev.sluice.engine.Engine;
 import dev.sluice.extract.Extracted;
 import dev.sluice.extract.Extractor;
-import dev.sluice.format.ExportColumn;
 import dev.sluice.plan.OutputContent;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * The "detect changes" stage: one FULL OUTER JOIN on the primary key between this run's rows and
- * the previous snapshot, comparing the exported attributes exactly ({@code IS DISTINCT FROM}, so
- * null equals null). Every query of change detection is written here, in one place, so that
- * another SQL dialect can be slotted in.
+ * the previous snapshot, comparing the exported attributes (null equals null). Every query of change
+ * detection is written here, in one place, so that another SQL dialect can be slotted in.
  */
 public final class ChangeDetector {
     public static final String PREV = "sluice_prev";
+    public static final String CHANGES = "sluice_changes";
 
     private final Engine engine;
     private final Extracted now;
@@ -39,15 +37,30 @@ public final class ChangeDetector {
         }
     }
 
+    /**
+     * Classifies every key in one FULL OUTER JOIN and keeps only the changed keys, in the small
+     * table {@value #CHANGES} ({@code change} is A, U or R). The join compares a 64-bit hash of the
+     * exported attributes, computed on both sides in the same process (so never stored across
+     * versions): the join carries only keys and hashes, not whole rows, and stays in memory. Two
+     * different rows hash alike with a probability of about 2^-64; such a change would be missed.
+     */
     public Changes count() throws SQLException {
-        String sql = "SELECT count(*) FILTER (WHERE p." + firstKey() + " IS NULL), "
-                + "count(*) FILTER (WHERE n." + firstKey() + " IS NOT NULL AND p." + firstKey() + " IS NOT NULL AND (" + differs() + ")), "
-                + "count(*) FILTER (WHERE n." + firstKey() + " IS NULL), "
-                + "count(*) FILTER (WHERE n." + firstKey() + " IS NOT NULL AND p." + firstKey() + " IS NOT NULL AND NOT (" + differs() + ")) "
-                + "FROM " + Extractor.NOW + " n FULL OUTER JOIN " + PREV + " p ON " + joinOn();
-        try (Statement statement = engine.connection().createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        String keys = String.join(", ", now.keys());
+        String hash = "hash(" + now.columns().stream().map(c -> Engine.identifier(c.name())).collect(Collectors.joining(", ")) + ")";
+        engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT "
+                + now.keys().stream().map(k -> "COALESCE(n." + k + ", p." + k + ") AS " + k).collect(Collectors.joining(", "))
+                + ", CASE WHEN p." + firstKey() + " IS NULL THEN 'A' WHEN n." + firstKey() + " IS NULL THEN 'R' ELSE 'U' END AS change"
+                + " FROM (SELECT " + keys + ", " + hash + " AS sluice_hash FROM " + Extractor.NOW + ") n"
+                + " FULL OUTER JOIN (SELECT " + keys + ", " + hash + " AS sluice_hash FROM " + PREV + ") p ON " + joinOn()
+                + " WHERE p." + firstKey() + " IS NULL OR n." + firstKey() + " IS NULL OR n.sluice_hash <> p.sluice_hash");
+        long rows = engine.queryLong("SELECT count(*) FROM " + Extractor.NOW);
+        try (Statement statement = engine.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE change = 'A'), count(*) FILTER (WHERE change = 'U'), "
+                        + "count(*) FILTER (WHERE change = 'R') FROM " + CHANGES)) {
             rs.next();
-            return new Changes(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            long added = rs.getLong(1);
+            long updated = rs.getLong(2);
+            return new Changes(added, updated, rs.getLong(3), rows - added - updated);
         }
     }
 
@@ -57,13 +70,16 @@ public final class ChangeDetector {
         return switch (content) {
             case ALL -> "SELECT " + columns(null) + " FROM " + Extractor.NOW;
             case NOTHING -> "SELECT " + columns(null) + " FROM " + Extractor.NOW + " WHERE false";
-            case ADDED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n ANTI JOIN " + PREV + " p ON " + joinOn();
-            case UPDATED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n JOIN " + PREV + " p ON " + joinOn()
-                    + " WHERE " + differs();
-            case ADDED_OR_UPDATED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n LEFT JOIN " + PREV + " p ON "
-                    + joinOn() + " WHERE p." + firstKey() + " IS NULL OR " + differs();
-            case REMOVED -> "SELECT " + columns("p") + " FROM " + PREV + " p ANTI JOIN " + Extractor.NOW + " n ON " + joinOn();
+            case ADDED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n SEMI JOIN " + changed("'A'") + " ON " + joinOn();
+            case UPDATED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n SEMI JOIN " + changed("'U'") + " ON " + joinOn();
+            case ADDED_OR_UPDATED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n SEMI JOIN " + changed("'A', 'U'")
+                    + " ON " + joinOn();
+            case REMOVED -> "SELECT " + columns("n") + " FROM " + PREV + " n SEMI JOIN " + changed("'R'") + " ON " + joinOn();
         };
+    }
+
+    private String changed(String kinds) {
+        return "(SELECT " + String.join(", ", now.keys()) + " FROM " + CHANGES + " WHERE change IN (" + kinds + ")) p";
     }
 
     private String firstKey() {
@@ -72,12 +88,6 @@ public final class ChangeDetector {
 
     private String joinOn() {
         return now.keys().stream().map(k -> "n." + k + " = p." + k).collect(Collectors.joining(" AND "));
-    }
-
-    private String differs() {
-        List<ExportColumn> columns = now.columns();
-        return columns.stream().map(c -> "n." + Engine.identifier(c.name()) + " IS DISTINCT FROM p." + Engine.identifier(c.name()))
-                .collect(Collectors.joining(" OR "));
     }
 
     private String columns(String alias) {

@@ -16,7 +16,7 @@ import java.util.Properties;
  */
 public final class Engine implements AutoCloseable {
     /** DuckDB's buffer pool; the process needs more than this (DESIGN §2), so keep it under the target. */
-    public static final String DEFAULT_MEMORY_LIMIT = "1GB";
+    public static final String DEFAULT_MEMORY_LIMIT = "512MB";
 
     private final Connection connection;
     private final Path tempDir;
