@@ -44,7 +44,8 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
         }
         long chunkSize = node.parse("chunk_size", ByteSize::parse).orElse(DEFAULT_CHUNK_SIZE);
         if (chunkSize % (256 * 1024) != 0) {
-            node.problem("chunk_size", "must be a multiple of 256KiB (GCS resumable uploads need it), got " + chunkSize + " bytes");
+            node.problem("chunk_size", "must be a multiple of 256KiB (GCS resumable uploads need it), got " + chunkSize
+                    + " bytes; use binary units, e.g. 8MiB or 16MiB (1MB is 1,000,000 bytes)");
         }
         return new GcsDestinationConfig(name, bucket, credentialsFile, json, node.text("project_id", null), endpoint, chunkSize);
     }

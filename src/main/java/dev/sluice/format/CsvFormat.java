@@ -17,7 +17,7 @@ public record CsvFormat(char delimiter, boolean header, char quote, QuoteMode qu
         node.allowKeys("type", "delimiter", "header", "quote", "quote_mode", "null_value", "compression");
         char delimiter = singleChar(node, "delimiter", ',');
         char quote = singleChar(node, "quote", '"');
-        if (delimiter == quote && node.has("delimiter")) {
+        if (delimiter == quote && (node.has("delimiter") || node.has("quote"))) {
             node.problem("quote", "must differ from the delimiter, both are '" + quote + "'");
         }
         String nullValue = node.text("null_value", "");

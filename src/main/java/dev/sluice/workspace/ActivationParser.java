@@ -43,10 +43,7 @@ final class ActivationParser {
                 : FileNameTemplate.parse("{activation}");
         ZoneId timezone = node.parse("timezone", Schedule::zone).orElse(ZoneOffset.UTC);
         FileFormat format = FileFormats.parse(node.get("format"));
-        List<Mapping> mapping = mapping(node.get("mapping"));
-        if (format != null && !mapping.isEmpty()) {
-            format.checkAttributeNames(mapping.stream().map(Mapping::to).toList(), node.get("mapping"));
-        }
+        List<Mapping> mapping = mapping(node.get("mapping"), format);
         SyncMode syncMode = node.choice("sync_mode", SyncMode.class, SyncMode.SNAPSHOT);
         RunType runType = node.choice("run_type", RunType.class, syncMode.defaultRunType());
         String incompatibility = syncMode.incompatibility(runType);
@@ -69,7 +66,8 @@ final class ActivationParser {
                 invalidRows);
     }
 
-    private static List<Mapping> mapping(Node node) {
+    /** The mapping entries; each exported name is checked against {@code format} (when known) at its own entry. */
+    private static List<Mapping> mapping(Node node, FileFormat format) {
         List<Mapping> result = new ArrayList<>();
         if (node.isMissing()) {
             return result;
@@ -92,6 +90,9 @@ final class ActivationParser {
             if (!targets.add(to)) {
                 element.problem("to", "duplicate name '" + to + "': every exported attribute needs its own name");
                 continue;
+            }
+            if (format != null) {
+                format.checkAttributeNames(List.of(to), element.get("to"));
             }
             result.add(new Mapping(from, to));
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a workspace file and the files it includes, interpolates {@code ${ENV}} references and
@@ -21,8 +24,13 @@ import java.util.function.Function;
  * {@link WorkspaceException}; relative paths inside the workspace are relative to its folder.
  */
 public final class WorkspaceLoader {
+    /**
+     * Strict about duplicate keys; {@code yes}, {@code no}, {@code on} and {@code off} stay text
+     * (YAML 1.2), so that {@code value: NO} means Norway and {@code segment: on} names a segment.
+     */
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
             .build();
 
     private final Function<String, String> env;
@@ -77,6 +85,16 @@ public final class WorkspaceLoader {
             }
             return tree;
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                // SnakeYAML says what it expected where, and which construct was open since where.
+                Mark mark = marked.getProblemMark();
+                Mark context = marked.getContextMark();
+                problems.add(name, "", "not valid YAML at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)
+                        + ": " + firstLine(marked.getProblem())
+                        + (marked.getContext() == null || context == null ? "" : " (" + firstLine(marked.getContext())
+                                + " that starts at line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")"));
+                return null;
+            }
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             problems.add(name, "", "not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
@@ -100,6 +118,11 @@ public final class WorkspaceLoader {
             String glob = resolved.getFileName() == null ? "*" : resolved.getFileName().toString();
             if (dir != null && dir.toString().matches(".*[*?\\[{].*")) {
                 root.problem("include[" + i + "]", "wildcards are allowed in the file name only, got '" + pattern + "'");
+                continue;
+            }
+            if (!glob.matches(".*[*?\\[{].*") && !Files.isRegularFile(resolved)) {
+                root.problem("include[" + i + "]", "no file " + resolved
+                        + " (relative paths are relative to the workspace file)");
                 continue;
             }
             if (dir == null || !Files.isDirectory(dir)) {

@@ -41,6 +41,8 @@ final class WorkspaceParser {
     private final Set<String> destinationNames = new LinkedHashSet<>();
     private final Set<String> sourceNames = new LinkedHashSet<>();
     private final Set<String> activationNames = new LinkedHashSet<>();
+    /** Every activation entry with a valid name, even one too broken to keep, so that its references are checked too. */
+    private final Map<String, Node> activationNodes = new LinkedHashMap<>();
 
     WorkspaceParser(Path baseDir, Problems problems) {
         this.baseDir = baseDir;
@@ -90,12 +92,16 @@ final class WorkspaceParser {
         for (Map.Entry<String, Node> e : section.entries().entrySet()) {
             String name = e.getKey();
             if (!activationNames.add(name)) {
-                e.getValue().problem("activation '" + name + "' is defined more than once (in the workspace or an included file)");
+                Node first = activationNodes.get(name);
+                e.getValue().problem("activation '" + name + "' is defined more than once"
+                        + (first == null ? "" : ", first in " + first.file())
+                        + "; activation names must be unique across the workspace and its included files");
                 continue;
             }
             if (!checkName(e.getValue(), name)) {
                 continue;
             }
+            activationNodes.put(name, e.getValue());
             Activation activation = ActivationParser.parse(name, e.getValue());
             if (activation != null) {
                 activations.put(name, activation);
@@ -186,39 +192,41 @@ final class WorkspaceParser {
         }
     }
 
-    /** Checks what activations refer to, once every file has been read. */
+    /**
+     * Checks what activations refer to, once every file has been read: every activation entry,
+     * including those with other problems, so that all problems are reported at once.
+     */
     void checkReferences() {
-        for (Activation activation : List.copyOf(activations.values())) {
-            Node node = activationNode(activation);
+        for (Map.Entry<String, Node> entry : activationNodes.entrySet()) {
+            Node node = entry.getValue();
+            String model = node.text("model", null);
+            String segment = node.text("segment", null);
+            String destination = node.text("destination", null);
             boolean ok = true;
-            if (activation.model() != null && !modelNames.contains(activation.model())) {
-                node.problem("model", "unknown model '" + activation.model() + "'"
-                        + Suggestions.didYouMean(activation.model(), modelNames)
-                        + (segmentNames.contains(activation.model()) ? " ('" + activation.model() + "' is a segment: write segment: " + activation.model() + ")" : "")
+            if (model != null && !modelNames.contains(model)) {
+                node.problem("model", "unknown model '" + model + "'"
+                        + Suggestions.didYouMean(model, modelNames)
+                        + (segmentNames.contains(model) ? " ('" + model + "' is a segment: write segment: " + model + ")" : "")
                         + known("models", modelNames));
                 ok = false;
             }
-            if (activation.segment() != null && !segmentNames.contains(activation.segment())) {
-                node.problem("segment", "unknown segment '" + activation.segment() + "'"
-                        + Suggestions.didYouMean(activation.segment(), segmentNames)
-                        + (modelNames.contains(activation.segment()) ? " ('" + activation.segment() + "' is a model: write model: " + activation.segment() + ")" : "")
+            if (segment != null && !segmentNames.contains(segment)) {
+                node.problem("segment", "unknown segment '" + segment + "'"
+                        + Suggestions.didYouMean(segment, segmentNames)
+                        + (modelNames.contains(segment) ? " ('" + segment + "' is a model: write model: " + segment + ")" : "")
                         + known("segments", segmentNames));
                 ok = false;
             }
-            if (!destinationNames.contains(activation.destination())) {
-                node.problem("destination", "unknown destination '" + activation.destination() + "'"
-                        + Suggestions.didYouMean(activation.destination(), destinationNames)
+            if (destination != null && !destinationNames.contains(destination)) {
+                node.problem("destination", "unknown destination '" + destination + "'"
+                        + Suggestions.didYouMean(destination, destinationNames)
                         + known("destinations", destinationNames));
                 ok = false;
             }
             if (!ok) {
-                activations.remove(activation.name());
+                activations.remove(entry.getKey());
             }
         }
-    }
-
-    private Node activationNode(Activation activation) {
-        return Node.root(null, activation.file(), problems).get("activations").get(activation.name());
     }
 
     private static String known(String what, Set<String> names) {

@@ -79,7 +79,7 @@ public final class FilterParser {
                 }
             }
             case ONE -> {
-                if (value.isMissing()) {
+                if (value.json().isMissingNode()) {
                     value.problem("required for " + op.keyword()
                             + (op == Operator.EQ || op == Operator.NEQ ? " (to match missing values use is_null or is_not_null)" : ""));
                     return null;

@@ -53,7 +53,7 @@ public final class SegmentCompiler {
     public CompiledQuery compile(String from, Segment segment, List<Column> columns, String identifierQuote,
             Problems problems, String file) {
         Map<String, Column> byName = columns.stream()
-                .collect(Collectors.toMap(Column::name, Function.identity(), (a, b) -> a));
+                .collect(Collectors.toMap(Column::name, Function.identity(), (a, b) -> a, java.util.LinkedHashMap::new));
         Context context = new Context(byName, identifierQuote, problems, file, clock.instant());
         String where = context.filter(segment.filter());
         if (context.failed) {
