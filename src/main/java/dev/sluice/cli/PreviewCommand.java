@@ -52,7 +52,7 @@ public final class PreviewCommand extends WorkspaceCommand implements Callable<I
                 }
             }
             String kind = catalog.workspace().segments().containsKey(target) ? "segment" : "model";
-            out().printf("%s %s: %,d rows%s%n", kind, target, count,
+            out().printf("%s %s: %,d %s%s%n", kind, target, count, count == 1 ? "row" : "rows",
                     count > rows && rows > 0 ? " (first " + rows + " shown)" : "");
             out().flush();
         } catch (SQLException e) {

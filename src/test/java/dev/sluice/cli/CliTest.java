@@ -77,7 +77,7 @@ class CliTest {
                 .contains("model people: 3 rows");
         CliRun segment = CliRun.of("preview", "french", "-c", file.toString(), "--limit", "1");
         assertThat(segment.exitCode()).isZero();
-        assertThat(segment.out()).contains("Ann").doesNotContain("Bob").contains("segment french: 1 rows");
+        assertThat(segment.out()).contains("Ann").doesNotContain("Bob").contains("segment french: 1 row");
         CliRun limited = CliRun.of("preview", "people", "-c", file.toString(), "--limit", "2");
         assertThat(limited.out()).contains("3 rows (first 2 shown)").doesNotContain("Chloé");
     }
