@@ -17,8 +17,14 @@ public record CsvFormat(char delimiter, boolean header, char quote, QuoteMode qu
         node.allowKeys("type", "delimiter", "header", "quote", "quote_mode", "null_value", "compression");
         char delimiter = singleChar(node, "delimiter", ',');
         char quote = singleChar(node, "quote", '"');
-        if (delimiter == quote && (node.has("delimiter") || node.has("quote"))) {
-            node.problem("quote", "must differ from the delimiter, both are '" + quote + "'");
+        if (quote > 0x7F) {
+            // The engine's CSV writer takes a one-byte quote, and parts are cut at line breaks outside quotes byte by byte.
+            node.problem("quote", "must be an ASCII character, got '" + quote + "'");
+            quote = '"';
+        }
+        if (delimiter == quote) {
+            node.problem(node.has("quote") ? "quote" : "delimiter", "must differ from the "
+                    + (node.has("quote") ? "delimiter" : "quote") + ", both are '" + printable(String.valueOf(quote)) + "'");
         }
         String nullValue = node.text("null_value", "");
         if (nullValue.indexOf(delimiter) >= 0 || nullValue.indexOf(quote) >= 0

@@ -40,7 +40,7 @@ public record ParquetFormat(Codec compression) implements FileFormat {
     @Override
     public WriteResult write(OutputRows rows, Path dir, String baseName, SplitLimits limits) throws SQLException, IOException {
         String columns = rows.columns().stream()
-                .map(c -> Render.identifier(c.source()) + " AS " + Render.identifier(c.name()))
+                .map(c -> nullable(Render.identifier(c.source())) + " AS " + Render.identifier(c.name()))
                 .collect(Collectors.joining(", "));
         String options = "FORMAT parquet, COMPRESSION " + (compression == Codec.NONE ? "uncompressed" : compression.name().toLowerCase(Locale.ROOT));
         if (!limits.splits()) {
@@ -49,7 +49,21 @@ public record ParquetFormat(Codec compression) implements FileFormat {
             long written = EngineCopy.copy(rows.engine(), EngineCopy.select(rows, columns), target, options);
             return new WriteResult(List.of(new WrittenFile(target, fileName, written, Files.size(target))), written, List.of());
         }
-        return new ParquetParts(rows.engine(), options, limits).write(EngineCopy.select(rows, columns), dir, baseName, extension());
+        String nullableNames = rows.columns().stream()
+                .map(c -> nullable(Render.identifier(c.name())) + " AS " + Render.identifier(c.name()))
+                .collect(Collectors.joining(", "));
+        return new ParquetParts(rows.engine(), options, limits, nullableNames)
+                .write(EngineCopy.select(rows, columns), dir, baseName, extension());
+    }
+
+    /**
+     * {@code column}, unchanged, in a form the engine cannot prove free of NULLs. The engine writes a
+     * column that its statistics show to hold no NULL as REQUIRED; the specification wants every
+     * column nullable (OPTIONAL), so that every file and part of an output has the same schema
+     * whatever its rows.
+     */
+    static String nullable(String column) {
+        return "CASE WHEN " + column + " IS NULL THEN NULL ELSE " + column + " END";
     }
 
     /**
@@ -61,11 +75,13 @@ public record ParquetFormat(Codec compression) implements FileFormat {
         private final java.sql.Connection engine;
         private final String options;
         private final SplitLimits limits;
+        private final String columns;
 
-        ParquetParts(java.sql.Connection engine, String options, SplitLimits limits) {
+        ParquetParts(java.sql.Connection engine, String options, SplitLimits limits, String columns) {
             this.engine = engine;
             this.options = options;
             this.limits = limits;
+            this.columns = columns;
         }
 
         WriteResult write(String select, Path dir, String baseName, String extension) throws SQLException, IOException {
@@ -107,7 +123,7 @@ public record ParquetFormat(Codec compression) implements FileFormat {
         }
 
         private void copyRange(String table, long from, long count, Path target) throws SQLException {
-            String select = "SELECT * EXCLUDE (sluice_rn) FROM " + table + " WHERE sluice_rn >= " + from
+            String select = "SELECT " + columns + " FROM " + table + " WHERE sluice_rn >= " + from
                     + " AND sluice_rn < " + (from + count) + " ORDER BY sluice_rn";
             EngineCopy.copy(engine, select, target, options);
         }

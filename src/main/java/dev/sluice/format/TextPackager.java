@@ -15,8 +15,10 @@ import java.util.zip.GZIPOutputStream;
  * Turns the engine's record file (one record after another, each ending with a line break) into
  * the final files of a text format: adds the format's framing, cuts numbered parts at record
  * boundaries so that no part passes the byte or row limit (a record larger than the byte limit
- * gets a part of its own), and gzips each part when asked. Byte limits apply to the uncompressed
- * content, so compressed parts are smaller still. Streams: memory does not grow with the file.
+ * gets a part of its own), and gzips each part when asked. The byte limit is on the file as stored:
+ * a gzipped part's content is kept small enough that even data that does not compress at all
+ * (where gzip's header, trailer and block overhead make the file larger than its content) fits, so
+ * gzipped parts usually end up well under the limit. Streams: memory does not grow with the file.
  */
 final class TextPackager {
     private static final int BUFFER = 1 << 20;
@@ -63,6 +65,15 @@ final class TextPackager {
         return limits.splits() ? SplitLimits.partName(baseName, index, extension) : baseName + extension;
     }
 
+    /**
+     * The largest a gzip file holding {@code content} bytes can be: DEFLATE expands data that does
+     * not compress by at most what fixed Huffman coding costs (9 bits a byte, plus block headers;
+     * zlib's own worst-case bound), and gzip adds a 10-byte header and an 8-byte trailer.
+     */
+    static long gzipBound(long content) {
+        return content + (content >> 3) + (content >> 8) + (content >> 9) + 4 + 18;
+    }
+
     /** One output file being written. */
     private final class Part {
         private final Path path;
@@ -89,8 +100,11 @@ final class TextPackager {
             if (limits.maxRows() != null && rows >= limits.maxRows()) {
                 return true;
             }
-            return limits.maxBytes() != null
-                    && bytes + framing.separator().length + length + framing.tail().length > limits.maxBytes();
+            if (limits.maxBytes() == null) {
+                return false;
+            }
+            long content = bytes + framing.separator().length + length + framing.tail().length;
+            return (gzip ? gzipBound(content) : content) > limits.maxBytes();
         }
 
         void add(byte[] buffer, int start, int length) throws IOException {
