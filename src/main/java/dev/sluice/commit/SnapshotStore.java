@@ -81,7 +81,14 @@ public final class SnapshotStore {
             Files.write(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
             force(next);
             move(next, folder.resolve(CURRENT));
-            removeOthers(folder, fileName);
+            // The new snapshot is in force from here: failing to remove older files must not fail
+            // the commit (the caller would take back files that the snapshot says were delivered).
+            // They are harmless and removed by a later commit.
+            try {
+                removeOthers(folder, fileName);
+            } catch (IOException ignored) {
+                // see above
+            }
             return new Snapshot(file, fingerprint, run, rows, at);
         } catch (IOException | SQLException e) {
             throw SluiceException.external("cannot commit the snapshot of activation " + activation + " in " + folder + ": "

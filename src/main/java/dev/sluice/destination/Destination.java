@@ -32,6 +32,19 @@ public interface Destination extends AutoCloseable {
     List<String> list(String prefix);
 
     /**
+     * Deletes every object under {@code prefix} and whatever uploads killed mid-way left there;
+     * returns how many objects it deleted. Used to remove the staging leftovers of a dead run.
+     */
+    default int deleteAll(String prefix) {
+        int removed = 0;
+        for (String name : list(prefix)) {
+            delete(name);
+            removed++;
+        }
+        return removed;
+    }
+
+    /**
      * Writes, reads back and deletes a probe object under {@code folder}; throws a user error or
      * external failure saying plainly what is wrong.
      */

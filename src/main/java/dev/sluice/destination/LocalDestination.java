@@ -76,6 +76,8 @@ public final class LocalDestination implements Destination {
                         + " already exists and the activation sets overwrite: false; delete it or add a time variable to file_name");
             }
             move(staged, target, overwrite);
+            // A bucket has no folders: once its last object is moved out, the staging folder goes too.
+            pruneEmptyFolders(staged.getParent());
         } catch (FileAlreadyExistsException e) {
             throw SluiceException.user("destinations." + name + ": " + finalName
                     + " already exists and the activation sets overwrite: false", e);
@@ -149,6 +151,31 @@ public final class LocalDestination implements Destination {
             throw failure("cannot list " + root, e);
         }
         return names;
+    }
+
+    /**
+     * Also removes the temporary files of uploads that a killed process left under the prefix,
+     * which {@link #list} does not show as objects.
+     */
+    @Override
+    public int deleteAll(String prefix) {
+        int removed = Destination.super.deleteAll(prefix);
+        if (!prefix.endsWith("/")) {
+            return removed;
+        }
+        Path folder = pathOf(prefix);
+        if (!Files.isDirectory(folder)) {
+            return removed;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw failure("cannot delete " + folder, e);
+        }
+        pruneEmptyFolders(folder.getParent());
+        return removed;
     }
 
     @Override

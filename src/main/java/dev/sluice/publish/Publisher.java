@@ -54,9 +54,11 @@ public final class Publisher {
         boolean staged = activation.publish() == Activation.Publish.STAGED;
         for (LocalFile file : files) {
             String target = staged ? stagingPrefix() + file.objectName().substring(file.objectName().lastIndexOf('/') + 1) : file.objectName();
+            // Recorded before the upload: an upload that fails may still have written the object
+            // (a checksum found wrong after the bytes went out), and abandon() must remove it.
+            written.add(target);
             destination.upload(file.path(), target, file.contentType(),
                     Map.of("sluice-activation", activation.name(), "sluice-run", run, "sluice-rows", Long.toString(file.rows())));
-            written.add(target);
         }
         if (staged) {
             for (LocalFile file : files) {
@@ -90,11 +92,6 @@ public final class Publisher {
 
     /** Removes everything under a staging prefix: the leftovers of a run that died. */
     public static int removeLeftovers(Destination destination, String prefix) {
-        int removed = 0;
-        for (String name : destination.list(prefix)) {
-            destination.delete(name);
-            removed++;
-        }
-        return removed;
+        return destination.deleteAll(prefix);
     }
 }

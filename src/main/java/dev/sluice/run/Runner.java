@@ -2,6 +2,7 @@ package dev.sluice.run;
 
 import dev.sluice.commit.SnapshotStore;
 import dev.sluice.destination.Destination;
+import dev.sluice.destination.DestinationConfig;
 import dev.sluice.detect.ChangeDetector;
 import dev.sluice.detect.Changes;
 import dev.sluice.engine.Engine;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -55,13 +57,21 @@ public final class Runner {
     private final Clock clock;
     private final Consumer<String> log;
     private final String memoryLimit;
+    private final Function<DestinationConfig, Destination> opener;
 
     public Runner(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String memoryLimit) {
+        this(workspace, stateDir, clock, log, memoryLimit, DestinationConfig::open);
+    }
+
+    /** As above, with {@code opener} opening the activation's destination (tests wrap it to inject faults). */
+    public Runner(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String memoryLimit,
+            Function<DestinationConfig, Destination> opener) {
         this.workspace = workspace;
         this.stateDir = stateDir;
         this.clock = clock;
         this.log = log;
         this.memoryLimit = memoryLimit;
+        this.opener = opener;
     }
 
     /** The state folder of a workspace: {@code .sluice} beside the workspace file unless given. */
@@ -73,7 +83,7 @@ public final class Runner {
         Activation activation = workspace.activation(request.activation());
         try (RunLock lock = RunLock.acquire(stateDir, activation.name());
                 RunStore store = new RunStore(stateDir);
-                Destination destination = workspace.destinations().get(activation.destination()).open()) {
+                Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
             recoverDeadRuns(store, destination, activation);
             Instant start = clock.instant();
             RunRecord record = RunRecord.started(RunIds.next(start), activation.name(), request.trigger(), start);
@@ -84,6 +94,7 @@ public final class Runner {
             Path work = stateDir.resolve("work").resolve(record.id());
             Counts counts = Counts.ZERO;
             List<String> warnings = new ArrayList<>();
+            boolean committed = false;
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null)) {
                 SnapshotStore snapshots = new SnapshotStore(stateDir);
                 log.accept("reading " + activation.target());
@@ -125,11 +136,16 @@ public final class Runner {
                 log.accept("publishing " + all.size() + (all.size() == 1 ? " file" : " files") + " to " + destination.name());
                 List<FileRecord> published = publisher.publish(all);
                 snapshots.commit(engine, activation.name(), record.id(), now.fingerprint(), rows, clock.instant());
+                committed = true;
                 record = record.succeeded(clock.instant(), counts, published, warnings);
                 store.save(record);
                 return record;
             } catch (RuntimeException | SQLException | IOException e) {
-                publisher.abandon();
+                if (!committed) {
+                    // Once the snapshot is committed, the published files are the only copy of this
+                    // run's changes: taking them back would lose them.
+                    publisher.abandon();
+                }
                 SluiceException failure = classify(e, activation);
                 if (!request.dryRun()) {
                     store.save(record.failed(clock.instant(), counts, warnings, Secrets.redact(failure.getMessage())));

@@ -1,0 +1,110 @@
+package dev.sluice.run;
+
+import dev.sluice.destination.Destination;
+import dev.sluice.error.SluiceException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * A destination that fails on purpose: the Nth upload (before writing anything, or after the object
+ * is written, as when a checksum check fails after the bytes went out) or the Nth publish. Every
+ * other call goes to the wrapped destination. Hand-written, no mocking library.
+ */
+final class FaultyDestination implements Destination {
+    /** What to break in one run; 0 means never. */
+    record Fault(int failUpload, boolean afterWriting, int failPublish) {
+        static final Fault NONE = new Fault(0, false, 0);
+
+        static Fault upload(int n) {
+            return new Fault(n, false, 0);
+        }
+
+        static Fault uploadAfterWriting(int n) {
+            return new Fault(n, true, 0);
+        }
+
+        static Fault publish(int n) {
+            return new Fault(0, false, n);
+        }
+    }
+
+    private final Destination inner;
+    private final Fault fault;
+    private int uploads;
+    private int publishes;
+    final List<String> calls = new ArrayList<>();
+    /** Called with the number of every publish, before it happens: lets a test act at that point of a run. */
+    IntConsumer onPublish = n -> {};
+    /** Called with the number of every upload once it has completed. */
+    IntConsumer afterUpload = n -> {};
+
+    FaultyDestination(Destination inner, Fault fault) {
+        this.inner = inner;
+        this.fault = fault;
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+        uploads++;
+        calls.add("upload " + objectName);
+        if (uploads == fault.failUpload() && !fault.afterWriting()) {
+            throw SluiceException.external("injected failure of upload #" + uploads + " (" + objectName + ")", null);
+        }
+        inner.upload(file, objectName, contentType, metadata);
+        if (uploads == fault.failUpload()) {
+            throw SluiceException.external("injected failure after upload #" + uploads + " (" + objectName + ") was written", null);
+        }
+        afterUpload.accept(uploads);
+    }
+
+    @Override
+    public void publish(String stagedName, String finalName, boolean overwrite) {
+        publishes++;
+        calls.add("publish " + finalName);
+        onPublish.accept(publishes);
+        if (publishes == fault.failPublish()) {
+            throw SluiceException.external("injected failure of publish #" + publishes + " (" + finalName + ")", null);
+        }
+        inner.publish(stagedName, finalName, overwrite);
+    }
+
+    @Override
+    public void delete(String objectName) {
+        calls.add("delete " + objectName);
+        inner.delete(objectName);
+    }
+
+    @Override
+    public int deleteAll(String prefix) {
+        calls.add("deleteAll " + prefix);
+        return inner.deleteAll(prefix);
+    }
+
+    @Override
+    public boolean exists(String objectName) {
+        return inner.exists(objectName);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        return inner.list(prefix);
+    }
+
+    @Override
+    public void check(String folder) {
+        inner.check(folder);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

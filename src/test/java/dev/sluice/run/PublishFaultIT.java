@@ -1,0 +1,243 @@
+package dev.sluice.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.plan.RunType;
+import dev.sluice.plan.SyncMode;
+import dev.sluice.run.ExportReader.Format;
+import dev.sluice.run.FaultyDestination.Fault;
+import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Uploads and publishes that fail, through a destination that breaks on purpose: each failed run
+ * is recorded as failed with its error, leaves none of its files (staged or final) and no staging
+ * leftovers, and does not touch the snapshot; the next successful run exports the same changes
+ * plus newer ones, so a consumer applying every successful run's files ends up with the table.
+ */
+class PublishFaultIT {
+    @TempDir
+    Path dir;
+
+    private Fault next = Fault.NONE;
+    private IntConsumer nextHook;
+    private FaultyDestination last;
+
+    private Runner runner(Fixture fx, Workspace workspace) {
+        return new Runner(workspace, fx.state, Clock.systemUTC(), log -> {}, null, config -> {
+            last = new FaultyDestination(config.open(), next);
+            if (nextHook != null) {
+                last.onPublish = nextHook;
+            }
+            next = Fault.NONE;
+            nextHook = null;
+            return last;
+        });
+    }
+
+    private Scenario staged(Fixture fx) {
+        Scenario s = new Scenario(fx, "changes", RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.CSV, "changes",
+                People.ALL_SQL, List.of("region", "id"), People.COLUMNS, null);
+        s.manifest = true;
+        People.create(fx);
+        fx.workspace(People.WORKSPACE + s.yaml("all_people", "out"));
+        Workspace workspace = WorkspaceLoader.withSystemEnv().load(fx.yaml);
+        s.runner = flags -> RunStore.JSON.valueToTree(runner(fx, workspace)
+                .run(new Runner.Request(s.activation, List.of(flags).contains("--full-resync"), false, "manual")));
+        return s;
+    }
+
+    @Test
+    void anOldSnapshotThatCannotBeRemovedDoesNotFailACommittedRun() throws IOException {
+        Fixture fx = new Fixture(dir);
+        Scenario s = staged(fx);
+        s.sync();
+        // Something named like a snapshot that cannot be deleted (here a folder that is not empty; on
+        // Windows, a snapshot file another process has open): removing old snapshots fails after the
+        // new one is in force.
+        Files.createDirectories(fx.state.resolve("activations").resolve("changes").resolve("snapshot-stuck").resolve("inside"));
+        People.step(fx, 0);
+        s.sync();
+        People.step(fx, 2);
+        s.sync();
+    }
+
+    @Test
+    void aRunWhoseRecordCannotBeSavedAfterItsCommitKeepsItsFiles() throws Exception {
+        Fixture fx = new Fixture(dir);
+        Scenario s = staged(fx);
+        Workspace workspace = WorkspaceLoader.withSystemEnv().load(fx.yaml);
+        s.sync();
+        People.step(fx, 0);
+        Scenario.State now = s.truth();
+        // At the last publish, another connection takes the run history's write lock: after the
+        // snapshot commit, saving the record fails (after SQLite's busy timeout).
+        Connection[] holder = new Connection[1];
+        nextHook = n -> {
+            if (n == 4) {
+                try {
+                    holder[0] = DriverManager.getConnection("jdbc:sqlite:" + fx.state.resolve("runs.db"));
+                    holder[0].createStatement().execute("BEGIN EXCLUSIVE");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        try {
+            assertThatThrownBy(() -> runner(fx, workspace).run(new Runner.Request("changes", false, false, "manual")))
+                    .hasMessageContaining("the run history failed");
+        } finally {
+            holder[0].createStatement().execute("ROLLBACK");
+            holder[0].close();
+        }
+        JsonNode stuck = fx.runs("changes").get(0);
+        String id = stuck.path("id").asText();
+        assertThat(stuck.path("status").asText()).isEqualTo("running");
+        assertThat(fx.snapshotState("changes")).as("the snapshot was committed").contains("\"run\" : \"" + id + "\"");
+        // The snapshot now assumes these files were delivered: they must stay, complete.
+        assertThat(fx.objects().keySet().stream().filter(n -> n.contains(id)))
+                .containsExactlyInAnyOrder("changes/changes_" + id + "_added.csv", "changes/changes_" + id + "_updated.csv",
+                        "changes/changes_" + id + "_removed.csv", "changes/changes_" + id + ".manifest.json");
+        s.adopt(id, now);
+
+        People.step(fx, 2);
+        s.sync();
+        JsonNode recovered = fx.runs("changes").stream().filter(r -> r.path("id").asText().equals(id)).findFirst().orElseThrow();
+        assertThat(recovered.path("status").asText()).isEqualTo("failed");
+    }
+
+    private JsonNode fail(Scenario s, Fixture fx, Workspace workspace, Fault fault, String message) {
+        next = fault;
+        return s.failed(() -> assertThatThrownBy(() -> runner(fx, workspace).run(new Runner.Request(s.activation, false, false, "manual")))
+                .isInstanceOf(Runner.RunFailed.class)
+                .hasMessageContaining(message), message);
+    }
+
+    @ParameterizedTest(name = "publish: {0}")
+    @ValueSource(strings = {"staged", "direct"})
+    void failedUploadsAndPublishesLoseNoChangeAndLeaveNothingBehind(String publish) {
+        Fixture fx = new Fixture(dir);
+        Scenario s = new Scenario(fx, "changes", RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.CSV, "changes",
+                People.ALL_SQL, List.of("region", "id"), People.COLUMNS, null);
+        s.manifest = true;
+        s.direct = publish.equals("direct");
+        People.create(fx);
+        fx.workspace(People.WORKSPACE + s.yaml("all_people", "out"));
+        Workspace workspace = WorkspaceLoader.withSystemEnv().load(fx.yaml);
+        s.runner = flags -> RunStore.JSON.valueToTree(runner(fx, workspace)
+                .run(new Runner.Request(s.activation, List.of(flags).contains("--full-resync"), false, "manual")));
+
+        s.sync();
+        People.step(fx, 0);
+        // Four files a run: _added, _updated, _removed and the manifest.
+        JsonNode failed = fail(s, fx, workspace, Fault.upload(2), "injected failure of upload #2");
+        assertThat(failed.path("error").asText()).contains("injected failure of upload #2", "_updated.csv").doesNotContain("Exception");
+        assertThat(failed.path("kind").asText()).isEqualTo("delta");
+        assertThat(failed.path("counts").path("added").asLong()).isEqualTo(3);
+        fail(s, fx, workspace, Fault.uploadAfterWriting(3), "injected failure after upload #3");
+        fail(s, fx, workspace, Fault.uploadAfterWriting(4), "injected failure after upload #4");
+        fail(s, fx, workspace, Fault.upload(1), "injected failure of upload #1");
+        if (s.direct) {
+            assertThat(last.calls).noneMatch(c -> c.startsWith("publish"));
+        } else {
+            fail(s, fx, workspace, Fault.publish(1), "injected failure of publish #1");
+            fail(s, fx, workspace, Fault.publish(2), "injected failure of publish #2");
+            // The manifest goes last: every data file was at its final name already.
+            fail(s, fx, workspace, Fault.publish(4), "injected failure of publish #4");
+            assertThat(last.calls.stream().filter(c -> c.startsWith("delete changes/changes_")).count()).isEqualTo(3);
+        }
+        // The changes the failed runs could not deliver go out now.
+        JsonNode recovered = s.sync();
+        assertThat(recovered.path("counts").path("added").asLong()).isEqualTo(3);
+        assertThat(recovered.path("counts").path("removed").asLong()).isEqualTo(2);
+
+        People.step(fx, 2);
+        fail(s, fx, workspace, Fault.uploadAfterWriting(1), "injected failure after upload #1");
+        People.step(fx, 3);
+        s.sync();
+        People.step(fx, 4);
+        fail(s, fx, workspace, s.direct ? Fault.upload(3) : Fault.publish(3), "injected failure");
+        s.sync();
+
+        List<String> statuses = fx.runs("changes").stream().map(r -> r.path("status").asText()).collect(Collectors.toList());
+        assertThat(statuses.stream().filter("succeeded"::equals)).hasSize(4);
+        assertThat(statuses.stream().filter("failed"::equals)).hasSize(s.direct ? 6 : 9);
+    }
+
+    @ParameterizedTest(name = "publish: {0}")
+    @ValueSource(strings = {"staged", "direct"})
+    void overwriteFalseWithAnExistingTargetFailsBeforePublishingAnything(String publish) {
+        Fixture fx = new Fixture(dir);
+        People.create(fx);
+        fx.workspace(People.WORKSPACE + """
+                  fixed:
+                    model: all_people
+                    destination: out
+                    folder: fixed
+                    file_name: export
+                    format: csv
+                    run_type: full_then_delta
+                    sync_mode: difference
+                    overwrite: false
+                    publish: %s
+                """.formatted(publish));
+        fx.run("fixed");
+        TreeMap<String, Long> first = fx.objects();
+        assertThat(first.keySet()).containsExactly("fixed/export_added.csv", "fixed/export_removed.csv", "fixed/export_updated.csv");
+        Map<String, String> crcs = crcs(fx);
+        String snapshot = fx.snapshotState("fixed");
+
+        People.step(fx, 0);
+        Fixture.Cli refused = fx.cli("run", "fixed", "--json");
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(1);
+        assertThat(refused.err()).contains("fixed/export_added.csv already exists in destination out")
+                .contains("overwrite is false; nothing was published");
+        assertThat(crcs(fx)).as("the files already there are untouched").isEqualTo(crcs);
+        assertThat(fx.stagingLeftovers()).isEmpty();
+        assertThat(fx.snapshotState("fixed")).isEqualTo(snapshot);
+        assertThat(fx.runs("fixed").get(0).path("status").asText()).isEqualTo("failed");
+
+        // The consumer took only one file away: the others still block the whole run.
+        fx.out.resolve("fixed/export_added.csv").toFile().delete();
+        Fixture.Cli again = fx.cli("run", "fixed", "--json");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("fixed/export_updated.csv already exists");
+        assertThat(fx.objects().keySet()).containsExactly("fixed/export_removed.csv", "fixed/export_updated.csv");
+        assertThat(fx.stagingLeftovers()).isEmpty();
+        assertThat(fx.snapshotState("fixed")).isEqualTo(snapshot);
+
+        // All taken away: the next run delivers the changes the refused runs held back.
+        fx.out.resolve("fixed/export_removed.csv").toFile().delete();
+        fx.out.resolve("fixed/export_updated.csv").toFile().delete();
+        JsonNode ok = fx.run("fixed").json();
+        assertThat(ok.path("kind").asText()).isEqualTo("delta");
+        JsonNode counts = ok.path("counts");
+        assertThat(List.of(counts.path("added").asLong(), counts.path("updated").asLong(), counts.path("removed").asLong()))
+                .containsExactly(3L, 2L, 2L);
+        assertThat(fx.objects().keySet()).containsExactly("fixed/export_added.csv", "fixed/export_removed.csv", "fixed/export_updated.csv");
+    }
+
+    private static Map<String, String> crcs(Fixture fx) {
+        Map<String, String> result = new TreeMap<>();
+        fx.objects().keySet().forEach(name -> result.put(name, Fixture.crc32c(fx.out.resolve(name))));
+        return result;
+    }
+}
