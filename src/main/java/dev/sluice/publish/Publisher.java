@@ -90,6 +90,18 @@ public final class Publisher {
         }
     }
 
+    /** Deletes those of {@code finalNames} that exist: the incomplete final set of a run that died; returns how many. */
+    public static int withdraw(Destination destination, List<String> finalNames) {
+        int removed = 0;
+        for (String name : finalNames) {
+            if (destination.exists(name)) {
+                destination.delete(name);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** Removes everything under a staging prefix: the leftovers of a run that died. */
     public static int removeLeftovers(Destination destination, String prefix) {
         return destination.deleteAll(prefix);

@@ -40,6 +40,8 @@ public final class RunStore implements AutoCloseable {
                 s.execute("CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, activation TEXT NOT NULL, status TEXT NOT NULL, "
                         + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS runs_by_activation ON runs (activation, started_at)");
+                addColumnIfMissing(s, "final_names", "TEXT");
+                addColumnIfMissing(s, "published", "INTEGER NOT NULL DEFAULT 0");
             }
         } catch (IOException | SQLException e) {
             throw SluiceException.external("cannot open the run history in " + stateDir + ": " + e.getMessage(), e);
@@ -49,6 +51,20 @@ public final class RunStore implements AutoCloseable {
     public void insert(RunRecord record, String staging) {
         update("INSERT INTO runs (id, activation, status, started_at, staging, record) VALUES (?, ?, ?, ?, ?, ?)",
                 record.id(), record.activation(), record.status().json(), record.startedAt().toString(), staging, json(record));
+    }
+
+    /** Records the final names a run is about to publish, before the first of them is written. */
+    public void publishing(String id, List<String> finalNames) {
+        try {
+            update("UPDATE runs SET final_names = ? WHERE id = ?", JSON.writeValueAsString(finalNames), id);
+        } catch (JsonProcessingException e) {
+            throw SluiceException.internal("cannot record the final names of run " + id, e);
+        }
+    }
+
+    /** Records that every final name of a run is written (its file set is complete). */
+    public void published(String id) {
+        update("UPDATE runs SET published = 1 WHERE id = ?", id);
     }
 
     public void save(RunRecord record) {
@@ -88,23 +104,41 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** A run recorded as running, with its staging prefix. */
-    public record Unfinished(RunRecord record, String staging) {}
+    /**
+     * A run recorded as running: its staging prefix, the final names it was publishing (empty when
+     * it never got there) and whether all of them were written.
+     */
+    public record Unfinished(RunRecord record, String staging, List<String> finalNames, boolean published) {}
 
     public List<Unfinished> running(String activation) {
         List<Unfinished> result = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement(
-                "SELECT record, staging FROM runs WHERE activation = ? AND status = 'running'")) {
+                "SELECT record, staging, final_names, published FROM runs WHERE activation = ? AND status = 'running'")) {
             s.setString(1, activation);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2)));
+                    String names = rs.getString(3);
+                    List<String> finalNames = names == null ? List.of()
+                            : List.of(JSON.readValue(names, String[].class));
+                    result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2), finalNames, rs.getInt(4) == 1));
                 }
             }
         } catch (SQLException e) {
             throw failure(e);
+        } catch (JsonProcessingException e) {
+            throw SluiceException.internal("the run history holds unreadable final names for " + activation, e);
         }
         return result;
+    }
+
+    /** Upgrades a history written by an earlier version in place. */
+    private static void addColumnIfMissing(Statement s, String column, String type) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT 1 FROM pragma_table_info('runs') WHERE name = '" + column + "'")) {
+            if (rs.next()) {
+                return;
+            }
+        }
+        s.execute("ALTER TABLE runs ADD COLUMN " + column + " " + type);
     }
 
     private void update(String sql, String... values) {

@@ -134,7 +134,9 @@ public final class Runner {
                     all.add(manifest(activation, record, start, files, work.resolve("files")));
                 }
                 log.accept("publishing " + all.size() + (all.size() == 1 ? " file" : " files") + " to " + destination.name());
+                store.publishing(record.id(), all.stream().map(LocalFile::objectName).toList());
                 List<FileRecord> published = publisher.publish(all);
+                store.published(record.id());
                 snapshots.commit(engine, activation.name(), record.id(), now.fingerprint(), rows, clock.instant());
                 committed = true;
                 record = record.succeeded(clock.instant(), counts, published, warnings);
@@ -204,11 +206,15 @@ public final class Runner {
     private void recoverDeadRuns(RunStore store, Destination destination, Activation activation) {
         for (RunStore.Unfinished dead : store.running(activation.name())) {
             int removed = dead.staging() == null ? 0 : Publisher.removeLeftovers(destination, dead.staging());
+            // A file set it had begun to publish but not finished is incomplete: take it back, as a
+            // failed run does (its changes are exported again, the snapshot being the previous one).
+            int withdrawn = dead.published() ? 0 : Publisher.withdraw(destination, dead.finalNames());
             deleteTree(stateDir.resolve("work").resolve(dead.record().id()));
+            String note = removed + " staged objects" + (withdrawn > 0 ? " and " + withdrawn + " files of its incomplete final set" : "");
             store.save(dead.record().failed(clock.instant(), dead.record().counts(), dead.record().warnings(),
                     "the process running it stopped before it finished (killed or crashed); "
-                            + removed + " staged objects were removed by run of " + clock.instant()));
-            log.accept("run " + dead.record().id() + " had stopped before finishing; cleaned up " + removed + " staged objects");
+                            + note + " were removed by the run of " + clock.instant()));
+            log.accept("run " + dead.record().id() + " had stopped before finishing; cleaned up " + note);
         }
     }
 

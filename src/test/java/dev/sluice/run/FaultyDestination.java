@@ -40,6 +40,8 @@ final class FaultyDestination implements Destination {
     IntConsumer onPublish = n -> {};
     /** Called with the number of every upload once it has completed. */
     IntConsumer afterUpload = n -> {};
+    /** Called with the number of every publish once it has completed. */
+    IntConsumer afterPublish = n -> {};
 
     FaultyDestination(Destination inner, Fault fault) {
         this.inner = inner;
@@ -74,6 +76,7 @@ final class FaultyDestination implements Destination {
             throw SluiceException.external("injected failure of publish #" + publishes + " (" + finalName + ")", null);
         }
         inner.publish(stagedName, finalName, overwrite);
+        afterPublish.accept(publishes);
     }
 
     @Override

@@ -87,7 +87,7 @@ class KillRecoveryIT {
         // Three first runs, each killed at another stage.
         killAt("reading big");
         killAt("writing big_");
-        killAt("publishing ");
+        killBetweenPublishes(2);
         // (A kill mid-upload leaves a .sluice-upload- temporary file; local uploads hard-link the
         // written file, so that window is too short to hit from here. deleteAll removes such files.)
         killBetweenUploads(2);
@@ -103,7 +103,7 @@ class KillRecoveryIT {
                 "INSERT INTO big SELECT i, 'new ' || i, 7, NULL, 'new' FROM range(2500000, 2600000) t(i)",
                 "UPDATE big SET note = NULL WHERE id % 1000 = 3");
         killAt("writing big_");
-        killAt("publishing ");
+        killBetweenPublishes(3);
         // Killed while committing its snapshot: its files are all published, its snapshot is not;
         // the next run exports the same changes again (a repeat, as SPEC §6 allows).
         killWhen("publishing ", this::committing, true);
@@ -136,9 +136,21 @@ class KillRecoveryIT {
 
     /** Kills a run that has staged {@code uploads} complete objects and stopped before the next (see {@link PausingRun}). */
     private void killBetweenUploads(int uploads) {
-        kill(ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), ACTIVATION, Integer.toString(uploads)),
-                PausingRun.MARKER, () -> true, false);
+        kill(ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), ACTIVATION, "upload",
+                Integer.toString(uploads)), PausingRun.MARKER, () -> true, false);
         assertThat(fx.stagingLeftovers()).as("objects staged by the killed run").filteredOn(n -> n.endsWith(".csv")).hasSize(uploads);
+    }
+
+    /**
+     * Kills a run that has moved {@code publishes} staged objects to their final names and stopped
+     * before the next: an incomplete final set, which the next run must take back.
+     */
+    private void killBetweenPublishes(int publishes) {
+        String id = kill(ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), ACTIVATION, "publish",
+                Integer.toString(publishes)), PausingRun.MARKER, () -> true, false);
+        assertThat(fx.objects().keySet()).as("final files of the killed run %s", id)
+                .filteredOn(n -> n.contains(id) && !n.contains(".sluice-staging/")).hasSize(publishes)
+                .noneMatch(n -> n.endsWith(".manifest.json"));
     }
 
     /** After the marker, waits for {@code condition}, then kills; {@code published}: the run got past publishing. */
@@ -146,7 +158,8 @@ class KillRecoveryIT {
         kill(new ChildRun(fx, "run", ACTIVATION), marker, condition, published);
     }
 
-    private void kill(ChildRun child, String marker, BooleanSupplier condition, boolean published) {
+    /** Returns the id of the killed run. */
+    private String kill(ChildRun child, String marker, BooleanSupplier condition, boolean published) {
         List<String> before = ids();
         child.await(marker);
         while (!condition.getAsBoolean()) {
@@ -168,11 +181,12 @@ class KillRecoveryIT {
             complete.add(id);
             assertCompleteSet(id);
         } else {
-            // Killed before publishing ended: nothing of the killed run is at a final name.
+            // Killed before publishing ended: no complete set (the manifest comes last).
             assertThat(fx.objects().keySet()).as("final files of the killed run %s", id)
-                    .noneMatch(n -> n.contains(id) && !n.contains(".sluice-staging/"));
+                    .noneMatch(n -> n.contains(id) && n.endsWith(".manifest.json") && !n.contains(".sluice-staging/"));
         }
         dead.add(id);
+        return id;
     }
 
     /** The final files of a run that published everything: exactly those its manifest lists, with their sizes. */

@@ -8,30 +8,36 @@ import java.time.Clock;
 
 /**
  * A child-process entry point for kill tests: runs an activation as {@code sluice run} does, but its
- * destination stops after upload number {@code UPLOADS} has completed, prints {@value #MARKER} on
- * stderr and waits to be killed. So a kill lands between two staged uploads every time, however fast
- * the uploads are.
+ * destination stops after upload (or publish) number {@code N} has completed, prints {@value #MARKER}
+ * on stderr and waits to be killed. So a kill lands between two uploads, or between two moves to
+ * final names, every time, however fast they are.
  *
- * <p>{@code java -cp TEST_CLASSPATH dev.sluice.run.PausingRun WORKSPACE STATE_DIR ACTIVATION UPLOADS}
+ * <p>{@code java -cp TEST_CLASSPATH dev.sluice.run.PausingRun WORKSPACE STATE_DIR ACTIVATION upload|publish N}
  */
 public final class PausingRun {
-    static final String MARKER = "paused after upload";
+    static final String MARKER = "paused after";
 
     private PausingRun() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         Workspace workspace = WorkspaceLoader.withSystemEnv().load(Path.of(args[0]));
-        int pauseAfter = Integer.parseInt(args[3]);
+        boolean publish = args[3].equals("publish");
+        int pauseAfter = Integer.parseInt(args[4]);
         Runner runner = new Runner(workspace, Path.of(args[1]), Clock.systemUTC(), System.err::println, null, config -> {
             FaultyDestination destination = new FaultyDestination(config.open(), FaultyDestination.Fault.NONE);
-            destination.afterUpload = n -> {
+            java.util.function.IntConsumer pause = n -> {
                 if (n == pauseAfter) {
-                    System.err.println(MARKER + " " + n);
+                    System.err.println(MARKER + " " + args[3] + " " + n);
                     System.err.flush();
                     pauseForever();
                 }
             };
+            if (publish) {
+                destination.afterPublish = pause;
+            } else {
+                destination.afterUpload = pause;
+            }
             return destination;
         });
         runner.run(new Runner.Request(args[2], false, false, "manual"));

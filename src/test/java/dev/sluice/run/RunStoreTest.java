@@ -1,0 +1,44 @@
+package dev.sluice.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunStoreTest {
+    @TempDir
+    Path state;
+
+    @Test
+    void aHistoryWrittenBeforeFinalNamesWereRecordedIsUpgradedInPlace() throws Exception {
+        RunRecord old = RunRecord.started("20260101T000000Z-aaaa", "vip", "manual", Instant.parse("2026-01-01T00:00:00Z"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("runs.db")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE runs (id TEXT PRIMARY KEY, activation TEXT NOT NULL, status TEXT NOT NULL, "
+                    + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL)");
+            s.execute("INSERT INTO runs VALUES ('" + old.id() + "', 'vip', 'running', '2026-01-01T00:00:00Z', 'out/.sluice-staging/x/', '"
+                    + RunStore.JSON.writeValueAsString(old).replace("'", "''") + "')");
+        }
+        try (RunStore store = new RunStore(state)) {
+            assertThat(store.running("vip")).singleElement().satisfies(u -> {
+                assertThat(u.record().id()).isEqualTo(old.id());
+                assertThat(u.staging()).isEqualTo("out/.sluice-staging/x/");
+                assertThat(u.finalNames()).isEmpty();
+                assertThat(u.published()).isFalse();
+            });
+            store.publishing(old.id(), List.of("out/a.csv", "out/a.manifest.json"));
+            assertThat(store.running("vip").get(0).finalNames()).containsExactly("out/a.csv", "out/a.manifest.json");
+            store.published(old.id());
+            assertThat(store.running("vip").get(0).published()).isTrue();
+        }
+        // Opening it again finds the columns there and leaves them alone.
+        try (RunStore store = new RunStore(state)) {
+            assertThat(store.running("vip").get(0).finalNames()).hasSize(2);
+        }
+    }
+}
