@@ -104,10 +104,8 @@ public final class SyncBench {
 
     /** Times Sluice's change detection against DuckDB's bare FULL OUTER JOIN, on the last snapshot and the changed table. */
     private void detectionAlone(Path database) throws SQLException, IOException {
-        Path snapshot;
-        try (var files = Files.list(dir.resolve(".sluice/activations/upsert_csv"))) {
-            snapshot = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-        }
+        dev.sluice.commit.SnapshotStore.Snapshot snapshot = new dev.sluice.commit.SnapshotStore(dir.resolve(".sluice"))
+                .current("upsert_csv").orElseThrow();
         try (Engine engine = Engine.open(dir.resolve("engine-tmp"), dir, Engine.DEFAULT_MEMORY_LIMIT, null)) {
             engine.execute("ATTACH " + Engine.literal(database.toAbsolutePath().toString()) + " AS b (READ_ONLY)");
             engine.execute("CREATE TEMP TABLE " + dev.sluice.extract.Extractor.NOW + " AS SELECT id AS sluice_k0, * FROM b.customers");
@@ -119,8 +117,8 @@ public final class SyncBench {
                     new dev.sluice.extract.Extracted(List.of("sluice_k0"), columns, rows, 0, "bench"));
             detector.usePrevious(snapshot);
             long t0 = System.nanoTime();
-            engine.queryLong("SELECT count(*) FROM " + dev.sluice.extract.Extractor.NOW + " n FULL OUTER JOIN read_parquet("
-                    + Engine.literal(snapshot.toString()) + ") p ON n.sluice_k0 = p.sluice_k0");
+            engine.queryLong("SELECT count(*) FROM " + dev.sluice.extract.Extractor.NOW + " n FULL OUTER JOIN "
+                    + dev.sluice.commit.SnapshotStore.ATTACHED + "." + dev.sluice.commit.SnapshotStore.TABLE + " p ON n.sluice_k0 = p.sluice_k0");
             double bare = (System.nanoTime() - t0) / 1e9;
             t0 = System.nanoTime();
             dev.sluice.detect.Changes changes = detector.count();

@@ -3,8 +3,10 @@ package dev.sluice.commit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.detect.ChangeDetector;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
+import dev.sluice.extract.Extracted;
 import dev.sluice.extract.Extractor;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,20 +19,32 @@ import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * The committed snapshot of each activation: the rows the last successful run exported (all of
- * them, whatever the mode), as a Parquet file written by the engine under
- * {@code STATE/activations/NAME/}, and {@code current.json} naming it with the fingerprint of its
- * columns. A commit writes the new Parquet file, then replaces {@code current.json} by an atomic
- * rename: a crash at any point leaves either the old or the new snapshot in force.
+ * The committed snapshot of each activation: the rows the last successful run read (all of them,
+ * whatever the mode), with the key, the exported attributes and a hash of those attributes, in a
+ * DuckDB database file under {@code STATE/activations/NAME/}; {@code current.json} names the file,
+ * the fingerprint of its columns and the engine version that computed its hashes.
+ *
+ * <p>A run whose rows were compared with the snapshot commits <em>incrementally</em>: one
+ * transaction in the snapshot file deletes the updated and removed keys and inserts the added and
+ * updated rows, so that a run with few changes writes little. Any other run (first run, changed
+ * columns, another engine version) writes a new file, then replaces {@code current.json} by an
+ * atomic rename. Either way a crash leaves the old or the new snapshot in force, never a mix: the
+ * engine's write-ahead log undoes an unfinished transaction when the file is next opened.
  */
 public final class SnapshotStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CURRENT = "current.json";
+    /** The snapshot's rows inside the snapshot file. */
+    public static final String TABLE = "snapshot";
+    /** The alias under which a snapshot file is attached to the engine. */
+    public static final String ATTACHED = "sluice_snap";
+    private static final String FRESH = "sluice_fresh";
 
-    /** A committed snapshot. */
-    public record Snapshot(Path file, String fingerprint, String run, long rows, Instant committedAt) {}
+    /** A committed snapshot; {@code engine} is the version of the engine that hashed its rows. */
+    public record Snapshot(Path file, String fingerprint, String engine) {}
 
     private final Path root;
 
@@ -50,50 +64,134 @@ public final class SnapshotStore {
         try {
             JsonNode node = JSON.readTree(current.toFile());
             Path file = folder(activation).resolve(node.path("snapshot").asText());
+            if (!node.path("snapshot").asText().endsWith(".duckdb")) {
+                // A snapshot from before snapshots were database files: compare nothing, start again.
+                return Optional.empty();
+            }
             if (!Files.isRegularFile(file)) {
                 throw SluiceException.external("the state of activation " + activation + " names " + file
                         + ", which is missing; run 'sluice reset " + activation + "' to start again with a full run", null);
             }
-            return Optional.of(new Snapshot(file, node.path("fingerprint").asText(), node.path("run").asText(),
-                    node.path("rows").asLong(), Instant.parse(node.path("committed_at").asText())));
-        } catch (IOException | java.time.format.DateTimeParseException e) {
+            return Optional.of(new Snapshot(file, node.path("fingerprint").asText(), node.path("engine").asText()));
+        } catch (IOException e) {
             throw SluiceException.external("the state of activation " + activation + " (" + current + ") is unreadable: "
                     + e.getMessage() + "; run 'sluice reset " + activation + "' to start again with a full run", e);
         }
     }
 
-    /** Writes this run's rows ({@value Extractor#NOW}) as the new snapshot and makes it current. */
-    public Snapshot commit(Engine engine, String activation, String run, String fingerprint, long rows, Instant at) {
+    /**
+     * The run whose snapshot is in force, as the snapshot file itself records it (the file's own
+     * transaction commits it, so this is right even if the process died just after).
+     */
+    public Optional<String> committedRun(String activation) {
+        Optional<Snapshot> snapshot = current(activation);
+        if (snapshot.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:duckdb:"
+                + snapshot.get().file().toAbsolutePath(), properties);
+                java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery("SELECT run FROM sluice_meta")) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw SluiceException.external("the snapshot of activation " + activation + " (" + snapshot.get().file()
+                    + ") is unreadable: " + e.getMessage() + "; run 'sluice reset " + activation + "' to start again with a full run", e);
+        }
+    }
+
+    /**
+     * Makes this run's rows ({@value Extractor#NOW}) the committed snapshot. With {@code compared}
+     * (the snapshot these rows were compared with, its changes in {@value ChangeDetector#CHANGES})
+     * and the same engine version, only the changed rows are written.
+     */
+    public void commit(Engine engine, String activation, String run, Extracted now, Optional<Snapshot> compared, Instant at) {
         Path folder = folder(activation);
-        String fileName = "snapshot-" + run + ".parquet";
-        Path file = folder.resolve(fileName);
         try {
             Files.createDirectories(folder);
-            Path partial = folder.resolve(fileName + ".partial");
-            engine.execute("COPY " + Extractor.NOW + " TO " + Engine.literal(partial.toAbsolutePath().toString())
-                    + " (FORMAT parquet, COMPRESSION zstd)");
-            force(partial);
-            move(partial, file);
-            ObjectNode node = JSON.createObjectNode();
-            node.put("snapshot", fileName).put("fingerprint", fingerprint).put("run", run).put("rows", rows)
-                    .put("committed_at", at.toString());
-            Path next = folder.resolve(CURRENT + ".partial");
-            Files.write(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
-            force(next);
-            move(next, folder.resolve(CURRENT));
-            // The new snapshot is in force from here: failing to remove older files must not fail
-            // the commit (the caller would take back files that the snapshot says were delivered).
-            // They are harmless and removed by a later commit.
-            try {
-                removeOthers(folder, fileName);
-            } catch (IOException ignored) {
-                // see above
+            String version = engine.version();
+            if (compared.isPresent() && compared.get().engine().equals(version) && compared.get().fingerprint().equals(now.fingerprint())) {
+                commitChanges(engine, compared.get(), now, run, at);
+                writeCurrent(folder, compared.get().file().getFileName().toString(), now.fingerprint(), version, run, at);
+            } else {
+                String fileName = "snapshot-" + run + ".duckdb";
+                writeFresh(engine, folder, fileName, now, run, at);
+                writeCurrent(folder, fileName, now.fingerprint(), version, run, at);
+                // The new snapshot is in force from here: failing to remove older files must not fail
+                // the commit (the caller would take back files that the snapshot says were delivered).
+                // They are harmless and removed by a later commit.
+                try {
+                    removeOthers(folder, fileName);
+                } catch (IOException ignored) {
+                    // see above
+                }
             }
-            return new Snapshot(file, fingerprint, run, rows, at);
         } catch (IOException | SQLException e) {
             throw SluiceException.external("cannot commit the snapshot of activation " + activation + " in " + folder + ": "
                     + e.getMessage() + " (the files are published; the next run will export the same changes again)", e);
         }
+    }
+
+    /** One transaction in the compared snapshot: out go updated and removed keys, in come added and updated rows. */
+    private static void commitChanges(Engine engine, Snapshot snapshot, Extracted now, String run, Instant at) throws SQLException {
+        String target = ATTACHED + "." + TABLE;
+        String keys = String.join(", ", now.keys());
+        String on = now.keys().stream().map(k -> "t." + k + " = c." + k).collect(Collectors.joining(" AND "));
+        engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
+        engine.execute("ATTACH " + Engine.literal(snapshot.file().toAbsolutePath().toString()) + " AS " + ATTACHED);
+        try {
+            engine.execute("BEGIN TRANSACTION");
+            try {
+                engine.execute("DELETE FROM " + target + " t USING (SELECT " + keys + " FROM " + ChangeDetector.CHANGES
+                        + " WHERE change IN ('U', 'R')) c WHERE " + on);
+                engine.execute("INSERT INTO " + target + " SELECT n.*, " + ChangeDetector.rowHash(now, "n") + " FROM "
+                        + Extractor.NOW + " n SEMI JOIN (SELECT " + keys + " FROM " + ChangeDetector.CHANGES
+                        + " WHERE change IN ('A', 'U')) c ON " + now.keys().stream().map(k -> "n." + k + " = c." + k)
+                                .collect(Collectors.joining(" AND ")));
+                engine.execute("UPDATE " + ATTACHED + ".sluice_meta SET run = " + Engine.literal(run) + ", committed_at = "
+                        + Engine.literal(at.toString()));
+                engine.execute("COMMIT");
+            } catch (SQLException e) {
+                engine.execute("ROLLBACK");
+                throw e;
+            }
+        } finally {
+            engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
+        }
+    }
+
+    /** The whole of {@value Extractor#NOW} in a new file, checkpointed and synced before it is named current. */
+    private static void writeFresh(Engine engine, Path folder, String fileName, Extracted now, String run, Instant at)
+            throws SQLException, IOException {
+        Path partial = folder.resolve(fileName + ".partial");
+        Files.deleteIfExists(partial);
+        Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".wal"));
+        engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
+        engine.execute("ATTACH " + Engine.literal(partial.toAbsolutePath().toString()) + " AS " + FRESH);
+        try {
+            engine.execute("CREATE TABLE " + FRESH + "." + TABLE + " AS SELECT n.*, " + ChangeDetector.rowHash(now, "n")
+                    + " AS " + ChangeDetector.HASH + " FROM " + Extractor.NOW + " n");
+            engine.execute("CREATE TABLE " + FRESH + ".sluice_meta AS SELECT " + Engine.literal(run) + " AS run, "
+                    + Engine.literal(at.toString()) + " AS committed_at, " + Engine.literal(now.fingerprint()) + " AS fingerprint");
+            engine.execute("CHECKPOINT " + FRESH);
+        } finally {
+            engine.execute("DETACH DATABASE IF EXISTS " + FRESH);
+        }
+        Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".wal"));
+        force(partial);
+        move(partial, folder.resolve(fileName));
+    }
+
+    private static void writeCurrent(Path folder, String fileName, String fingerprint, String engine, String run, Instant at)
+            throws IOException {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("snapshot", fileName).put("fingerprint", fingerprint).put("engine", engine)
+                .put("run", run).put("committed_at", at.toString());
+        Path next = folder.resolve(CURRENT + ".partial");
+        Files.write(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+        force(next);
+        move(next, folder.resolve(CURRENT));
     }
 
     /** Forgets the snapshot: the next run is a first run. Returns whether there was one. */
@@ -111,10 +209,12 @@ public final class SnapshotStore {
         }
     }
 
+    /** Removes every snapshot file but {@code keep} and its write-ahead log. */
     private static void removeOthers(Path folder, String keep) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "snapshot-*")) {
             for (Path file : files) {
-                if (keep == null || !file.getFileName().toString().equals(keep)) {
+                String name = file.getFileName().toString();
+                if (keep == null || !(name.equals(keep) || name.equals(keep + ".wal"))) {
                     Files.deleteIfExists(file);
                 }
             }

@@ -4,7 +4,7 @@ import dev.sluice.engine.Engine;
 import dev.sluice.extract.Extracted;
 import dev.sluice.extract.Extractor;
 import dev.sluice.plan.OutputContent;
-import java.nio.file.Path;
+import dev.sluice.commit.SnapshotStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,40 +18,57 @@ import java.util.stream.Collectors;
 public final class ChangeDetector {
     public static final String PREV = "sluice_prev";
     public static final String CHANGES = "sluice_changes";
+    /** The column of the snapshot that holds each row's hash. */
+    public static final String HASH = "sluice_hash";
 
     private final Engine engine;
     private final Extracted now;
+    /** The previous rows' hash: stored, or computed when the snapshot's engine hashed differently. */
+    private String previousHash;
 
     public ChangeDetector(Engine engine, Extracted now) {
         this.engine = engine;
         this.now = now;
     }
 
-    /** Makes the previous snapshot readable as {@value #PREV}; with no snapshot, {@value #PREV} is empty. */
-    public void usePrevious(Path snapshot) throws SQLException {
+    /**
+     * Makes the previous snapshot readable as {@value #PREV} (attached read-only); with no snapshot,
+     * {@value #PREV} is empty. The stored row hashes are used when the same engine version wrote them.
+     */
+    public void usePrevious(SnapshotStore.Snapshot snapshot) throws SQLException {
+        engine.execute("DETACH DATABASE IF EXISTS " + SnapshotStore.ATTACHED);
         if (snapshot == null) {
-            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + Extractor.NOW + " WHERE false");
+            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT *, 0::UBIGINT AS " + HASH + " FROM " + Extractor.NOW + " WHERE false");
+            previousHash = HASH;
         } else {
-            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM read_parquet("
-                    + Engine.literal(snapshot.toAbsolutePath().toString()) + ")");
+            engine.execute("ATTACH " + Engine.literal(snapshot.file().toAbsolutePath().toString()) + " AS " + SnapshotStore.ATTACHED
+                    + " (READ_ONLY)");
+            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + SnapshotStore.ATTACHED + "." + SnapshotStore.TABLE);
+            previousHash = snapshot.engine().equals(engine.version()) ? HASH : rowHash(now, null);
         }
+    }
+
+    /** The hash of a row's exported attributes, as this engine computes it. */
+    public static String rowHash(Extracted now, String alias) {
+        return "hash(" + now.columns().stream().map(c -> (alias == null ? "" : alias + ".") + Engine.identifier(c.name()))
+                .collect(Collectors.joining(", ")) + ")";
     }
 
     /**
      * Classifies every key in one FULL OUTER JOIN and keeps only the changed keys, in the small
      * table {@value #CHANGES} ({@code change} is A, U or R). The join compares a 64-bit hash of the
-     * exported attributes, computed on both sides in the same process (so never stored across
-     * versions): the join carries only keys and hashes, not whole rows, and stays in memory. Two
+     * exported attributes (the previous side's stored in the snapshot, and only trusted when the same
+     * engine version computed it): the join carries only keys and hashes, not whole rows. Two
      * different rows hash alike with a probability of about 2^-64; such a change would be missed.
      */
     public Changes count() throws SQLException {
         String keys = String.join(", ", now.keys());
-        String hash = "hash(" + now.columns().stream().map(c -> Engine.identifier(c.name())).collect(Collectors.joining(", ")) + ")";
+        String hash = rowHash(now, null);
         engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT "
                 + now.keys().stream().map(k -> "COALESCE(n." + k + ", p." + k + ") AS " + k).collect(Collectors.joining(", "))
                 + ", CASE WHEN p." + firstKey() + " IS NULL THEN 'A' WHEN n." + firstKey() + " IS NULL THEN 'R' ELSE 'U' END AS change"
                 + " FROM (SELECT " + keys + ", " + hash + " AS sluice_hash FROM " + Extractor.NOW + ") n"
-                + " FULL OUTER JOIN (SELECT " + keys + ", " + hash + " AS sluice_hash FROM " + PREV + ") p ON " + joinOn()
+                + " FULL OUTER JOIN (SELECT " + keys + ", " + previousHash + " AS sluice_hash FROM " + PREV + ") p ON " + joinOn()
                 + " WHERE p." + firstKey() + " IS NULL OR n." + firstKey() + " IS NULL OR n.sluice_hash <> p.sluice_hash");
         long rows = engine.queryLong("SELECT count(*) FROM " + Extractor.NOW);
         try (Statement statement = engine.connection().createStatement();

@@ -70,6 +70,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** The engine's version, e.g. {@code v1.4.1}: hashes it computed are only compared with its own. */
+    public String version() throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT version()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     public static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }

@@ -41,7 +41,6 @@ public final class RunStore implements AutoCloseable {
                         + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS runs_by_activation ON runs (activation, started_at)");
                 addColumnIfMissing(s, "final_names", "TEXT");
-                addColumnIfMissing(s, "published", "INTEGER NOT NULL DEFAULT 0");
             }
         } catch (IOException | SQLException e) {
             throw SluiceException.external("cannot open the run history in " + stateDir + ": " + e.getMessage(), e);
@@ -60,11 +59,6 @@ public final class RunStore implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw SluiceException.internal("cannot record the final names of run " + id, e);
         }
-    }
-
-    /** Records that every final name of a run is written (its file set is complete). */
-    public void published(String id) {
-        update("UPDATE runs SET published = 1 WHERE id = ?", id);
     }
 
     public void save(RunRecord record) {
@@ -104,23 +98,20 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /**
-     * A run recorded as running: its staging prefix, the final names it was publishing (empty when
-     * it never got there) and whether all of them were written.
-     */
-    public record Unfinished(RunRecord record, String staging, List<String> finalNames, boolean published) {}
+    /** A run recorded as running: its staging prefix and the final names it was publishing (empty when it never got there). */
+    public record Unfinished(RunRecord record, String staging, List<String> finalNames) {}
 
     public List<Unfinished> running(String activation) {
         List<Unfinished> result = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement(
-                "SELECT record, staging, final_names, published FROM runs WHERE activation = ? AND status = 'running'")) {
+                "SELECT record, staging, final_names FROM runs WHERE activation = ? AND status = 'running'")) {
             s.setString(1, activation);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String names = rs.getString(3);
                     List<String> finalNames = names == null ? List.of()
                             : List.of(JSON.readValue(names, String[].class));
-                    result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2), finalNames, rs.getInt(4) == 1));
+                    result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2), finalNames));
                 }
             }
         } catch (SQLException e) {

@@ -116,7 +116,7 @@ public final class Runner {
                 }
                 ChangeDetector detector = new ChangeDetector(engine, now);
                 boolean comparable = previous.isPresent() && stale == null;
-                detector.usePrevious(plan.kind() == RunKind.DELTA || comparable ? previous.get().file() : null);
+                detector.usePrevious(plan.kind() == RunKind.DELTA || comparable ? previous.get() : null);
                 Changes changes = comparable ? detector.count() : Changes.allAdded(rows);
                 counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(),
                         now.skipped(), 0);
@@ -136,8 +136,7 @@ public final class Runner {
                 log.accept("publishing " + all.size() + (all.size() == 1 ? " file" : " files") + " to " + destination.name());
                 store.publishing(record.id(), all.stream().map(LocalFile::objectName).toList());
                 List<FileRecord> published = publisher.publish(all);
-                store.published(record.id());
-                snapshots.commit(engine, activation.name(), record.id(), now.fingerprint(), rows, clock.instant());
+                snapshots.commit(engine, activation.name(), record.id(), now, comparable ? previous : Optional.empty(), clock.instant());
                 committed = true;
                 record = record.succeeded(clock.instant(), counts, published, warnings);
                 store.save(record);
@@ -204,13 +203,16 @@ public final class Runner {
 
     /** Runs recorded as running while we hold the lock died: record them as failed and remove their leftovers. */
     private void recoverDeadRuns(RunStore store, Destination destination, Activation activation) {
+        SnapshotStore snapshots = new SnapshotStore(stateDir);
         for (RunStore.Unfinished dead : store.running(activation.name())) {
             int removed = dead.staging() == null ? 0 : Publisher.removeLeftovers(destination, dead.staging());
-            // A file set it had begun to publish but not finished is incomplete: take it back, as a
-            // failed run does (its changes are exported again, the snapshot being the previous one).
-            int withdrawn = dead.published() ? 0 : Publisher.withdraw(destination, dead.finalNames());
+            // Unless it committed its snapshot, its final files are taken back, as a failed run's are:
+            // its changes are exported again. Once committed, they are the only copy of its changes.
+            boolean committed = snapshots.committedRun(activation.name()).filter(dead.record().id()::equals).isPresent();
+            int withdrawn = committed ? 0 : Publisher.withdraw(destination, dead.finalNames());
             deleteTree(stateDir.resolve("work").resolve(dead.record().id()));
-            String note = removed + " staged objects" + (withdrawn > 0 ? " and " + withdrawn + " files of its incomplete final set" : "");
+            String note = removed + " staged objects" + (withdrawn > 0 ? " and " + withdrawn + " files it had published" : "")
+                    + (committed ? " (it had committed its snapshot: its files stay)" : "");
             store.save(dead.record().failed(clock.instant(), dead.record().counts(), dead.record().warnings(),
                     "the process running it stopped before it finished (killed or crashed); "
                             + note + " were removed by the run of " + clock.instant()));

@@ -21,15 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs killed with kill -9 in a separate JVM at several points (while reading the source, while
- * writing files, when publishing starts, in the middle of an upload, between two uploads, while
- * committing the snapshot), on a table of 2.5 M rows so that
- * each stage lasts a while: the kill comes when the run's log says it reached the stage (or a
- * staged object appears), not after a delay. Then:
- * the next run succeeds, the dead runs are recorded as failed, their staging leftovers and work
- * folders are gone, none of their files is at a final name (or, killed while committing, exactly
- * the complete set its manifest lists), and the files of the successful runs
+ * Runs killed with kill -9 in a separate JVM at several points, on a table of 2.5 M rows: while
+ * reading the source and while writing files (when the run's log says it reached the stage), and
+ * at exact points of publishing where the child stops itself ({@link PausingRun}): between two
+ * uploads, between two moves to final names, and after the last file is published but before the
+ * snapshot is committed. Then: the next run succeeds, the dead runs are recorded as failed, their
+ * staging leftovers, work folders and final files are gone, and the files of the successful runs
  * still rebuild the table exactly (checked in SQL with a DuckDB connection of the test's own).
+ * (A run that committed before it died keeps its files: PublishFaultIT covers that.)
  */
 class KillRecoveryIT {
     private static final String ACTIVATION = "big_changes";
@@ -42,8 +41,6 @@ class KillRecoveryIT {
     private Fixture fx;
     private Connection check;
     private final List<String> dead = new ArrayList<>();
-    /** Killed runs that had published every file (while committing): their complete set stays. */
-    private final List<String> complete = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws SQLException {
@@ -104,9 +101,10 @@ class KillRecoveryIT {
                 "UPDATE big SET note = NULL WHERE id % 1000 = 3");
         killAt("writing big_");
         killBetweenPublishes(3);
-        // Killed while committing its snapshot: its files are all published, its snapshot is not;
-        // the next run exports the same changes again (a repeat, as SPEC §6 allows).
-        killWhen("publishing ", this::committing, true);
+        // Killed after publishing every file, before committing its snapshot: the next run takes the
+        // files back and exports the same changes again (consumers may see them twice, never miss one).
+        kill(ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), ACTIVATION, "manifest", "0"),
+                PausingRun.MARKER, () -> true, true);
         // More changes before the next run: it exports both sets.
         fx.sql("UPDATE big SET note = 'back' WHERE id % 1000 = 3",
                 "DELETE FROM big WHERE id % 50 = 7",
@@ -178,7 +176,7 @@ class KillRecoveryIT {
         System.out.printf("killed run %s at '%s'; it left in the destination: %s; in the state's work folder: %s%n", id, marker,
                 fx.stagingLeftovers(), fx.workLeftovers());
         if (published) {
-            complete.add(id);
+            // Every file is at its final name; it had not committed, so the next run takes them back.
             assertCompleteSet(id);
         } else {
             // Killed before publishing ended: no complete set (the manifest comes last).
@@ -205,19 +203,6 @@ class KillRecoveryIT {
         assertThat(present).as("final files of %s, which was killed after publishing", id).isEqualTo(listed);
     }
 
-    /** The snapshot is being written: the run published everything and was committing. */
-    private boolean committing() {
-        Path folder = fx.state.resolve("activations").resolve(ACTIVATION);
-        if (!java.nio.file.Files.isDirectory(folder)) {
-            return false;
-        }
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
-            return files.anyMatch(p -> p.getFileName().toString().endsWith(".parquet.partial"));
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
     private List<String> ids() {
         List<String> ids = new ArrayList<>();
         fx.runs(ACTIVATION).forEach(r -> ids.add(r.path("id").asText()));
@@ -234,11 +219,7 @@ class KillRecoveryIT {
             assertThat(record.path("error").asText()).contains("stopped before it finished (killed or crashed)");
             assertThat(record.path("endedAt").isNull()).isFalse();
             assertThat(record.path("files")).isEmpty();
-            if (complete.contains(id)) {
-                assertCompleteSet(id);
-            } else {
-                assertThat(fx.objects().keySet()).as("files of the killed run %s", id).noneMatch(n -> n.contains(id));
-            }
+            assertThat(fx.objects().keySet()).as("files of the killed run %s", id).noneMatch(n -> n.contains(id));
         }
         // A later commit removed what the killed commit had begun to write.
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(fx.state.resolve("activations").resolve(ACTIVATION))) {

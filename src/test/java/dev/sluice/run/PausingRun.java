@@ -12,7 +12,8 @@ import java.time.Clock;
  * on stderr and waits to be killed. So a kill lands between two uploads, or between two moves to
  * final names, every time, however fast they are.
  *
- * <p>{@code java -cp TEST_CLASSPATH dev.sluice.run.PausingRun WORKSPACE STATE_DIR ACTIVATION upload|publish N}
+ * <p>{@code java -cp TEST_CLASSPATH dev.sluice.run.PausingRun WORKSPACE STATE_DIR ACTIVATION upload|publish N}, or
+ * {@code manifest 0} to stop once the manifest is published, before the snapshot is committed.
  */
 public final class PausingRun {
     static final String MARKER = "paused after";
@@ -33,7 +34,14 @@ public final class PausingRun {
                     pauseForever();
                 }
             };
-            if (publish) {
+            if (args[3].equals("manifest")) {
+                // After the manifest, the last file, is at its final name: published, not yet committed.
+                destination.afterPublish = n -> {
+                    if (destination.calls.get(destination.calls.size() - 1).endsWith(".manifest.json")) {
+                        pause.accept(pauseAfter);
+                    }
+                };
+            } else if (publish) {
                 destination.afterPublish = pause;
             } else {
                 destination.afterUpload = pause;

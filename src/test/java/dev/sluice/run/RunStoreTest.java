@@ -29,12 +29,9 @@ class RunStoreTest {
                 assertThat(u.record().id()).isEqualTo(old.id());
                 assertThat(u.staging()).isEqualTo("out/.sluice-staging/x/");
                 assertThat(u.finalNames()).isEmpty();
-                assertThat(u.published()).isFalse();
             });
             store.publishing(old.id(), List.of("out/a.csv", "out/a.manifest.json"));
             assertThat(store.running("vip").get(0).finalNames()).containsExactly("out/a.csv", "out/a.manifest.json");
-            store.published(old.id());
-            assertThat(store.running("vip").get(0).published()).isTrue();
         }
         // Opening it again finds the columns there and leaves them alone.
         try (RunStore store = new RunStore(state)) {
