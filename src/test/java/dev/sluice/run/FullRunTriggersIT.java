@@ -87,6 +87,28 @@ class FullRunTriggersIT {
     }
 
     @Test
+    void aSnapshotHashedByAnotherEngineVersionIsComparedByRecomputingItsHashesAndThenRewritten() throws Exception {
+        Fixture fx = new Fixture(dir);
+        Scenario s = difference(fx);
+        s.sync();
+        People.step(fx, 0);
+        s.sync();
+        // As if an older Sluice with another engine had committed it: its stored hashes cannot be trusted.
+        Path current = fx.state.resolve("activations").resolve("changes").resolve("current.json");
+        String before = java.nio.file.Files.readString(current);
+        String snapshotFile = Fixture.JSON.readTree(before).path("snapshot").asText();
+        java.nio.file.Files.writeString(current, before.replaceFirst("\"engine\" : \"[^\"]*\"", "\"engine\" : \"v0.0.1\""));
+        People.step(fx, 1);
+        JsonNode delta = s.sync(); // Scenario checks every exported row against the truth
+        assertThat(delta.path("kind").asText()).isEqualTo("delta");
+        String after = java.nio.file.Files.readString(current);
+        assertThat(Fixture.JSON.readTree(after).path("snapshot").asText()).as("a new snapshot file").isNotEqualTo(snapshotFile);
+        assertThat(after).doesNotContain("v0.0.1");
+        People.step(fx, 2);
+        s.sync();
+    }
+
+    @Test
     void resetMakesTheNextRunAFirstRun() {
         Fixture fx = new Fixture(dir);
         Scenario s = difference(fx);
