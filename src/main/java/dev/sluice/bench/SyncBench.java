@@ -108,7 +108,8 @@ public final class SyncBench {
                 .current("upsert_csv").orElseThrow();
         try (Engine engine = Engine.open(dir.resolve("engine-tmp"), dir, Engine.DEFAULT_MEMORY_LIMIT, null)) {
             engine.execute("ATTACH " + Engine.literal(database.toAbsolutePath().toString()) + " AS b (READ_ONLY)");
-            engine.execute("CREATE TEMP TABLE " + dev.sluice.extract.Extractor.NOW + " AS SELECT id AS sluice_k0, * FROM b.customers");
+            engine.execute("CREATE TEMP TABLE " + dev.sluice.extract.Extractor.NOW + " AS SELECT id AS sluice_k0, *, hash(id, email, name, country, value, score, created_at, active) AS "
+                    + dev.sluice.extract.Extractor.HASH + " FROM b.customers");
             List<dev.sluice.format.ExportColumn> columns = new ArrayList<>();
             for (String name : List.of("id", "email", "name", "country", "value", "score", "created_at", "active")) {
                 columns.add(new dev.sluice.format.ExportColumn(name, name, dev.sluice.source.LogicalType.OTHER));

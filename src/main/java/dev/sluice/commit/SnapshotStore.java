@@ -145,7 +145,7 @@ public final class SnapshotStore {
             try {
                 engine.execute("DELETE FROM " + target + " t USING (SELECT " + keys + " FROM " + ChangeDetector.CHANGES
                         + " WHERE change IN ('U', 'R')) c WHERE " + on);
-                engine.execute("INSERT INTO " + target + " SELECT n.*, " + ChangeDetector.rowHash(now, "n") + " FROM "
+                engine.execute("INSERT INTO " + target + " SELECT n.* FROM "
                         + Extractor.NOW + " n SEMI JOIN (SELECT " + keys + " FROM " + ChangeDetector.CHANGES
                         + " WHERE change IN ('A', 'U')) c ON " + now.keys().stream().map(k -> "n." + k + " = c." + k)
                                 .collect(Collectors.joining(" AND ")));
@@ -170,8 +170,7 @@ public final class SnapshotStore {
         engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
         engine.execute("ATTACH " + Engine.literal(partial.toAbsolutePath().toString()) + " AS " + FRESH);
         try {
-            engine.execute("CREATE TABLE " + FRESH + "." + TABLE + " AS SELECT n.*, " + ChangeDetector.rowHash(now, "n")
-                    + " AS " + ChangeDetector.HASH + " FROM " + Extractor.NOW + " n");
+            engine.execute("CREATE TABLE " + FRESH + "." + TABLE + " AS SELECT * FROM " + Extractor.NOW);
             engine.execute("CREATE TABLE " + FRESH + ".sluice_meta AS SELECT " + Engine.literal(run) + " AS run, "
                     + Engine.literal(at.toString()) + " AS committed_at, " + Engine.literal(now.fingerprint()) + " AS fingerprint");
             engine.execute("CHECKPOINT " + FRESH);

@@ -18,8 +18,6 @@ import java.util.stream.Collectors;
 public final class ChangeDetector {
     public static final String PREV = "sluice_prev";
     public static final String CHANGES = "sluice_changes";
-    /** The column of the snapshot that holds each row's hash. */
-    public static final String HASH = "sluice_hash";
 
     private final Engine engine;
     private final Extracted now;
@@ -38,20 +36,15 @@ public final class ChangeDetector {
     public void usePrevious(SnapshotStore.Snapshot snapshot) throws SQLException {
         engine.execute("DETACH DATABASE IF EXISTS " + SnapshotStore.ATTACHED);
         if (snapshot == null) {
-            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT *, 0::UBIGINT AS " + HASH + " FROM " + Extractor.NOW + " WHERE false");
-            previousHash = HASH;
+            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + Extractor.NOW + " WHERE false");
+            previousHash = Extractor.HASH;
         } else {
             engine.execute("ATTACH " + Engine.literal(snapshot.file().toAbsolutePath().toString()) + " AS " + SnapshotStore.ATTACHED
                     + " (READ_ONLY)");
             engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + SnapshotStore.ATTACHED + "." + SnapshotStore.TABLE);
-            previousHash = snapshot.engine().equals(engine.version()) ? HASH : rowHash(now, null);
+            previousHash = snapshot.engine().equals(engine.version()) ? Extractor.HASH
+                    : Extractor.rowHash(now.columns().stream().map(c -> c.name()).toList(), null);
         }
-    }
-
-    /** The hash of a row's exported attributes, as this engine computes it. */
-    public static String rowHash(Extracted now, String alias) {
-        return "hash(" + now.columns().stream().map(c -> (alias == null ? "" : alias + ".") + Engine.identifier(c.name()))
-                .collect(Collectors.joining(", ")) + ")";
     }
 
     /**
@@ -63,11 +56,10 @@ public final class ChangeDetector {
      */
     public Changes count() throws SQLException {
         String keys = String.join(", ", now.keys());
-        String hash = rowHash(now, null);
         engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT "
                 + now.keys().stream().map(k -> "COALESCE(n." + k + ", p." + k + ") AS " + k).collect(Collectors.joining(", "))
                 + ", CASE WHEN p." + firstKey() + " IS NULL THEN 'A' WHEN n." + firstKey() + " IS NULL THEN 'R' ELSE 'U' END AS change"
-                + " FROM (SELECT " + keys + ", " + hash + " AS sluice_hash FROM " + Extractor.NOW + ") n"
+                + " FROM (SELECT " + keys + ", " + Extractor.HASH + " AS sluice_hash FROM " + Extractor.NOW + ") n"
                 + " FULL OUTER JOIN (SELECT " + keys + ", " + previousHash + " AS sluice_hash FROM " + PREV + ") p ON " + joinOn()
                 + " WHERE p." + firstKey() + " IS NULL OR n." + firstKey() + " IS NULL OR n.sluice_hash <> p.sluice_hash");
         long rows = engine.queryLong("SELECT count(*) FROM " + Extractor.NOW);

@@ -34,6 +34,8 @@ import java.util.stream.IntStream;
  */
 public final class Extractor {
     public static final String NOW = "sluice_now";
+    /** The last column of {@value #NOW}: a 64-bit hash of the row's exported attributes. */
+    public static final String HASH = "sluice_hash";
     static final String READ = "sluice_read";
     private static final int KEYS_SHOWN = 10;
 
@@ -64,6 +66,7 @@ public final class Extractor {
                         .collect(Collectors.joining(", "))
                 + ", " + exported.stream().map(c -> Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
                         .collect(Collectors.joining(", "))
+                + ", " + rowHash(exported.stream().map(ExportColumn::source).toList(), null) + " AS " + HASH
                 + " FROM (" + query.sql() + ") AS sluice_q";
         engine.execute("DROP TABLE IF EXISTS " + READ);
         engine.execute("DROP TABLE IF EXISTS " + NOW);
@@ -84,6 +87,16 @@ public final class Extractor {
         return new Extracted(keys, nowColumns, read, skipped, fingerprint(model, exported, columns));
     }
 
+    /**
+     * The hash of a row's attributes as this engine computes it, over {@code columns} (qualified by
+     * {@code alias} when given). Computed once per row here, stored in the snapshot, and compared by
+     * change detection; only trusted across runs made with the same engine version.
+     */
+    public static String rowHash(List<String> columns, String alias) {
+        return "hash(" + columns.stream().map(c -> (alias == null ? "" : alias + ".") + Engine.identifier(c))
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
     private static String notNull(List<String> keys) {
         return keys.stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
     }
@@ -91,8 +104,14 @@ public final class Extractor {
     /** Returns how many rows to skip; throws when there are invalid rows and the activation does not skip them. */
     private static long checkKeys(Engine engine, Activation activation, Model model, List<String> keys) throws SQLException {
         String anyNull = keys.stream().map(k -> k + " IS NULL").collect(Collectors.joining(" OR "));
-        long nullKeys = engine.queryLong("SELECT count(*) FROM " + READ + " WHERE " + anyNull);
         String keyList = String.join(", ", keys);
+        // One pass answers the usual question, "are all keys present and distinct?"; only when they
+        // are not do the queries below count and name the offending rows.
+        if (engine.queryLong("SELECT count(*) FILTER (WHERE " + anyNull + ") + count(*) FILTER (WHERE " + notNull(keys)
+                + ") - count(DISTINCT (" + keyList + ")) FILTER (WHERE " + notNull(keys) + ") FROM " + READ) == 0) {
+            return 0;
+        }
+        long nullKeys = engine.queryLong("SELECT count(*) FROM " + READ + " WHERE " + anyNull);
         long duplicateRows = engine.queryLong("SELECT COALESCE(sum(n), 0) FROM (SELECT count(*) AS n FROM " + READ
                 + " WHERE " + notNull(keys) + " GROUP BY " + keyList + " HAVING count(*) > 1)");
         if (nullKeys == 0 && duplicateRows == 0) {
