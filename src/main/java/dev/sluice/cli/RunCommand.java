@@ -40,6 +40,18 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             description = "The engine's memory before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 
+    /** With --json, a failed run's record is printed too (the error goes to stderr as usual). */
+    private void printFailedRecord(Workspace workspace, String runId) throws JsonProcessingException {
+        java.util.Optional<RunRecord> failed;
+        try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
+            failed = store.get(runId);
+        }
+        if (failed.isPresent()) {
+            out().println(RunStore.JSON.writeValueAsString(failed.get()));
+            out().flush();
+        }
+    }
+
     @Override
     public Integer call() throws JsonProcessingException {
         Workspace workspace = loadWorkspace();
@@ -47,7 +59,14 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         RunRecord record;
         try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
             Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(), progress, memoryLimit);
-            record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+            try {
+                record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+            } catch (Runner.RunFailed failed) {
+                if (json) {
+                    printFailedRecord(workspace, failed.run());
+                }
+                throw failed;
+            }
         }
         if (json) {
             out().println(RunStore.JSON.writeValueAsString(record));
