@@ -109,4 +109,25 @@ class JdbcSqliteSourceTest {
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.out()).contains("\"updated\":1");
     }
+
+    @Test
+    void aUrlWithoutItsDriverIsOneLineExitTwoWithoutThePassword() throws Exception {
+        Path file = dir.resolve("nodriver.yaml");
+        Files.writeString(file, """
+                sources:
+                  dw: {type: jdbc, url: "jdbc:nosuchdb://loader:Zq9-secret-Xw@dw.internal/sales?password=Zq9-other-Xw&ssl=true"}
+                models:
+                  sales: {sql: SELECT * FROM sales, primary_key: [id]}
+                """);
+        for (boolean debug : new boolean[] {false, true}) {
+            CliRun preview = debug ? CliRun.of("preview", "sales", "--debug", "-c", file.toString())
+                    : CliRun.of("preview", "sales", "-c", file.toString());
+            assertThat(preview.exitCode()).isEqualTo(2);
+            assertThat(preview.out() + preview.err()).doesNotContain("Zq9");
+            assertThat(preview.err().lines().findFirst().orElseThrow()).isEqualTo(
+                    "error: sources.dw: cannot connect to jdbc:nosuchdb://loader:****@dw.internal/sales?password=****&ssl=true:"
+                            + " No suitable driver found for jdbc:nosuchdb://loader:****@dw.internal/sales?password=****&ssl=true"
+                            + " (put the JDBC driver's jar on the class path (SLUICE_CLASSPATH) or fix the url)");
+        }
+    }
 }
