@@ -219,7 +219,10 @@ public final class GcsDestination implements Destination {
             try {
                 storage.delete(id(probe));
             } catch (RuntimeException e) {
-                throw GcsErrors.translate(config, GcsErrors.unwrap(e), "deleting the probe object " + probe, "storage.objects.delete", folderName);
+                SluiceException failure = GcsErrors.translate(config, GcsErrors.unwrap(e), "deleting the probe object " + probe,
+                        "storage.objects.delete", folderName);
+                throw new SluiceException(failure.kind(), failure.getMessage() + "; the probe object " + probe
+                        + " is left in the bucket; delete it by hand", null);
             }
         }
     }
