@@ -62,7 +62,8 @@ final class GcsErrors {
                     + role + ", on the bucket" + folderHint, null);
         }
         if (code == 404) {
-            if (serverMessage.toLowerCase(Locale.ROOT).contains("bucket")) {
+            String lower = serverMessage.toLowerCase(Locale.ROOT);
+            if (lower.contains("bucket") && (lower.contains("not exist") || lower.contains("not found"))) {
                 return SluiceException.user(where + ": the bucket '" + bucket + "' does not exist (404 Not Found) while " + action
                         + "; check " + where + ".bucket (the name only, without gs://)" + (config.endpoint() == null ? "" : " and " + where + ".endpoint"), null);
             }

@@ -335,8 +335,8 @@ public final class FakeGcs implements AutoCloseable {
                 compose(ex, bucket, name, q);
                 return;
             }
-            if (parts.size() == 10 && (parts.get(6).equals("rewriteTo") || parts.get(6).equals("copyTo")) && method.equals("POST")) {
-                rewrite(ex, bucket, name, parts.get(8), parts.get(9), q, parts.get(6).equals("rewriteTo"));
+            if (parts.size() == 11 && (parts.get(6).equals("rewriteTo") || parts.get(6).equals("copyTo")) && method.equals("POST")) {
+                rewrite(ex, bucket, name, parts.get(8), parts.get(10), q, parts.get(6).equals("rewriteTo"));
                 return;
             }
         }
