@@ -213,7 +213,7 @@ async function activationForm(name) {
   const tzIn = h('input', { type: 'text', id: 'f-timezone', name: 'timezone', value: s.timezone || '', placeholder: 'UTC' });
   const previewOut = h('div', { class: 'preview', id: 'file-preview' }, '…');
   const formatSel = select('format', [['csv', 'CSV'], ['json', 'JSON'], ['xml', 'XML'], ['parquet', 'Parquet']], fmt.type || 'csv');
-  const delimiterIn = h('input', { type: 'text', id: 'f-delimiter', name: 'delimiter', value: fmt.delimiter === undefined ? ',' : fmt.delimiter, maxlength: 2, style: 'max-width:6rem' });
+  const delimiterIn = h('input', { type: 'text', id: 'f-delimiter', name: 'delimiter', value: fmt.delimiter === undefined ? ',' : fmt.delimiter, maxlength: 2, class: 'w-xs' });
   const headerIn = h('input', { type: 'checkbox', id: 'f-header', name: 'header', checked: fmt.header !== false && fmt.header !== 'false' });
   const layoutSel = select('layout', [['array', 'one JSON array (.json)'], ['lines', 'one object per line (.jsonl)']], fmt.layout || 'array');
   const csvOptions = h('div', { class: 'row', id: 'csv-options' },
@@ -238,9 +238,9 @@ async function activationForm(name) {
   const radios = ['none', 'every', 'cron'].map(k => h('label', {},
     h('input', { type: 'radio', name: 'schedule-kind', value: k, checked: k === schedKind }),
     { none: 'Manual only', every: 'Every…', cron: 'Cron…' }[k]));
-  const everyIn = h('input', { type: 'text', id: 'f-every', name: 'every', value: schedule && schedule.every || '15m', style: 'max-width:8rem' });
-  const cronIn = h('input', { type: 'text', id: 'f-cron', name: 'cron', value: schedule && schedule.cron || '0 6 * * *', style: 'max-width:12rem' });
-  const cronTzIn = h('input', { type: 'text', id: 'f-cron-timezone', name: 'cron-timezone', value: schedule && schedule.timezone || 'UTC', style: 'max-width:14rem' });
+  const everyIn = h('input', { type: 'text', id: 'f-every', name: 'every', value: schedule && schedule.every || '15m', class: 'w-s' });
+  const cronIn = h('input', { type: 'text', id: 'f-cron', name: 'cron', value: schedule && schedule.cron || '0 6 * * *', class: 'w-m' });
+  const cronTzIn = h('input', { type: 'text', id: 'f-cron-timezone', name: 'cron-timezone', value: schedule && schedule.timezone || 'UTC', class: 'w-l' });
   const everyRow = h('div', { class: 'row', id: 'every-row' }, field('schedule.every', 'Interval', everyIn, 'e.g. 15m, 1h, 1d (at least 1m)'));
   const cronRow = h('div', { class: 'row', id: 'cron-row' },
     field('schedule.cron', 'Cron expression', cronIn, 'five fields: minute hour day-of-month month day-of-week'),
@@ -483,7 +483,7 @@ async function runHistory(activation) {
         h('th', { class: 'num' }, 'Read'), h('th', { class: 'num' }, 'Added'), h('th', { class: 'num' }, 'Updated'),
         h('th', { class: 'num' }, 'Removed'), h('th', {}, 'Files · error'))),
       h('tbody', {}, rows)) : h('div', { class: 'card empty' }, 'No runs yet.'),
-    h('p', { class: 'muted small' }, data.total + ' runs in all. '), nav);
+    h('p', { class: 'muted small' }, data.total === 1 ? '1 run in all.' : data.total + ' runs in all.'), nav);
   if (data.runs.some(r => r.status === 'running') || activation && (await activeRun(activation))) refreshTimer = setTimeout(route, 1500);
 }
 
