@@ -80,13 +80,21 @@ public final class Runner {
     }
 
     public RunRecord run(Request request) {
+        return run(request, null);
+    }
+
+    /**
+     * As {@link #run(Request)}, with the run's id chosen by the caller (the server answers with it
+     * before the run starts); null picks one.
+     */
+    public RunRecord run(Request request, String runId) {
         Activation activation = workspace.activation(request.activation());
         try (RunLock lock = RunLock.acquire(stateDir, activation.name());
                 RunStore store = new RunStore(stateDir);
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
             recoverDeadRuns(store, destination, activation);
             Instant start = clock.instant();
-            RunRecord record = RunRecord.started(RunIds.next(start), activation.name(), request.trigger(), start);
+            RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
             Publisher publisher = new Publisher(destination, activation, record.id());
             if (!request.dryRun()) {
                 store.insert(record, publisher.stagingPrefix());
