@@ -30,7 +30,10 @@ class InvalidKeysIT {
     private static Fixture.Cli failingRun(Fixture fx, String activation) {
         Fixture.Cli run = fx.cli("run", activation, "--json");
         assertThat(run.exitCode()).as("exit code of a run with invalid keys; stderr: %s", run.err()).isEqualTo(1);
-        assertThat(run.out()).isEmpty();
+        // --json prints the failed run's record: one line, status failed, the error as on stderr
+        assertThat(run.out().lines().toList()).singleElement().asString()
+                .startsWith("{\"id\":").contains("\"status\":\"failed\"").contains("\"files\":[]")
+                .contains("invalid primary key");
         return run;
     }
 
