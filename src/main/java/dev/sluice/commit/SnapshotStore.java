@@ -111,9 +111,11 @@ public final class SnapshotStore {
         try {
             Files.createDirectories(folder);
             String version = engine.version();
-            if (compared.isPresent() && compared.get().engine().equals(version) && compared.get().fingerprint().equals(now.fingerprint())) {
+            if (commitsChanges(compared, version, now.fingerprint())) {
                 commitChanges(engine, compared.get(), now, run, at);
                 writeCurrent(folder, compared.get().file().getFileName().toString(), now.fingerprint(), version, run, at);
+            } else if (now.partial()) {
+                throw new IllegalStateException("a delta extract holds only the changed rows; it cannot become a whole snapshot");
             } else {
                 String fileName = "snapshot-" + run + ".duckdb";
                 writeFresh(engine, folder, fileName, now, run, at);
@@ -131,6 +133,15 @@ public final class SnapshotStore {
             throw SluiceException.external("cannot commit the snapshot of activation " + activation + " in " + folder + ": "
                     + e.getMessage() + " (the files are published; the next run will export the same changes again)", e);
         }
+    }
+
+    /**
+     * Whether a commit after comparing with {@code compared} writes only the changed rows into it:
+     * when the same engine version hashed it and the fingerprint is the same. Only then may a run
+     * read the rows of the changed keys alone (see {@link Extractor#extractKeys}).
+     */
+    public static boolean commitsChanges(Optional<Snapshot> compared, String engineVersion, String fingerprint) {
+        return compared.isPresent() && compared.get().engine().equals(engineVersion) && compared.get().fingerprint().equals(fingerprint);
     }
 
     /** One transaction in the compared snapshot: out go updated and removed keys, in come added and updated rows. */

@@ -59,10 +59,10 @@ public final class ChangeDetector {
         engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT "
                 + now.keys().stream().map(k -> "COALESCE(n." + k + ", p." + k + ") AS " + k).collect(Collectors.joining(", "))
                 + ", CASE WHEN p." + firstKey() + " IS NULL THEN 'A' WHEN n." + firstKey() + " IS NULL THEN 'R' ELSE 'U' END AS change"
-                + " FROM (SELECT " + keys + ", " + Extractor.HASH + " AS sluice_hash FROM " + Extractor.NOW + ") n"
+                + " FROM (SELECT " + keys + ", " + Extractor.HASH + " AS sluice_hash FROM " + now.keyTable() + ") n"
                 + " FULL OUTER JOIN (SELECT " + keys + ", " + previousHash + " AS sluice_hash FROM " + PREV + ") p ON " + joinOn()
                 + " WHERE p." + firstKey() + " IS NULL OR n." + firstKey() + " IS NULL OR n.sluice_hash <> p.sluice_hash");
-        long rows = engine.queryLong("SELECT count(*) FROM " + Extractor.NOW);
+        long rows = engine.queryLong("SELECT count(*) FROM " + now.keyTable());
         try (Statement statement = engine.connection().createStatement();
                 ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE change = 'A'), count(*) FILTER (WHERE change = 'U'), "
                         + "count(*) FILTER (WHERE change = 'R') FROM " + CHANGES)) {
@@ -76,6 +76,9 @@ public final class ChangeDetector {
     /** The SELECT of an output's rows: the exported attributes only, under their exported names. */
     public String select(OutputContent content) {
         String nowColumns = columns("n");
+        if (now.partial() && content == OutputContent.ALL) {
+            throw new IllegalStateException("a delta extract holds only the changed rows; it cannot export all rows");
+        }
         return switch (content) {
             case ALL -> "SELECT " + columns(null) + " FROM " + Extractor.NOW;
             case NOTHING -> "SELECT " + columns(null) + " FROM " + Extractor.NOW + " WHERE false";

@@ -36,12 +36,18 @@ public final class Extractor {
     public static final String NOW = "sluice_now";
     /** The last column of {@value #NOW}: a 64-bit hash of the row's exported attributes. */
     public static final String HASH = "sluice_hash";
+    /** The keys and row hashes of a delta extract, without the rows: see {@link #extractKeys}. */
+    public static final String KEYS = "sluice_now_keys";
     static final String READ = "sluice_read";
     private static final int KEYS_SHOWN = 10;
 
     private Extractor() {}
 
-    public static Extracted extract(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
+    /**
+     * Reads the model's columns and compiles the activation's query, without reading its rows: what
+     * a run needs to plan (the fingerprint) before it chooses how to extract.
+     */
+    public static Prepared prepare(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
         Model model = workspace.modelOf(activation.target());
         String relation = workspace.sourceOf(model).loadInto(engine, model);
         List<Column> columns = OutputWriter.describe(engine.connection(), "SELECT * FROM " + relation);
@@ -61,30 +67,80 @@ public final class Extractor {
                 throw SluiceException.user("models." + model.name() + ".primary_key: column '" + key + "' is not in the query's result");
             }
         }
-        String select = "SELECT "
-                + IntStream.range(0, keys.size()).mapToObj(i -> Engine.identifier(model.primaryKey().get(i)) + " AS " + keys.get(i))
-                        .collect(Collectors.joining(", "))
-                + ", " + exported.stream().map(c -> Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
-                        .collect(Collectors.joining(", "))
-                + ", " + rowHash(exported.stream().map(ExportColumn::source).toList(), null) + " AS " + HASH
-                + " FROM (" + query.sql() + ") AS sluice_q";
-        engine.execute("DROP TABLE IF EXISTS " + READ);
+        return new Prepared(activation, model, query, keys, exported, fingerprint(model, exported, columns));
+    }
+
+    /** Extracts every row of the activation into {@value #NOW}. */
+    public static Extracted extract(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
+        return extract(engine, prepare(engine, workspace, activation, clock));
+    }
+
+    /** Extracts every row of the activation into {@value #NOW}: keys, exported attributes and row hash. */
+    public static Extracted extract(Engine engine, Prepared prepared) throws SQLException {
+        return load(engine, prepared, prepared.select(true, null), NOW, false);
+    }
+
+    /**
+     * The first half of a delta extract: only the keys and row hashes, into {@value #KEYS} (a table a
+     * fraction of the size of the rows, which change detection needs and nothing else). The rows
+     * themselves are read afterwards, for the changed keys only, by {@link #extractChanged}.
+     */
+    public static Extracted extractKeys(Engine engine, Prepared prepared) throws SQLException {
+        return load(engine, prepared, prepared.select(false, null), KEYS, true);
+    }
+
+    /**
+     * The second half of a delta extract: the rows of the keys that change detection found added or
+     * updated (in {@code changes}) become {@value #NOW}, hashed again as they are read, so that what
+     * is exported and what the snapshot keeps always agree.
+     */
+    public static void extractChanged(Engine engine, Prepared prepared, String changes) throws SQLException {
+        String on = IntStream.range(0, prepared.keys().size())
+                .mapToObj(i -> "sluice_q." + Engine.identifier(prepared.model().primaryKey().get(i)) + " = c." + prepared.keys().get(i))
+                .collect(Collectors.joining(" AND "));
+        String changed = " SEMI JOIN (SELECT " + String.join(", ", prepared.keys()) + " FROM " + changes
+                + " WHERE change IN ('A', 'U')) c ON " + on;
         engine.execute("DROP TABLE IF EXISTS " + NOW);
-        try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + READ + " AS " + select, query.parameters())
-                .prepare(engine.connection())) {
+        try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + NOW + " AS " + prepared.select(true, changed),
+                prepared.query().parameters()).prepare(engine.connection())) {
             statement.execute();
         }
+    }
+
+    private static Extracted load(Engine engine, Prepared prepared, String select, String table, boolean partial) throws SQLException {
+        engine.execute("DROP TABLE IF EXISTS " + READ);
+        engine.execute("DROP TABLE IF EXISTS " + table);
+        try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + READ + " AS " + select,
+                prepared.query().parameters()).prepare(engine.connection())) {
+            statement.execute();
+        }
+        List<String> keys = prepared.keys();
         long read = engine.queryLong("SELECT count(*) FROM " + READ);
-        long skipped = checkKeys(engine, activation, model, keys);
+        long skipped = checkKeys(engine, prepared.activation(), prepared.model(), keys);
         if (skipped > 0) {
-            engine.execute("CREATE TEMP TABLE " + NOW + " AS SELECT * FROM " + READ + " WHERE " + notNull(keys)
+            engine.execute("CREATE TEMP TABLE " + table + " AS SELECT * FROM " + READ + " WHERE " + notNull(keys)
                     + " QUALIFY count(*) OVER (PARTITION BY " + String.join(", ", keys) + ") = 1");
             engine.execute("DROP TABLE " + READ);
         } else {
-            engine.execute("ALTER TABLE " + READ + " RENAME TO " + NOW);
+            engine.execute("ALTER TABLE " + READ + " RENAME TO " + table);
         }
-        List<ExportColumn> nowColumns = exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList();
-        return new Extracted(keys, nowColumns, read, skipped, fingerprint(model, exported, columns));
+        List<ExportColumn> nowColumns = prepared.exported().stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList();
+        return new Extracted(keys, nowColumns, read, skipped, prepared.fingerprint(), table, partial);
+    }
+
+    /** The activation's query, compiled, with what extracting it needs. */
+    public record Prepared(Activation activation, Model model, CompiledQuery query, List<String> keys,
+            List<ExportColumn> exported, String fingerprint) {
+        /** The extract SELECT: keys, then (when {@code rows}) the exported attributes, then the row hash. */
+        String select(boolean rows, String filter) {
+            String keyColumns = IntStream.range(0, keys.size())
+                    .mapToObj(i -> Engine.identifier(model.primaryKey().get(i)) + " AS " + keys.get(i))
+                    .collect(Collectors.joining(", "));
+            String attributes = rows ? ", " + exported.stream().map(c -> Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
+                    .collect(Collectors.joining(", ")) : "";
+            return "SELECT " + keyColumns + attributes + ", " + rowHash(exported.stream().map(ExportColumn::source).toList(), null)
+                    + " AS " + HASH + " FROM (" + query.sql() + ") AS sluice_q" + (filter == null ? "" : filter);
+        }
     }
 
     /**

@@ -33,6 +33,11 @@ public record RunRecord(
         return new RunRecord(id, activation, trigger, RunStatus.RUNNING, null, null, at, null, Counts.ZERO, List.of(), List.of(), null);
     }
 
+    /** A scheduled run that did not start because another run of the activation was going. */
+    public static RunRecord skipped(String id, String activation, String trigger, Instant at, String reason) {
+        return new RunRecord(id, activation, trigger, RunStatus.SKIPPED, null, null, at, at, Counts.ZERO, List.of(), List.of(), reason);
+    }
+
     public RunRecord planned(String kind, String fullReason) {
         return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error);
     }

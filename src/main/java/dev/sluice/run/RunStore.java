@@ -87,6 +87,65 @@ public final class RunStore implements AutoCloseable {
         return records;
     }
 
+    /** Which runs {@link #page} returns: each null field matches every run. */
+    public record Filter(String activation, RunStatus status, String trigger) {
+        public static final Filter ALL = new Filter(null, null, null);
+
+        private String where(List<String> values) {
+            List<String> conditions = new ArrayList<>();
+            if (activation != null) {
+                conditions.add("activation = ?");
+                values.add(activation);
+            }
+            if (status != null) {
+                conditions.add("status = ?");
+                values.add(status.json());
+            }
+            if (trigger != null) {
+                conditions.add("json_extract(record, '$.trigger') = ?");
+                values.add(trigger);
+            }
+            return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        }
+    }
+
+    /** One page of the runs matching {@code filter}, newest first, and how many match in all. */
+    public record Page(List<RunRecord> runs, long total) {}
+
+    public Page page(Filter filter, int limit, long offset) {
+        List<String> values = new ArrayList<>();
+        String where = filter.where(values);
+        List<RunRecord> records = new ArrayList<>();
+        long total;
+        try {
+            try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM runs" + where)) {
+                for (int i = 0; i < values.size(); i++) {
+                    s.setString(i + 1, values.get(i));
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    total = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            try (PreparedStatement s = connection.prepareStatement(
+                    "SELECT record FROM runs" + where + " ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?")) {
+                int i = 0;
+                for (; i < values.size(); i++) {
+                    s.setString(i + 1, values.get(i));
+                }
+                s.setInt(i + 1, limit);
+                s.setLong(i + 2, offset);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        records.add(parse(rs.getString(1)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return new Page(records, total);
+    }
+
     public Optional<RunRecord> get(String id) {
         try (PreparedStatement s = connection.prepareStatement("SELECT record FROM runs WHERE id = ?")) {
             s.setString(1, id);

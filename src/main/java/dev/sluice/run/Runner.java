@@ -80,13 +80,21 @@ public final class Runner {
     }
 
     public RunRecord run(Request request) {
+        return run(request, null);
+    }
+
+    /**
+     * As {@link #run(Request)}, with the run's id chosen by the caller (the server answers with it
+     * before the run starts); null picks one.
+     */
+    public RunRecord run(Request request, String runId) {
         Activation activation = workspace.activation(request.activation());
         try (RunLock lock = RunLock.acquire(stateDir, activation.name());
                 RunStore store = new RunStore(stateDir);
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
             recoverDeadRuns(store, destination, activation);
             Instant start = clock.instant();
-            RunRecord record = RunRecord.started(RunIds.next(start), activation.name(), request.trigger(), start);
+            RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
             Publisher publisher = new Publisher(destination, activation, record.id());
             if (!request.dryRun()) {
                 store.insert(record, publisher.stagingPrefix());
@@ -98,16 +106,21 @@ public final class Runner {
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null)) {
                 SnapshotStore snapshots = new SnapshotStore(stateDir);
                 log.accept("reading " + activation.target());
-                Extracted now = Extractor.extract(engine, workspace, activation, clock);
+                Extractor.Prepared prepared = Extractor.prepare(engine, workspace, activation, clock);
+                Optional<SnapshotStore.Snapshot> previous = snapshots.current(activation.name());
+                String stale = previous.isPresent() && !previous.get().fingerprint().equals(prepared.fingerprint())
+                        ? "the mapping, primary key or attribute types changed since the last successful run" : null;
+                RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(),
+                        request.fullResync(), stale);
+                // A delta run exports and commits the changed rows only: it reads keys and row hashes
+                // first, and the rows of the changed keys once change detection has found them.
+                boolean keysFirst = plan.kind() == RunKind.DELTA
+                        && SnapshotStore.commitsChanges(previous, engine.version(), prepared.fingerprint());
+                Extracted now = keysFirst ? Extractor.extractKeys(engine, prepared) : Extractor.extract(engine, prepared);
                 long rows = now.read() - now.skipped();
                 counts = new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0);
                 log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
                         now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
-                Optional<SnapshotStore.Snapshot> previous = snapshots.current(activation.name());
-                String stale = previous.isPresent() && !previous.get().fingerprint().equals(now.fingerprint())
-                        ? "the mapping, primary key or attribute types changed since the last successful run" : null;
-                RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(),
-                        request.fullResync(), stale);
                 record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null);
                 if (stale != null) {
                     log.accept("this is a full run: " + stale);
@@ -120,6 +133,9 @@ public final class Runner {
                 Changes changes = comparable ? detector.count() : Changes.allAdded(rows);
                 counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(),
                         now.skipped(), 0);
+                if (keysFirst && !request.dryRun()) {
+                    Extractor.extractChanged(engine, prepared, ChangeDetector.CHANGES);
+                }
                 log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
                         changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
                 if (request.dryRun()) {

@@ -12,8 +12,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -44,6 +46,16 @@ public final class WorkspaceLoader {
     }
 
     public Workspace load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /**
+     * As {@link #load(Path)}, with some included files replaced: {@code overlay} maps absolute paths
+     * to the YAML tree to use instead of the file's content, or to a missing node for a file to
+     * leave out. Paths it names that match an {@code include} pattern are included even when the
+     * file does not exist yet. This is how the server validates an edit before saving it.
+     */
+    public Workspace load(Path file, Map<Path, JsonNode> overlay) {
         if (!Files.exists(file)) {
             throw SluiceException.user("workspace file " + file + " not found (in " + Path.of("").toAbsolutePath()
                     + "); pass -c FILE to choose another, or run 'sluice demo' for an example");
@@ -60,9 +72,9 @@ public final class WorkspaceLoader {
             new EnvInterpolation(env, mainName, problems).apply(root);
             Node main = Node.root(root, mainName, problems);
             parser.parseMain(main);
-            for (Path included : includes(main, baseDir)) {
+            for (Path included : includes(main, baseDir, overlay)) {
                 String name = display(included, file);
-                JsonNode tree = read(included, name, problems);
+                JsonNode tree = overlay.containsKey(included) ? overlay.get(included).deepCopy() : read(included, name, problems);
                 if (tree != null) {
                     new EnvInterpolation(env, name, problems).apply(tree);
                     parser.parseIncluded(Node.root(tree, name, problems));
@@ -108,7 +120,7 @@ public final class WorkspaceLoader {
     }
 
     /** The files matched by {@code include}: globs in the last path segment, in name order. */
-    private static List<Path> includes(Node root, Path baseDir) {
+    private static List<Path> includes(Node root, Path baseDir, Map<Path, JsonNode> overlay) {
         List<Path> result = new ArrayList<>();
         List<String> patterns = root.textList("include");
         for (int i = 0; i < patterns.size(); i++) {
@@ -120,18 +132,36 @@ public final class WorkspaceLoader {
                 root.problem("include[" + i + "]", "wildcards are allowed in the file name only, got '" + pattern + "'");
                 continue;
             }
-            if (!glob.matches(".*[*?\\[{].*") && !Files.isRegularFile(resolved)) {
+            if (!glob.matches(".*[*?\\[{].*") && !Files.isRegularFile(resolved) && !overlay.containsKey(resolved)) {
                 root.problem("include[" + i + "]", "no file " + resolved
                         + " (relative paths are relative to the workspace file)");
                 continue;
             }
-            if (dir == null || !Files.isDirectory(dir)) {
+            if (dir == null) {
                 continue;
             }
             List<Path> matched = new ArrayList<>();
+            try {
+                PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + glob);
+                overlay.keySet().stream()
+                        .filter(p -> dir.equals(p.getParent()) && matcher.matches(p.getFileName()) && !overlay.get(p).isMissingNode())
+                        .forEach(matched::add);
+            } catch (IllegalArgumentException e) {
+                // reported below, when the folder is listed
+            }
+            if (!Files.isDirectory(dir)) {
+                matched.sort(null);
+                matched.forEach(p -> {
+                    if (!result.contains(p)) {
+                        result.add(p);
+                    }
+                });
+                continue;
+            }
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
                 stream.forEach(p -> {
-                    if (Files.isRegularFile(p)) {
+                    JsonNode replaced = overlay.get(p);
+                    if (Files.isRegularFile(p) && !matched.contains(p) && (replaced == null || !replaced.isMissingNode())) {
                         matched.add(p);
                     }
                 });

@@ -1,0 +1,99 @@
+package dev.sluice.cli;
+
+import dev.sluice.error.SluiceException;
+import dev.sluice.server.Server;
+import dev.sluice.workspace.DurationText;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice serve}: the scheduler, the REST API and the web UI. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs scheduled activations and serves the REST API (/api) and the web UI (/).",
+                "Binds to 127.0.0.1 unless --host says otherwise; any other address needs a token in SLUICE_TOKEN.",
+                "Stops on Ctrl-C or SIGTERM, letting runs going finish within --grace-period."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped", "1:could not start (port in use, state not readable)",
+                "2:invalid workspace or options"})
+public final class ServeCommand extends WorkspaceCommand implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}). Any non-loopback address requires SLUICE_TOKEN.")
+    String host;
+
+    @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "60s",
+            description = "On shutdown, how long runs going may take to end (default: ${DEFAULT-VALUE}).")
+    String gracePeriod;
+
+    @Option(names = "--max-concurrent-runs", paramLabel = "N", defaultValue = "2",
+            description = "Runs of different activations going at once (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--activations-dir", paramLabel = "DIR",
+            description = "Where the web UI saves activations, one YAML file each (default: activations beside the workspace); "
+                    + "the workspace must include it, e.g. include: [activations/*.yaml].")
+    Path activationsDir;
+
+    @Option(names = "--no-scheduler", description = "Serve the API and UI only; run nothing by schedule.")
+    boolean noScheduler;
+
+    @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = "512MB",
+            description = "Each run's engine memory before it spills to disk (default: ${DEFAULT-VALUE}).")
+    String memoryLimit;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String token = System.getenv("SLUICE_TOKEN");
+        if (!Server.isLoopback(host) && (token == null || token.isBlank())) {
+            throw SluiceException.user("--host " + host + " is not a loopback address: set SLUICE_TOKEN to a long random "
+                    + "value first (e.g. SLUICE_TOKEN=$(openssl rand -hex 32)); clients then send 'Authorization: Bearer TOKEN'");
+        }
+        if (token != null && !token.isBlank() && token.length() < 16) {
+            throw SluiceException.user("SLUICE_TOKEN must have at least 16 characters, got " + token.length());
+        }
+        if (port < 0 || port > 65535) {
+            throw SluiceException.user("--port must be between 0 and 65535, got " + port);
+        }
+        if (threads < 1 || threads > 64) {
+            throw SluiceException.user("--max-concurrent-runs must be between 1 and 64, got " + threads);
+        }
+        Duration grace;
+        try {
+            grace = DurationText.parse(gracePeriod);
+        } catch (IllegalArgumentException e) {
+            throw SluiceException.user("--grace-period: " + e.getMessage());
+        }
+        Path workspace = root.config;
+        Server.Options options = new Server.Options(workspace, root.stateDir, activationsDir, host, port,
+                token == null || token.isBlank() ? null : token, grace, threads, memoryLimit, !noScheduler, Clock.systemUTC(),
+                System::getenv);
+        Server server;
+        try {
+            server = Server.start(options, line -> {
+                err().println(java.time.LocalTime.now().withNano(0) + " " + line);
+                err().flush();
+            });
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw SluiceException.external("cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + "; choose another port with --port", e);
+        }
+        String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/";
+        out().println("sluice serve: " + url + " (workspace " + workspace + (noScheduler ? ", scheduler off" : "")
+                + (options.token() != null ? ", token required" : "") + "); Ctrl-C stops");
+        out().flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

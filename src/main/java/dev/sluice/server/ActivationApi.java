@@ -1,0 +1,369 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.sluice.format.FileFormat;
+import dev.sluice.format.FileFormats;
+import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.run.RunIds;
+import dev.sluice.run.RunRecord;
+import dev.sluice.run.RunStore;
+import dev.sluice.schedule.Schedule;
+import dev.sluice.schedule.Scheduler;
+import dev.sluice.source.Catalog;
+import dev.sluice.source.Model;
+import dev.sluice.source.Segment;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Node;
+import dev.sluice.workspace.Problem;
+import dev.sluice.workspace.Problems;
+import dev.sluice.workspace.SchemaCheck;
+import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /api/activations}: list, get, create, update, delete and validate activations, start a
+ * run, and preview a file name. Activations created here are saved by {@link ActivationFiles};
+ * those written by hand in the workspace file can be read and run, not changed. Every edit is
+ * checked by the loader and schema check of {@code sluice validate} before anything is saved.
+ */
+final class ActivationApi {
+    private static final YAMLMapper RAW_YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+            .build();
+
+    private final Workspaces workspaces;
+    private final ActivationFiles files;
+    private final RunDispatcher dispatcher;
+    private final Scheduler scheduler;
+    private final Clock clock;
+
+    ActivationApi(Workspaces workspaces, ActivationFiles files, RunDispatcher dispatcher, Scheduler scheduler, Clock clock) {
+        this.workspaces = workspaces;
+        this.files = files;
+        this.dispatcher = dispatcher;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    void list(Context ctx) {
+        Workspace workspace = workspaces.load();
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            for (Activation activation : workspace.activations().values()) {
+                list.add(summary(activation, store));
+            }
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("activations", list);
+        body.put("activations_folder", files.folder().toString());
+        Json.send(ctx, body);
+    }
+
+    void get(Context ctx) {
+        Activation activation = existing(ctx.pathParam("name"));
+        ObjectNode body;
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            body = summary(activation, store);
+        }
+        body.set("settings", rawSettings(activation));
+        Json.send(ctx, body);
+    }
+
+    void create(Context ctx) {
+        JsonNode request = Json.objectBody(ctx);
+        String name = name(request);
+        JsonNode settings = settings(request);
+        if (definedNames().contains(name) || java.nio.file.Files.exists(files.file(name))) {
+            throw ApiError.conflict("name", "an activation named '" + name + "' already exists; choose another name");
+        }
+        Activation activation = validate(name, settings);
+        files.save(name, settings);
+        ctx.status(201).header("Location", "/api/activations/" + name);
+        Json.send(ctx, saved(activation, settings));
+    }
+
+    void update(Context ctx) {
+        String name = ctx.pathParam("name");
+        Activation current = editable(name);
+        JsonNode request = Json.objectBody(ctx);
+        if (request.has("name") && !name.equals(request.get("name").asText())) {
+            throw ApiError.badRequest("name", "renaming is not supported: got '" + request.get("name").asText()
+                    + "' for activation '" + name + "'; create a new activation and delete this one");
+        }
+        JsonNode settings = settings(request);
+        Activation activation = validate(current.name(), settings);
+        files.save(name, settings);
+        Json.send(ctx, saved(activation, settings));
+    }
+
+    void delete(Context ctx) {
+        String name = ctx.pathParam("name");
+        editable(name);
+        files.delete(name);
+        ctx.status(204);
+    }
+
+    /** Checks an activation as create or update would, saving nothing. */
+    void check(Context ctx) {
+        JsonNode request = Json.objectBody(ctx);
+        String name = name(request);
+        JsonNode settings = settings(request);
+        Activation activation = validate(name, settings);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("valid", true);
+        body.put("file_name", preview(activation.fileName(), activation.timezone(), activation.format(), name, activation.target()));
+        Json.send(ctx, body);
+    }
+
+    /** The object name a run starting now would write, from the form's file name, time zone and format. */
+    void previewFileName(Context ctx) {
+        JsonNode request = Json.objectBody(ctx);
+        Problems problems = new Problems();
+        Node node = Node.root(request, null, problems);
+        FileNameTemplate template = node.has("file_name")
+                ? node.parse("file_name", FileNameTemplate::parse).orElse(null)
+                : FileNameTemplate.parse("{activation}");
+        ZoneId zone = node.parse("timezone", Schedule::zone).orElse(ZoneOffset.UTC);
+        FileFormat format = FileFormats.parse(node.get("format"));
+        if (!problems.isEmpty() || template == null || format == null) {
+            throw new ApiError(400, "Invalid request", problems.list().get(0).toString(),
+                    ProblemDetails.fields(problems.list(), ""));
+        }
+        String name = node.text("name", "");
+        String target = node.text("segment", node.text("model", ""));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("file_name", preview(template, zone, format, name.isEmpty() ? "activation" : name,
+                target.isEmpty() ? "model" : target));
+        body.put("at", clock.instant().toString());
+        Json.send(ctx, body);
+    }
+
+    void run(Context ctx) {
+        Activation activation = existing(ctx.pathParam("name"));
+        String id = dispatcher.start(activation.name());
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("id", id);
+        body.put("activation", activation.name());
+        body.put("status", "queued");
+        body.put("href", "/api/runs/" + id);
+        ctx.status(202).header("Location", "/api/runs/" + id);
+        Json.send(ctx, body);
+    }
+
+    private String preview(FileNameTemplate template, ZoneId zone, FileFormat format, String activation, String target) {
+        Instant now = clock.instant();
+        return template.render(now, zone, activation, target, RunIds.next(now)) + format.extension();
+    }
+
+    private static String name(JsonNode request) {
+        JsonNode value = request.get("name");
+        if (value == null || value.isNull()) {
+            throw ApiError.badRequest("name", "required: the activation's name (letters, digits, _ . -)");
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest("name", "must be a text, got " + Node.describe(value));
+        }
+        String problem = ActivationFiles.checkName(value.textValue());
+        if (problem != null) {
+            throw ApiError.badRequest("name", problem);
+        }
+        return value.textValue();
+    }
+
+    /** The activation's settings: the request without its name. */
+    private static JsonNode settings(JsonNode request) {
+        ObjectNode settings = request.deepCopy();
+        settings.remove("name");
+        return settings;
+    }
+
+    /**
+     * Loads the workspace with {@code settings} as the activation's file and runs the schema
+     * check of {@code sluice validate}; a 400 with one error per offending field otherwise.
+     */
+    private Activation validate(String name, JsonNode settings) {
+        Path file = files.file(name);
+        String prefix = "activations." + name;
+        Workspace workspace;
+        try {
+            workspace = workspaces.loadWith(Map.of(file, ActivationFiles.tree(name, settings)));
+        } catch (WorkspaceException e) {
+            List<Problem> mine = e.problems().stream().filter(p -> concerns(p, prefix)).toList();
+            if (!mine.isEmpty()) {
+                throw invalid(name, mine, prefix);
+            }
+            throw elsewhere(e.problems());
+        }
+        Activation activation = workspace.activations().get(name);
+        if (activation == null || !files.owns(Path.of(activation.file()))) {
+            Path base = workspaces.file().toAbsolutePath().normalize().getParent();
+            throw new ApiError(409, "Activations folder not included", "the workspace " + workspaces.file()
+                    + " does not include " + files.folder() + "; add this line to it: include: [" + base.relativize(files.folder())
+                    + "/*.yaml]", List.of(new ApiError.FieldError("include", "must include " + base.relativize(files.folder()) + "/*.yaml")));
+        }
+        // The checks of 'sluice validate' that need the source, on this activation and what it uses only:
+        // other models' sources may be unreachable without this activation being wrong.
+        Model used = workspace.modelOf(activation.target());
+        Segment segment = workspace.segments().get(activation.target());
+        Workspace scope = new Workspace(workspace.file(),
+                Map.of(used.source(), workspace.sourceOf(used)), Map.of(used.name(), used),
+                segment == null ? Map.of() : Map.of(segment.name(), segment),
+                workspace.destinations(), Map.of(name, activation));
+        SchemaCheck.Result result;
+        try (Catalog catalog = new Catalog(scope, clock)) {
+            result = SchemaCheck.run(scope, catalog);
+        }
+        String model = used.name();
+        List<Problem> relevant = result.problems().stream()
+                .filter(p -> concerns(p, prefix) || concerns(p, "models." + model) || concerns(p, "segments." + activation.target())
+                        || p.path().isEmpty())
+                .toList();
+        if (!relevant.isEmpty()) {
+            throw invalid(name, relevant, prefix);
+        }
+        if (!result.failures().isEmpty()) {
+            throw new ApiError(502, "A source could not be reached", "the activation could not be checked against its source: "
+                    + result.failures().get(0).getMessage(), List.of());
+        }
+        return activation;
+    }
+
+    private static boolean concerns(Problem p, String prefix) {
+        return p.path().equals(prefix) || p.path().startsWith(prefix + ".") || p.path().startsWith(prefix + "[");
+    }
+
+    private static ApiError invalid(String name, List<Problem> problems, String prefix) {
+        List<ApiError.FieldError> fields = ProblemDetails.fields(problems, prefix);
+        String detail = problems.size() == 1
+                ? "activation " + name + ": " + describe(fields.get(0))
+                : "activation " + name + " has " + problems.size() + " problems: "
+                        + String.join("; ", fields.stream().map(ActivationApi::describe).toList());
+        return new ApiError(400, "Invalid activation", detail, fields);
+    }
+
+    private static String describe(ApiError.FieldError field) {
+        return field.field().isEmpty() ? field.message() : field.field() + ": " + field.message();
+    }
+
+    private static ApiError elsewhere(List<Problem> problems) {
+        List<ApiError.FieldError> fields = problems.stream()
+                .map(p -> new ApiError.FieldError(p.path(), (p.file() == null ? "" : p.file() + ": ") + p.message())).toList();
+        return new ApiError(400, "The workspace has problems", "the workspace has problems outside this activation; fix them first: "
+                + problems.get(0), fields);
+    }
+
+    private List<String> definedNames() {
+        try {
+            return new ArrayList<>(workspaces.load().activations().keySet());
+        } catch (WorkspaceException e) {
+            return List.of();
+        }
+    }
+
+    private Activation existing(String name) {
+        Workspace workspace = workspaces.load();
+        Activation activation = workspace.activations().get(name);
+        if (activation == null) {
+            throw ApiError.notFound("no activation named '" + name + "'");
+        }
+        return activation;
+    }
+
+    private Activation editable(String name) {
+        String problem = ActivationFiles.checkName(name);
+        if (problem != null) {
+            throw ApiError.badRequest("name", problem);
+        }
+        Activation activation = existing(name);
+        if (!files.owns(Path.of(activation.file()))) {
+            throw ApiError.conflict(null, "activation " + name + " is written by hand in " + activation.file()
+                    + "; change it there (the web UI edits only the files of " + files.folder() + ")");
+        }
+        return activation;
+    }
+
+    private ObjectNode saved(Activation activation, JsonNode settings) {
+        ObjectNode body;
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            body = summary(activation, store);
+        }
+        body.set("settings", settings);
+        return body;
+    }
+
+    /** The activation's settings as written in its file, with {@code ${ENV}} references left as written. */
+    private JsonNode rawSettings(Activation activation) {
+        try {
+            JsonNode tree = RAW_YAML.readTree(Path.of(activation.file()).toFile());
+            return tree == null ? Json.MAPPER.createObjectNode() : tree.path("activations").path(activation.name());
+        } catch (IOException e) {
+            throw dev.sluice.error.SluiceException.external("cannot read " + activation.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ObjectNode summary(Activation activation, RunStore store) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("name", activation.name());
+        body.put(activation.model() != null ? "model" : "segment", activation.target());
+        body.put("destination", activation.destination());
+        body.put("folder", activation.folder());
+        body.put("file_name", activation.fileName().text());
+        body.put("format", activation.format().type());
+        body.put("run_type", activation.runType().name().toLowerCase(Locale.ROOT));
+        body.put("sync_mode", activation.syncMode().name().toLowerCase(Locale.ROOT));
+        body.put("schedule", describe(activation.schedule()));
+        body.put("editable", files.owns(Path.of(activation.file())));
+        body.put("file", activation.file());
+        Optional<Instant> next = scheduler.next(activation.name());
+        body.put("next_run", next.map(Instant::toString).orElse(null));
+        Optional<RunDispatcher.Active> active = dispatcher.activeRun(activation.name());
+        body.put("running", active.map(RunDispatcher.Active::id).orElse(null));
+        List<RunRecord> last = store.list(activation.name(), 1);
+        body.set("last_run", last.isEmpty() ? null : Json.MAPPER.valueToTree(last.get(0)));
+        return body;
+    }
+
+    static String describe(Schedule schedule) {
+        if (schedule == null) {
+            return null;
+        }
+        if (schedule instanceof Schedule.Every every) {
+            return "every " + duration(every.interval());
+        }
+        Schedule.Cron cron = (Schedule.Cron) schedule;
+        return "cron " + cron.expression() + " (" + cron.zone() + ")";
+    }
+
+    private static String duration(Duration d) {
+        long seconds = d.getSeconds();
+        if (seconds % 86400 == 0) {
+            return seconds / 86400 + "d";
+        }
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.destination.Destination;
+import dev.sluice.destination.DestinationConfig;
+import dev.sluice.plan.FolderPath;
+import dev.sluice.source.Catalog;
+import dev.sluice.source.Column;
+import dev.sluice.source.Model;
+import dev.sluice.source.Segment;
+import dev.sluice.workspace.Workspace;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.Locale;
+
+/**
+ * What activations are built from: models (with their columns), segments and destinations, and
+ * the destination check. Only names, queries and where things are: never a password or key.
+ */
+final class CatalogApi {
+    private final Workspaces workspaces;
+    private final Clock clock;
+
+    CatalogApi(Workspaces workspaces, Clock clock) {
+        this.workspaces = workspaces;
+        this.clock = clock;
+    }
+
+    void models(Context ctx) {
+        Workspace workspace = workspaces.load();
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Model model : workspace.models().values()) {
+            ObjectNode item = list.addObject();
+            item.put("name", model.name());
+            item.put("source", model.source());
+            item.set("primary_key", Json.MAPPER.valueToTree(model.primaryKey()));
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("models", list);
+        Json.send(ctx, body);
+    }
+
+    void segments(Context ctx) {
+        Workspace workspace = workspaces.load();
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Segment segment : workspace.segments().values()) {
+            list.addObject().put("name", segment.name()).put("model", segment.model());
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("segments", list);
+        Json.send(ctx, body);
+    }
+
+    void destinations(Context ctx) {
+        Workspace workspace = workspaces.load();
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (DestinationConfig destination : workspace.destinations().values()) {
+            list.addObject().put("name", destination.name()).put("type", destination.type())
+                    .put("where", destination.describe());
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("destinations", list);
+        Json.send(ctx, body);
+    }
+
+    /** The columns of a model, or of a segment's model: the attributes a mapping can use. */
+    void columns(Context ctx) {
+        String name = ctx.pathParam("name");
+        Workspace workspace = workspaces.load();
+        if (!workspace.models().containsKey(name) && !workspace.segments().containsKey(name)) {
+            throw ApiError.notFound("no model or segment named '" + name + "'");
+        }
+        Model model = workspace.modelOf(name);
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        try (Catalog catalog = new Catalog(workspace, clock)) {
+            for (Column column : catalog.columns(model)) {
+                list.addObject().put("name", column.name()).put("type", column.type().name().toLowerCase(Locale.ROOT))
+                        .put("source_type", column.sourceType());
+            }
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("model", model.name());
+        body.set("primary_key", Json.MAPPER.valueToTree(model.primaryKey()));
+        body.set("columns", list);
+        Json.send(ctx, body);
+    }
+
+    /** Writes, reads back and deletes a probe object, as {@code sluice check} does. */
+    void check(Context ctx) {
+        String name = ctx.pathParam("name");
+        Workspace workspace = workspaces.load();
+        DestinationConfig config = workspace.destinations().get(name);
+        if (config == null) {
+            throw ApiError.notFound("no destination named '" + name + "'");
+        }
+        String folder = "";
+        String requested = ctx.queryParam("folder");
+        if (requested != null) {
+            try {
+                folder = FolderPath.normalise(requested);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("folder", e.getMessage());
+            }
+        }
+        try (Destination destination = config.open()) {
+            destination.check(folder);
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("ok", true);
+        body.put("destination", name);
+        body.put("message", "wrote, read back and deleted a probe object in " + config.describe()
+                + (folder.isEmpty() ? "" : " under " + folder + "/"));
+        Json.send(ctx, body);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.run.RunStatus;
+import dev.sluice.run.RunStore;
+import io.javalin.http.Context;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** {@code /api/runs}: the run history, filtered and paged, and one run with its files and counts. */
+final class RunApi {
+    static final int MAX_LIMIT = 500;
+    private static final List<String> TRIGGERS = List.of(RunDispatcher.MANUAL, RunDispatcher.SCHEDULE);
+
+    private final Workspaces workspaces;
+    private final RunDispatcher dispatcher;
+
+    RunApi(Workspaces workspaces, RunDispatcher dispatcher) {
+        this.workspaces = workspaces;
+        this.dispatcher = dispatcher;
+    }
+
+    void list(Context ctx) {
+        String activation = ctx.queryParam("activation");
+        if (activation != null && ActivationFiles.checkName(activation) != null) {
+            throw ApiError.badRequest("activation", ActivationFiles.checkName(activation));
+        }
+        RunStatus status = status(ctx.queryParam("status"));
+        String trigger = ctx.queryParam("trigger");
+        if (trigger != null && !TRIGGERS.contains(trigger)) {
+            throw ApiError.badRequest("trigger", "must be one of " + String.join(", ", TRIGGERS) + ", got '" + trigger + "'");
+        }
+        int limit = (int) number(ctx, "limit", 50, 1, MAX_LIMIT);
+        long offset = number(ctx, "offset", 0, 0, Long.MAX_VALUE);
+        RunStore.Page page;
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            page = store.page(new RunStore.Filter(activation, status, trigger), limit, offset);
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("runs", Json.MAPPER.valueToTree(page.runs()));
+        body.put("total", page.total());
+        body.put("limit", limit);
+        body.put("offset", offset);
+        Json.send(ctx, body);
+    }
+
+    void get(Context ctx) {
+        String id = ctx.pathParam("id");
+        Optional<dev.sluice.run.RunRecord> record;
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            record = store.get(id);
+        }
+        if (record.isPresent()) {
+            Json.send(ctx, record.get());
+            return;
+        }
+        Optional<RunDispatcher.Active> waiting = dispatcher.activeRunById(id);
+        if (waiting.isPresent()) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("id", id);
+            body.put("activation", waiting.get().activation());
+            body.put("trigger", waiting.get().trigger());
+            body.put("status", "queued");
+            Json.send(ctx, body);
+            return;
+        }
+        throw ApiError.notFound("no run with id '" + id + "'");
+    }
+
+    private static RunStatus status(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (RunStatus status : RunStatus.values()) {
+            if (status.json().equals(text)) {
+                return status;
+            }
+        }
+        throw ApiError.badRequest("status", "must be one of "
+                + String.join(", ", Arrays.stream(RunStatus.values()).map(RunStatus::json).toList()) + ", got '" + text + "'");
+    }
+
+    private static long number(Context ctx, String name, long defaultValue, long min, long max) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return defaultValue;
+        }
+        long value;
+        try {
+            value = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest(name, "must be a whole number, got '" + text + "'");
+        }
+        if (value < min || value > max) {
+            throw ApiError.badRequest(name, String.format(Locale.ROOT, "must be between %d and %d, got %d", min, max, value));
+        }
+        return value;
+    }
+}

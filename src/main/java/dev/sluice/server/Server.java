@@ -1,0 +1,362 @@
+package dev.sluice.server;
+
+import dev.sluice.error.Secrets;
+import dev.sluice.error.SluiceException;
+import dev.sluice.run.RunRecord;
+import dev.sluice.run.RunStore;
+import dev.sluice.run.Runner;
+import dev.sluice.schedule.Schedule;
+import dev.sluice.schedule.Scheduler;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceException;
+import dev.sluice.workspace.WorkspaceLoader;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * {@code sluice serve}: the scheduler, the REST API under {@code /api} and the web UI, in one
+ * process, on the workspace the command line uses. Runs go through a {@link RunDispatcher}, so the
+ * scheduler and users share one rule: never two runs of one activation at once.
+ */
+public final class Server implements AutoCloseable {
+    /** Request bodies larger than this are refused with 413. */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+    private static final Set<String> ASSETS = Set.of("app.js", "style.css", "openapi.json", "favicon.svg");
+
+    /** How the server is started. {@code stateDir} null: {@code .sluice} beside the workspace. */
+    public record Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
+            Duration gracePeriod, int threads, String memoryLimit, boolean schedule, Clock clock,
+            Function<String, String> env) {}
+
+    private final Options options;
+    private final Consumer<String> log;
+    private final Workspaces workspaces;
+    private final RunDispatcher dispatcher;
+    private final Scheduler scheduler;
+    private final ScheduledExecutorService ticker;
+    private final Javalin app;
+    private volatile String lastScheduleProblem;
+
+    private Server(Options options, Consumer<String> log) {
+        this.options = options;
+        this.log = line -> log.accept(Secrets.redact(line));
+        Path workspaceFile = options.workspaceFile();
+        WorkspaceLoader loader = new WorkspaceLoader(options.env());
+        Workspace initial = loader.load(workspaceFile);
+        Path stateDir = Runner.stateDir(initial, options.stateDir());
+        this.workspaces = new Workspaces(workspaceFile, loader, stateDir);
+        Clock clock = options.clock();
+        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir), RunDispatcher.lockProbe(stateDir), clock,
+                options.threads(), this.log);
+        this.scheduler = new Scheduler(clock, dispatcher::scheduled, this::lastScheduled);
+        ActivationFiles files = new ActivationFiles(options.activationsFolder() != null ? options.activationsFolder()
+                : initial.baseDir().resolve("activations"));
+        ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock);
+        RunApi runs = new RunApi(workspaces, dispatcher);
+        CatalogApi catalog = new CatalogApi(workspaces, clock);
+        TokenAuth auth = new TokenAuth(options.token());
+        boolean loopback = isLoopback(options.host());
+
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jetty.host = options.host();
+            config.jetty.port = options.port();
+            config.routes.before(ctx -> {
+                securityHeaders(ctx);
+                if (!auth.admit(ctx)) {
+                    ctx.skipRemainingHandlers();
+                    return;
+                }
+                guard(ctx, loopback);
+            });
+            config.routes.get("/", ctx -> asset(ctx, "index.html"));
+            config.routes.get("/assets/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
+            config.routes.get("/api/openapi.json", ctx -> asset(ctx, "openapi.json"));
+            config.routes.get("/api/status", this::status);
+            config.routes.get("/api/activations", activations::list);
+            config.routes.post("/api/activations", activations::create);
+            config.routes.post("/api/activations/validate", activations::check);
+            config.routes.post("/api/file-name-preview", activations::previewFileName);
+            config.routes.get("/api/activations/{name}", activations::get);
+            config.routes.put("/api/activations/{name}", activations::update);
+            config.routes.delete("/api/activations/{name}", activations::delete);
+            config.routes.post("/api/activations/{name}/runs", activations::run);
+            config.routes.get("/api/runs", runs::list);
+            config.routes.get("/api/runs/{id}", runs::get);
+            config.routes.get("/api/models", catalog::models);
+            config.routes.get("/api/segments", catalog::segments);
+            config.routes.get("/api/columns/{name}", catalog::columns);
+            config.routes.get("/api/destinations", catalog::destinations);
+            config.routes.post("/api/destinations/{name}/check", catalog::check);
+            config.routes.exception(ApiError.class, (e, ctx) -> ProblemDetails.send(ctx, e));
+            config.routes.exception(RunDispatcher.Busy.class,
+                    (e, ctx) -> ProblemDetails.send(ctx, ApiError.conflict(null, e.getMessage())));
+            config.routes.exception(SluiceException.class, (e, ctx) -> ProblemDetails.send(ctx, ProblemDetails.of(e)));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> ProblemDetails.send(ctx, httpError(e)));
+            config.routes.exception(Exception.class, (e, ctx) -> ProblemDetails.internal(ctx, e, this.log));
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    ProblemDetails.send(ctx, ApiError.notFound("nothing at " + ctx.method() + " " + ctx.path()));
+                }
+            });
+            config.routes.error(405, ctx -> ProblemDetails.send(ctx, new ApiError(405, "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path(), List.of())));
+        });
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Loads the workspace (it must be valid), starts the web server and, unless told not to, the scheduler. */
+    public static Server start(Options options, Consumer<String> log) {
+        Server server = new Server(options, log);
+        server.app.start();
+        if (options.schedule()) {
+            server.ticker.scheduleWithFixedDelay(server::tick, 0, 1, TimeUnit.SECONDS);
+        }
+        return server;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public RunDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** One scheduler step: takes up schedule edits, then starts what is due. */
+    void tick() {
+        try {
+            Workspace workspace;
+            try {
+                workspace = workspaces.load();
+                lastScheduleProblem = null;
+            } catch (WorkspaceException e) {
+                if (!e.getMessage().equals(lastScheduleProblem)) {
+                    log.accept("scheduler: the workspace has problems; schedules stay as they were until they are fixed:\n"
+                            + e.getMessage());
+                    lastScheduleProblem = e.getMessage();
+                }
+                scheduler.tick();
+                return;
+            }
+            Map<String, Schedule> schedules = new LinkedHashMap<>();
+            for (Activation activation : workspace.activations().values()) {
+                if (activation.schedule() != null) {
+                    schedules.put(activation.name(), activation.schedule());
+                }
+            }
+            scheduler.update(schedules);
+            scheduler.tick();
+        } catch (RuntimeException e) {
+            log.accept("scheduler: " + (e instanceof SluiceException ? e.getMessage() : "internal error: " + e));
+        }
+    }
+
+    private Optional<Instant> lastScheduled(String activation) {
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            List<RunRecord> last = store.page(new RunStore.Filter(activation, null, RunDispatcher.SCHEDULE), 1, 0).runs();
+            return last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).startedAt());
+        }
+    }
+
+    private void execute(String activation, String runId, String trigger) {
+        Workspace workspace = workspaces.load();
+        log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
+        Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
+                line -> log.accept(activation + ": " + line), options.memoryLimit());
+        RunRecord record = runner.run(new Runner.Request(activation, false, false, trigger), runId);
+        log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
+                record.id(), record.status().json(), record.counts().read(), record.counts().added(),
+                record.counts().updated(), record.counts().removed()));
+    }
+
+    private void status(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workspace", workspaces.file().toString());
+        body.put("state_dir", workspaces.stateDir().toString());
+        body.put("scheduler", options.schedule());
+        body.put("time", options.clock().instant().toString());
+        body.put("version", Server.class.getPackage().getImplementationVersion());
+        Json.send(ctx, body);
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    /**
+     * Refuses what a browser on another site could send: bodies that are not JSON (a plain form
+     * post), bodies over the size limit, and, on loopback, requests for another host name (DNS
+     * rebinding).
+     */
+    private static void guard(Context ctx, boolean loopback) {
+        String method = ctx.method().name();
+        if (loopback) {
+            String host = ctx.header("Host");
+            String name = host == null ? "" : host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
+            if (!name.equals("localhost") && !name.equals("127.0.0.1") && !name.equals("[::1]")) {
+                throw new ApiError(403, "Forbidden", "this server answers requests for localhost only, got Host '" + host + "'",
+                        List.of());
+            }
+        }
+        if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            String length = ctx.header("Content-Length");
+            if (length != null) {
+                try {
+                    long declared = Long.parseLong(length.trim());
+                    if (declared > MAX_BODY_BYTES) {
+                        drain(ctx, declared);
+                        throw new ApiError(413, "Request body too large", "the body has " + length.trim()
+                                + " bytes; at most " + MAX_BODY_BYTES + " are accepted", List.of());
+                    }
+                } catch (NumberFormatException e) {
+                    throw ApiError.badRequest("Content-Length", "must be a number, got '" + length + "'");
+                }
+            }
+            String type = ctx.contentType();
+            if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                throw new ApiError(415, "Unsupported media type", "send JSON with the header 'Content-Type: application/json'"
+                        + (type == null ? "" : ", got '" + type + "'"), List.of());
+            }
+        }
+    }
+
+    /**
+     * Reads and drops a refused body of moderate size, so that a client that sends the whole body
+     * before reading the answer gets the 413 instead of a broken connection. Larger ones are not read.
+     */
+    private static void drain(Context ctx, long declared) {
+        if (declared > 16L * MAX_BODY_BYTES) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // the answer is 413 whether or not the rest of the body arrives
+        }
+    }
+
+    private static ApiError httpError(HttpResponseException e) {
+        if (e.getStatus() == 413) {
+            return new ApiError(413, "Request body too large", "at most " + MAX_BODY_BYTES + " bytes are accepted", List.of());
+        }
+        return new ApiError(e.getStatus(), "Request failed", String.valueOf(e.getMessage()), List.of());
+    }
+
+    private static void asset(Context ctx, String name) throws IOException {
+        if (!name.equals("index.html") && !ASSETS.contains(name)) {
+            throw ApiError.notFound("no file " + name);
+        }
+        try (InputStream in = Server.class.getResourceAsStream("/web/" + name)) {
+            if (in == null) {
+                throw ApiError.notFound("no file " + name);
+            }
+            ctx.contentType(contentType(name));
+            ctx.result(in.readAllBytes());
+        }
+    }
+
+    private static String contentType(String name) {
+        if (name.endsWith(".html")) {
+            return "text/html; charset=utf-8";
+        }
+        if (name.endsWith(".js")) {
+            return "text/javascript; charset=utf-8";
+        }
+        if (name.endsWith(".css")) {
+            return "text/css; charset=utf-8";
+        }
+        if (name.endsWith(".svg")) {
+            return "image/svg+xml";
+        }
+        return "application/json; charset=utf-8";
+    }
+
+    /** Whether {@code host} is a loopback address (127.0.0.1, ::1, localhost). */
+    public static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops the scheduler and refuses new runs, gives runs going up to the grace period to end,
+     * then stops the web server. Whether every run ended in time.
+     */
+    public boolean stop() {
+        ticker.shutdownNow();
+        log.accept("stopping: no new runs; waiting up to " + options.gracePeriod().toSeconds() + " s for runs going to end");
+        boolean ended = dispatcher.shutdown(options.gracePeriod());
+        if (!ended) {
+            log.accept("stopping with runs still going: their snapshots are untouched, and the next run of each "
+                    + "cleans up after it");
+        }
+        app.stop();
+        return ended;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Skipped runs and runs that failed before they could record themselves, into the run history. */
+    private static final class StoreRecorder implements RunDispatcher.Recorder {
+        private final Path stateDir;
+
+        StoreRecorder(Path stateDir) {
+            this.stateDir = stateDir;
+        }
+
+        @Override
+        public void record(RunRecord record) {
+            try (RunStore store = new RunStore(stateDir)) {
+                store.insert(record, null);
+            }
+        }
+
+        @Override
+        public boolean exists(String runId) {
+            try (RunStore store = new RunStore(stateDir)) {
+                return store.get(runId).isPresent();
+            }
+        }
+    }
+}

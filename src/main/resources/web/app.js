@@ -1,0 +1,521 @@
+// The Sluice web UI: plain JavaScript over the REST API (/api), routed by the URL's hash.
+'use strict';
+
+const view = document.getElementById('view');
+const banner = document.getElementById('banner');
+let refreshTimer = null;
+
+// ---- helpers -------------------------------------------------------------------------------
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+class ApiProblem extends Error {
+  constructor(problem) {
+    super(problem.detail || problem.title || 'request failed');
+    this.problem = problem;
+  }
+}
+
+async function api(method, path, body) {
+  const init = { method, headers: { 'Accept': 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  } else if (method !== 'GET' && method !== 'DELETE') {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = '{}';
+  }
+  const res = await fetch(path, init);
+  if (res.status === 204) return null;
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new ApiProblem(data || { title: res.statusText, status: res.status });
+  return data;
+}
+
+function showBanner(message, ok) {
+  banner.textContent = message;
+  banner.className = 'banner' + (ok ? ' ok' : '');
+  banner.hidden = !message;
+}
+
+function problemText(e) {
+  if (!(e instanceof ApiProblem)) return String(e.message || e);
+  const p = e.problem;
+  const lines = [p.detail || p.title];
+  if (p.errors && p.errors.length > 1) for (const f of p.errors) lines.push('  ' + (f.field ? f.field + ': ' : '') + f.message);
+  return lines.join('\n');
+}
+
+function fmtTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+function fmtDuration(run) {
+  if (!run.startedAt || !run.endedAt) return '';
+  const ms = new Date(run.endedAt) - new Date(run.startedAt);
+  if (ms < 1000) return ms + ' ms';
+  if (ms < 60000) return (ms / 1000).toFixed(1) + ' s';
+  return Math.floor(ms / 60000) + ' min ' + Math.round((ms % 60000) / 1000) + ' s';
+}
+
+function fmtNumber(n) { return (n || 0).toLocaleString('en-US'); }
+function fmtBytes(n) {
+  if (n < 1024) return n + ' B';
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KiB';
+  return (n / 1024 / 1024).toFixed(1) + ' MiB';
+}
+
+function badge(status) { return h('span', { class: 'badge ' + status, text: status }); }
+
+function counts(c) {
+  return h('span', { class: 'counts small' },
+    h('span', {}, 'read ', h('b', { 'data-count': 'read' }, fmtNumber(c.read))),
+    h('span', {}, 'added ', h('b', { 'data-count': 'added' }, fmtNumber(c.added))),
+    h('span', {}, 'updated ', h('b', { 'data-count': 'updated' }, fmtNumber(c.updated))),
+    h('span', {}, 'removed ', h('b', { 'data-count': 'removed' }, fmtNumber(c.removed))));
+}
+
+function setView(...children) {
+  view.replaceChildren(...children);
+}
+
+function loading() { setView(h('p', { class: 'muted' }, 'Loading…')); }
+
+// ---- routes --------------------------------------------------------------------------------
+
+async function route() {
+  clearTimeout(refreshTimer);
+  showBanner('');
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const parts = hash.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
+  try {
+    if (parts.length === 0) await activationList();
+    else if (parts[0] === 'new') await activationForm(null);
+    else if (parts[0] === 'edit' && parts[1]) await activationForm(parts[1]);
+    else if (parts[0] === 'runs') await runHistory(parts[1] || null);
+    else if (parts[0] === 'run' && parts[1]) await runDetail(parts[1]);
+    else setView(h('p', {}, 'Nothing here. ', h('a', { href: '#/' }, 'Back to the activations')));
+  } catch (e) {
+    setView(h('h1', {}, 'Something went wrong'), h('pre', { class: 'err' }, problemText(e)));
+  }
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener('DOMContentLoaded', route);
+
+async function runNow(name, after) {
+  try {
+    const run = await api('POST', '/api/activations/' + encodeURIComponent(name) + '/runs');
+    showBanner('Run ' + run.id + ' of ' + name + ' started.', true);
+    if (after) after(run);
+  } catch (e) {
+    showBanner(problemText(e));
+  }
+}
+
+// ---- activation list -----------------------------------------------------------------------
+
+async function activationList() {
+  loading();
+  const data = await api('GET', '/api/activations');
+  const rows = data.activations.map(a => {
+    const last = a.last_run;
+    return h('tr', { 'data-activation': a.name },
+      h('td', {}, h('a', { href: '#/runs/' + encodeURIComponent(a.name) }, h('b', {}, a.name)),
+        h('div', { class: 'muted small' }, (a.model ? 'model ' + a.model : 'segment ' + a.segment) + ' → ' + a.destination)),
+      h('td', { class: 'small' }, a.format, h('div', { class: 'muted' }, a.sync_mode.replace('_', ' '))),
+      h('td', { class: 'small' }, a.schedule || h('span', { class: 'muted' }, 'manual only')),
+      h('td', { class: 'small' }, a.running ? badge('running') : last ? [badge(last.status), ' ', fmtTime(last.startedAt),
+        h('div', {}, counts(last.counts))] : h('span', { class: 'muted' }, 'never run')),
+      h('td', { class: 'small' }, a.next_run ? fmtTime(a.next_run) : h('span', { class: 'muted' }, '—')),
+      h('td', {}, h('div', { class: 'actions' },
+        h('button', { class: 'primary', onclick: () => runNow(a.name, () => setTimeout(route, 800)) }, 'Run now'),
+        a.editable ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(a.name) }, 'Edit') : null,
+        h('a', { class: 'button', href: '#/runs/' + encodeURIComponent(a.name) }, 'History'))));
+  });
+  setView(
+    h('div', { class: 'bar' }, h('h1', {}, 'Activations'), h('a', { class: 'button primary', href: '#/new' }, 'New activation')),
+    rows.length ? h('table', {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Activation'), h('th', {}, 'Format'), h('th', {}, 'Schedule'),
+        h('th', {}, 'Last run'), h('th', {}, 'Next run'), h('th', {}, ''))),
+      h('tbody', {}, rows))
+      : h('div', { class: 'card empty' }, 'No activations yet. ', h('a', { href: '#/new' }, 'Create the first one.')),
+    h('p', { class: 'muted small' }, 'Activations created here are saved one file each in ', h('code', {}, data.activations_folder), '.'));
+  if (data.activations.some(a => a.running)) refreshTimer = setTimeout(route, 2000);
+}
+
+// ---- activation form -----------------------------------------------------------------------
+
+const SYNC_MODES = {
+  snapshot: 'every row, every run',
+  upsert: 'added and updated rows',
+  insert: 'added rows only',
+  difference: 'three files: added, updated and removed rows',
+};
+const RUN_TYPES = {
+  full_only: 'every run exports everything',
+  full_then_delta: 'the first run exports everything, later runs only the changes',
+};
+
+function incompatibility(runType, syncMode) {
+  if (syncMode === 'snapshot' && runType === 'full_then_delta')
+    return 'Snapshot always exports everything, so it only goes with "full only". Choose run type full only, or another sync mode.';
+  if (syncMode === 'difference' && runType === 'full_only')
+    return 'Difference needs the previous run\'s state, so it only goes with "full then delta". Choose run type full then delta, or another sync mode.';
+  return '';
+}
+
+function field(name, labelText, input, hint) {
+  return h('div', { class: 'field', 'data-field': name },
+    h('label', { for: 'f-' + name }, labelText), input,
+    hint ? h('div', { class: 'hint' }, hint) : null,
+    h('div', { class: 'error', id: 'err-' + name }));
+}
+
+function select(id, options, value) {
+  const el = h('select', { id: 'f-' + id, name: id });
+  for (const [v, label] of options) el.append(h('option', { value: v, selected: v === value }, label));
+  return el;
+}
+
+async function activationForm(name) {
+  loading();
+  const [models, segments, destinations, existing] = await Promise.all([
+    api('GET', '/api/models'), api('GET', '/api/segments'), api('GET', '/api/destinations'),
+    name ? api('GET', '/api/activations/' + encodeURIComponent(name)) : Promise.resolve(null)]);
+  const s = existing ? existing.settings : {};
+  const fmt = typeof s.format === 'string' ? { type: s.format } : (s.format || { type: 'csv' });
+  const schedule = s.schedule || null;
+
+  const targetSel = h('select', { id: 'f-target', name: 'target' }, h('option', { value: '' }, '— choose —'),
+    h('optgroup', { label: 'Models' }, models.models.map(m => h('option', { value: 'model:' + m.name, selected: s.model === m.name }, m.name))),
+    h('optgroup', { label: 'Segments' }, segments.segments.map(g => h('option', { value: 'segment:' + g.name, selected: s.segment === g.name }, g.name + ' (of ' + g.model + ')'))));
+  const destSel = select('destination', [['', '— choose —'], ...destinations.destinations.map(d => [d.name, d.name + ' (' + d.type + ': ' + d.where + ')'])], s.destination || '');
+  const nameIn = h('input', { type: 'text', id: 'f-name', name: 'name', value: name || '', placeholder: 'e.g. vip_daily', disabled: !!name, autocomplete: 'off' });
+  const folderIn = h('input', { type: 'text', id: 'f-folder', name: 'folder', value: s.folder || '', placeholder: 'e.g. exports/vip (empty: bucket root)' });
+  const fileIn = h('input', { type: 'text', id: 'f-file_name', name: 'file_name', value: s.file_name || '{activation}_{YYYY}{MM}{DD}', autocomplete: 'off' });
+  const tzIn = h('input', { type: 'text', id: 'f-timezone', name: 'timezone', value: s.timezone || '', placeholder: 'UTC' });
+  const previewOut = h('div', { class: 'preview', id: 'file-preview' }, '…');
+  const formatSel = select('format', [['csv', 'CSV'], ['json', 'JSON'], ['xml', 'XML'], ['parquet', 'Parquet']], fmt.type || 'csv');
+  const delimiterIn = h('input', { type: 'text', id: 'f-delimiter', name: 'delimiter', value: fmt.delimiter === undefined ? ',' : fmt.delimiter, maxlength: 2, class: 'w-xs' });
+  const headerIn = h('input', { type: 'checkbox', id: 'f-header', name: 'header', checked: fmt.header !== false && fmt.header !== 'false' });
+  const layoutSel = select('layout', [['array', 'one JSON array (.json)'], ['lines', 'one object per line (.jsonl)']], fmt.layout || 'array');
+  const csvOptions = h('div', { class: 'row', id: 'csv-options' },
+    field('format.delimiter', 'Delimiter', delimiterIn, 'one character; \\t for tab'),
+    h('div', { class: 'field', 'data-field': 'format.header' }, h('label', { for: 'f-header' }, 'Header row'),
+      h('label', { class: 'hint' }, headerIn, ' first line names the columns'), h('div', { class: 'error', id: 'err-format.header' })));
+  const jsonOptions = h('div', { class: 'row', id: 'json-options' }, field('format.layout', 'Layout', layoutSel));
+
+  const mappingOn = h('input', { type: 'checkbox', id: 'f-mapping-on', checked: Array.isArray(s.mapping) && s.mapping.length > 0 });
+  const mappingBody = h('tbody', {});
+  const mappingTable = h('table', { class: 'mapping', id: 'mapping' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Export'), h('th', {}, 'Model column'), h('th', {}, 'Type'), h('th', {}, 'Exported as'))), mappingBody);
+  const mappingNote = h('div', { class: 'hint', id: 'mapping-note' });
+  let columns = [];
+
+  const runTypeSel = select('run_type', Object.entries(RUN_TYPES).map(([k, v]) => [k, k.replace(/_/g, ' ') + ' — ' + v]), s.run_type || '');
+  runTypeSel.prepend(h('option', { value: '', selected: !s.run_type }, 'default for the sync mode'));
+  const syncSel = select('sync_mode', Object.entries(SYNC_MODES).map(([k, v]) => [k, k + ' — ' + v]), s.sync_mode || 'snapshot');
+  const explain = h('div', { class: 'explain', id: 'mode-explain' });
+
+  const schedKind = schedule && schedule.cron ? 'cron' : schedule && schedule.every ? 'every' : 'none';
+  const radios = ['none', 'every', 'cron'].map(k => h('label', {},
+    h('input', { type: 'radio', name: 'schedule-kind', value: k, checked: k === schedKind }),
+    { none: 'Manual only', every: 'Every…', cron: 'Cron…' }[k]));
+  const everyIn = h('input', { type: 'text', id: 'f-every', name: 'every', value: schedule && schedule.every || '15m', class: 'w-s' });
+  const cronIn = h('input', { type: 'text', id: 'f-cron', name: 'cron', value: schedule && schedule.cron || '0 6 * * *', class: 'w-m' });
+  const cronTzIn = h('input', { type: 'text', id: 'f-cron-timezone', name: 'cron-timezone', value: schedule && schedule.timezone || 'UTC', class: 'w-l' });
+  const everyRow = h('div', { class: 'row', id: 'every-row' }, field('schedule.every', 'Interval', everyIn, 'e.g. 15m, 1h, 1d (at least 1m)'));
+  const cronRow = h('div', { class: 'row', id: 'cron-row' },
+    field('schedule.cron', 'Cron expression', cronIn, 'five fields: minute hour day-of-month month day-of-week'),
+    field('schedule.timezone', 'Time zone', cronTzIn, 'IANA name, e.g. Europe/Paris'));
+
+  const saveBtn = h('button', { type: 'submit', class: 'primary', id: 'save' }, name ? 'Save changes' : 'Create activation');
+  const form = h('form', { class: 'activation', novalidate: true },
+    h('fieldset', {}, h('legend', {}, 'What and where'),
+      field('name', 'Name', nameIn, name ? 'names cannot be changed' : 'letters, digits, _ . -'),
+      h('div', { class: 'row' },
+        field('target', 'Model or segment', targetSel),
+        field('destination', 'Destination', destSel))),
+    h('fieldset', {}, h('legend', {}, 'Files'),
+      field('folder', 'Folder path', folderIn, 'where objects go in the destination; empty for the root'),
+      h('div', { class: 'row' },
+        field('file_name', 'File name', fileIn, 'variables: {YYYY} {YY} {MM} {DD} {HH} {mm} {ss} {ms} {X} {x} {activation} {model} {run}'),
+        field('timezone', 'Time zone of the name', tzIn, 'for the time variables; default UTC')),
+      h('div', { class: 'field' }, h('label', {}, 'Preview'), previewOut),
+      field('format', 'Format', formatSel), csvOptions, jsonOptions),
+    h('fieldset', {}, h('legend', {}, 'Attribute mapping'),
+      h('label', { class: 'hint' }, mappingOn, ' Choose and rename the exported attributes (otherwise every column is exported under its own name)'),
+      mappingNote, mappingTable, h('div', { class: 'error', id: 'err-mapping' })),
+    h('fieldset', {}, h('legend', {}, 'Run type and sync mode'),
+      h('div', { class: 'row' }, field('run_type', 'Run type', runTypeSel), field('sync_mode', 'Sync mode', syncSel)), explain),
+    h('fieldset', {}, h('legend', {}, 'Schedule'),
+      h('div', { class: 'field' }, h('div', { class: 'radio' }, radios)), everyRow, cronRow,
+      h('div', { class: 'error', id: 'err-schedule' })),
+    h('div', { class: 'error', id: 'err-' }),
+    h('div', { class: 'actions' }, saveBtn,
+      h('button', { type: 'button', id: 'check', onclick: () => submit(true) }, 'Check without saving'),
+      h('a', { class: 'button', href: '#/' }, 'Cancel'),
+      name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null));
+
+  function target() {
+    const v = targetSel.value;
+    if (!v) return {};
+    const [kind, n] = [v.slice(0, v.indexOf(':')), v.slice(v.indexOf(':') + 1)];
+    return { [kind]: n };
+  }
+
+  function formatBody() {
+    const type = formatSel.value;
+    const f = Object.assign({}, fmt.type === type ? fmt : {}, { type });
+    if (type === 'csv') { f.delimiter = delimiterIn.value; f.header = headerIn.checked; }
+    if (type === 'json') f.layout = layoutSel.value;
+    return f;
+  }
+
+  function body() {
+    const b = Object.assign({}, s);
+    delete b.model; delete b.segment;
+    Object.assign(b, { name: nameIn.value.trim() }, target());
+    b.destination = destSel.value || undefined;
+    if (folderIn.value.trim()) b.folder = folderIn.value.trim(); else delete b.folder;
+    b.file_name = fileIn.value;
+    if (tzIn.value.trim()) b.timezone = tzIn.value.trim(); else delete b.timezone;
+    b.format = formatBody();
+    if (mappingOn.checked) {
+      b.mapping = [...mappingBody.querySelectorAll('tr')].filter(tr => tr.querySelector('input[type=checkbox]').checked)
+        .map(tr => ({ from: tr.dataset.column, to: tr.querySelector('input[type=text]').value.trim() || tr.dataset.column }));
+    } else delete b.mapping;
+    if (runTypeSel.value) b.run_type = runTypeSel.value; else delete b.run_type;
+    b.sync_mode = syncSel.value;
+    const kind = form.querySelector('input[name=schedule-kind]:checked').value;
+    if (kind === 'every') b.schedule = { every: everyIn.value.trim() };
+    else if (kind === 'cron') b.schedule = { cron: cronIn.value.trim(), timezone: cronTzIn.value.trim() || 'UTC' };
+    else delete b.schedule;
+    for (const k of Object.keys(b)) if (b[k] === undefined) delete b[k];
+    return b;
+  }
+
+  function toggles() {
+    csvOptions.hidden = formatSel.value !== 'csv';
+    jsonOptions.hidden = formatSel.value !== 'json';
+    mappingTable.hidden = !mappingOn.checked || columns.length === 0;
+    const kind = form.querySelector('input[name=schedule-kind]:checked').value;
+    everyRow.hidden = kind !== 'every';
+    cronRow.hidden = kind !== 'cron';
+    const rt = runTypeSel.value || (syncSel.value === 'snapshot' ? 'full_only' : 'full_then_delta');
+    explain.textContent = incompatibility(rt, syncSel.value);
+  }
+
+  async function loadColumns() {
+    const t = target();
+    const n = t.model || t.segment;
+    columns = [];
+    mappingBody.replaceChildren();
+    if (!n) { mappingNote.textContent = 'Choose a model or segment to see its columns.'; toggles(); return; }
+    try {
+      const data = await api('GET', '/api/columns/' + encodeURIComponent(n));
+      columns = data.columns;
+      mappingNote.textContent = 'Columns of model ' + data.model + ' (primary key: ' + data.primary_key.join(', ') + ').';
+    } catch (e) {
+      mappingNote.textContent = 'Columns unavailable: ' + problemText(e);
+    }
+    const mapped = new Map((s.mapping || []).map(m => [m.from, m.to || m.from]));
+    const order = [...(s.mapping || []).map(m => m.from).filter(c => columns.some(x => x.name === c)),
+      ...columns.map(c => c.name).filter(c => !mapped.has(c))];
+    for (const c of order) {
+      const col = columns.find(x => x.name === c);
+      mappingBody.append(h('tr', { 'data-column': c },
+        h('td', {}, h('input', { type: 'checkbox', checked: mapped.size === 0 || mapped.has(c), 'aria-label': 'export ' + c })),
+        h('td', { class: 'mono' }, c), h('td', { class: 'muted small' }, col.source_type),
+        h('td', {}, h('input', { type: 'text', value: mapped.get(c) || c, 'aria-label': c + ' exported as' }))));
+    }
+    toggles();
+  }
+
+  let previewSeq = 0;
+  let previewTimer = null;
+  function schedulePreview() {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(preview, 150);
+  }
+  async function preview() {
+    const seq = ++previewSeq;
+    const b = body();
+    const req = { name: b.name, file_name: b.file_name, format: b.format };
+    if (b.timezone) req.timezone = b.timezone;
+    if (b.model) req.model = b.model;
+    if (b.segment) req.segment = b.segment;
+    try {
+      const r = await api('POST', '/api/file-name-preview', req);
+      if (seq !== previewSeq) return;
+      const folder = folderIn.value.trim().replace(/^\/+|\/+$/g, '');
+      previewOut.replaceChildren('A run now would write ', h('strong', { id: 'file-preview-name' }, (folder ? folder + '/' : '') + r.file_name));
+      setError('file_name', ''); setError('timezone', ''); setError('format', '');
+    } catch (e) {
+      if (seq !== previewSeq) return;
+      previewOut.textContent = 'No preview: fix the file name.';
+      if (e instanceof ApiProblem && e.problem.errors) for (const f of e.problem.errors) setError(f.field, f.message);
+    }
+  }
+
+  function setError(fieldName, message) {
+    const el = document.getElementById('err-' + fieldName);
+    if (el) el.textContent = message;
+    const input = form.querySelector('[data-field="' + fieldName + '"] input, [data-field="' + fieldName + '"] select');
+    if (input) input.classList.toggle('invalid', !!message);
+    return !!el;
+  }
+
+  function clearErrors() {
+    form.querySelectorAll('.error').forEach(e => { e.textContent = ''; });
+    form.querySelectorAll('.invalid').forEach(e => e.classList.remove('invalid'));
+  }
+
+  function showErrors(e) {
+    if (!(e instanceof ApiProblem)) { showBanner(String(e.message || e)); return; }
+    const unplaced = [];
+    for (const f of e.problem.errors || []) {
+      let key = f.field;
+      if (key === 'model' || key === 'segment') key = 'target';
+      if (key.startsWith('mapping')) key = 'mapping';
+      if (key === 'format.type') key = 'format';
+      if (key === 'schedule.timezone' && !document.getElementById('err-schedule.timezone')) key = 'schedule';
+      if (!setError(key, f.message) && !setError(key.split('.')[0], f.message)) unplaced.push((f.field ? f.field + ': ' : '') + f.message);
+    }
+    if (!e.problem.errors || unplaced.length) showBanner([e.problem.detail, ...unplaced].filter(Boolean).join('\n'));
+    else showBanner(e.problem.title + ': see the fields marked below.');
+  }
+
+  async function submit(checkOnly) {
+    clearErrors();
+    showBanner('');
+    const b = body();
+    saveBtn.disabled = true;
+    try {
+      if (checkOnly) {
+        const r = await api('POST', '/api/activations/validate', b);
+        showBanner('Valid. A run now would write ' + r.file_name + '.', true);
+      } else if (name) {
+        delete b.name;
+        await api('PUT', '/api/activations/' + encodeURIComponent(name), b);
+        location.hash = '#/';
+      } else {
+        await api('POST', '/api/activations', b);
+        location.hash = '#/runs/' + encodeURIComponent(b.name);
+      }
+    } catch (e) {
+      showErrors(e);
+    } finally {
+      saveBtn.disabled = false;
+    }
+  }
+
+  async function remove() {
+    if (!confirm('Delete activation ' + name + '? Its run history is kept.')) return;
+    try {
+      await api('DELETE', '/api/activations/' + encodeURIComponent(name));
+      location.hash = '#/';
+    } catch (e) { showBanner(problemText(e)); }
+  }
+
+  form.addEventListener('submit', ev => { ev.preventDefault(); submit(false); });
+  form.addEventListener('change', toggles);
+  for (const el of [nameIn, fileIn, tzIn, folderIn, delimiterIn]) el.addEventListener('input', schedulePreview);
+  for (const el of [formatSel, layoutSel, targetSel]) el.addEventListener('change', schedulePreview);
+  targetSel.addEventListener('change', loadColumns);
+  mappingOn.addEventListener('change', toggles);
+
+  setView(h('div', { class: 'bar' }, h('h1', {}, name ? 'Edit ' + name : 'New activation')), form);
+  toggles();
+  preview();
+  loadColumns();
+}
+
+// ---- runs ----------------------------------------------------------------------------------
+
+const PAGE = 25;
+
+async function runHistory(activation) {
+  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+  const offset = Number(params.get('offset') || 0);
+  const query = new URLSearchParams({ limit: PAGE, offset });
+  if (activation) query.set('activation', activation);
+  const data = await api('GET', '/api/runs?' + query);
+  const rows = data.runs.map(r => h('tr', { 'data-run': r.id, 'data-status': r.status },
+    h('td', {}, h('a', { href: '#/run/' + encodeURIComponent(r.id), class: 'mono' }, r.id),
+      activation ? null : h('div', { class: 'small' }, r.activation)),
+    h('td', {}, badge(r.status), h('div', { class: 'muted small' }, r.trigger + (r.kind ? ' · ' + r.kind : ''))),
+    h('td', { class: 'small' }, fmtTime(r.startedAt), h('div', { class: 'muted' }, fmtDuration(r))),
+    h('td', { class: 'num' }, fmtNumber(r.counts.read)),
+    h('td', { class: 'num' }, fmtNumber(r.counts.added)),
+    h('td', { class: 'num' }, fmtNumber(r.counts.updated)),
+    h('td', { class: 'num' }, fmtNumber(r.counts.removed)),
+    h('td', { class: 'small' }, r.files.length ? h('ul', { class: 'files' }, r.files.map(f => h('li', { class: 'mono' }, f.object,
+      h('span', { class: 'muted' }, ' ' + fmtNumber(f.rows) + ' rows, ' + fmtBytes(f.bytes))))) : h('span', { class: 'muted' }, '—'),
+      r.error ? h('pre', { class: 'err' }, r.error) : null)));
+  const nav = h('div', { class: 'actions' },
+    offset > 0 ? h('a', { class: 'button', href: '#/runs/' + (activation ? encodeURIComponent(activation) : '') + '?offset=' + Math.max(0, offset - PAGE) }, 'Newer') : null,
+    offset + PAGE < data.total ? h('a', { class: 'button', href: '#/runs/' + (activation ? encodeURIComponent(activation) : '') + '?offset=' + (offset + PAGE) }, 'Older') : null);
+  setView(
+    h('div', { class: 'bar' }, h('h1', {}, activation ? 'Runs of ' + activation : 'Runs'),
+      activation ? h('div', { class: 'actions' },
+        h('button', { class: 'primary', id: 'run-now', onclick: () => runNow(activation, () => setTimeout(route, 500)) }, 'Run now'),
+        h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, 'Edit')) : null),
+    rows.length ? h('table', { id: 'runs' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started · duration'),
+        h('th', { class: 'num' }, 'Read'), h('th', { class: 'num' }, 'Added'), h('th', { class: 'num' }, 'Updated'),
+        h('th', { class: 'num' }, 'Removed'), h('th', {}, 'Files · error'))),
+      h('tbody', {}, rows)) : h('div', { class: 'card empty' }, 'No runs yet.'),
+    h('p', { class: 'muted small' }, data.total === 1 ? '1 run in all.' : data.total + ' runs in all.'), nav);
+  if (data.runs.some(r => r.status === 'running') || activation && (await activeRun(activation))) refreshTimer = setTimeout(route, 1500);
+}
+
+async function activeRun(activation) {
+  try {
+    const a = await api('GET', '/api/activations/' + encodeURIComponent(activation));
+    return a.running;
+  } catch (e) { return null; }
+}
+
+async function runDetail(id) {
+  const r = await api('GET', '/api/runs/' + encodeURIComponent(id));
+  if (r.status === 'queued' || r.status === 'running') refreshTimer = setTimeout(route, 1500);
+  const c = r.counts || {};
+  setView(
+    h('div', { class: 'bar' }, h('h1', {}, 'Run ', h('span', { class: 'mono' }, r.id)),
+      h('a', { class: 'button', href: '#/runs/' + encodeURIComponent(r.activation) }, 'All runs of ' + r.activation)),
+    h('div', { class: 'card' }, h('dl', { class: 'kv' },
+      h('dt', {}, 'Status'), h('dd', {}, badge(r.status)),
+      h('dt', {}, 'Activation'), h('dd', {}, r.activation),
+      h('dt', {}, 'Trigger'), h('dd', {}, r.trigger || ''),
+      h('dt', {}, 'Kind'), h('dd', {}, (r.kind || '') + (r.fullReason ? ' (' + r.fullReason + ')' : '')),
+      h('dt', {}, 'Started'), h('dd', {}, fmtTime(r.startedAt)),
+      h('dt', {}, 'Duration'), h('dd', {}, r.endedAt ? fmtDuration(r) : ''),
+      h('dt', {}, 'Counts'), h('dd', {}, ['read', 'added', 'updated', 'removed', 'unchanged', 'skipped', 'written']
+        .map(k => k + ' ' + fmtNumber(c[k])).join(' · ')),
+      r.error ? [h('dt', {}, 'Error'), h('dd', {}, h('pre', { class: 'err' }, r.error))] : null,
+      (r.warnings || []).length ? [h('dt', {}, 'Warnings'), h('dd', {}, r.warnings.join('\n'))] : null)),
+    h('h2', {}, 'Files'),
+    (r.files || []).length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Object'), h('th', {}, 'Output'),
+      h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Bytes'), h('th', {}, 'CRC32C'))),
+      h('tbody', {}, r.files.map(f => h('tr', {}, h('td', { class: 'mono' }, f.object), h('td', {}, f.output),
+        h('td', { class: 'num' }, fmtNumber(f.rows)), h('td', { class: 'num' }, fmtNumber(f.bytes)), h('td', { class: 'mono' }, f.crc32c)))))
+      : h('p', { class: 'muted' }, 'No files.'));
+}

@@ -1,0 +1,347 @@
+package dev.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.run.RunLock;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The REST API over real HTTP, on a real workspace with a DuckDB source and a local destination. */
+class ServerApiIT {
+    private static final String VALID = """
+            {"name": "french_daily", "segment": "french", "destination": "out", "folder": "exports/fr",
+             "file_name": "{activation}_{YYYY}", "format": {"type": "csv", "delimiter": ";", "header": true},
+             "mapping": [{"from": "id", "to": "Id"}, {"from": "email", "to": "Email"}],
+             "run_type": "full_then_delta", "sync_mode": "upsert",
+             "schedule": {"cron": "0 6 * * *", "timezone": "Europe/Paris"}}
+            """;
+
+    @TempDir
+    Path dir;
+    ServerFixture fx;
+
+    @AfterEach
+    void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private ServerFixture start() {
+        fx = new ServerFixture(dir).start(false, null);
+        return fx;
+    }
+
+    private List<Path> savedFiles() throws Exception {
+        if (!Files.isDirectory(fx.activations)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(fx.activations)) {
+            return files.toList();
+        }
+    }
+
+    @Test
+    void anActivationCreatedThroughTheApiIsSavedInItsOwnFileRunAndFoundInTheHistory() throws Exception {
+        start();
+        String handWritten = Files.readString(fx.yaml);
+
+        ServerFixture.Response created = fx.post("/api/activations", VALID);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.header("Location")).isEqualTo("/api/activations/french_daily");
+        assertThat(Files.readString(fx.yaml)).isEqualTo(handWritten);
+        Path saved = fx.activations.resolve("french_daily.yaml");
+        assertThat(saved).exists();
+        assertThat(Files.readString(saved)).contains("activations:", "french_daily:", "segment: french", "Europe/Paris");
+
+        // The saved file is part of the workspace: the command line sees it too.
+        JsonNode list = fx.get("/api/activations").json();
+        assertThat(list.path("activations").findValuesAsText("name")).containsExactly("by_hand", "french_daily");
+        JsonNode one = fx.get("/api/activations/french_daily").json();
+        assertThat(one.path("editable").asBoolean()).isTrue();
+        assertThat(one.path("schedule").asText()).isEqualTo("cron 0 6 * * * (Europe/Paris)");
+        assertThat(one.path("settings").path("mapping").get(1).path("to").asText()).isEqualTo("Email");
+        assertThat(fx.get("/api/activations/by_hand").json().path("editable").asBoolean()).isFalse();
+
+        ServerFixture.Response started = fx.post("/api/activations/french_daily/runs", "");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String id = started.json().path("id").asText();
+        JsonNode run = fx.awaitRun(id);
+        assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.path("trigger").asText()).isEqualTo("manual");
+        assertThat(run.path("counts").path("read").asLong()).isEqualTo(2);
+        assertThat(run.path("counts").path("added").asLong()).isEqualTo(2);
+        assertThat(run.path("files").get(0).path("object").asText()).startsWith("exports/fr/french_daily_20").endsWith(".csv");
+        Path written = fx.out.resolve(run.path("files").get(0).path("object").asText());
+        assertThat(Files.readString(written)).startsWith("Id;Email\n");
+
+        // A change in the source: the next run exports only it.
+        fx.sql("UPDATE customers SET email = 'ana@example.org' WHERE id = 1");
+        JsonNode second = fx.awaitRun(fx.post("/api/activations/french_daily/runs", "").json().path("id").asText());
+        assertThat(second.path("counts").path("updated").asLong()).isEqualTo(1);
+        assertThat(second.path("counts").path("added").asLong()).isZero();
+
+        JsonNode page = fx.get("/api/runs?activation=french_daily&limit=1").json();
+        assertThat(page.path("total").asLong()).isEqualTo(2);
+        assertThat(page.path("runs")).hasSize(1);
+        assertThat(page.path("runs").get(0).path("id").asText()).isEqualTo(second.path("id").asText());
+        JsonNode older = fx.get("/api/runs?activation=french_daily&limit=1&offset=1").json();
+        assertThat(older.path("runs").get(0).path("id").asText()).isEqualTo(id);
+        assertThat(fx.get("/api/runs?status=failed").json().path("total").asLong()).isZero();
+        assertThat(fx.get("/api/activations").json().path("activations").get(1).path("last_run").path("id").asText())
+                .isEqualTo(second.path("id").asText());
+    }
+
+    @Test
+    void badBodiesAreRefusedWith400NamingTheFieldAndNothingIsSaved() throws Exception {
+        start();
+        String handWritten = Files.readString(fx.yaml);
+        record Case(String body, String field, String message) {}
+        List<Case> cases = List.of(
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"colour\": \"red\"}",
+                        "colour", "unknown key"),
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"manifest\": \"maybe\"}",
+                        "manifest", "must be true or false, got 'maybe'"),
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"mapping\": \"id\"}",
+                        "mapping", "must be a list"),
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"max_rows_per_file\": [1]}",
+                        "max_rows_per_file", "must be a whole number"),
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"format\": {\"type\": \"csv\", \"delimiter\": \";;\"}}",
+                        "format.delimiter", "must be one character, got ';;'"),
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"sync_mode\": \"snapshot\", \"run_type\": \"full_then_delta\"}",
+                        "sync_mode", "snapshot always exports everything"),
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"mapping\": [{\"from\": \"nope\", \"to\": \"N\"}]}",
+                        "mapping[0].from", "unknown attribute 'nope'"),
+                new Case("{\"name\": \"x\", \"model\": \"custmers\", \"destination\": \"out\"}",
+                        "model", "unknown model 'custmers'"),
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"schedule\": {\"cron\": \"0 6 * *\"}}",
+                        "schedule.cron", "must have five fields"),
+                new Case("{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"out\", \"file_name\": \"{YYYY\"}",
+                        "file_name", "unclosed '{'"),
+                new Case("{\"name\": \"../evil\", \"model\": \"customers\", \"destination\": \"out\"}", "name", "'../evil' is not a valid name"),
+                new Case("{\"name\": \"a/b\", \"model\": \"customers\", \"destination\": \"out\"}", "name", "is not a valid name"),
+                new Case("{\"name\": \".hidden\", \"model\": \"customers\", \"destination\": \"out\"}", "name", "is not a valid name"),
+                new Case("{\"name\": 42, \"model\": \"customers\", \"destination\": \"out\"}", "name", "must be a text, got '42'"),
+                new Case("{\"model\": \"customers\", \"destination\": \"out\"}", "name", "required"),
+                new Case("{\"name\": \"x\", \"name\": \"y\"}", "body", "Duplicate field 'name'"),
+                new Case("{\"name\": \"x\",", "body", "not valid JSON"),
+                new Case("[1, 2]", "body", "must be a JSON object, got array"),
+                new Case("", "body", "required"));
+        for (Case c : cases) {
+            ServerFixture.Response r = fx.post("/api/activations", c.body());
+            assertThat(r.status()).as(c.body() + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(r.fields()).as(c.body() + " -> " + r.body()).contains(c.field());
+            assertThat(r.json().path("errors").toString()).as(c.body()).contains(c.message());
+            assertThat(r.json().path("status").asInt()).isEqualTo(400);
+            assertThat(r.body()).doesNotContain("Exception", "\tat ");
+        }
+        // Several problems at once, each naming its field.
+        ServerFixture.Response several = fx.post("/api/activations/validate",
+                "{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"nowhere\", \"manifest\": 3, \"colour\": 1}");
+        assertThat(several.fields()).contains("destination", "manifest", "colour");
+
+        ServerFixture.Response huge = fx.post("/api/activations",
+                "{\"name\": \"x\", \"description\": \"" + "a".repeat(Server.MAX_BODY_BYTES + 10) + "\"}");
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.json().path("detail").asText()).contains("at most " + Server.MAX_BODY_BYTES);
+
+        ServerFixture.Response form = fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/activations"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("name=x")));
+        assertThat(form.status()).isEqualTo(415);
+
+        assertThat(savedFiles()).isEmpty();
+        assertThat(Files.readString(fx.yaml)).isEqualTo(handWritten);
+        assertThat(fx.get("/api/activations").json().path("activations")).hasSize(1);
+    }
+
+    @Test
+    void validationWithoutSavingAndTheFileNamePreview() throws Exception {
+        start();
+        ServerFixture.Response ok = fx.post("/api/activations/validate", VALID);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().path("file_name").asText()).matches("french_daily_20\\d\\d\\.csv");
+        assertThat(savedFiles()).isEmpty();
+
+        JsonNode preview = fx.post("/api/file-name-preview",
+                "{\"name\": \"vip\", \"segment\": \"french\", \"file_name\": \"{model}-{activation}\", \"format\": {\"type\": \"json\", \"layout\": \"lines\", \"compression\": \"gzip\"}}").json();
+        assertThat(preview.path("file_name").asText()).isEqualTo("french-vip.jsonl.gz");
+        ServerFixture.Response bad = fx.post("/api/file-name-preview", "{\"file_name\": \"{YYY}\", \"timezone\": \"Mars/Olympus\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.fields()).containsExactlyInAnyOrder("file_name", "timezone");
+        assertThat(bad.body()).contains("did you mean {YYYY}?", "'Mars/Olympus' is not a known IANA time zone");
+    }
+
+    @Test
+    void updateAndDeleteWorkOnSavedActivationsOnlyAndNamesCannotEscapeTheFolder() throws Exception {
+        start();
+        assertThat(fx.post("/api/activations", VALID).status()).isEqualTo(201);
+        assertThat(fx.post("/api/activations", VALID).status()).isEqualTo(409);
+        assertThat(fx.post("/api/activations", VALID.replace("french_daily", "by_hand")).status()).isEqualTo(409);
+
+        ServerFixture.Response updated = fx.put("/api/activations/french_daily",
+                "{\"model\": \"customers\", \"destination\": \"out\", \"format\": \"parquet\", \"schedule\": {\"every\": \"2h\"}}");
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        JsonNode one = fx.get("/api/activations/french_daily").json();
+        assertThat(one.path("format").asText()).isEqualTo("parquet");
+        assertThat(one.path("schedule").asText()).isEqualTo("every 2h");
+        assertThat(one.path("model").asText()).isEqualTo("customers");
+
+        ServerFixture.Response invalid = fx.put("/api/activations/french_daily", "{\"model\": \"customers\", \"destination\": \"out\", \"format\": \"xls\"}");
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.fields()).containsExactly("format");
+        assertThat(fx.get("/api/activations/french_daily").json().path("format").asText()).isEqualTo("parquet");
+
+        assertThat(fx.put("/api/activations/french_daily", "{\"name\": \"other\", \"model\": \"customers\", \"destination\": \"out\"}")
+                .fields()).containsExactly("name");
+        ServerFixture.Response byHand = fx.put("/api/activations/by_hand", "{\"model\": \"customers\", \"destination\": \"out\"}");
+        assertThat(byHand.status()).isEqualTo(409);
+        assertThat(byHand.json().path("detail").asText()).contains("written by hand in");
+        assertThat(fx.delete("/api/activations/by_hand").status()).isEqualTo(409);
+        assertThat(fx.delete("/api/activations/..%2Fsluice").status()).isIn(400, 404);
+        assertThat(fx.yaml).exists();
+
+        assertThat(fx.delete("/api/activations/french_daily").status()).isEqualTo(204);
+        assertThat(savedFiles()).isEmpty();
+        assertThat(fx.get("/api/activations/french_daily").status()).isEqualTo(404);
+        assertThat(fx.get("/api/activations/nope").json().path("detail").asText()).isEqualTo("no activation named 'nope'");
+    }
+
+    @Test
+    void runNowAnswers409WhileARunOfTheActivationIsGoing() throws Exception {
+        start();
+        Path state = dir.resolve(".sluice");
+        // A run in another process holds the activation's lock.
+        try (RunLock held = RunLock.acquire(state, "by_hand")) {
+            ServerFixture.Response busy = fx.post("/api/activations/by_hand/runs", "");
+            assertThat(busy.status()).isEqualTo(409);
+            assertThat(busy.json().path("detail").asText()).contains("by_hand is already running");
+        }
+        ServerFixture.Response started = fx.post("/api/activations/by_hand/runs", "");
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(fx.awaitRun(started.json().path("id").asText()).path("status").asText()).isEqualTo("succeeded");
+        assertThat(fx.post("/api/activations/nope/runs", "").status()).isEqualTo(404);
+    }
+
+    @Test
+    void catalogueAndDestinationCheck() throws Exception {
+        start();
+        assertThat(fx.get("/api/models").json().path("models").findValuesAsText("name")).containsExactly("customers", "pg_orders");
+        assertThat(fx.get("/api/segments").json().path("segments").get(0).path("model").asText()).isEqualTo("customers");
+        JsonNode columns = fx.get("/api/columns/french").json();
+        assertThat(columns.path("model").asText()).isEqualTo("customers");
+        assertThat(columns.path("columns").findValuesAsText("name")).containsExactly("id", "email", "country", "score");
+        JsonNode destinations = fx.get("/api/destinations").json();
+        assertThat(destinations.path("destinations").findValuesAsText("type")).containsExactly("local", "gcs");
+
+        ServerFixture.Response check = fx.post("/api/destinations/out/check?folder=probe", "");
+        assertThat(check.status()).as(check.body()).isEqualTo(200);
+        assertThat(check.json().path("ok").asBoolean()).isTrue();
+        assertThat(fx.post("/api/destinations/out/check?folder=a/../b", "").fields()).containsExactly("folder");
+        assertThat(fx.post("/api/destinations/nope/check", "").status()).isEqualTo(404);
+    }
+
+    @Test
+    void runFiltersAreCheckedAndTheOpenApiDescriptionIsServed() {
+        start();
+        assertThat(fx.get("/api/runs?status=great").fields()).containsExactly("status");
+        assertThat(fx.get("/api/runs?limit=0").fields()).containsExactly("limit");
+        assertThat(fx.get("/api/runs?limit=ten").json().path("detail").asText()).isEqualTo("limit: must be a whole number, got 'ten'");
+        assertThat(fx.get("/api/runs?trigger=cron").fields()).containsExactly("trigger");
+        assertThat(fx.get("/api/runs/nope").status()).isEqualTo(404);
+        JsonNode openapi = fx.get("/api/openapi.json").json();
+        assertThat(openapi.path("openapi").asText()).startsWith("3.");
+        assertThat(openapi.path("paths").has("/api/activations/{name}/runs")).isTrue();
+        assertThat(fx.get("/").body()).contains("<title>Sluice</title>");
+        assertThat(fx.get("/assets/app.js").status()).isEqualTo(200);
+        assertThat(fx.get("/assets/..%2F..%2Fsluice.yaml").status()).isEqualTo(404);
+    }
+
+    @Test
+    void noSecretAppearsInAnyResponse() throws Exception {
+        start();
+        assertThat(fx.post("/api/activations", VALID).status()).isEqualTo(201);
+        fx.get("/api/activations");
+        fx.get("/api/activations/french_daily");
+        fx.get("/api/activations/by_hand");
+        fx.get("/api/models");
+        fx.get("/api/segments");
+        fx.get("/api/destinations");
+        fx.get("/api/status");
+        ServerFixture.Response pgColumns = fx.get("/api/columns/pg_orders");
+        assertThat(pgColumns.status()).isIn(400, 502);
+        fx.post("/api/destinations/bucket/check", "");
+        fx.post("/api/activations/validate", VALID.replace("\"segment\": \"french\"", "\"model\": \"pg_orders\""));
+        fx.post("/api/activations", VALID.replace("french_daily", "to_bucket").replace("\"out\"", "\"bucket\""));
+        JsonNode run = fx.awaitRun(fx.post("/api/activations/by_hand/runs", "").json().path("id").asText());
+        assertThat(run.path("status").asText()).isEqualTo("succeeded");
+        fx.get("/api/runs");
+
+        assertThat(fx.bodies).hasSizeGreaterThan(20);
+        for (String body : fx.bodies) {
+            assertThat(body).doesNotContain(ServerFixture.PG_PASSWORD, "MIIEvgIBADAN", "BEGIN PRIVATE KEY");
+        }
+        assertThat(String.join("\n", fx.log)).doesNotContain(ServerFixture.PG_PASSWORD, "MIIEvgIBADAN");
+    }
+
+    @Test
+    void aTokenIsCheckedOnEveryApiCallAndPage() {
+        fx = new ServerFixture(dir).start(false, "a-long-random-token-0123456789");
+        String token = fx.token;
+        fx.token = null;
+        ServerFixture.Response api = fx.get("/api/activations");
+        assertThat(api.status()).isEqualTo(401);
+        assertThat(api.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(fx.get("/").status()).isEqualTo(401);
+        assertThat(fx.get("/assets/app.js").status()).isEqualTo(401);
+        assertThat(fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/activations"))
+                .header("Authorization", "Bearer wrong-token")).status()).isEqualTo(401);
+
+        ServerFixture.Response login = fx.get("/?token=" + token);
+        assertThat(login.status()).isEqualTo(302);
+        String cookie = login.header("Set-Cookie");
+        assertThat(cookie).contains("HttpOnly", "SameSite=Strict");
+        assertThat(fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/")).header("Cookie", cookie.split(";")[0]))
+                .status()).isEqualTo(200);
+
+        fx.token = token;
+        assertThat(fx.get("/api/activations").status()).isEqualTo(200);
+    }
+
+    @Test
+    void requestsForAnotherHostNameAreRefusedOnLoopback() throws Exception {
+        start();
+        // A page of another site whose name was made to resolve to 127.0.0.1 sends its own Host.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fx.server.port())) {
+            socket.getOutputStream().write(("GET /api/activations HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 403").contains("answers requests for localhost only");
+        }
+    }
+
+    @Test
+    void theSchedulerRunsScheduledActivationsByItself() throws Exception {
+        fx = new ServerFixture(dir);
+        fx.write(ServerFixture.WORKSPACE.replace("    folder: hand\n", "    folder: hand\n    schedule: {every: 1h}\n"));
+        fx.start(true, null);
+        JsonNode runs;
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
+        do {
+            Thread.sleep(200);
+            runs = fx.get("/api/runs?trigger=schedule&status=succeeded").json();
+        } while (runs.path("total").asLong() == 0 && System.nanoTime() < deadline);
+        assertThat(runs.path("total").asLong()).isEqualTo(1);
+        assertThat(runs.path("runs").get(0).path("activation").asText()).isEqualTo("by_hand");
+        JsonNode listed = fx.get("/api/activations").json().path("activations").get(0);
+        assertThat(listed.path("next_run").asText()).isNotEmpty();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.sluice.server;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.SelectOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web UI in a real headless Chromium (Debian's, driven by Playwright; nothing downloaded): a new
+ * user creates an activation through the form, sees the live file-name preview, runs it and finds
+ * the run with its counts in the history. Screenshots go to target/web-ui/.
+ */
+class WebUiIT {
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("SLUICE_CHROMIUM", "/usr/bin/chromium"));
+    private static final Path SCREENSHOTS = Path.of("target", "web-ui");
+
+    @TempDir
+    Path dir;
+    ServerFixture fx;
+    Playwright playwright;
+    Browser browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        fx = new ServerFixture(dir).start(false, null);
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync")));
+        // A bound for waiting on a run on a busy machine, not a speed requirement.
+        PlaywrightAssertions.setDefaultAssertionTimeout(120_000);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void aNewUserCreatesRunsAndInspectsAnActivationFromTheBrowser() throws Exception {
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        List<String> consoleErrors = new java.util.ArrayList<>();
+        page.onConsoleMessage(m -> {
+            // Answers 400 to invalid input on purpose; the browser logs those fetches.
+            if (m.type().equals("error") && !m.text().startsWith("Failed to load resource: the server responded with a status of 400")) {
+                consoleErrors.add(m.text());
+            }
+        });
+        page.navigate(fx.base() + "/");
+        assertThat(page.locator("tr[data-activation=by_hand]")).isVisible();
+        page.locator("text=New activation").click();
+
+        page.locator("#f-name").fill("french_web");
+        page.locator("#f-target").selectOption("segment:french");
+        page.locator("#f-destination").selectOption("out");
+        page.locator("#f-folder").fill("web/exports");
+        page.locator("#f-file_name").fill("{activation}_{YYYY}{MM}{DD}");
+        assertThat(page.locator("#file-preview-name")).hasText(Pattern.compile("web/exports/french_web_\\d{8}\\.csv"));
+        // The preview follows every keystroke and the format's extension.
+        page.locator("#f-file_name").fill("fr-{model}");
+        assertThat(page.locator("#file-preview-name")).hasText("web/exports/fr-french.csv");
+        page.locator("#f-file_name").fill("fr-{modle}");
+        assertThat(page.locator("#err-file_name")).containsText("unknown variable {modle}, did you mean {model}?");
+        page.locator("#f-file_name").fill("{activation}_{YYYY}{MM}{DD}");
+        page.locator("#f-format").selectOption("json");
+        assertThat(page.locator("#file-preview-name")).hasText(Pattern.compile("web/exports/french_web_\\d{8}\\.json"));
+        page.locator("#f-format").selectOption("csv");
+        page.locator("#f-delimiter").fill(";");
+        assertThat(page.locator("#file-preview-name")).hasText(Pattern.compile("web/exports/french_web_\\d{8}\\.csv"));
+
+        // Mapping with the model's columns: leave out score, rename email.
+        page.locator("#f-mapping-on").check();
+        Locator rows = page.locator("#mapping tbody tr");
+        assertThat(rows).hasCount(4);
+        page.locator("#mapping tr[data-column=score] input[type=checkbox]").uncheck();
+        page.locator("#mapping tr[data-column=email] input[type=text]").fill("Email");
+
+        // An incompatible pair is explained inline.
+        page.locator("#f-run_type").selectOption("full_only");
+        page.locator("#f-sync_mode").selectOption("difference");
+        assertThat(page.locator("#mode-explain")).containsText("Difference needs the previous run's state");
+        page.locator("#f-run_type").selectOption(new SelectOption().setValue(""));
+        page.locator("#f-sync_mode").selectOption("upsert");
+        assertThat(page.locator("#mode-explain")).isHidden();
+
+        // A wrong cron expression comes back from the server's validation, under its field.
+        page.locator("input[name=schedule-kind][value=cron]").check();
+        page.locator("#f-cron").fill("0 6 * *");
+        page.locator("#f-cron-timezone").fill("Europe/Paris");
+        page.locator("#save").click();
+        assertThat(page.locator("#err-schedule\\.cron")).containsText("must have five fields");
+        assertThat(fx.activations.resolve("french_web.yaml")).doesNotExist();
+        page.locator("#f-cron").fill("0 6 * * *");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("activation-form.png")).setFullPage(true));
+
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Runs of french_web");
+        String saved = Files.readString(fx.activations.resolve("french_web.yaml"));
+        assertThat(saved).contains("segment: french", "delimiter: ;", "to: Email", "cron: 0 6 * * *");
+
+        page.locator("#run-now").click();
+        Locator run = page.locator("#runs tbody tr[data-status=succeeded]");
+        assertThat(run).hasCount(1);
+        assertThat(run.locator("td").nth(3)).hasText("2");
+        assertThat(run.locator("td").nth(4)).hasText("2");
+        assertThat(run.locator("td").nth(5)).hasText("0");
+        assertThat(run.locator("td").nth(6)).hasText("0");
+        assertThat(run).containsText(Pattern.compile("web/exports/french_web_\\d{8}\\.csv"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("run-history.png")).setFullPage(true));
+
+        run.locator("a.mono").click();
+        assertThat(page.locator("dl.kv")).containsText("read 2 · added 2 · updated 0 · removed 0");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("run-detail.png")).setFullPage(true));
+
+        page.navigate(fx.base() + "/#/");
+        Locator listed = page.locator("tr[data-activation=french_web]");
+        assertThat(listed).containsText("succeeded");
+        assertThat(listed).containsText("cron 0 6 * * * (Europe/Paris)");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("activations.png")).setFullPage(true));
+
+        Path exported = fx.out.resolve("web/exports");
+        try (var files = Files.list(exported)) {
+            Path csv = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
+            assertThat(Files.readString(csv)).startsWith("id;Email;country\n");
+        }
+        assertThat(consoleErrors).isEmpty();
+    }
+}
