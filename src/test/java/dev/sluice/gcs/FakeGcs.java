@@ -59,6 +59,11 @@ import java.util.zip.GZIPInputStream;
  * naming it), {@link #rejectCredentials} answers 401, and the token endpoint can refuse a key.
  */
 public final class FakeGcs implements AutoCloseable {
+    static {
+        // Answers go out as headers then body: without TCP_NODELAY each would wait ~40 ms for a delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\*|(\\d+)-(\\d+))/(\\*|\\d+)");
 
@@ -108,6 +113,7 @@ public final class FakeGcs implements AutoCloseable {
     private final AtomicInteger requestCount = new AtomicInteger();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Fault> drops = new CopyOnWriteArrayList<>();
+    private final List<Map.Entry<Predicate<Request>, java.util.function.Consumer<Request>>> hooks = new CopyOnWriteArrayList<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
@@ -182,7 +188,32 @@ public final class FakeGcs implements AutoCloseable {
         refuseKeys = refuse;
     }
 
+    /** Runs {@code action} (on the server's thread, before the request is handled) for each request matching {@code when}. */
+    public void onRequest(Predicate<Request> when, java.util.function.Consumer<Request> action) {
+        hooks.add(Map.entry(when, action));
+    }
+
+    /** Faults injected and not yet triggered. */
+    public int pendingFaults() {
+        return faults.stream().mapToInt(f -> Math.max(0, f.remaining().get())).sum()
+                + drops.stream().mapToInt(f -> Math.max(0, f.remaining().get())).sum();
+    }
+
+    /** Writes an object directly, as another writer of the bucket would. */
+    public StoredObject putObject(String bucket, String name, byte[] content, String contentType) {
+        try {
+            Path data = newDataFile();
+            Files.write(data, content);
+            ObjectNode resource = JSON.createObjectNode();
+            resource.put("contentType", contentType);
+            return store(bucket, name, resource, Map.of(), data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void clearFaults() {
+        hooks.clear();
         faults.clear();
         drops.clear();
         revoked.clear();
@@ -240,6 +271,11 @@ public final class FakeGcs implements AutoCloseable {
                 if (path.equals("/token")) {
                     token(exchange);
                     return;
+                }
+                for (var hook : hooks) {
+                    if (hook.getKey().test(request)) {
+                        hook.getValue().accept(request);
+                    }
                 }
                 for (Fault fault : faults) {
                     if (fault.when().test(request) && fault.remaining().getAndDecrement() > 0) {
@@ -542,7 +578,11 @@ public final class FakeGcs implements AutoCloseable {
 
     /** Stores a finished upload as the live version of its name, checking preconditions and any hashes the client sent. */
     private StoredObject store(String bucket, String name, JsonNode resource, Map<String, String> q, Path data) throws IOException {
-        Written w = digest(data);
+        return store(bucket, name, resource, q, data, digest(data));
+    }
+
+    private StoredObject store(String bucket, String name, JsonNode resource, Map<String, String> q, Path data, Written w)
+            throws IOException {
         if (resource.hasNonNull("crc32c") && !resource.path("crc32c").asText().equals(w.crc32c())) {
             Files.deleteIfExists(data);
             throw new HttpError(400, "invalid", "Provided CRC32C \"" + resource.path("crc32c").asText()
@@ -998,10 +1038,22 @@ public final class FakeGcs implements AutoCloseable {
                 }
                 long skip = session.committed - first;
                 long length = last - first + 1;
-                try (InputStream in = bodyStream(ex); OutputStream out = Files.newOutputStream(session.file, java.nio.file.StandardOpenOption.APPEND)) {
+                try (InputStream in = bodyStream(ex);
+                        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(session.file, java.nio.file.StandardOpenOption.WRITE)) {
                     long skipped = skip(in, skip);
-                    long copied = copy(in, out, length - skipped);
+                    channel.position(session.committed);
+                    long copied = copy(in, java.nio.channels.Channels.newOutputStream(channel), length - skipped);
+                    if (copied < length - skipped) {
+                        // Bytes count only once the whole chunk is in: a connection lost mid-chunk commits nothing of it.
+                        channel.truncate(session.committed);
+                        throw new IOException("the connection ended mid-chunk");
+                    }
                     session.committed += copied;
+                } catch (IOException e) {
+                    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(session.file, java.nio.file.StandardOpenOption.WRITE)) {
+                        channel.truncate(session.committed);
+                    }
+                    throw e;
                 }
             } else {
                 drain(ex);
