@@ -116,6 +116,7 @@ public final class FakeGcs implements AutoCloseable {
     private final List<Map.Entry<Predicate<Request>, java.util.function.Consumer<Request>>> hooks = new CopyOnWriteArrayList<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    private final List<Long> times = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile boolean rejectCredentials;
     private volatile boolean refuseKeys;
@@ -226,6 +227,11 @@ public final class FakeGcs implements AutoCloseable {
         return List.copyOf(log);
     }
 
+    /** When each request of {@link #requests()} arrived, in {@link System#nanoTime()}. */
+    public List<Long> requestTimes() {
+        return List.copyOf(times);
+    }
+
     /** The Authorization headers the fake received (for tests that a key was used). */
     public List<String> authorizations() {
         return List.copyOf(authorizations);
@@ -262,6 +268,7 @@ public final class FakeGcs implements AutoCloseable {
             String rawQuery = exchange.getRequestURI().getRawQuery();
             Request request = new Request(requestCount.incrementAndGet(), method, path, rawQuery == null ? "" : rawQuery);
             String range = exchange.getRequestHeaders().getFirst("Content-Range");
+            times.add(System.nanoTime());
             log.add(method + " " + path + (rawQuery == null ? "" : "?" + rawQuery) + (range == null ? "" : " [" + range + "]"));
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (authorization != null) {
