@@ -113,6 +113,9 @@ public final class FakeGcs implements AutoCloseable {
     private final AtomicInteger requestCount = new AtomicInteger();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Fault> drops = new CopyOnWriteArrayList<>();
+    private final List<Fault> losses = new CopyOnWriteArrayList<>();
+    private static final ThreadLocal<Boolean> LOSE_ANSWER = ThreadLocal.withInitial(() -> false);
+    private final List<String> encodings = new CopyOnWriteArrayList<>();
     private final List<Map.Entry<Predicate<Request>, java.util.function.Consumer<Request>>> hooks = new CopyOnWriteArrayList<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final List<String> log = new CopyOnWriteArrayList<>();
@@ -174,6 +177,11 @@ public final class FakeGcs implements AutoCloseable {
         drops.add(new Fault(when, 0, new AtomicInteger(times)));
     }
 
+    /** For the next {@code times} requests matching {@code when}: does what they ask, then closes the connection instead of answering. */
+    public void loseAnswer(Predicate<Request> when, int times) {
+        losses.add(new Fault(when, 0, new AtomicInteger(times)));
+    }
+
     /** Removes a permission such as {@code storage.objects.delete}: requests needing it get a 403 naming it. */
     public void revoke(String permission) {
         revoked.add(permission);
@@ -197,6 +205,7 @@ public final class FakeGcs implements AutoCloseable {
     /** Faults injected and not yet triggered. */
     public int pendingFaults() {
         return faults.stream().mapToInt(f -> Math.max(0, f.remaining().get())).sum()
+                + losses.stream().mapToInt(f -> Math.max(0, f.remaining().get())).sum()
                 + drops.stream().mapToInt(f -> Math.max(0, f.remaining().get())).sum();
     }
 
@@ -215,6 +224,7 @@ public final class FakeGcs implements AutoCloseable {
 
     public void clearFaults() {
         hooks.clear();
+        losses.clear();
         faults.clear();
         drops.clear();
         revoked.clear();
@@ -230,6 +240,11 @@ public final class FakeGcs implements AutoCloseable {
     /** When each request of {@link #requests()} arrived, in {@link System#nanoTime()}. */
     public List<Long> requestTimes() {
         return List.copyOf(times);
+    }
+
+    /** Requests that came with a Content-Encoding: "METHOD path encoding". */
+    public List<String> encodedRequests() {
+        return List.copyOf(encodings);
     }
 
     /** The Authorization headers the fake received (for tests that a key was used). */
@@ -270,6 +285,10 @@ public final class FakeGcs implements AutoCloseable {
             String range = exchange.getRequestHeaders().getFirst("Content-Range");
             times.add(System.nanoTime());
             log.add(method + " " + path + (rawQuery == null ? "" : "?" + rawQuery) + (range == null ? "" : " [" + range + "]"));
+            String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+            if (encoding != null) {
+                encodings.add(method + " " + path + " " + encoding);
+            }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (authorization != null) {
                 authorizations.add(authorization);
@@ -298,6 +317,11 @@ public final class FakeGcs implements AutoCloseable {
                         return;
                     }
                 }
+                for (Fault loss : losses) {
+                    if (loss.when().test(request) && loss.remaining().getAndDecrement() > 0) {
+                        LOSE_ANSWER.set(true);
+                    }
+                }
                 if (rejectCredentials) {
                     drain(exchange);
                     error(exchange, 401, "authError", "Invalid Credentials");
@@ -307,6 +331,8 @@ public final class FakeGcs implements AutoCloseable {
             } catch (HttpError e) {
                 drain(exchange);
                 error(exchange, e.status, e.reason, e.getMessage());
+            } finally {
+                LOSE_ANSWER.remove();
             }
         } catch (IOException | RuntimeException e) {
             // the client went away, or a dropped connection: nothing to answer
@@ -1174,6 +1200,11 @@ public final class FakeGcs implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        if (LOSE_ANSWER.get()) {
+            // The request took effect; its answer is lost with the connection.
+            ex.close();
+            return;
+        }
         byte[] bytes = JSON.writeValueAsBytes(body);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
         ex.sendResponseHeaders(status, bytes.length);
