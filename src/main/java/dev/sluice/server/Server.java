@@ -1,5 +1,7 @@
 package dev.sluice.server;
 
+import dev.sluice.destination.Destination;
+import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
 import dev.sluice.run.RunRecord;
@@ -47,7 +49,15 @@ public final class Server implements AutoCloseable {
     /** How the server is started. {@code stateDir} null: {@code .sluice} beside the workspace. */
     public record Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
             Duration gracePeriod, int threads, String memoryLimit, boolean schedule, Clock clock,
-            Function<String, String> env) {}
+            Function<String, String> env, Function<DestinationConfig, Destination> opener) {
+
+        /** The options of {@code sluice serve}: the system environment, destinations opened as configured. */
+        public static Options of(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
+                Duration gracePeriod, int threads, String memoryLimit, boolean schedule) {
+            return new Options(workspaceFile, stateDir, activationsFolder, host, port, token, gracePeriod, threads, memoryLimit,
+                    schedule, Clock.systemUTC(), System::getenv, DestinationConfig::open);
+        }
+    }
 
     private final Options options;
     private final Consumer<String> log;
@@ -194,7 +204,7 @@ public final class Server implements AutoCloseable {
         Workspace workspace = workspaces.load();
         log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
-                line -> log.accept(activation + ": " + line), options.memoryLimit());
+                line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener());
         RunRecord record = runner.run(new Runner.Request(activation, false, false, trigger), runId);
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
