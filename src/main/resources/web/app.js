@@ -457,7 +457,8 @@ async function runHistory(activation) {
   const offset = Number(params.get('offset') || 0);
   const query = new URLSearchParams({ limit: PAGE, offset });
   if (activation) query.set('activation', activation);
-  const data = await api('GET', '/api/runs?' + query);
+  const [data, info] = await Promise.all([api('GET', '/api/runs?' + query),
+    activation ? api('GET', '/api/activations/' + encodeURIComponent(activation)).catch(() => null) : Promise.resolve(null)]);
   const rows = data.runs.map(r => h('tr', { 'data-run': r.id, 'data-status': r.status },
     h('td', {}, h('a', { href: '#/run/' + encodeURIComponent(r.id), class: 'mono' }, r.id),
       activation ? null : h('div', { class: 'small' }, r.activation)),
@@ -477,21 +478,14 @@ async function runHistory(activation) {
     h('div', { class: 'bar' }, h('h1', {}, activation ? 'Runs of ' + activation : 'Runs'),
       activation ? h('div', { class: 'actions' },
         h('button', { class: 'primary', id: 'run-now', onclick: () => runNow(activation, () => setTimeout(route, 500)) }, 'Run now'),
-        h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, 'Edit')) : null),
+        info && info.editable ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, 'Edit') : null) : null),
     rows.length ? h('table', { id: 'runs' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started · duration'),
         h('th', { class: 'num' }, 'Read'), h('th', { class: 'num' }, 'Added'), h('th', { class: 'num' }, 'Updated'),
         h('th', { class: 'num' }, 'Removed'), h('th', {}, 'Files · error'))),
       h('tbody', {}, rows)) : h('div', { class: 'card empty' }, 'No runs yet.'),
     h('p', { class: 'muted small' }, data.total === 1 ? '1 run in all.' : data.total + ' runs in all.'), nav);
-  if (data.runs.some(r => r.status === 'running') || activation && (await activeRun(activation))) refreshTimer = setTimeout(route, 1500);
-}
-
-async function activeRun(activation) {
-  try {
-    const a = await api('GET', '/api/activations/' + encodeURIComponent(activation));
-    return a.running;
-  } catch (e) { return null; }
+  if (data.runs.some(r => r.status === 'running') || (info && info.running)) refreshTimer = setTimeout(route, 1500);
 }
 
 async function runDetail(id) {

@@ -125,10 +125,10 @@ public final class Server implements AutoCloseable {
             config.routes.exception(RunDispatcher.Busy.class,
                     (e, ctx) -> ProblemDetails.send(ctx, ApiError.conflict(null, e.getMessage())));
             config.routes.exception(SluiceException.class, (e, ctx) -> ProblemDetails.send(ctx, ProblemDetails.of(e)));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> ProblemDetails.send(ctx, httpError(e)));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> ProblemDetails.send(ctx, httpError(e, ctx)));
             config.routes.exception(Exception.class, (e, ctx) -> ProblemDetails.internal(ctx, e, this.log));
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
+                if (ctx.attribute(ProblemDetails.WRITTEN) == null) {
                     ProblemDetails.send(ctx, ApiError.notFound("nothing at " + ctx.method() + " " + ctx.path()));
                 }
             });
@@ -281,7 +281,13 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static ApiError httpError(HttpResponseException e) {
+    private static ApiError httpError(HttpResponseException e, Context ctx) {
+        if (e.getStatus() == 404) {
+            return ApiError.notFound("nothing at " + ctx.method() + " " + ctx.path());
+        }
+        if (e.getStatus() == 405) {
+            return new ApiError(405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), List.of());
+        }
         if (e.getStatus() == 413) {
             return new ApiError(413, "Request body too large", "at most " + MAX_BODY_BYTES + " bytes are accepted", List.of());
         }

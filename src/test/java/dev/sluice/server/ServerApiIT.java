@@ -257,6 +257,10 @@ class ServerApiIT {
         assertThat(fx.get("/api/runs?limit=ten").json().path("detail").asText()).isEqualTo("limit: must be a whole number, got 'ten'");
         assertThat(fx.get("/api/runs?trigger=cron").fields()).containsExactly("trigger");
         assertThat(fx.get("/api/runs/nope").status()).isEqualTo(404);
+        ServerFixture.Response nothing = fx.get("/api/nothing-here");
+        assertThat(nothing.status()).isEqualTo(404);
+        assertThat(nothing.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(nothing.json().path("detail").asText()).isEqualTo("nothing at GET /api/nothing-here");
         JsonNode openapi = fx.get("/api/openapi.json").json();
         assertThat(openapi.path("openapi").asText()).startsWith("3.");
         assertThat(openapi.path("paths").has("/api/activations/{name}/runs")).isTrue();
