@@ -348,4 +348,30 @@ class ServerApiIT {
         JsonNode listed = fx.get("/api/activations").json().path("activations").get(0);
         assertThat(listed.path("next_run").asText()).isNotEmpty();
     }
+
+    @Test
+    void aScheduledRunThatFindsARunGoingIsRecordedAsSkipped() throws Exception {
+        fx = new ServerFixture(dir);
+        fx.write(ServerFixture.WORKSPACE.replace("    folder: hand\n", "    folder: hand\n    schedule: {every: 1h}\n"));
+        JsonNode runs;
+        // A run of by_hand is going in another process when the scheduler finds it due.
+        try (RunLock held = RunLock.acquire(dir.resolve(".sluice"), "by_hand")) {
+            fx.start(true, null);
+            long deadline = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
+            do {
+                Thread.sleep(100);
+                runs = fx.get("/api/runs?activation=by_hand").json();
+            } while (runs.path("total").asLong() == 0 && System.nanoTime() < deadline);
+        }
+        assertThat(runs.path("total").asLong()).isEqualTo(1);
+        JsonNode skipped = runs.path("runs").get(0);
+        assertThat(skipped.path("status").asText()).isEqualTo("skipped");
+        assertThat(skipped.path("trigger").asText()).isEqualTo("schedule");
+        assertThat(skipped.path("error").asText()).contains("found a run in another process (sluice run) still going");
+        assertThat(fx.get("/api/runs/" + skipped.path("id").asText()).json().path("status").asText()).isEqualTo("skipped");
+        // The skipped run took the slot: the next is an hour after it, not at once.
+        java.time.Instant next = java.time.Instant.parse(fx.get("/api/activations/by_hand").json().path("next_run").asText());
+        java.time.Instant skippedAt = java.time.Instant.parse(skipped.path("startedAt").asText());
+        assertThat(next).isAfterOrEqualTo(skippedAt.plus(java.time.Duration.ofMinutes(59)));
+    }
 }
