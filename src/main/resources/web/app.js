@@ -247,6 +247,7 @@ async function activationForm(name) {
     field('schedule.timezone', 'Time zone', cronTzIn, 'IANA name, e.g. Europe/Paris'));
 
   const saveBtn = h('button', { type: 'submit', class: 'primary', id: 'save' }, name ? 'Save changes' : 'Create activation');
+  const validState = h('span', { class: 'hint', id: 'valid-state' });
   const form = h('form', { class: 'activation', novalidate: true },
     h('fieldset', {}, h('legend', {}, 'What and where'),
       field('name', 'Name', nameIn, name ? 'names cannot be changed' : 'letters, digits, _ . -'),
@@ -272,7 +273,7 @@ async function activationForm(name) {
     h('div', { class: 'actions' }, saveBtn,
       h('button', { type: 'button', id: 'check', onclick: () => submit(true) }, 'Check without saving'),
       h('a', { class: 'button', href: '#/' }, 'Cancel'),
-      name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null));
+      name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null, validState));
 
   function target() {
     const v = targetSel.value;
@@ -388,8 +389,8 @@ async function activationForm(name) {
     form.querySelectorAll('.invalid').forEach(e => e.classList.remove('invalid'));
   }
 
-  function showErrors(e) {
-    if (!(e instanceof ApiProblem)) { showBanner(String(e.message || e)); return; }
+  function showErrors(e, quiet) {
+    if (!(e instanceof ApiProblem)) { if (!quiet) showBanner(String(e.message || e)); return; }
     const unplaced = [];
     for (const f of e.problem.errors || []) {
       let key = f.field;
@@ -399,11 +400,40 @@ async function activationForm(name) {
       if (key === 'schedule.timezone' && !document.getElementById('err-schedule.timezone')) key = 'schedule';
       if (!setError(key, f.message) && !setError(key.split('.')[0], f.message)) unplaced.push((f.field ? f.field + ': ' : '') + f.message);
     }
-    if (!e.problem.errors || unplaced.length) showBanner([e.problem.detail, ...unplaced].filter(Boolean).join('\n'));
+    if (quiet) validState.textContent = unplaced.length ? unplaced.join('; ') : 'Not valid yet: see the fields marked above.';
+    else if (!e.problem.errors || unplaced.length) showBanner([e.problem.detail, ...unplaced].filter(Boolean).join('\n'));
     else showBanner(e.problem.title + ': see the fields marked below.');
   }
 
+  // Inline validation: the server checks the form as it would on save, a moment after each change.
+  let validateTimer = null;
+  let validateSeq = 0;
+  function scheduleValidate() {
+    clearTimeout(validateTimer);
+    validateTimer = setTimeout(autoValidate, 600);
+  }
+  async function autoValidate() {
+    const b = body();
+    if (!b.name || !(b.model || b.segment) || !b.destination) return;
+    const seq = ++validateSeq;
+    validState.textContent = 'Checking…';
+    try {
+      await api('POST', '/api/activations/validate', b);
+      if (seq !== validateSeq) return;
+      clearErrors();
+      showBanner('');
+      validState.textContent = 'Valid.';
+    } catch (e) {
+      if (seq !== validateSeq) return;
+      clearErrors();
+      showErrors(e, true);
+    }
+  }
+
   async function submit(checkOnly) {
+    clearTimeout(validateTimer);
+    validateSeq++;
+    validState.textContent = '';
     clearErrors();
     showBanner('');
     const b = body();
@@ -437,6 +467,7 @@ async function activationForm(name) {
 
   form.addEventListener('submit', ev => { ev.preventDefault(); submit(false); });
   form.addEventListener('change', toggles);
+  form.addEventListener('change', scheduleValidate);
   for (const el of [nameIn, fileIn, tzIn, folderIn, delimiterIn]) el.addEventListener('input', schedulePreview);
   for (const el of [formatSel, layoutSel, targetSel]) el.addEventListener('change', schedulePreview);
   targetSel.addEventListener('change', loadColumns);

@@ -103,9 +103,13 @@ class WebUiIT {
         page.locator("#f-run_type").selectOption("full_only");
         page.locator("#f-sync_mode").selectOption("difference");
         assertThat(page.locator("#mode-explain")).containsText("Difference needs the previous run's state");
+        // The server's inline validation marks the field without a save.
+        assertThat(page.locator("#err-sync_mode")).containsText("difference needs a previous state; use run_type: full_then_delta");
         page.locator("#f-run_type").selectOption(new SelectOption().setValue(""));
         page.locator("#f-sync_mode").selectOption("upsert");
         assertThat(page.locator("#mode-explain")).isHidden();
+        assertThat(page.locator("#valid-state")).hasText("Valid.");
+        assertThat(page.locator("#err-sync_mode")).isEmpty();
 
         // A wrong cron expression comes back from the server's validation, under its field.
         page.locator("input[name=schedule-kind][value=cron]").check();
@@ -115,6 +119,9 @@ class WebUiIT {
         assertThat(page.locator("#err-schedule\\.cron")).containsText("must have five fields");
         assertThat(fx.activations.resolve("french_web.yaml")).doesNotExist();
         page.locator("#f-cron").fill("0 6 * * *");
+        page.locator("#f-cron").blur();
+        assertThat(page.locator("#valid-state")).hasText("Valid.");
+        assertThat(page.locator("#err-schedule\\.cron")).isEmpty();
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("activation-form.png")).setFullPage(true));
 
         page.locator("#save").click();
