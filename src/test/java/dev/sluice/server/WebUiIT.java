@@ -156,4 +156,26 @@ class WebUiIT {
         }
         assertThat(consoleErrors).isEmpty();
     }
+
+    @Test
+    void editingKeepsTheSettingsTheFormDoesNotShow() throws Exception {
+        ServerFixture.Response created = fx.post("/api/activations", """
+                {"name": "kept", "model": "customers", "destination": "out", "format": {"type": "csv", "quote_mode": "all"},
+                 "manifest": true, "max_rows_per_file": 1000, "schedule": {"every": "2h"}}
+                """);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        page.navigate(fx.base() + "/#/edit/kept");
+        assertThat(page.locator("#f-name")).isDisabled();
+        assertThat(page.locator("#f-name")).hasValue("kept");
+        assertThat(page.locator("#f-every")).hasValue("2h");
+        page.locator("#f-folder").fill("kept/here");
+        assertThat(page.locator("#file-preview-name")).hasText("kept/here/kept.csv");
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Activations");
+        String saved = Files.readString(fx.activations.resolve("kept.yaml"));
+        assertThat(saved).contains("folder: kept/here", "manifest: true", "max_rows_per_file: 1000", "quote_mode: all", "every: 2h");
+        assertThat(page.locator("tr[data-activation=kept]")).containsText("every 2h");
+        assertThat(page.locator("tr[data-activation=by_hand] a.button", new Page.LocatorOptions().setHasText("Edit"))).hasCount(0);
+    }
 }
