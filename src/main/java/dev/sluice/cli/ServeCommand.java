@@ -79,8 +79,8 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
                 err().flush();
             });
         } catch (io.javalin.util.JavalinBindException e) {
-            throw SluiceException.external("cannot listen on " + host + ":" + port + ": " + e.getMessage()
-                    + "; choose another port with --port", e);
+            throw SluiceException.external("cannot listen on " + host + ":" + port + " (another process may be using it; "
+                    + "choose another port with --port): " + e.getMessage(), e);
         }
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/";
         out().println("sluice serve: " + url + " (workspace " + workspace + (noScheduler ? ", scheduler off" : "")
