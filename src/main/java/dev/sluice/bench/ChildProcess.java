@@ -1,41 +1,53 @@
 package dev.sluice.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
-/** Runs a Sluice command in a fresh JVM and measures its wall time and peak resident memory. */
+/**
+ * Runs a class of Sluice in a fresh JVM (this one's class path) and measures its wall time and peak
+ * resident memory, so that every figure of a benchmark is the child's own.
+ */
 final class ChildProcess {
-    /** Wall seconds, peak RSS in bytes (VmHWM sampled from /proc while it runs), exit code and output. */
-    record Result(double seconds, long peakRssBytes, int exitCode, String output) {}
+    /** Wall seconds, peak RSS in bytes (VmHWM sampled from /proc while it runs), exit code, stdout and stderr. */
+    record Result(double seconds, long peakRssBytes, int exitCode, String output, String errors) {}
 
     private ChildProcess() {}
 
-    static Result run(List<String> jvmOptions, List<String> args, Path workDir) throws IOException, InterruptedException {
+    /** {@code java JVM_OPTIONS -cp CLASSPATH MAIN_CLASS ARGS} in {@code workDir}. */
+    static Result run(List<String> jvmOptions, Class<?> mainClass, List<String> args, Path workDir)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("dev.sluice.cli.Main");
+        // Absolute: the child runs in another folder.
+        command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));
+        command.add(mainClass.getName());
         command.addAll(args);
-        Path log = Files.createTempFile("sluice-bench-", ".log");
+        Path out = Files.createTempFile("sluice-bench-", ".out");
+        Path err = Files.createTempFile("sluice-bench-", ".err");
         try {
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             long peak = 0;
             Path status = Path.of("/proc", Long.toString(process.pid()), "status");
             while (process.isAlive()) {
                 peak = Math.max(peak, highWaterMark(status));
-                Thread.sleep(50);
+                Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(seconds, peak, process.exitValue(), Files.readString(log));
+            return new Result(seconds, peak, process.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
-            Files.deleteIfExists(log);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
     }
 

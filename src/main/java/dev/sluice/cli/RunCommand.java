@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sluice run}: one run of an activation. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs an activation once: reads its model or segment, compares with the last successful run,",
-                "writes the files of its sync mode, publishes them and commits the new snapshot."},
+        description = {"Runs an activation once.",
+                "Reads its model or segment, compares it with the last successful run, writes the files of its",
+                "sync mode, publishes them and commits the new snapshot."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run succeeded", "1:the run failed (nothing partial was published; the next run repeats its changes)",
                 "2:invalid input or configuration"})
@@ -40,6 +41,18 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             description = "The engine's memory before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 
+    /** With --json, a failed run's record is printed too (the error goes to stderr as usual). */
+    private void printFailedRecord(Workspace workspace, String runId) throws JsonProcessingException {
+        java.util.Optional<RunRecord> failed;
+        try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
+            failed = store.get(runId);
+        }
+        if (failed.isPresent()) {
+            out().println(RunStore.JSON.writeValueAsString(failed.get()));
+            out().flush();
+        }
+    }
+
     @Override
     public Integer call() throws JsonProcessingException {
         Workspace workspace = loadWorkspace();
@@ -47,7 +60,14 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         RunRecord record;
         try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
             Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(), progress, memoryLimit);
-            record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+            try {
+                record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+            } catch (Runner.RunFailed failed) {
+                if (json) {
+                    printFailedRecord(workspace, failed.run());
+                }
+                throw failed;
+            }
         }
         if (json) {
             out().println(RunStore.JSON.writeValueAsString(record));

@@ -12,14 +12,19 @@ import java.util.regex.Pattern;
  * {@code endpoint} points at an emulator.
  */
 public record GcsDestinationConfig(String name, String bucket, Path credentialsFile, String credentialsJson,
-        String projectId, String endpoint, long chunkSize) implements DestinationConfig {
+        String projectId, String endpoint, long chunkSize, int maxAttempts) implements DestinationConfig {
 
     /** Bucket names: 3-63 characters (222 with dots), lower-case letters, digits, '-', '_' and '.'. */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
     public static final long DEFAULT_CHUNK_SIZE = 16L << 20;
+    /** Attempts per call before a transient failure (429, 5xx, a reset connection) fails the run. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 6;
+    /** The client holds one chunk in memory; more than this is a mistake. */
+    private static final long MAX_CHUNK_SIZE = 1L << 30;
 
     static GcsDestinationConfig parse(String name, Node node, Path baseDir) {
-        node.allowKeys("type", "bucket", "credentials_file", "credentials_json", "project_id", "endpoint", "chunk_size");
+        node.allowKeys("type", "bucket", "credentials_file", "credentials_json", "project_id", "endpoint", "chunk_size",
+                "max_attempts");
         String bucket = node.requiredText("bucket");
         if (bucket != null && (!BUCKET.matcher(bucket).matches() || (bucket.length() > 63 && !bucket.contains(".")))) {
             node.problem("bucket", "'" + bucket + "' is not a valid bucket name (3-63 lower-case letters, digits, '-', '_' or '.'; "
@@ -43,11 +48,27 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
             }
         }
         long chunkSize = node.parse("chunk_size", ByteSize::parse).orElse(DEFAULT_CHUNK_SIZE);
-        if (chunkSize % (256 * 1024) != 0) {
+        if (chunkSize > 0 && chunkSize % (256 * 1024) != 0) {
             node.problem("chunk_size", "must be a multiple of 256KiB (GCS resumable uploads need it), got " + chunkSize
                     + " bytes; use binary units, e.g. 8MiB or 16MiB (1MB is 1,000,000 bytes)");
         }
-        return new GcsDestinationConfig(name, bucket, credentialsFile, json, node.text("project_id", null), endpoint, chunkSize);
+        if (chunkSize <= 0 || chunkSize > MAX_CHUNK_SIZE) {
+            node.problem("chunk_size", "must be between 256KiB and 1GiB (one chunk is held in memory while uploading), got " + chunkSize + " bytes");
+        }
+        int maxAttempts = node.parse("max_attempts", GcsDestinationConfig::attempts).orElse(DEFAULT_MAX_ATTEMPTS);
+        if (maxAttempts < 1 || maxAttempts > 20) {
+            node.problem("max_attempts", "must be between 1 and 20 (attempts per request before the run fails), got " + maxAttempts);
+        }
+        return new GcsDestinationConfig(name, bucket, credentialsFile, json, node.text("project_id", null), endpoint, chunkSize,
+                maxAttempts);
+    }
+
+    private static int attempts(String text) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number of attempts (1 to 20), got '" + text + "'");
+        }
     }
 
     @Override
@@ -57,8 +78,7 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
 
     @Override
     public Destination open() {
-        throw dev.sluice.error.SluiceException.user("destinations." + name
-                + ": Google Cloud Storage uploads are not available in this version yet; use a local destination for now");
+        return GcsDestination.open(this);
     }
 
     @Override

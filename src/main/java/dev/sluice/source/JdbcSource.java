@@ -1,5 +1,6 @@
 package dev.sluice.source;
 
+import dev.sluice.error.Secrets;
 import dev.sluice.workspace.Node;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,10 +20,13 @@ public record JdbcSource(String name, String url, String driver, String user, St
         node.allowKeys("type", "url", "driver", "user", "password", "properties");
         String url = node.requiredText("url");
         if (url != null && !url.startsWith("jdbc:")) {
-            node.problem("url", "must be a JDBC URL starting with jdbc:, got '" + url + "'");
+            node.problem("url", "must be a JDBC URL starting with jdbc:, got '" + Secrets.maskUrl(url) + "'");
         }
+        String password = node.text("password", null);
+        Secrets.register(password);
+        Secrets.registerUrl(url);
         return new JdbcSource(name, url, node.text("driver", null), node.text("user", null),
-                node.text("password", null), properties(node.get("properties")));
+                password, properties(node.get("properties")));
     }
 
     static Map<String, String> properties(Node node) {
@@ -30,6 +34,9 @@ public record JdbcSource(String name, String url, String driver, String user, St
         for (Map.Entry<String, Node> entry : node.entries().entrySet()) {
             String value = entry.getValue().asText();
             if (value != null) {
+                if (Secrets.isSecretName(entry.getKey())) {
+                    Secrets.register(value);
+                }
                 result.put(entry.getKey(), value);
             }
         }
@@ -89,7 +96,7 @@ public record JdbcSource(String name, String url, String driver, String user, St
 
     @Override
     public String describe() {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1****") + (user == null ? "" : " as " + user);
+        return Secrets.maskUrl(url) + (user == null ? "" : " as " + user);
     }
 
     @Override

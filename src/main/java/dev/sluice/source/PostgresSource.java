@@ -1,5 +1,6 @@
 package dev.sluice.source;
 
+import dev.sluice.error.Secrets;
 import dev.sluice.workspace.Node;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,7 +22,7 @@ public record PostgresSource(String name, String url, String user, String passwo
                 node.problem("url", "give either url or host/port/database, not both");
             }
             if (!url.startsWith("jdbc:postgresql:")) {
-                node.problem("url", "must start with jdbc:postgresql:, got '" + url + "'");
+                node.problem("url", "must start with jdbc:postgresql:, got '" + Secrets.maskUrl(url) + "'");
             }
         } else {
             String host = node.requiredText("host");
@@ -32,7 +33,10 @@ public record PostgresSource(String name, String url, String user, String passwo
             String database = node.requiredText("database");
             url = "jdbc:postgresql://" + host + ":" + (port == null ? 5432 : port) + "/" + database;
         }
-        return new PostgresSource(name, url, node.text("user", null), node.text("password", null),
+        String password = node.text("password", null);
+        Secrets.register(password);
+        Secrets.registerUrl(url);
+        return new PostgresSource(name, url, node.text("user", null), password,
                 JdbcSource.properties(node.get("properties")));
     }
 
@@ -94,7 +98,7 @@ public record PostgresSource(String name, String url, String user, String passwo
 
     @Override
     public String describe() {
-        return "PostgreSQL at " + url.substring("jdbc:".length()) + (user == null ? "" : " as " + user);
+        return "PostgreSQL at " + Secrets.maskUrl(url.substring("jdbc:".length())) + (user == null ? "" : " as " + user);
     }
 
     @Override

@@ -37,6 +37,23 @@ final class Fixture {
     final Path yaml;
     final Path out;
     final Path state;
+    /** How the test sees the destination: the local folder {@code out} unless a test sets another view. */
+    DestinationView view;
+
+    /**
+     * The destination as a consumer sees it: every object with its size, and an object's bytes as a
+     * local file to read back.
+     */
+    interface DestinationView {
+        /** Every object, '/'-separated name → bytes. */
+        TreeMap<String, Long> objects();
+
+        /** The object's content as a local file (the file itself, or a fresh download). */
+        Path file(String object);
+
+        /** Names of objects, files or folders that are staging or half-written upload leftovers. */
+        TreeSet<String> stagingLeftovers();
+    }
 
     Fixture(Path dir) {
         this.dir = dir;
@@ -44,6 +61,12 @@ final class Fixture {
         this.yaml = dir.resolve("sluice.yaml");
         this.out = dir.resolve("out");
         this.state = dir.resolve(".sluice");
+        this.view = new LocalView(out);
+    }
+
+    /** An object's content as a local file, through the view. */
+    Path file(String object) {
+        return view.file(object);
     }
 
     /** Runs SQL statements on the source database through a connection of the test's own, then closes it. */
@@ -134,8 +157,26 @@ final class Fixture {
         return text.toString();
     }
 
-    /** Every regular file under the destination folder, relative, '/'-separated, with its size. */
+    /** Every object of the destination, with its size. */
     TreeMap<String, Long> objects() {
+        return view.objects();
+    }
+
+    /** Every object, file or folder of the destination whose name mentions staging or a half-written upload. */
+    TreeSet<String> stagingLeftovers() {
+        return view.stagingLeftovers();
+    }
+
+    /** A local destination folder. */
+    record LocalView(Path out) implements DestinationView {
+        @Override
+        public Path file(String object) {
+            return out.resolve(object);
+        }
+
+    /** Every regular file under the destination folder, relative, '/'-separated, with its size. */
+    @Override
+    public TreeMap<String, Long> objects() {
         TreeMap<String, Long> names = new TreeMap<>();
         if (!Files.isDirectory(out)) {
             return names;
@@ -151,7 +192,8 @@ final class Fixture {
     }
 
     /** Every path (file or folder) under the destination whose name mentions staging or a half-written upload. */
-    TreeSet<String> stagingLeftovers() {
+    @Override
+    public TreeSet<String> stagingLeftovers() {
         TreeSet<String> names = new TreeSet<>();
         if (!Files.isDirectory(out)) {
             return names;
@@ -164,6 +206,7 @@ final class Fixture {
             throw new UncheckedIOException(e);
         }
         return names;
+    }
     }
 
     /** Leftovers of runs in the state folder's work area. */

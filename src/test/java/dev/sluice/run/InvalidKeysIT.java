@@ -30,7 +30,15 @@ class InvalidKeysIT {
     private static Fixture.Cli failingRun(Fixture fx, String activation) {
         Fixture.Cli run = fx.cli("run", activation, "--json");
         assertThat(run.exitCode()).as("exit code of a run with invalid keys; stderr: %s", run.err()).isEqualTo(1);
-        assertThat(run.out()).isEmpty();
+        // --json prints the failed run's record too: failed, with the same error as stderr.
+        com.fasterxml.jackson.databind.JsonNode record;
+        try {
+            record = Fixture.JSON.readTree(run.out());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("run --json did not print one JSON record: " + run.out(), e);
+        }
+        assertThat(record.path("status").asText()).isEqualTo("failed");
+        assertThat(run.err()).contains(record.path("error").asText());
         return run;
     }
 

@@ -306,7 +306,7 @@ final class Scenario {
             assertThat(file.path("object").asText()).isEqualTo(object);
             assertThat(file.path("output").asText()).as("output of %s", object).isEqualTo(expected.content());
             assertThat(file.path("rows").asLong()).as("rows of %s", object).isEqualTo(expected.rows().size());
-            Path path = fx.out.resolve(object);
+            Path path = fx.file(object);
             assertThat(path).as(object).isRegularFile();
             try {
                 assertThat(file.path("bytes").asLong()).as("bytes of %s", object).isEqualTo(Files.size(path));
@@ -329,7 +329,7 @@ final class Scenario {
             String object = folder + "/" + activation + "_" + id + ".manifest.json";
             assertThat(file.path("object").asText()).isEqualTo(object);
             assertThat(file.path("output").asText()).isEqualTo("manifest");
-            Path path = fx.out.resolve(object);
+            Path path = fx.file(object);
             assertThat(file.path("crc32c").asText()).isEqualTo(Fixture.crc32c(path));
             JsonNode m;
             try {
@@ -383,7 +383,7 @@ final class Scenario {
             if (file.path("output").asText().equals("manifest")) {
                 continue;
             }
-            Path path = fx.out.resolve(file.path("object").asText());
+            Path path = fx.file(file.path("object").asText());
             byOutput.computeIfAbsent(file.path("output").asText(), k -> new ArrayList<>())
                     .addAll(ExportReader.read(path, format, delimiter, xmlNames, jsonNumbers).rows());
         }

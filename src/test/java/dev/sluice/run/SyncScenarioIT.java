@@ -34,10 +34,20 @@ class SyncScenarioIT {
         return m;
     }
 
+    /** The fixture of a test: its destination {@code out} is a local folder here; subclasses deliver elsewhere. */
+    Fixture fixture() {
+        return new Fixture(dir);
+    }
+
+    /** The workspace header, with its destination {@code out}. */
+    String workspaceHeader() {
+        return People.WORKSPACE;
+    }
+
     /** Writes the workspace, runs the first sync, then one sync after each step; returns every record. */
-    private static List<JsonNode> play(Fixture fx, Scenario s, String model) {
+    List<JsonNode> play(Fixture fx, Scenario s, String model) {
         People.create(fx);
-        fx.workspace(People.WORKSPACE + s.yaml(model, "out"));
+        fx.workspace(workspaceHeader() + s.yaml(model, "out"));
         List<JsonNode> records = new ArrayList<>();
         records.add(s.sync());
         for (int step = 0; step < People.STEPS.size(); step++) {
@@ -51,7 +61,7 @@ class SyncScenarioIT {
 
     @Test
     void fullOnlySnapshotCsvExportsEveryRowEveryTime() {
-        Fixture fx = new Fixture(dir);
+        Fixture fx = fixture();
         Scenario s = new Scenario(fx, "snap", RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV, "snapshots", People.EU_SQL,
                 List.of("id"), People.COLUMNS, null);
         s.delimiter = ';';
@@ -63,7 +73,7 @@ class SyncScenarioIT {
 
     @Test
     void fullOnlyUpsertJsonArrayWithACompositeKey() {
-        Fixture fx = new Fixture(dir);
+        Fixture fx = fixture();
         Scenario s = new Scenario(fx, "full_upsert", RunType.FULL_ONLY, SyncMode.UPSERT, Format.JSON_ARRAY, "upserts",
                 People.ALL_SQL, List.of("region", "id"), People.COLUMNS, null);
         s.jsonNumbers = Set.of("id", "score", "amount");
@@ -72,7 +82,7 @@ class SyncScenarioIT {
 
     @Test
     void fullOnlyInsertParquetWithAMapping() {
-        Fixture fx = new Fixture(dir);
+        Fixture fx = fixture();
         Scenario s = new Scenario(fx, "full_insert", RunType.FULL_ONLY, SyncMode.INSERT, Format.PARQUET, "inserts",
                 People.EU_SQL, List.of("id"), People.COLUMNS,
                 mapping("amount", "Amount", "id", "Id", "name", "Name", "born", "Born", "active", "Active"));
@@ -82,7 +92,7 @@ class SyncScenarioIT {
 
     @Test
     void fullThenDeltaUpsertJsonLinesWithAMapping() {
-        Fixture fx = new Fixture(dir);
+        Fixture fx = fixture();
         Scenario s = new Scenario(fx, "delta_upsert", RunType.FULL_THEN_DELTA, SyncMode.UPSERT, Format.JSON_LINES, "deltas",
                 People.EU_SQL, List.of("id"), People.COLUMNS,
                 mapping("name", "full_name", "id", "person_id", "score", "points", "city", "town"));
@@ -100,7 +110,7 @@ class SyncScenarioIT {
 
     @Test
     void fullThenDeltaInsertXmlWithACompositeKeySkippingEmptyFiles() {
-        Fixture fx = new Fixture(dir);
+        Fixture fx = fixture();
         Scenario s = new Scenario(fx, "delta_insert", RunType.FULL_THEN_DELTA, SyncMode.INSERT, Format.XML, "inserts",
                 People.ALL_SQL, List.of("region", "id"), People.COLUMNS, null);
         s.xmlNames = new String[] {"people", "person"};
@@ -114,7 +124,7 @@ class SyncScenarioIT {
     @ParameterizedTest
     @EnumSource(value = Format.class)
     void fullThenDeltaDifferenceWithACompositeKeyAndAMapping(Format format) {
-        Fixture fx = new Fixture(dir);
+        Fixture fx = fixture();
         Scenario s = new Scenario(fx, "changes", RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, format, "changes",
                 People.ALL_SQL, List.of("region", "id"), People.COLUMNS,
                 mapping("name", "Name", "id", "Id", "region", "Region", "amount", "Amount", "score", "Score", "active", "Active"));
@@ -147,7 +157,7 @@ class SyncScenarioIT {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode file : record.path("files")) {
             if (file.path("output").asText().equals(output)) {
-                rows.addAll(ExportReader.read(fx.out.resolve(file.path("object").asText()), s.format, s.delimiter, s.xmlNames,
+                rows.addAll(ExportReader.read(fx.file(file.path("object").asText()), s.format, s.delimiter, s.xmlNames,
                         s.jsonNumbers).rows());
             }
         }

@@ -1,0 +1,171 @@
+package dev.sluice.bench;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a benchmark measured: lines (a time, the rows it handled, a peak RSS) and, on the lines that
+ * have a target, the ratio against that line's baseline with PASS or MISS. Printed as a table, or as
+ * one JSON object with {@code --json}.
+ */
+public final class BenchReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    /**
+     * One measurement. Any field but {@code name} may be null: a line without a target has no
+     * {@code pass}; {@code ratio} is described by {@code basis} (e.g. "× COPY TO time").
+     */
+    public record Line(String name, Double seconds, Long rows, Long peakRssBytes, Double ratio, String basis,
+            String target, Boolean pass) {
+        /** Rows per second, when the line has both. */
+        public Double rowsPerSecond() {
+            return seconds == null || rows == null || seconds <= 0 ? null : rows / seconds;
+        }
+
+        /** A time, rows and peak RSS without a target. */
+        static Line measured(String name, double seconds, Long rows, Long peakRssBytes) {
+            return new Line(name, seconds, rows, peakRssBytes, null, null, null, null);
+        }
+
+        /** This line with a ratio that must be at most {@code limit}. */
+        Line atMost(double ratio, String basis, double limit) {
+            return new Line(name, seconds, rows, peakRssBytes, ratio, basis, String.format(Locale.ROOT, "≤ %.2f×", limit),
+                    ratio <= limit);
+        }
+
+        /** This line with a ratio that must be at least {@code limit}. */
+        Line atLeast(double ratio, String basis, double limit) {
+            return new Line(name, seconds, rows, peakRssBytes, ratio, basis, String.format(Locale.ROOT, "≥ %.2f×", limit),
+                    ratio >= limit);
+        }
+
+        /** This line with a ratio shown for information, without a target. */
+        Line informative(double ratio, String basis) {
+            return new Line(name, seconds, rows, peakRssBytes, ratio, basis, null, null);
+        }
+    }
+
+    /** The largest peak RSS of {@code lines}, checked against {@code limitBytes}. */
+    static Line peakRss(String name, List<Line> lines, long limitBytes) {
+        long peak = lines.stream().filter(l -> l.peakRssBytes() != null).mapToLong(Line::peakRssBytes).max().orElse(0);
+        return new Line(name, null, null, peak, null, null, "< " + limitBytes / (1 << 20) + " MiB", peak < limitBytes);
+    }
+
+    private final String benchmark;
+    private final long rows;
+    private final Map<String, Object> machine = new LinkedHashMap<>();
+    private final List<Line> lines = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    BenchReport(String benchmark, long rows) {
+        this.benchmark = benchmark;
+        this.rows = rows;
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", cpuModel());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("load_average_at_start", loadAverage());
+    }
+
+    void add(Line line) {
+        lines.add(line);
+    }
+
+    /** A free-text line printed under the table (what a line measured, a run's stages …). */
+    void note(String text) {
+        notes.add(text);
+    }
+
+    void machine(String key, Object value) {
+        machine.put(key, value);
+    }
+
+    public List<Line> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** The line named {@code name}; the benchmarks look up their baselines with it. */
+    Line line(String name) {
+        return lines.stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no line " + name));
+    }
+
+    public void print(PrintWriter out, boolean json) throws JsonProcessingException {
+        machine.put("load_average_at_end", loadAverage());
+        if (json) {
+            Map<String, Object> object = new LinkedHashMap<>();
+            object.put("benchmark", benchmark);
+            object.put("rows", rows);
+            object.put("machine", machine);
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (Line line : lines) {
+                Map<String, Object> item = JSON.convertValue(line, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
+                item.put("rows_per_second", line.rowsPerSecond());
+                item.values().removeIf(v -> v == null);
+                if (line.pass() != null) {
+                    item.put("result", line.pass() ? "PASS" : "MISS");
+                }
+                items.add(item);
+            }
+            object.put("lines", items);
+            object.put("notes", notes);
+            out.println(JSON.writeValueAsString(object));
+            out.flush();
+            return;
+        }
+        out.printf(Locale.ROOT, "%n%s benchmark, %,d rows — %s%n%n", benchmark, rows, machineLine());
+        String format = "%-34s %8s %11s %9s  %-20s %-10s %s";
+        out.println(String.format(Locale.ROOT, format, "line", "seconds", "rows/s", "peak RSS", "ratio", "target", "result"));
+        for (Line line : lines) {
+            Double rate = line.rowsPerSecond();
+            out.println(String.format(Locale.ROOT, format, line.name(),
+                    line.seconds() == null ? "" : String.format(Locale.ROOT, "%.2f", line.seconds()),
+                    rate == null ? "" : String.format(Locale.ROOT, "%,.0f", rate),
+                    line.peakRssBytes() == null || line.peakRssBytes() == 0 ? "" : String.format(Locale.ROOT, "%d MB", line.peakRssBytes() / 1_000_000),
+                    line.ratio() == null ? "" : String.format(Locale.ROOT, "%.2f %s", line.ratio(), line.basis()),
+                    line.target() == null ? "" : line.target(),
+                    line.pass() == null ? "" : line.pass() ? "PASS" : "MISS").stripTrailing());
+        }
+        if (!notes.isEmpty()) {
+            out.println();
+            notes.forEach(out::println);
+        }
+        out.flush();
+    }
+
+    private String machineLine() {
+        StringBuilder text = new StringBuilder();
+        machine.forEach((key, value) -> text.append(text.length() == 0 ? "" : ", ").append(key.replace('_', ' ')).append(": ").append(value));
+        return text.toString();
+    }
+
+    /** The processor's model name, or null without /proc. */
+    private static String cpuModel() {
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The 1-minute load average (other processes sharing the CPU), or null without /proc. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.sluice.cli;
+
+import dev.sluice.bench.BenchData;
+import dev.sluice.bench.BenchReport;
+import dev.sluice.bench.FormatBench;
+import dev.sluice.bench.SyncBench;
+import dev.sluice.error.SluiceException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice bench}: the benchmarks behind docs/benchmarks.md, rerunnable by anyone. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures Sluice against DuckDB doing the same work bare, in the same run, and prints each",
+                "figure with its ratio, target and PASS or MISS. See docs/benchmarks.md."},
+        subcommands = {BenchCommand.Formats.class, BenchCommand.Sync.class})
+public final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The options every benchmark takes. */
+    static final class Options {
+        @Option(names = "--rows", paramLabel = "N", defaultValue = "10000000",
+                description = "Rows of the generated table (default: ${DEFAULT-VALUE}).")
+        long rows;
+
+        @Option(names = "--dir", paramLabel = "DIR",
+                description = "Work folder (default: a temporary folder). What the benchmark creates there is removed afterwards unless --keep.")
+        Path dir;
+
+        @Option(names = "--keep", description = "Keep the generated data, workspace and written files.")
+        boolean keep;
+
+        @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+                description = "Time each measurement N times and keep the fastest (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
+        @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "512m",
+                description = "-Xmx of the JVMs that do the measured work (default: ${DEFAULT-VALUE}).")
+        String heap;
+
+        @Option(names = "--json", description = "Print the report as one JSON object on stdout.")
+        boolean json;
+    }
+
+    /** Validates the options, runs the benchmark in its folder, prints the report, cleans up. */
+    abstract static class Benchmark implements Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Spec
+        CommandSpec spec;
+
+        abstract BenchReport run(Path dir, List<String> jvmOptions) throws IOException, SQLException, InterruptedException;
+
+        @Override
+        public Integer call() throws IOException, SQLException, InterruptedException {
+            if (options.rows < 1) {
+                throw SluiceException.user("--rows: must be at least 1, got " + options.rows);
+            }
+            if (options.repeat < 1) {
+                throw SluiceException.user("--repeat: must be at least 1, got " + options.repeat);
+            }
+            if (!options.heap.matches("[1-9][0-9]*[kKmMgG]?")) {
+                throw SluiceException.user("--heap: must be a JVM heap size such as 512m or 2g, got '" + options.heap + "'");
+            }
+            Path dir = options.dir != null ? options.dir.toAbsolutePath() : Files.createTempDirectory("sluice-bench-");
+            BenchData.clean(dir); // refuses a folder holding someone else's workspace before anything runs
+            BenchReport report;
+            try {
+                report = run(dir, List.of("-Xmx" + options.heap));
+            } catch (IOException e) {
+                throw SluiceException.external("the benchmark failed in " + dir + ": " + e, e);
+            } finally {
+                if (!options.keep) {
+                    cleanUp(dir);
+                }
+            }
+            report.print(spec.commandLine().getOut(), options.json);
+            if (options.keep) {
+                spec.commandLine().getErr().println("kept the benchmark's data and files in " + dir);
+            }
+            return 0;
+        }
+
+        private void cleanUp(Path dir) throws IOException {
+            BenchData.clean(dir);
+            if (options.dir == null) {
+                Files.deleteIfExists(dir);
+            }
+        }
+    }
+
+    @Command(name = "formats", mixinStandardHelpOptions = true,
+            description = {"Generates a table once, then for each format times DuckDB's bare COPY TO and Sluice's writer",
+                    "(default options, as in a run), each in a JVM of its own; prints rows/s, the ratio and peak RSS."})
+    static final class Formats extends Benchmark {
+        @Option(names = "--formats", paramLabel = "LIST", split = ",",
+                description = "Formats to measure, comma-separated (default: all): ${COMPLETION-CANDIDATES}.",
+                completionCandidates = FormatNames.class)
+        List<String> formats = new ArrayList<>();
+
+        @Override
+        BenchReport run(Path dir, List<String> jvmOptions) throws IOException, SQLException, InterruptedException {
+            return new FormatBench(options.rows, dir, formats, options.repeat, options.keep, jvmOptions,
+                    spec.commandLine().getErr()).run();
+        }
+    }
+
+    /** The names {@code --formats} accepts. */
+    static final class FormatNames extends ArrayList<String> {
+        FormatNames() {
+            super(FormatBench.names());
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = {"A model of N rows: a first (full) run, then 1%% updated, 0.5%% added, 0.5%% removed and a second",
+                    "(delta) run, for upsert and difference, each run a JVM of its own; then change detection alone",
+                    "beside DuckDB's bare FULL OUTER JOIN on the same data."})
+    static final class Sync extends Benchmark {
+        @Override
+        BenchReport run(Path dir, List<String> jvmOptions) throws IOException, SQLException, InterruptedException {
+            return new SyncBench(options.rows, dir, options.repeat, jvmOptions, spec.commandLine().getErr()).run();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.bench.FormatBench;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice bench} end to end at a tiny size: every line is reported with figures, and what the
+ * measured writers and runs wrote reads back with the right row count. No timing is asserted.
+ */
+class BenchCommandIT {
+    private static final int ROWS = 2000;
+    /** Each format's file in {@code out/FORMAT/{copy,sluice}/}, and the DuckDB query that counts its rows. */
+    private static final Map<String, String> READERS = Map.of(
+            "csv", "SELECT count(*) FROM read_csv('%s')",
+            "csv_gzip", "SELECT count(*) FROM read_csv('%s')",
+            "json", "SELECT count(*) FROM read_json('%s', format = 'array')",
+            "jsonl", "SELECT count(*) FROM read_json('%s', format = 'newline_delimited')",
+            "xml", "SELECT len(regexp_extract_all(content, '<record>')) FROM read_text('%s')",
+            "parquet", "SELECT count(*) FROM read_parquet('%s')");
+    private static final Map<String, String> EXTENSIONS = Map.of("csv", ".csv", "csv_gzip", ".csv.gz", "json", ".json",
+            "jsonl", ".jsonl", "xml", ".xml", "parquet", ".parquet");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void formatsReportsEveryFormatAndItsFilesReadBack() throws SQLException {
+        CliRun run = CliRun.of("bench", "formats", "--rows", Integer.toString(ROWS), "--dir", dir.toString(), "--keep");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).doesNotContain("Exception");
+        String number = "\\d+\\.\\d+";
+        for (String format : FormatBench.names()) {
+            Pattern sluice = Pattern.compile("(?m)^" + format + " Sluice writer +" + number + " +[\\d,]+ +\\d+ MB +" + number + " × ");
+            assertThat(run.out()).as(format).containsPattern(sluice);
+            if (!format.equals("xml")) {
+                assertThat(run.out()).as(format).containsPattern("(?m)^" + format + " DuckDB COPY TO +" + number + " +[\\d,]+ +\\d+ MB");
+            }
+            for (String writer : format.equals("xml") ? new String[] {"sluice"} : new String[] {"sluice", "copy"}) {
+                Path file = dir.resolve("out").resolve(format).resolve(writer).resolve(format + EXTENSIONS.get(format));
+                assertThat(file).as(format + " " + writer).isRegularFile();
+                assertThat(count(READERS.get(format).formatted(file))).as(format + " " + writer).isEqualTo(ROWS);
+            }
+        }
+        assertThat(run.out()).containsPattern("(?m)^xml Sluice writer .* × csv rows/s +≥ 0\\.50× +(PASS|MISS)$")
+                .containsPattern("(?m)^csv Sluice writer .* × COPY time +≤ 1\\.25× +(PASS|MISS)$")
+                .containsPattern("(?m)^peak RSS, largest Sluice writer +\\d+ MB +< 1024 MiB +(PASS|MISS)$");
+    }
+
+    @Test
+    void syncReportsBothRunsOfBothModesAndTheDetection() throws Exception {
+        CliRun run = CliRun.of("bench", "sync", "--rows", Integer.toString(ROWS), "--dir", dir.toString(), "--keep", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertThat(report.path("benchmark").asText()).isEqualTo("sync");
+        assertThat(report.path("rows").asLong()).isEqualTo(ROWS);
+        Map<String, JsonNode> lines = new java.util.LinkedHashMap<>();
+        report.path("lines").forEach(line -> lines.put(line.path("name").asText(), line));
+        assertThat(lines).containsOnlyKeys("upsert_csv full run", "difference_parquet full run", "detection: bare FULL OUTER JOIN",
+                "detection: Sluice ChangeDetector", "upsert_csv delta run", "difference_parquet delta run", "peak RSS, largest run");
+        for (String name : new String[] {"upsert_csv", "difference_parquet"}) {
+            assertThat(lines.get(name + " full run").path("seconds").asDouble()).isPositive();
+            assertThat(lines.get(name + " full run").path("peak_rss_bytes").asLong()).isPositive();
+            JsonNode delta = lines.get(name + " delta run");
+            assertThat(delta.path("ratio").asDouble()).isPositive();
+            assertThat(delta.path("target").asText()).isEqualTo("≤ 0.35×");
+            assertThat(delta.path("result").asText()).isIn("PASS", "MISS");
+        }
+        JsonNode detection = lines.get("detection: Sluice ChangeDetector");
+        assertThat(detection.path("ratio").asDouble()).isPositive();
+        assertThat(detection.path("result").asText()).isIn("PASS", "MISS");
+        assertThat(report.path("notes").toString()).contains("change detection found 10 added, 20 updated, 10 removed, 1,970 unchanged");
+
+        // The upsert files: everything, then the 20 updated and 10 added rows; difference: its three files per run.
+        Path out = dir.resolve("out");
+        assertThat(count("SELECT count(*) FROM read_csv('" + out.resolve("upsert") + "/*.csv')")).isEqualTo(ROWS + 30);
+        assertThat(count("SELECT count(*) FROM read_parquet('" + out.resolve("difference") + "/*_added.parquet')")).isEqualTo(ROWS + 10);
+        assertThat(count("SELECT count(*) FROM read_parquet('" + out.resolve("difference") + "/*_updated.parquet')")).isEqualTo(20);
+        assertThat(count("SELECT count(*) FROM read_parquet('" + out.resolve("difference") + "/*_removed.parquet')")).isEqualTo(10);
+    }
+
+    @Test
+    void withoutKeepTheBenchmarkRemovesWhatItCreated() throws Exception {
+        Path work = dir.resolve("work");
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("notes.txt"), "mine");
+
+        CliRun run = CliRun.of("bench", "formats", "--rows", "100", "--formats", "parquet", "--dir", work.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("parquet Sluice writer").doesNotContain("csv Sluice writer");
+        try (var files = Files.list(work)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("notes.txt");
+        }
+    }
+
+    @Test
+    void badOptionsAreOneClearLineAndExitCode2() throws Exception {
+        assertUserError(CliRun.of("bench", "formats", "--rows", "0"), "error: --rows: must be at least 1, got 0");
+        assertUserError(CliRun.of("bench", "sync", "--rows", "-5"), "error: --rows: must be at least 1, got -5");
+        assertUserError(CliRun.of("bench", "formats", "--repeat", "0"), "error: --repeat: must be at least 1, got 0");
+        assertUserError(CliRun.of("bench", "sync", "--heap", "lots"), "error: --heap: must be a JVM heap size such as 512m or 2g, got 'lots'");
+        assertUserError(CliRun.of("bench", "formats", "--formats", "csv,yaml", "--rows", "10"),
+                "error: --formats: unknown format 'yaml'; formats: csv, csv_gzip, json, jsonl, xml, parquet");
+        Files.writeString(dir.resolve("sluice.yaml"), "models: {}\n");
+        assertUserError(CliRun.of("bench", "formats", "--rows", "10", "--dir", dir.toString()),
+                "error: --dir: " + dir + " holds a sluice.yaml that sluice bench did not write; choose an empty folder for the benchmark");
+        assertThat(Files.readString(dir.resolve("sluice.yaml"))).isEqualTo("models: {}\n");
+    }
+
+    private static void assertUserError(CliRun run, String message) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo(message);
+        assertThat(run.out()).isEmpty();
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

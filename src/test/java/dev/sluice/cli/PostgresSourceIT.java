@@ -1,0 +1,109 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.source.Catalog;
+import dev.sluice.source.Column;
+import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceLoader;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A postgres source on a real PostgreSQL: columns described without reading rows, and the problems validate reports. */
+class PostgresSourceIT {
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE people (person_id bigint, email text, score numeric(8,3), seen timestamptz, born date)");
+            s.execute("INSERT INTO people VALUES (1, 'a@x.org', 1.5, now(), '1990-01-01')");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
+    }
+
+    private Path workspace(String database, String model) throws Exception {
+        Path file = dir.resolve("sluice.yaml");
+        Files.writeString(file, """
+                sources:
+                  pg: {type: postgres, host: localhost, port: %d, database: %s, user: postgres}
+                models:
+                  people: %s
+                destinations:
+                  out: {type: local, path: out}
+                activations:
+                  everyone: {model: people, destination: out, format: csv}
+                """.formatted(postgres.getPort(), database, model));
+        return file;
+    }
+
+    @Test
+    void describesColumnsWithTheirTypes() throws Exception {
+        Workspace ws = WorkspaceLoader.withSystemEnv().load(workspace("postgres", "{sql: SELECT * FROM people, primary_key: [person_id]}"));
+        try (Catalog catalog = new Catalog(ws, Clock.systemUTC())) {
+            assertThat(catalog.columns(ws.models().get("people")).stream().map(Column::toString).collect(Collectors.joining(", ")))
+                    .isEqualTo("person_id int8, email text, score numeric, seen timestamptz, born date");
+        }
+        CliRun validate = CliRun.of("validate", "-c", dir.resolve("sluice.yaml").toString());
+        assertThat(validate.exitCode()).as(validate.err()).isZero();
+    }
+
+    @Test
+    void aPrimaryKeyColumnMissingFromTheQueryIsAProblemNamingTheKeyPath() throws Exception {
+        Path file = workspace("postgres", "{sql: \"SELECT email, score FROM people\", primary_key: [person_id]}");
+        CliRun validate = CliRun.of("validate", "-c", file.toString());
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err().lines().toList()).containsExactly(
+                "error: " + file + ": models.people.primary_key: column 'person_id' is not in the query's result; columns: email, score",
+                "1 problem in " + file);
+        CliRun preview = CliRun.of("preview", "people", "-c", file.toString());
+        assertThat(preview.exitCode()).isZero();
+        CliRun run = CliRun.of("run", "everyone", "-c", file.toString(), "--state-dir", dir.resolve("state").toString());
+        // a started run that fails is a failed run (exit 1), recorded with the same message
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("failed: models.people.primary_key: column 'person_id' is not in the query's result").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aMisspelledKeyColumnGetsASuggestion() throws Exception {
+        Path file = workspace("postgres", "{sql: SELECT * FROM people, primary_key: [personid]}");
+        CliRun validate = CliRun.of("validate", "-c", file.toString());
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err()).contains("models.people.primary_key: column 'personid' is not in the query's result, did you mean person_id?; columns: person_id, email, score, seen, born");
+    }
+
+    @Test
+    void anUnknownDatabaseIsOneLineExitTwo() throws Exception {
+        Path file = workspace("no_such_db", "{sql: SELECT * FROM people, primary_key: [person_id]}");
+        CliRun preview = CliRun.of("preview", "people", "-c", file.toString());
+        assertThat(preview.exitCode()).isEqualTo(2);
+        assertThat(preview.err().lines().toList()).singleElement().asString()
+                .startsWith("error: sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + postgres.getPort() + "/no_such_db as postgres: ")
+                .contains("no_such_db").endsWith("(check the database setting)");
+    }
+
+    @Test
+    void aFailingQueryNamesTheModelsSql() throws Exception {
+        Path file = workspace("postgres", "{sql: SELECT nope FROM people, primary_key: [nope]}");
+        CliRun validate = CliRun.of("validate", "-c", file.toString());
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err()).contains("models.people.sql: the query fails on source 'pg': ERROR: column \"nope\" does not exist");
+    }
+}

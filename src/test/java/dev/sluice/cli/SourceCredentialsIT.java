@@ -1,0 +1,216 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real PostgreSQL that demands passwords (scram-sha-256) for the role {@code alice}: wrong
+ * passwords and unreachable servers give one clear line with the exit code of their kind, and the
+ * password, wherever it was written (password:, the URL's parameters, the URL's user info), never
+ * appears in what validate, preview or run print, with or without --debug.
+ */
+class SourceCredentialsIT {
+    /** Short secrets are not registered by value; URL masking must still hide them. */
+    private static final String SHORT = "q7z";
+    private static final String RIGHT = "Right-Pa55word-4402";
+
+    /**
+     * A wrong password, long and unusual so that any leak is found by a plain search, and different
+     * in every test: secrets once read stay registered for the whole process, so a shared value
+     * would be masked in later tests by an earlier test's registration instead of by the code under test.
+     */
+    private static String wrong(String tag) {
+        return "Wr0ng-" + tag + "-Pa55word-7731";
+    }
+
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET password_encryption = 'scram-sha-256'");
+            s.execute("CREATE ROLE alice LOGIN PASSWORD '" + RIGHT + "'");
+            s.execute("CREATE TABLE people (id int, name text)");
+            s.execute("INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob')");
+            s.execute("GRANT SELECT ON people TO alice");
+            String hba;
+            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hba = rs.getString(1);
+            }
+            // postgres keeps trust (the fixture's own connection); everyone else needs a password
+            Files.writeString(Path.of(hba), """
+                    local all postgres trust
+                    host all postgres 127.0.0.1/32 trust
+                    host all postgres ::1/128 trust
+                    local all all scram-sha-256
+                    host all all 127.0.0.1/32 scram-sha-256
+                    host all all ::1/128 scram-sha-256
+                    """);
+            s.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
+    }
+
+    private Path workspace(String source) throws Exception {
+        Path file = dir.resolve("sluice.yaml");
+        Files.writeString(file, """
+                sources:
+                  pg: %s
+                models:
+                  people: {source: pg, sql: "SELECT * FROM people", primary_key: [id]}
+                destinations:
+                  out: {type: local, path: out}
+                activations:
+                  everyone: {model: people, destination: out, file_name: people, format: csv}
+                """.formatted(source));
+        return file;
+    }
+
+    /** validate, preview and run, each with and without --debug. */
+    private List<CliRun> everyCommand(Path file) {
+        String c = file.toString();
+        String state = dir.resolve("state").toString();
+        List<CliRun> runs = new ArrayList<>();
+        for (boolean debug : new boolean[] {false, true}) {
+            List<String> d = debug ? List.of("--debug") : List.of();
+            runs.add(CliRun.of(concat(List.of("validate", "-c", c), d)));
+            runs.add(CliRun.of(concat(List.of("preview", "people", "-c", c), d)));
+            runs.add(CliRun.of(concat(List.of("run", "everyone", "-c", c, "--state-dir", state), d)));
+            runs.add(CliRun.of(concat(List.of("run", "everyone", "--json", "-c", c, "--state-dir", state), d)));
+            runs.add(CliRun.of(concat(List.of("runs", "everyone", "--json", "-c", c, "--state-dir", state), d)));
+        }
+        return runs;
+    }
+
+    private static String[] concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all.toArray(String[]::new);
+    }
+
+    private static void assertNoLeak(List<CliRun> runs, String secret) {
+        for (CliRun run : runs) {
+            assertThat(run.out()).doesNotContain(secret);
+            assertThat(run.err()).doesNotContain(secret);
+        }
+    }
+
+    private static void assertOneClearLine(CliRun run, int exitCode, String expected) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(exitCode);
+        String first = run.err().lines().findFirst().orElse("");
+        assertThat(first).startsWith("error: ").contains(expected);
+        assertThat(run.err()).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @Test
+    void aWrongPasswordSettingIsOneLineExitTwoAndNeverPrinted() throws Exception {
+        String wrong = wrong("aWrongPasswo");
+        Path file = workspace("{type: postgres, host: localhost, port: %d, database: postgres, user: alice, password: \"%s\"}"
+                .formatted(postgres.getPort(), wrong));
+        List<CliRun> runs = everyCommand(file);
+        assertNoLeak(runs, wrong);
+        CliRun preview = runs.get(1);
+        assertOneClearLine(preview, 2, "sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + postgres.getPort()
+                + "/postgres as alice");
+        assertThat(preview.err()).contains("password authentication failed").contains("check the user and password settings");
+        assertThat(runs.get(0).exitCode()).isEqualTo(2);
+        assertThat(runs.get(0).err()).contains("sources.pg: cannot connect");
+        CliRun debugPreview = runs.get(6);
+        assertThat(debugPreview.exitCode()).isEqualTo(2);
+        assertThat(debugPreview.err()).contains("\tat ");
+    }
+
+    @Test
+    void aPasswordInTheUrlParametersIsMasked() throws Exception {
+        String wrong = wrong("aPasswordInT");
+        Path file = workspace("{type: postgres, url: \"jdbc:postgresql://localhost:%d/postgres?user=alice&password=%s\"}"
+                .formatted(postgres.getPort(), wrong));
+        List<CliRun> runs = everyCommand(file);
+        assertNoLeak(runs, wrong);
+        assertOneClearLine(runs.get(1), 2, "postgres?user=alice&password=****");
+    }
+
+    @Test
+    void aShortPasswordInTheUrlIsMaskedToo() throws Exception {
+        Path file = workspace("{type: postgres, url: \"jdbc:postgresql://localhost:%d/postgres?password=%s&user=alice\"}"
+                .formatted(postgres.getPort(), SHORT));
+        List<CliRun> runs = everyCommand(file);
+        for (CliRun run : runs) {
+            assertThat(run.err()).doesNotContain("password=" + SHORT);
+        }
+        assertOneClearLine(runs.get(1), 2, "password=****&user=alice");
+    }
+
+    @Test
+    void aJdbcSourceWithTheWrongPasswordIsMasked() throws Exception {
+        String wrong = wrong("aJdbcSourceW");
+        Path file = workspace("{type: jdbc, url: \"jdbc:postgresql://localhost:%d/postgres?user=alice\", password: \"%s\"}"
+                .formatted(postgres.getPort(), wrong));
+        List<CliRun> runs = everyCommand(file);
+        assertNoLeak(runs, wrong);
+        assertOneClearLine(runs.get(1), 2, "sources.pg: cannot connect to jdbc:postgresql://localhost:" + postgres.getPort());
+    }
+
+    @Test
+    void anUnreachableServerIsAnExternalFailureExitOneWithoutThePassword() throws Exception {
+        String wrong = wrong("anUnreachabl");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Path file = workspace("{type: postgres, url: \"jdbc:postgresql://localhost:%d/postgres?user=alice&password=%s\"}"
+                .formatted(closedPort, wrong));
+        List<CliRun> runs = everyCommand(file);
+        assertNoLeak(runs, wrong);
+        assertOneClearLine(runs.get(1), 1, "sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + closedPort);
+        assertThat(runs.get(1).err()).contains("check that the server is running and reachable");
+        assertThat(runs.get(0).exitCode()).isEqualTo(1);
+        assertThat(runs.get(2).exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aLibpqStyleUrlWithUserInfoIsRejectedWithoutItsPassword() throws Exception {
+        String wrong = wrong("aLibpqStyleU");
+        Path file = workspace("{type: postgres, url: \"postgres://alice:%s@localhost:%d/postgres\"}"
+                .formatted(wrong, postgres.getPort()));
+        List<CliRun> runs = everyCommand(file);
+        assertNoLeak(runs, wrong);
+        CliRun validate = runs.get(0);
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err()).contains("sources.pg.url: must start with jdbc:postgresql:, got 'postgres://alice:****@localhost");
+    }
+
+    @Test
+    void theRightPasswordWorksAndIsNotPrintedEither() throws Exception {
+        Path file = workspace("{type: postgres, host: localhost, port: %d, database: postgres, user: alice, password: \"%s\"}"
+                .formatted(postgres.getPort(), RIGHT));
+        List<CliRun> runs = everyCommand(file);
+        assertNoLeak(runs, RIGHT);
+        assertThat(runs.get(0).exitCode()).as(runs.get(0).err()).isZero();
+        assertThat(runs.get(1).exitCode()).isZero();
+        assertThat(runs.get(1).out()).contains("model people: 2 rows");
+        assertThat(runs.get(2).exitCode()).as(runs.get(2).err()).isZero();
+    }
+}

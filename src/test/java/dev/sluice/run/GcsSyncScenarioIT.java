@@ -1,0 +1,68 @@
+package dev.sluice.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.gcs.FakeGcs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Every scenario of {@link SyncScenarioIT} (each run type × sync mode, every format) delivered to a
+ * {@code gcs} destination whose endpoint is {@link FakeGcs}, over HTTP, through the official
+ * client, with a chunk size small enough that most files go up in several chunks. Files are read
+ * back through a separate client instance; after each scenario, rclone (an independent GCS client)
+ * must list the same objects with the same sizes and read the same bytes.
+ */
+class GcsSyncScenarioIT extends SyncScenarioIT {
+    static final String BUCKET = "activation-bucket";
+
+    FakeGcs fake;
+    GcsView view;
+
+    @BeforeEach
+    void startFake() {
+        fake = new FakeGcs(dir.resolve("fake")).createBucket(BUCKET);
+        view = new GcsView(fake, BUCKET, dir.resolve("downloads"));
+    }
+
+    @AfterEach
+    void compareWithRcloneAndStop() throws Exception {
+        try {
+            Map<String, Long> objects = view.objects();
+            assertThat(objects).as("the scenario published objects").isNotEmpty();
+            if (Rclone.installed()) {
+                Rclone rclone = new Rclone(fake, BUCKET, dir);
+                assertThat(rclone.list()).as("objects listed by rclone").isEqualTo(objects);
+                for (String object : objects.keySet()) {
+                    assertThat(rclone.cat(object)).as("%s read by rclone", object).isEqualTo(Files.readAllBytes(view.file(object)));
+                }
+            }
+            assertThat(fake.openSessions()).as("upload sessions left open").isZero();
+        } finally {
+            view.close();
+            fake.close();
+        }
+    }
+
+    @Override
+    Fixture fixture() {
+        Fixture fx = new Fixture(dir);
+        fx.view = view;
+        return fx;
+    }
+
+    @Override
+    String workspaceHeader() {
+        return People.WORKSPACE.replace("out: {type: local, path: out}",
+                "out: {type: gcs, bucket: " + BUCKET + ", endpoint: \"" + fake.endpoint() + "\", chunk_size: 256KiB, max_attempts: 3}");
+    }
+
+    /** Keeps the file-system check honest: nothing was written to a local folder instead. */
+    @AfterEach
+    void nothingLocal() throws IOException {
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+}

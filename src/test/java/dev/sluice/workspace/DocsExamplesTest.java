@@ -1,0 +1,190 @@
+package dev.sluice.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.sluice.destination.DestinationTypes;
+import dev.sluice.format.FileFormats;
+import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.source.Catalog;
+import dev.sluice.source.SourceTypes;
+import dev.sluice.source.filter.Operator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps docs/workspace.md true: every YAML example in it is loaded by the real loader, and the
+ * settings the code knows are all documented. Each ```yaml block starts with a comment saying
+ * what it is:
+ * <ul>
+ * <li>{@code # workspace}: a complete workspace file;</li>
+ * <li>{@code # included}: a file of activations, included by a workspace;</li>
+ * <li>{@code # activation}: settings of one activation (model and destination are added when absent),
+ *     also checked against the columns of a real model;</li>
+ * <li>{@code # filter}: a segment's filter, also checked against the columns of a real model.</li>
+ * </ul>
+ */
+class DocsExamplesTest {
+    private static final Path DOC = Path.of("docs", "workspace.md");
+    private static final Pattern BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
+    private static final Map<String, String> ENV = Map.of("CRM_PASSWORD", "example-password", "GCS_KEY", "{}",
+            "PG_PASSWORD", "example-password");
+
+    /** The model fragments are checked against: in-memory DuckDB, real columns of the usual types. */
+    private static final String BASE = """
+            models:
+              customers:
+                sql: |
+                  SELECT 1 AS customer_id, 'a@acme.com' AS email, 'Ann' AS first_name, 'FR' AS country,
+                         1500.00::DECIMAL(12,2) AS lifetime_value, TIMESTAMP '2025-04-14 10:00:00' AS last_order_at,
+                         true AS newsletter
+                primary_key: [customer_id]
+            destinations:
+              out: {type: local, path: out}
+            """;
+
+    @TempDir
+    Path dir;
+
+    static List<String> blocks() throws Exception {
+        List<String> blocks = new ArrayList<>();
+        Matcher m = BLOCK.matcher(Files.readString(DOC));
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        return blocks;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyYamlExampleLoads() throws Exception {
+        List<String> blocks = blocks();
+        assertThat(blocks).hasSizeGreaterThan(5);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            String block = blocks.get(i);
+            String marker = block.lines().findFirst().orElse("").strip();
+            String name = "block " + (i + 1) + " (" + marker + ")";
+            tests.add(DynamicTest.dynamicTest(name, () -> check(marker, block)));
+        }
+        return tests.stream();
+    }
+
+    private void check(String marker, String block) throws Exception {
+        Path work = Files.createTempDirectory(dir, "example");
+        switch (marker) {
+            case "# workspace" -> {
+                prepareFiles(work);
+                load(work, block);
+            }
+            case "# included" -> {
+                Files.createDirectories(work.resolve("activations"));
+                Files.writeString(work.resolve("activations/example.yaml"), block);
+                Workspace ws = load(work, BASE + "include: [activations/*.yaml]\n");
+                assertThat(ws.activations()).isNotEmpty();
+            }
+            case "# activation" -> {
+                StringBuilder yaml = new StringBuilder(BASE).append("activations:\n  example:\n");
+                if (!Pattern.compile("(?m)^(model|segment):").matcher(block).find()) {
+                    yaml.append("    model: customers\n");
+                }
+                if (!Pattern.compile("(?m)^destination:").matcher(block).find()) {
+                    yaml.append("    destination: out\n");
+                }
+                yaml.append(indent(block, 4));
+                Workspace ws = load(work, yaml.toString());
+                assertThat(ws.activations()).containsKey("example");
+                checkAgainstColumns(ws);
+            }
+            case "# filter" -> {
+                Workspace ws = load(work, BASE + "segments:\n  example:\n    model: customers\n    filter:\n" + indent(block, 6));
+                assertThat(ws.segments()).containsKey("example");
+                checkAgainstColumns(ws);
+            }
+            default -> fail("a ```yaml block in " + DOC + " must start with # workspace, # included, # activation or # filter:\n" + block);
+        }
+    }
+
+    private Workspace load(Path work, String yaml) throws Exception {
+        Path file = work.resolve("sluice.yaml");
+        Files.writeString(file, yaml);
+        try {
+            return new WorkspaceLoader(ENV::get).load(file);
+        } catch (WorkspaceException e) {
+            throw new AssertionError("example does not load:\n" + yaml + "\n" + e.problems(), e);
+        }
+    }
+
+    private static void checkAgainstColumns(Workspace ws) {
+        try (Catalog catalog = new Catalog(ws, Clock.systemUTC())) {
+            SchemaCheck.Result result = SchemaCheck.run(ws, catalog);
+            assertThat(result.problems()).isEmpty();
+            assertThat(result.failures()).isEmpty();
+        }
+    }
+
+    /** The files the complete examples name. */
+    private static void prepareFiles(Path work) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + work.resolve("warehouse.duckdb").toAbsolutePath());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (customer_id INTEGER, email VARCHAR, country VARCHAR)");
+        }
+        Files.writeString(work.resolve("customers.csv"), "customer_id,email\n1,a@acme.com\n");
+        Files.createDirectories(work.resolve("activations"));
+    }
+
+    private static String indent(String block, int spaces) {
+        String pad = " ".repeat(spaces);
+        return block.lines().map(line -> line.isBlank() ? line : pad + line).reduce("", (a, b) -> a + b + "\n");
+    }
+
+    @Test
+    void everySettingTheCodeKnowsIsDocumented() throws Exception {
+        String doc = Files.readString(DOC);
+        List<String> missing = new ArrayList<>();
+        for (String key : WorkspaceParser.ROOT_KEYS) {
+            expect(doc, "## " + key, missing);
+        }
+        for (String key : ActivationParser.KEYS) {
+            expect(doc, "`" + key + "`", missing);
+        }
+        for (Operator op : Operator.values()) {
+            expect(doc, "`" + op.keyword() + "`", missing);
+        }
+        for (String variable : FileNameTemplate.VARIABLES) {
+            expect(doc, "`{" + variable + "}`", missing);
+        }
+        for (String type : SourceTypes.typeNames()) {
+            expect(doc, "### " + type, missing);
+        }
+        for (String type : DestinationTypes.typeNames()) {
+            expect(doc, "### " + type, missing);
+        }
+        for (String type : FileFormats.typeNames()) {
+            expect(doc, "**" + type + "**", missing);
+        }
+        for (String key : EnvInterpolation.SECRET_KEYS) {
+            expect(doc, "`" + key + "`", missing);
+        }
+        assertThat(missing).as("settings missing from " + DOC).isEmpty();
+    }
+
+    private static void expect(String doc, String text, List<String> missing) {
+        if (!doc.contains(text)) {
+            missing.add(text);
+        }
+    }
+}
