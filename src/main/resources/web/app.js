@@ -209,7 +209,7 @@ async function activationForm(name) {
   const destSel = select('destination', [['', '— choose —'], ...destinations.destinations.map(d => [d.name, d.name + ' (' + d.type + ': ' + d.where + ')'])], s.destination || '');
   const nameIn = h('input', { type: 'text', id: 'f-name', name: 'name', value: name || '', placeholder: 'e.g. vip_daily', disabled: !!name, autocomplete: 'off' });
   const folderIn = h('input', { type: 'text', id: 'f-folder', name: 'folder', value: s.folder || '', placeholder: 'e.g. exports/vip (empty: bucket root)' });
-  const fileIn = h('input', { type: 'text', id: 'f-file_name', name: 'file_name', value: s.file_name || '{activation}_{YYYY}{MM}{DD}', autocomplete: 'off' });
+  const fileIn = h('input', { type: 'text', id: 'f-file_name', name: 'file_name', value: s.file_name || (existing ? '{activation}' : '{activation}_{YYYY}{MM}{DD}'), autocomplete: 'off' });
   const tzIn = h('input', { type: 'text', id: 'f-timezone', name: 'timezone', value: s.timezone || '', placeholder: 'UTC' });
   const previewOut = h('div', { class: 'preview', id: 'file-preview' }, '…');
   const formatSel = select('format', [['csv', 'CSV'], ['json', 'JSON'], ['xml', 'XML'], ['parquet', 'Parquet']], fmt.type || 'csv');
@@ -247,6 +247,7 @@ async function activationForm(name) {
     field('schedule.timezone', 'Time zone', cronTzIn, 'IANA name, e.g. Europe/Paris'));
 
   const saveBtn = h('button', { type: 'submit', class: 'primary', id: 'save' }, name ? 'Save changes' : 'Create activation');
+  const validState = h('span', { class: 'hint', id: 'valid-state' });
   const form = h('form', { class: 'activation', novalidate: true },
     h('fieldset', {}, h('legend', {}, 'What and where'),
       field('name', 'Name', nameIn, name ? 'names cannot be changed' : 'letters, digits, _ . -'),
@@ -272,7 +273,7 @@ async function activationForm(name) {
     h('div', { class: 'actions' }, saveBtn,
       h('button', { type: 'button', id: 'check', onclick: () => submit(true) }, 'Check without saving'),
       h('a', { class: 'button', href: '#/' }, 'Cancel'),
-      name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null));
+      name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null, validState));
 
   function target() {
     const v = targetSel.value;
@@ -388,8 +389,8 @@ async function activationForm(name) {
     form.querySelectorAll('.invalid').forEach(e => e.classList.remove('invalid'));
   }
 
-  function showErrors(e) {
-    if (!(e instanceof ApiProblem)) { showBanner(String(e.message || e)); return; }
+  function showErrors(e, quiet) {
+    if (!(e instanceof ApiProblem)) { if (!quiet) showBanner(String(e.message || e)); return; }
     const unplaced = [];
     for (const f of e.problem.errors || []) {
       let key = f.field;
@@ -399,11 +400,40 @@ async function activationForm(name) {
       if (key === 'schedule.timezone' && !document.getElementById('err-schedule.timezone')) key = 'schedule';
       if (!setError(key, f.message) && !setError(key.split('.')[0], f.message)) unplaced.push((f.field ? f.field + ': ' : '') + f.message);
     }
-    if (!e.problem.errors || unplaced.length) showBanner([e.problem.detail, ...unplaced].filter(Boolean).join('\n'));
+    if (quiet) validState.textContent = unplaced.length ? unplaced.join('; ') : 'Not valid yet: see the fields marked above.';
+    else if (!e.problem.errors || unplaced.length) showBanner([e.problem.detail, ...unplaced].filter(Boolean).join('\n'));
     else showBanner(e.problem.title + ': see the fields marked below.');
   }
 
+  // Inline validation: the server checks the form as it would on save, a moment after each change.
+  let validateTimer = null;
+  let validateSeq = 0;
+  function scheduleValidate() {
+    clearTimeout(validateTimer);
+    validateTimer = setTimeout(autoValidate, 600);
+  }
+  async function autoValidate() {
+    const b = body();
+    if (!b.name || !(b.model || b.segment) || !b.destination) return;
+    const seq = ++validateSeq;
+    validState.textContent = 'Checking…';
+    try {
+      await api('POST', '/api/activations/validate', b);
+      if (seq !== validateSeq) return;
+      clearErrors();
+      showBanner('');
+      validState.textContent = 'Valid.';
+    } catch (e) {
+      if (seq !== validateSeq) return;
+      clearErrors();
+      showErrors(e, true);
+    }
+  }
+
   async function submit(checkOnly) {
+    clearTimeout(validateTimer);
+    validateSeq++;
+    validState.textContent = '';
     clearErrors();
     showBanner('');
     const b = body();
@@ -437,6 +467,7 @@ async function activationForm(name) {
 
   form.addEventListener('submit', ev => { ev.preventDefault(); submit(false); });
   form.addEventListener('change', toggles);
+  form.addEventListener('change', scheduleValidate);
   for (const el of [nameIn, fileIn, tzIn, folderIn, delimiterIn]) el.addEventListener('input', schedulePreview);
   for (const el of [formatSel, layoutSel, targetSel]) el.addEventListener('change', schedulePreview);
   targetSel.addEventListener('change', loadColumns);
@@ -457,7 +488,8 @@ async function runHistory(activation) {
   const offset = Number(params.get('offset') || 0);
   const query = new URLSearchParams({ limit: PAGE, offset });
   if (activation) query.set('activation', activation);
-  const data = await api('GET', '/api/runs?' + query);
+  const [data, info] = await Promise.all([api('GET', '/api/runs?' + query),
+    activation ? api('GET', '/api/activations/' + encodeURIComponent(activation)).catch(() => null) : Promise.resolve(null)]);
   const rows = data.runs.map(r => h('tr', { 'data-run': r.id, 'data-status': r.status },
     h('td', {}, h('a', { href: '#/run/' + encodeURIComponent(r.id), class: 'mono' }, r.id),
       activation ? null : h('div', { class: 'small' }, r.activation)),
@@ -477,21 +509,14 @@ async function runHistory(activation) {
     h('div', { class: 'bar' }, h('h1', {}, activation ? 'Runs of ' + activation : 'Runs'),
       activation ? h('div', { class: 'actions' },
         h('button', { class: 'primary', id: 'run-now', onclick: () => runNow(activation, () => setTimeout(route, 500)) }, 'Run now'),
-        h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, 'Edit')) : null),
+        info && info.editable ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, 'Edit') : null) : null),
     rows.length ? h('table', { id: 'runs' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started · duration'),
         h('th', { class: 'num' }, 'Read'), h('th', { class: 'num' }, 'Added'), h('th', { class: 'num' }, 'Updated'),
         h('th', { class: 'num' }, 'Removed'), h('th', {}, 'Files · error'))),
       h('tbody', {}, rows)) : h('div', { class: 'card empty' }, 'No runs yet.'),
     h('p', { class: 'muted small' }, data.total === 1 ? '1 run in all.' : data.total + ' runs in all.'), nav);
-  if (data.runs.some(r => r.status === 'running') || activation && (await activeRun(activation))) refreshTimer = setTimeout(route, 1500);
-}
-
-async function activeRun(activation) {
-  try {
-    const a = await api('GET', '/api/activations/' + encodeURIComponent(activation));
-    return a.running;
-  } catch (e) { return null; }
+  if (data.runs.some(r => r.status === 'running') || (info && info.running)) refreshTimer = setTimeout(route, 1500);
 }
 
 async function runDetail(id) {

@@ -4,7 +4,6 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.server.Server;
 import dev.sluice.workspace.DurationText;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -71,9 +70,8 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
             throw SluiceException.user("--grace-period: " + e.getMessage());
         }
         Path workspace = root.config;
-        Server.Options options = new Server.Options(workspace, root.stateDir, activationsDir, host, port,
-                token == null || token.isBlank() ? null : token, grace, threads, memoryLimit, !noScheduler, Clock.systemUTC(),
-                System::getenv);
+        Server.Options options = Server.Options.of(workspace, root.stateDir, activationsDir, host, port,
+                token == null || token.isBlank() ? null : token, grace, threads, memoryLimit, !noScheduler);
         Server server;
         try {
             server = Server.start(options, line -> {
@@ -81,8 +79,8 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
                 err().flush();
             });
         } catch (io.javalin.util.JavalinBindException e) {
-            throw SluiceException.external("cannot listen on " + host + ":" + port + ": " + e.getMessage()
-                    + "; choose another port with --port", e);
+            throw SluiceException.external("cannot listen on " + host + ":" + port + " (another process may be using it; "
+                    + "choose another port with --port): " + e.getMessage(), e);
         }
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/";
         out().println("sluice serve: " + url + " (workspace " + workspace + (noScheduler ? ", scheduler off" : "")

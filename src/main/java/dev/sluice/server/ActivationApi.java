@@ -88,7 +88,8 @@ final class ActivationApi {
         Json.send(ctx, body);
     }
 
-    void create(Context ctx) {
+    /** Create, update and delete go one at a time, so two saves of one name cannot both pass the checks. */
+    synchronized void create(Context ctx) {
         JsonNode request = Json.objectBody(ctx);
         String name = name(request);
         JsonNode settings = settings(request);
@@ -101,7 +102,7 @@ final class ActivationApi {
         Json.send(ctx, saved(activation, settings));
     }
 
-    void update(Context ctx) {
+    synchronized void update(Context ctx) {
         String name = ctx.pathParam("name");
         Activation current = editable(name);
         JsonNode request = Json.objectBody(ctx);
@@ -115,7 +116,7 @@ final class ActivationApi {
         Json.send(ctx, saved(activation, settings));
     }
 
-    void delete(Context ctx) {
+    synchronized void delete(Context ctx) {
         String name = ctx.pathParam("name");
         editable(name);
         files.delete(name);

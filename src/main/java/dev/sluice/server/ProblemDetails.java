@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  */
 public final class ProblemDetails {
     public static final String CONTENT_TYPE = "application/problem+json";
+    /** Request attribute set once a problem has been written, so that error pages do not replace it. */
+    static final String WRITTEN = "sluice.problem";
 
     private ProblemDetails() {}
 
@@ -83,6 +85,7 @@ public final class ProblemDetails {
             }
         }
         ctx.status(status);
+        ctx.attribute(WRITTEN, Boolean.TRUE);
         Json.send(ctx, body, CONTENT_TYPE);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.server;
 
+import dev.sluice.destination.Destination;
+import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
 import dev.sluice.run.RunRecord;
@@ -47,7 +49,15 @@ public final class Server implements AutoCloseable {
     /** How the server is started. {@code stateDir} null: {@code .sluice} beside the workspace. */
     public record Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
             Duration gracePeriod, int threads, String memoryLimit, boolean schedule, Clock clock,
-            Function<String, String> env) {}
+            Function<String, String> env, Function<DestinationConfig, Destination> opener) {
+
+        /** The options of {@code sluice serve}: the system environment, destinations opened as configured. */
+        public static Options of(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
+                Duration gracePeriod, int threads, String memoryLimit, boolean schedule) {
+            return new Options(workspaceFile, stateDir, activationsFolder, host, port, token, gracePeriod, threads, memoryLimit,
+                    schedule, Clock.systemUTC(), System::getenv, DestinationConfig::open);
+        }
+    }
 
     private final Options options;
     private final Consumer<String> log;
@@ -115,10 +125,10 @@ public final class Server implements AutoCloseable {
             config.routes.exception(RunDispatcher.Busy.class,
                     (e, ctx) -> ProblemDetails.send(ctx, ApiError.conflict(null, e.getMessage())));
             config.routes.exception(SluiceException.class, (e, ctx) -> ProblemDetails.send(ctx, ProblemDetails.of(e)));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> ProblemDetails.send(ctx, httpError(e)));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> ProblemDetails.send(ctx, httpError(e, ctx)));
             config.routes.exception(Exception.class, (e, ctx) -> ProblemDetails.internal(ctx, e, this.log));
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
+                if (ctx.attribute(ProblemDetails.WRITTEN) == null) {
                     ProblemDetails.send(ctx, ApiError.notFound("nothing at " + ctx.method() + " " + ctx.path()));
                 }
             });
@@ -194,7 +204,7 @@ public final class Server implements AutoCloseable {
         Workspace workspace = workspaces.load();
         log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
-                line -> log.accept(activation + ": " + line), options.memoryLimit());
+                line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener());
         RunRecord record = runner.run(new Runner.Request(activation, false, false, trigger), runId);
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
@@ -271,7 +281,13 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static ApiError httpError(HttpResponseException e) {
+    private static ApiError httpError(HttpResponseException e, Context ctx) {
+        if (e.getStatus() == 404) {
+            return ApiError.notFound("nothing at " + ctx.method() + " " + ctx.path());
+        }
+        if (e.getStatus() == 405) {
+            return new ApiError(405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), List.of());
+        }
         if (e.getStatus() == 413) {
             return new ApiError(413, "Request body too large", "at most " + MAX_BODY_BYTES + " bytes are accepted", List.of());
         }

@@ -257,6 +257,10 @@ class ServerApiIT {
         assertThat(fx.get("/api/runs?limit=ten").json().path("detail").asText()).isEqualTo("limit: must be a whole number, got 'ten'");
         assertThat(fx.get("/api/runs?trigger=cron").fields()).containsExactly("trigger");
         assertThat(fx.get("/api/runs/nope").status()).isEqualTo(404);
+        ServerFixture.Response nothing = fx.get("/api/nothing-here");
+        assertThat(nothing.status()).isEqualTo(404);
+        assertThat(nothing.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(nothing.json().path("detail").asText()).isEqualTo("nothing at GET /api/nothing-here");
         JsonNode openapi = fx.get("/api/openapi.json").json();
         assertThat(openapi.path("openapi").asText()).startsWith("3.");
         assertThat(openapi.path("paths").has("/api/activations/{name}/runs")).isTrue();
@@ -343,5 +347,31 @@ class ServerApiIT {
         assertThat(runs.path("runs").get(0).path("activation").asText()).isEqualTo("by_hand");
         JsonNode listed = fx.get("/api/activations").json().path("activations").get(0);
         assertThat(listed.path("next_run").asText()).isNotEmpty();
+    }
+
+    @Test
+    void aScheduledRunThatFindsARunGoingIsRecordedAsSkipped() throws Exception {
+        fx = new ServerFixture(dir);
+        fx.write(ServerFixture.WORKSPACE.replace("    folder: hand\n", "    folder: hand\n    schedule: {every: 1h}\n"));
+        JsonNode runs;
+        // A run of by_hand is going in another process when the scheduler finds it due.
+        try (RunLock held = RunLock.acquire(dir.resolve(".sluice"), "by_hand")) {
+            fx.start(true, null);
+            long deadline = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
+            do {
+                Thread.sleep(100);
+                runs = fx.get("/api/runs?activation=by_hand").json();
+            } while (runs.path("total").asLong() == 0 && System.nanoTime() < deadline);
+        }
+        assertThat(runs.path("total").asLong()).isEqualTo(1);
+        JsonNode skipped = runs.path("runs").get(0);
+        assertThat(skipped.path("status").asText()).isEqualTo("skipped");
+        assertThat(skipped.path("trigger").asText()).isEqualTo("schedule");
+        assertThat(skipped.path("error").asText()).contains("found a run in another process (sluice run) still going");
+        assertThat(fx.get("/api/runs/" + skipped.path("id").asText()).json().path("status").asText()).isEqualTo("skipped");
+        // The skipped run took the slot: the next is an hour after it, not at once.
+        java.time.Instant next = java.time.Instant.parse(fx.get("/api/activations/by_hand").json().path("next_run").asText());
+        java.time.Instant skippedAt = java.time.Instant.parse(skipped.path("startedAt").asText());
+        assertThat(next).isAfterOrEqualTo(skippedAt.plus(java.time.Duration.ofMinutes(59)));
     }
 }

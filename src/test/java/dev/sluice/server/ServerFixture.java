@@ -2,6 +2,8 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.destination.Destination;
+import dev.sluice.destination.DestinationConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A workspace in a temporary folder (a DuckDB file with three customers, a local destination, the
@@ -101,9 +104,13 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture start(boolean schedule, String token) {
+        return start(schedule, token, Duration.ofSeconds(60), DestinationConfig::open);
+    }
+
+    ServerFixture start(boolean schedule, String token, Duration grace, Function<DestinationConfig, Destination> opener) {
         this.token = token;
-        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, token, Duration.ofSeconds(60), 2, "256MB",
-                schedule, Clock.systemUTC(), Map.of("GCS_KEY", GCS_KEY)::get), log::add);
+        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, token, grace, 2, "256MB",
+                schedule, Clock.systemUTC(), Map.of("GCS_KEY", GCS_KEY)::get, opener), log::add);
         return this;
     }
 

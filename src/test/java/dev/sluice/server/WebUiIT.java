@@ -103,9 +103,13 @@ class WebUiIT {
         page.locator("#f-run_type").selectOption("full_only");
         page.locator("#f-sync_mode").selectOption("difference");
         assertThat(page.locator("#mode-explain")).containsText("Difference needs the previous run's state");
+        // The server's inline validation marks the field without a save.
+        assertThat(page.locator("#err-sync_mode")).containsText("difference needs a previous state; use run_type: full_then_delta");
         page.locator("#f-run_type").selectOption(new SelectOption().setValue(""));
         page.locator("#f-sync_mode").selectOption("upsert");
         assertThat(page.locator("#mode-explain")).isHidden();
+        assertThat(page.locator("#valid-state")).hasText("Valid.");
+        assertThat(page.locator("#err-sync_mode")).isEmpty();
 
         // A wrong cron expression comes back from the server's validation, under its field.
         page.locator("input[name=schedule-kind][value=cron]").check();
@@ -115,6 +119,9 @@ class WebUiIT {
         assertThat(page.locator("#err-schedule\\.cron")).containsText("must have five fields");
         assertThat(fx.activations.resolve("french_web.yaml")).doesNotExist();
         page.locator("#f-cron").fill("0 6 * * *");
+        page.locator("#f-cron").blur();
+        assertThat(page.locator("#valid-state")).hasText("Valid.");
+        assertThat(page.locator("#err-schedule\\.cron")).isEmpty();
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("activation-form.png")).setFullPage(true));
 
         page.locator("#save").click();
@@ -148,5 +155,27 @@ class WebUiIT {
             assertThat(Files.readString(csv)).startsWith("id;Email;country\n");
         }
         assertThat(consoleErrors).isEmpty();
+    }
+
+    @Test
+    void editingKeepsTheSettingsTheFormDoesNotShow() throws Exception {
+        ServerFixture.Response created = fx.post("/api/activations", """
+                {"name": "kept", "model": "customers", "destination": "out", "format": {"type": "csv", "quote_mode": "all"},
+                 "manifest": true, "max_rows_per_file": 1000, "schedule": {"every": "2h"}}
+                """);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        page.navigate(fx.base() + "/#/edit/kept");
+        assertThat(page.locator("#f-name")).isDisabled();
+        assertThat(page.locator("#f-name")).hasValue("kept");
+        assertThat(page.locator("#f-every")).hasValue("2h");
+        page.locator("#f-folder").fill("kept/here");
+        assertThat(page.locator("#file-preview-name")).hasText("kept/here/kept.csv");
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Activations");
+        String saved = Files.readString(fx.activations.resolve("kept.yaml"));
+        assertThat(saved).contains("folder: kept/here", "manifest: true", "max_rows_per_file: 1000", "quote_mode: all", "every: 2h");
+        assertThat(page.locator("tr[data-activation=kept]")).containsText("every 2h");
+        assertThat(page.locator("tr[data-activation=by_hand] a.button", new Page.LocatorOptions().setHasText("Edit"))).hasCount(0);
     }
 }

@@ -1,0 +1,86 @@
+package dev.sluice.server;
+
+import dev.sluice.destination.Destination;
+import dev.sluice.error.SluiceException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A destination that holds its first upload until the test opens the gate (or fails it), so a run
+ * is known to be going while the test acts. Everything else goes to the real destination.
+ */
+final class GateDestination implements Destination {
+    final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch open = new CountDownLatch(1);
+    private volatile boolean fail;
+    private final Destination delegate;
+
+    GateDestination(Destination delegate) {
+        this.delegate = delegate;
+    }
+
+    void release() {
+        open.countDown();
+    }
+
+    void failUpload() {
+        fail = true;
+        open.countDown();
+    }
+
+    boolean awaitEntered() throws InterruptedException {
+        return entered.await(10, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+        entered.countDown();
+        try {
+            open.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (fail) {
+            throw SluiceException.external("destinations." + name() + ": upload refused by the test", null);
+        }
+        delegate.upload(file, objectName, contentType, metadata);
+    }
+
+    @Override
+    public void publish(String stagedName, String finalName, boolean overwrite) {
+        delegate.publish(stagedName, finalName, overwrite);
+    }
+
+    @Override
+    public void delete(String objectName) {
+        delegate.delete(objectName);
+    }
+
+    @Override
+    public boolean exists(String objectName) {
+        return delegate.exists(objectName);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        return delegate.list(prefix);
+    }
+
+    @Override
+    public void check(String folder) {
+        delegate.check(folder);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
