@@ -78,6 +78,15 @@ class ServerShutdownIT {
         });
         assertThat(state.resolve("activations/by_hand/current.json")).doesNotExist();
         assertThat(Files.exists(dir.resolve("out/hand"))).isFalse();
+        // The run's thread still cleans its work folder and lets go of the lock after recording the
+        // failure: wait for the lock, so that the temporary folder is not removed under it.
+        waitFor(() -> {
+            try (dev.sluice.run.RunLock lock = dev.sluice.run.RunLock.acquire(state, "by_hand")) {
+                return true;
+            } catch (dev.sluice.run.RunLock.Busy busy) {
+                return false;
+            }
+        });
     }
 
     /** Polls a condition; fails (never hangs) if it does not hold within ten minutes. */
