@@ -201,4 +201,15 @@ class CheckCommandIT {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("ok: destination out (the folder " + dir.resolve("out") + ") works");
     }
+
+    @Test
+    void withoutAnyCredentialsItSaysWhereToGiveThem() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("GOOGLE_APPLICATION_CREDENTIALS") == null
+                && !Files.exists(Path.of(System.getProperty("user.home"), ".config", "gcloud", "application_default_credentials.json"))
+                && System.getenv("GCE_METADATA_HOST") == null, "this machine has Application Default Credentials");
+        Result r = check("  bucket: {type: gcs, bucket: acme-activation}\n", "bucket");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("destinations.bucket: no credentials given and no Application Default Credentials found; set "
+                + "destinations.bucket.credentials_file to a service-account JSON key");
+    }
 }
