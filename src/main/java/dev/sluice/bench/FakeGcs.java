@@ -615,7 +615,7 @@ public final class FakeGcs implements AutoCloseable {
 
     private static Map<String, String> metadataOf(JsonNode resource) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        resource.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+        resource.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
         return metadata;
     }
 
@@ -755,7 +755,7 @@ public final class FakeGcs implements AutoCloseable {
                 if (patch.get("metadata").isNull()) {
                     metadata.clear();
                 } else {
-                    patch.get("metadata").fields().forEachRemaining(e -> {
+                    patch.get("metadata").properties().forEach(e -> {
                         if (e.getValue().isNull()) {
                             metadata.remove(e.getKey());
                         } else {
