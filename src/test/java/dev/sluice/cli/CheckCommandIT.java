@@ -2,7 +2,7 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.gcs.FakeGcs;
+import dev.sluice.bench.FakeGcs;
 import dev.sluice.gcs.TestKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -200,5 +200,16 @@ class CheckCommandIT {
         Result r = check("  out: {type: local, path: out}\n", "out", "--folder", "a/b");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("ok: destination out (the folder " + dir.resolve("out") + ") works");
+    }
+
+    @Test
+    void withoutAnyCredentialsItSaysWhereToGiveThem() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("GOOGLE_APPLICATION_CREDENTIALS") == null
+                && !Files.exists(Path.of(System.getProperty("user.home"), ".config", "gcloud", "application_default_credentials.json"))
+                && System.getenv("GCE_METADATA_HOST") == null, "this machine has Application Default Credentials");
+        Result r = check("  bucket: {type: gcs, bucket: acme-activation}\n", "bucket");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("destinations.bucket: no credentials given and no Application Default Credentials found; set "
+                + "destinations.bucket.credentials_file to a service-account JSON key");
     }
 }

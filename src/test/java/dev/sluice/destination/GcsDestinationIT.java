@@ -10,7 +10,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;
-import dev.sluice.gcs.FakeGcs;
+import dev.sluice.bench.FakeGcs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +167,17 @@ class GcsDestinationIT {
                     .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.EXTERNAL))
                     .hasMessageContaining("destinations.bucket: cannot reach Google Cloud Storage at " + endpoint)
                     .hasMessageContaining("check the network and destinations.bucket.endpoint");
+        }
+    }
+
+    @Test
+    void anObjectStoredDamagedFailsTheUpload() throws IOException {
+        fake.corruptUploads(1);
+        try (GcsDestination gcs = open()) {
+            assertThatThrownBy(() -> gcs.upload(file("a.csv", 3 * CHUNK, 5), "f/.sluice-staging/r/a.csv", "text/csv", Map.of()))
+                    .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.EXTERNAL))
+                    .hasMessageContaining("f/.sluice-staging/r/a.csv was stored damaged: sent " + 3 * CHUNK + " bytes with CRC32C ")
+                    .hasMessageContaining("nothing was published");
         }
     }
 }

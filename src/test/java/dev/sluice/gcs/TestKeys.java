@@ -1,6 +1,7 @@
 package dev.sluice.gcs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.bench.FakeGcs;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -8,6 +9,7 @@ import java.util.Base64;
 
 /** Service-account JSON keys made up for tests: a fresh RSA key, its token_uri pointing at a {@link FakeGcs}. */
 public final class TestKeys {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private TestKeys() {}
 
     /** A key whose tokens the fake's {@code /token} endpoint hands out. */
@@ -23,7 +25,7 @@ public final class TestKeys {
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
-        ObjectNode key = FakeGcs.JSON.createObjectNode();
+        ObjectNode key = JSON.createObjectNode();
         key.put("type", "service_account");
         key.put("project_id", "sluice-project");
         key.put("private_key_id", "0123456789abcdef0123456789abcdef01234567");
@@ -38,7 +40,7 @@ public final class TestKeys {
     /** The base64 body of the key's private_key: what must never be printed. */
     public static String privateKeyBody(String keyJson) {
         try {
-            String pem = FakeGcs.JSON.readTree(keyJson).path("private_key").asText();
+            String pem = JSON.readTree(keyJson).path("private_key").asText();
             return pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replace("\n", "");
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

@@ -3,8 +3,8 @@ package dev.sluice.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.gcs.FakeGcs;
-import dev.sluice.gcs.FakeGcs.Request;
+import dev.sluice.bench.FakeGcs;
+import dev.sluice.bench.FakeGcs.Request;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.run.ExportReader.Format;
@@ -148,6 +148,16 @@ class GcsFaultIT {
         s.failed(() -> assertThat(fx.cli("run", "changes").exitCode()).isEqualTo(1), "cannot reach Google Cloud Storage");
         fake.clearFaults();
         People.step(fx, 2);
+        s.sync();
+    }
+
+    @Test
+    void anUploadStoredDamagedFailsTheRunCleanly() {
+        Scenario s = scenario(2);
+        s.sync();
+        People.step(fx, 0);
+        fake.corruptUploads(1);
+        s.failed(() -> assertThat(fx.cli("run", "changes").exitCode()).isEqualTo(1), "was stored damaged");
         s.sync();
     }
 

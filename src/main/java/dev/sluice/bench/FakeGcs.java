@@ -1,4 +1,4 @@
-package dev.sluice.gcs;
+package dev.sluice.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,7 +46,10 @@ import java.util.zip.CRC32C;
 import java.util.zip.GZIPInputStream;
 
 /**
- * An in-process fake of the Google Cloud Storage JSON API, on the JDK's HTTP server, for the
+ * For tests and benchmarks only — Sluice itself never uses it. It lives in the main tree so that
+ * {@link UploadBench} can upload to it from the application jar.
+ *
+ * <p>An in-process fake of the Google Cloud Storage JSON API, on the JDK's HTTP server, for the
  * official client and other GCS clients (rclone) to talk to over HTTP. It implements what the
  * clients send (see DESIGN §4): bucket get/create; multipart and resumable uploads (every
  * {@code Content-Range} form, gzip and chunked bodies); object get, download with {@code Range},
@@ -121,6 +124,7 @@ public final class FakeGcs implements AutoCloseable {
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final List<Long> times = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final AtomicInteger corruptions = new AtomicInteger();
     private volatile boolean rejectCredentials;
     private volatile boolean refuseKeys;
     private volatile String account = "sluice-test@sluice-project.iam.gserviceaccount.com";
@@ -182,6 +186,11 @@ public final class FakeGcs implements AutoCloseable {
         losses.add(new Fault(when, 0, new AtomicInteger(times)));
     }
 
+    /** Damages the next {@code times} uploads of at least one byte after they arrive (their stored CRC32C differs). */
+    public void corruptUploads(int times) {
+        corruptions.addAndGet(times);
+    }
+
     /** Removes a permission such as {@code storage.objects.delete}: requests needing it get a 403 naming it. */
     public void revoke(String permission) {
         revoked.add(permission);
@@ -224,6 +233,7 @@ public final class FakeGcs implements AutoCloseable {
 
     public void clearFaults() {
         hooks.clear();
+        corruptions.set(0);
         losses.clear();
         faults.clear();
         drops.clear();
@@ -605,12 +615,20 @@ public final class FakeGcs implements AutoCloseable {
 
     private static Map<String, String> metadataOf(JsonNode resource) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        resource.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+        resource.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
         return metadata;
     }
 
     /** Stores a finished upload as the live version of its name, checking preconditions and any hashes the client sent. */
     private StoredObject store(String bucket, String name, JsonNode resource, Map<String, String> q, Path data) throws IOException {
+        if (corruptions.getAndUpdate(n -> Math.max(0, n - 1)) > 0 && Files.size(data) > 0) {
+            // A storage fault: the first byte is flipped after it arrived, so the stored checksum differs from the one sent.
+            try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
+                int first = file.read();
+                file.seek(0);
+                file.write(first ^ 0xFF);
+            }
+        }
         return store(bucket, name, resource, q, data, digest(data));
     }
 
@@ -737,7 +755,7 @@ public final class FakeGcs implements AutoCloseable {
                 if (patch.get("metadata").isNull()) {
                     metadata.clear();
                 } else {
-                    patch.get("metadata").fields().forEachRemaining(e -> {
+                    patch.get("metadata").properties().forEach(e -> {
                         if (e.getValue().isNull()) {
                             metadata.remove(e.getKey());
                         } else {
