@@ -80,7 +80,7 @@ public final class UploadBench {
 
     private String[] measure(String activation) throws IOException, InterruptedException {
         Path state = dir.resolve(".sluice-upload-bench");
-        ChildProcess.Result result = ChildProcess.run(List.of("-Xmx512m"),
+        ChildProcess.Result result = ChildProcess.run(List.of("-Xmx512m"), dev.sluice.cli.Main.class,
                 List.of("run", activation, "-c", dir.resolve("upload-bench.yaml").toString(), "--state-dir", state.toString(), "--json"), dir);
         if (result.exitCode() != 0) {
             throw new IllegalStateException("sluice run " + activation + " failed:\n" + result.output());
