@@ -374,4 +374,35 @@ class ServerApiIT {
         java.time.Instant skippedAt = java.time.Instant.parse(skipped.path("startedAt").asText());
         assertThat(next).isAfterOrEqualTo(skippedAt.plus(java.time.Duration.ofMinutes(59)));
     }
+
+    @Test
+    void aWorkspaceThatDoesNotIncludeTheActivationsFolderIsNeverWrittenTo() throws Exception {
+        fx = new ServerFixture(dir);
+        String withoutInclude = ServerFixture.WORKSPACE.replace("include: [activations/*.yaml]\n", "");
+        fx.write(withoutInclude);
+        fx.start(false, null);
+        ServerFixture.Response refused = fx.post("/api/activations", VALID);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.fields()).containsExactly("include");
+        assertThat(refused.json().path("detail").asText()).contains("add this line to it: include: [activations/*.yaml]");
+        assertThat(savedFiles()).isEmpty();
+        assertThat(Files.readString(fx.yaml)).isEqualTo(withoutInclude);
+    }
+
+    @Test
+    void aWorkspaceBrokenByHandIsReportedWithItsKeyPaths() throws Exception {
+        start();
+        fx.write(ServerFixture.WORKSPACE.replace("    model: customers\n    destination: out\n    folder: hand",
+                "    model: customer\n    destination: out\n    folder: hand"));
+        ServerFixture.Response broken = fx.get("/api/activations");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.json().path("title").asText()).isEqualTo("The workspace has problems");
+        assertThat(broken.fields()).containsExactly("activations.by_hand.model");
+        assertThat(broken.json().path("errors").get(0).path("message").asText()).contains("unknown model 'customer'");
+        // Saving another activation is refused until it is fixed, naming the problem.
+        ServerFixture.Response refused = fx.post("/api/activations", VALID);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.fields()).containsExactly("activations.by_hand.model");
+        assertThat(savedFiles()).isEmpty();
+    }
 }
