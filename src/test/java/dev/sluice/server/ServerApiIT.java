@@ -405,4 +405,30 @@ class ServerApiIT {
         assertThat(refused.fields()).containsExactly("activations.by_hand.model");
         assertThat(savedFiles()).isEmpty();
     }
+
+    @Test
+    void afterDowntimeTheServerCatchesUpOnceAtStartUp() throws Exception {
+        fx = new ServerFixture(dir);
+        fx.write(ServerFixture.WORKSPACE.replace("    folder: hand\n", "    folder: hand\n    schedule: {cron: \"0 6 * * *\", timezone: Europe/Paris}\n"));
+        // The last scheduled run was three days ago: three daily slots were missed while the server was down.
+        java.time.Instant threeDaysAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(3));
+        try (dev.sluice.run.RunStore store = new dev.sluice.run.RunStore(dir.resolve(".sluice"))) {
+            store.insert(dev.sluice.run.RunRecord.skipped("20200101T000000Z-0000", "by_hand", "schedule", threeDaysAgo,
+                    "skipped: seeded by the test"), null);
+        }
+        fx.start(true, null);
+        JsonNode runs;
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
+        do {
+            Thread.sleep(100);
+            runs = fx.get("/api/runs?activation=by_hand&trigger=schedule&status=succeeded").json();
+        } while (runs.path("total").asLong() == 0 && System.nanoTime() < deadline);
+        assertThat(runs.path("total").asLong()).isEqualTo(1);
+        java.time.Instant ran = java.time.Instant.parse(runs.path("runs").get(0).path("startedAt").asText());
+        java.time.Instant next = java.time.Instant.parse(fx.get("/api/activations/by_hand").json().path("next_run").asText());
+        // Once, then on schedule: the next time is the coming 06:00 in Paris, after the catch-up run.
+        assertThat(next).isAfter(ran);
+        assertThat(next.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalTime()).isEqualTo(java.time.LocalTime.of(6, 0));
+        assertThat(fx.get("/api/runs?activation=by_hand&trigger=schedule").json().path("total").asLong()).isEqualTo(2);
+    }
 }
