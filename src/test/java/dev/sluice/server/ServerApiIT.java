@@ -142,6 +142,7 @@ class ServerApiIT {
             assertThat(r.fields()).as(c.body() + " -> " + r.body()).contains(c.field());
             assertThat(r.json().path("errors").toString()).as(c.body()).contains(c.message());
             assertThat(r.json().path("status").asInt()).isEqualTo(400);
+            assertThat(r.json().path("type").asText()).startsWith("tag:sluice.dev,2026:invalid-");
             assertThat(r.body()).doesNotContain("Exception", "\tat ");
         }
         // Several problems at once, each naming its field.
