@@ -25,43 +25,52 @@ public final class BenchReport {
             .setSerializationInclusion(JsonInclude.Include.NON_NULL).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     /**
-     * One measurement. Any field but {@code name} may be null: a line without a target has no
-     * {@code pass}; {@code ratio} is described by {@code basis} (e.g. "× COPY TO time").
+     * One measurement: wall and CPU seconds (the CPU time of the measuring process, all its threads;
+     * less disturbed than wall time by other processes on a shared machine), rows, peak RSS. Any
+     * field but {@code name} may be null. A line compared with a baseline has its {@code ratio} (of
+     * wall times, the one its target and {@code pass} judge) and {@code cpuRatio}, described by
+     * {@code basis} (e.g. "× COPY time").
      */
-    public record Line(String name, Double seconds, Long rows, Long peakRssBytes, Double ratio, String basis,
-            String target, Boolean pass) {
+    public record Line(String name, Double seconds, Double cpuSeconds, Long rows, Long peakRssBytes, Double ratio,
+            Double cpuRatio, String basis, String target, Boolean pass) {
         /** Rows per second, when the line has both. */
         public Double rowsPerSecond() {
             return seconds == null || rows == null || seconds <= 0 ? null : rows / seconds;
         }
 
-        /** A time, rows and peak RSS without a target. */
-        static Line measured(String name, double seconds, Long rows, Long peakRssBytes) {
-            return new Line(name, seconds, rows, peakRssBytes, null, null, null, null);
+        /** A measurement without a baseline. */
+        static Line measured(String name, double seconds, Double cpuSeconds, Long rows, Long peakRssBytes) {
+            return new Line(name, seconds, cpuSeconds, rows, peakRssBytes, null, null, null, null, null);
         }
 
-        /** This line with a ratio that must be at most {@code limit}. */
-        Line atMost(double ratio, String basis, double limit) {
-            return new Line(name, seconds, rows, peakRssBytes, ratio, basis, String.format(Locale.ROOT, "≤ %.2f×", limit),
-                    ratio <= limit);
+        /**
+         * This line's time over {@code base}'s, which must be at most {@code limit} (null: no target,
+         * the ratio is for information).
+         */
+        Line timeOver(Line base, String basis, Double limit) {
+            double ratio = seconds / base.seconds();
+            return new Line(name, seconds, cpuSeconds, rows, peakRssBytes, ratio, ratio(cpuSeconds, base.cpuSeconds()), basis,
+                    limit == null ? null : String.format(Locale.ROOT, "≤ %.2f×", limit), limit == null ? null : ratio <= limit);
         }
 
-        /** This line with a ratio that must be at least {@code limit}. */
-        Line atLeast(double ratio, String basis, double limit) {
-            return new Line(name, seconds, rows, peakRssBytes, ratio, basis, String.format(Locale.ROOT, "≥ %.2f×", limit),
+        /** This line's rows/s over {@code base}'s, which must be at least {@code limit}. */
+        Line throughputOver(Line base, String basis, double limit) {
+            double ratio = rowsPerSecond() / base.rowsPerSecond();
+            Double cpuRatio = ratio(base.cpuSeconds(), cpuSeconds);
+            return new Line(name, seconds, cpuSeconds, rows, peakRssBytes, ratio,
+                    cpuRatio == null ? null : cpuRatio * rows / base.rows(), basis, String.format(Locale.ROOT, "≥ %.2f×", limit),
                     ratio >= limit);
         }
 
-        /** This line with a ratio shown for information, without a target. */
-        Line informative(double ratio, String basis) {
-            return new Line(name, seconds, rows, peakRssBytes, ratio, basis, null, null);
+        private static Double ratio(Double a, Double b) {
+            return a == null || b == null || b <= 0 ? null : a / b;
         }
     }
 
     /** The largest peak RSS of {@code lines}, checked against {@code limitBytes}. */
     static Line peakRss(String name, List<Line> lines, long limitBytes) {
         long peak = lines.stream().filter(l -> l.peakRssBytes() != null).mapToLong(Line::peakRssBytes).max().orElse(0);
-        return new Line(name, null, null, peak, null, null, "< " + limitBytes / (1 << 20) + " MiB", peak < limitBytes);
+        return new Line(name, null, null, null, peak, null, null, null, "< " + limitBytes / (1 << 20) + " MiB", peak < limitBytes);
     }
 
     private final String benchmark;
@@ -126,16 +135,15 @@ public final class BenchReport {
             return;
         }
         out.printf(Locale.ROOT, "%n%s benchmark, %,d rows — %s%n%n", benchmark, rows, machineLine());
-        String format = "%-34s %8s %11s %9s  %-20s %-10s %s";
-        out.println(String.format(Locale.ROOT, format, "line", "seconds", "rows/s", "peak RSS", "ratio", "target", "result"));
+        String format = "%-34s %8s %8s %11s %9s  %-18s %9s  %-10s %s";
+        out.println(String.format(Locale.ROOT, format, "line", "seconds", "CPU s", "rows/s", "peak RSS", "ratio", "CPU ratio",
+                "target", "result"));
         for (Line line : lines) {
-            Double rate = line.rowsPerSecond();
-            out.println(String.format(Locale.ROOT, format, line.name(),
-                    line.seconds() == null ? "" : String.format(Locale.ROOT, "%.2f", line.seconds()),
-                    rate == null ? "" : String.format(Locale.ROOT, "%,.0f", rate),
-                    line.peakRssBytes() == null || line.peakRssBytes() == 0 ? "" : String.format(Locale.ROOT, "%d MB", line.peakRssBytes() / 1_000_000),
+            out.println(String.format(Locale.ROOT, format, line.name(), number(line.seconds(), "%.2f"),
+                    number(line.cpuSeconds(), "%.2f"), number(line.rowsPerSecond(), "%,.0f"),
+                    line.peakRssBytes() == null ? "" : line.peakRssBytes() / 1_000_000 + " MB",
                     line.ratio() == null ? "" : String.format(Locale.ROOT, "%.2f %s", line.ratio(), line.basis()),
-                    line.target() == null ? "" : line.target(),
+                    number(line.cpuRatio(), "%.2f"), line.target() == null ? "" : line.target(),
                     line.pass() == null ? "" : line.pass() ? "PASS" : "MISS").stripTrailing());
         }
         if (!notes.isEmpty()) {
@@ -143,6 +151,10 @@ public final class BenchReport {
             notes.forEach(out::println);
         }
         out.flush();
+    }
+
+    private static String number(Double value, String format) {
+        return value == null ? "" : String.format(Locale.ROOT, format, value);
     }
 
     private String machineLine() {

@@ -2,6 +2,7 @@ package dev.sluice.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +15,14 @@ import java.util.stream.Collectors;
  * resident memory, so that every figure of a benchmark is the child's own.
  */
 final class ChildProcess {
-    /** Wall seconds, peak RSS in bytes (VmHWM sampled from /proc while it runs), exit code, stdout and stderr. */
-    record Result(double seconds, long peakRssBytes, int exitCode, String output, String errors) {}
+    /**
+     * Wall seconds, CPU seconds (user + system, all threads) and peak RSS in bytes (VmHWM), both
+     * sampled from /proc while it runs (0 without /proc), exit code, stdout and stderr.
+     */
+    record Result(double seconds, double cpuSeconds, long peakRssBytes, int exitCode, String output, String errors) {}
+
+    /** Linux's USER_HZ, the unit of CPU times in /proc/PID/stat: 100 on every common platform. */
+    private static final double TICKS_PER_SECOND = 100;
 
     private ChildProcess() {}
 
@@ -38,17 +45,36 @@ final class ChildProcess {
             Process process = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             long peak = 0;
-            Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+            double cpu = 0;
+            Path proc = Path.of("/proc", Long.toString(process.pid()));
             while (process.isAlive()) {
-                peak = Math.max(peak, highWaterMark(status));
+                peak = Math.max(peak, highWaterMark(proc.resolve("status")));
+                cpu = Math.max(cpu, cpuSeconds(proc.resolve("stat")));
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(seconds, peak, process.exitValue(), Files.readString(out), Files.readString(err));
+            return new Result(seconds, cpu, peak, process.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** The CPU seconds (user + system) a process has used so far, from its /proc stat file; 0 when unreadable. */
+    static double cpuSeconds(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            // Fields after the command name (which is in parentheses and may hold spaces): utime and stime are the 12th and 13th.
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The CPU seconds this process has used so far, all threads (the engine's included). */
+    static double ownCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     /** VmHWM of a process in bytes, or 0 when it cannot be read (the process ended, or no /proc). */

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * its peak RSS is its own: an engine session like a run's reads the bench workspace's model, then
  * either Sluice's writer for the activation (the path a run takes, {@link OutputWriter}) or the
  * engine's bare {@code COPY … TO} with the given options writes it into OUT_DIR. Only the write is
- * timed. Prints one JSON line: rows written, seconds, bytes, peak RSS.
+ * timed. Prints one JSON line: rows written, wall and CPU seconds, bytes, peak RSS.
  *
  * <p>Arguments: WORKSPACE ACTIVATION OUT_DIR [COPY_OPTIONS].
  */
@@ -38,6 +38,7 @@ public final class WriteProbe {
         try (Engine engine = Engine.open(spill, workspace.baseDir(), null, null)) {
             String sql = "SELECT * FROM " + workspace.sourceOf(model).loadInto(engine, model);
             long started = System.nanoTime();
+            double cpuStarted = ChildProcess.ownCpuSeconds();
             long rows;
             if (copyOptions == null) {
                 rows = OutputWriter.write(activation, engine.connection(), sql, out, activation.name()).rows();
@@ -48,12 +49,13 @@ public final class WriteProbe {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            double cpu = ChildProcess.ownCpuSeconds() - cpuStarted;
             long bytes;
             try (Stream<Path> files = Files.walk(out)) {
                 bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
             }
-            System.out.printf(Locale.ROOT, "{\"rows\": %d, \"seconds\": %.6f, \"bytes\": %d, \"peak_rss_bytes\": %d}%n", rows, seconds,
-                    bytes, ChildProcess.highWaterMark(Path.of("/proc/self/status")));
+            System.out.printf(Locale.ROOT, "{\"rows\": %d, \"seconds\": %.6f, \"cpu_seconds\": %.6f, \"bytes\": %d, \"peak_rss_bytes\": %d}%n",
+                    rows, seconds, cpu, bytes, ChildProcess.highWaterMark(Path.of("/proc/self/status")));
         } finally {
             BenchData.deleteTree(spill);
         }

@@ -110,7 +110,7 @@ public final class BenchCommand implements Runnable {
                     "(default options, as in a run), each in a JVM of its own; prints rows/s, the ratio and peak RSS."})
     static final class Formats extends Benchmark {
         @Option(names = "--formats", paramLabel = "LIST", split = ",",
-                description = "Formats to measure, comma-separated (default: all): ${COMPLETION-CANDIDATES}.",
+                description = "Formats to measure, comma-separated (default: all but csv_gzip): ${COMPLETION-CANDIDATES}.",
                 completionCandidates = FormatNames.class)
         List<String> formats = new ArrayList<>();
 

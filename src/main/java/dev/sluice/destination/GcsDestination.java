@@ -4,7 +4,7 @@ import com.google.api.gax.paging.Page;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
-import com.google.cloud.storage.BlobWriteSession;
+import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.CopyWriter;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
@@ -14,7 +14,6 @@ import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.zip.CRC32C;
 
 /**
@@ -78,40 +76,35 @@ public final class GcsDestination implements Destination {
         String action = "uploading " + objectName;
         CRC32C crc = new CRC32C();
         long sent = 0;
-        BlobInfo stored;
-        try {
-            BlobWriteSession session = storage.blobWriteSession(info);
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ); WritableByteChannel out = session.open()) {
-                ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
-                while (in.read(buffer) >= 0) {
-                    buffer.flip();
-                    crc.update(buffer.duplicate());
-                    while (buffer.hasRemaining()) {
-                        sent += out.write(buffer);
-                    }
-                    buffer.clear();
+        // storage.writer(): a resumable session whose chunk PUTs the client retries after asking GCS
+        // how much it holds (the BlobWriteSession API of this client version sends each chunk once).
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ); WriteChannel out = storage.writer(info)) {
+            out.setChunkSize(Math.toIntExact(config.chunkSize()));
+            ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
+            while (in.read(buffer) >= 0) {
+                buffer.flip();
+                crc.update(buffer.duplicate());
+                while (buffer.hasRemaining()) {
+                    sent += out.write(buffer);
                 }
+                buffer.clear();
             }
-            stored = session.getResult().get();
-        } catch (ExecutionException e) {
-            throw GcsErrors.translate(config, GcsErrors.unwrap(e.getCause()), action, "storage.objects.create", folderOf(objectName));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw SluiceException.external("destinations." + name() + ": interrupted while " + action, e);
-        } catch (IOException e) {
-            RuntimeException cause = GcsErrors.unwrap(e);
-            if (GcsErrors.code(cause) == 0 && e instanceof java.nio.file.FileSystemException) {
-                throw SluiceException.internal("cannot read the local file " + file + " to upload it: " + e.getMessage(), e);
-            }
-            throw GcsErrors.translate(config, cause, action, "storage.objects.create", folderOf(objectName));
-        } catch (RuntimeException e) {
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+            throw SluiceException.internal("cannot read the local file " + file + " to upload it: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
             throw GcsErrors.translate(config, GcsErrors.unwrap(e), action, "storage.objects.create", folderOf(objectName));
+        }
+        Blob stored;
+        try {
+            stored = storage.get(id(objectName));
+        } catch (RuntimeException e) {
+            throw GcsErrors.translate(config, GcsErrors.unwrap(e), "reading back the checksum of " + objectName, "storage.objects.get", null);
         }
         String expected = crc32c(crc.getValue());
         if (stored == null || !Objects.equals(expected, stored.getCrc32c()) || stored.getSize() == null || stored.getSize() != sent) {
             throw SluiceException.external("destinations." + name() + ": " + objectName + " was stored damaged: sent " + sent
                     + " bytes with CRC32C " + expected + ", Google Cloud Storage reports "
-                    + (stored == null ? "nothing" : stored.getSize() + " bytes with CRC32C " + stored.getCrc32c())
+                    + (stored == null ? "no such object" : stored.getSize() + " bytes with CRC32C " + stored.getCrc32c())
                     + "; nothing was published, run again", null);
         }
     }

@@ -27,9 +27,12 @@ public final class Secrets {
     /** {@code //user:password@} in a URL: group 1 is everything before the password. */
     private static final Pattern USERINFO = Pattern.compile("(//[^/?#@\\s:'\"]*:)([^/?#@\\s'\"]*)@");
 
-    /** {@code password=value} after {@code ? & ;} or at the start of a text: group 1 up to '='. */
+    /**
+     * {@code password=value} as a URL or connection-string parameter, after {@code ? & ;}: group 1
+     * up to '='. Free text ({@code WHERE password = 'x'} in a query) is left alone.
+     */
     private static final Pattern PARAMETER = Pattern.compile(
-            "(?i)((?:^|[?&;,\\s])(?:" + SECRET_NAMES + ")\\s*=\\s*)([^&;,\\s'\"]*)");
+            "(?i)([?&;]\\s*(?:" + SECRET_NAMES + ")\\s*=)([^&;#\\s'\"]+)");
 
     private static final Pattern SECRET_NAME = Pattern.compile("(?i)(?:" + SECRET_NAMES + ")");
 

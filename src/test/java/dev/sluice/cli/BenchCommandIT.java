@@ -39,16 +39,19 @@ class BenchCommandIT {
 
     @Test
     void formatsReportsEveryFormatAndItsFilesReadBack() throws SQLException {
-        CliRun run = CliRun.of("bench", "formats", "--rows", Integer.toString(ROWS), "--dir", dir.toString(), "--keep");
+        CliRun run = CliRun.of("bench", "formats", "--rows", Integer.toString(ROWS), "--dir", dir.toString(), "--keep",
+                "--formats", String.join(",", FormatBench.names()));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).doesNotContain("Exception");
         String number = "\\d+\\.\\d+";
         for (String format : FormatBench.names()) {
-            Pattern sluice = Pattern.compile("(?m)^" + format + " Sluice writer +" + number + " +[\\d,]+ +\\d+ MB +" + number + " × ");
+            // name, seconds, CPU seconds, rows/s, peak RSS, ratio with its basis, CPU ratio
+            String figures = " +" + number + " +" + number + " +[\\d,]+ +\\d+ MB";
+            Pattern sluice = Pattern.compile("(?m)^" + format + " Sluice writer" + figures + " +" + number + " × [^\\d]+" + number);
             assertThat(run.out()).as(format).containsPattern(sluice);
             if (!format.equals("xml")) {
-                assertThat(run.out()).as(format).containsPattern("(?m)^" + format + " DuckDB COPY TO +" + number + " +[\\d,]+ +\\d+ MB");
+                assertThat(run.out()).as(format).containsPattern("(?m)^" + format + " DuckDB COPY TO" + figures + "$");
             }
             for (String writer : format.equals("xml") ? new String[] {"sluice"} : new String[] {"sluice", "copy"}) {
                 Path file = dir.resolve("out").resolve(format).resolve(writer).resolve(format + EXTENSIONS.get(format));
@@ -56,8 +59,8 @@ class BenchCommandIT {
                 assertThat(count(READERS.get(format).formatted(file))).as(format + " " + writer).isEqualTo(ROWS);
             }
         }
-        assertThat(run.out()).containsPattern("(?m)^xml Sluice writer .* × csv rows/s +≥ 0\\.50× +(PASS|MISS)$")
-                .containsPattern("(?m)^csv Sluice writer .* × COPY time +≤ 1\\.25× +(PASS|MISS)$")
+        assertThat(run.out()).containsPattern("(?m)^xml Sluice writer .* × csv rows/s +\\d+\\.\\d+ +≥ 0\\.50× +(PASS|MISS)$")
+                .containsPattern("(?m)^csv Sluice writer .* × COPY time +\\d+\\.\\d+ +≤ 1\\.25× +(PASS|MISS)$")
                 .containsPattern("(?m)^peak RSS, largest Sluice writer +\\d+ MB +< 1024 MiB +(PASS|MISS)$");
     }
 
@@ -76,6 +79,7 @@ class BenchCommandIT {
         for (String name : new String[] {"upsert_csv", "difference_parquet"}) {
             assertThat(lines.get(name + " full run").path("seconds").asDouble()).isPositive();
             assertThat(lines.get(name + " full run").path("peak_rss_bytes").asLong()).isPositive();
+            assertThat(lines.get(name + " full run").path("cpu_seconds").asDouble()).isPositive();
             JsonNode delta = lines.get(name + " delta run");
             assertThat(delta.path("ratio").asDouble()).isPositive();
             assertThat(delta.path("target").asText()).isEqualTo("≤ 0.35×");

@@ -14,7 +14,6 @@ import dev.sluice.gcs.FakeGcs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32C;
@@ -94,5 +93,80 @@ class GcsDestinationIT {
         // Uploads are resumable sessions in chunks: one PUT per chunk, the last one naming the total.
         long puts = fake.requests().stream().filter(r -> r.startsWith("PUT /upload/")).count();
         assertThat(puts).isEqualTo(Math.max(1, (size + CHUNK - 1) / CHUNK) + (size > 0 && size % CHUNK == 0 ? 1 : 0));
+    }
+
+    @Test
+    void publishingCopiesThenDeletesAndHonoursOverwrite() throws IOException {
+        Path file = file("a.csv", 1000, 1);
+        try (GcsDestination gcs = open()) {
+            gcs.upload(file, "f/.sluice-staging/r1/a.csv", "text/csv", Map.of("sluice-run", "r1"));
+            gcs.publish("f/.sluice-staging/r1/a.csv", "f/a.csv", false);
+            assertThat(gcs.list("f/")).containsExactly("f/a.csv");
+            assertThat(reader.get(BlobId.of(BUCKET, "f/a.csv")).getMetadata()).containsEntry("sluice-run", "r1");
+
+            gcs.upload(file("b.csv", 10, 2), "f/.sluice-staging/r2/a.csv", "text/csv", Map.of("sluice-run", "r2"));
+            assertThatThrownBy(() -> gcs.publish("f/.sluice-staging/r2/a.csv", "f/a.csv", false))
+                    .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USER))
+                    .hasMessageContaining("f/a.csv already exists and the activation sets overwrite: false");
+            assertThat(reader.get(BlobId.of(BUCKET, "f/a.csv")).getSize()).as("the existing object is untouched").isEqualTo(1000);
+
+            gcs.publish("f/.sluice-staging/r2/a.csv", "f/a.csv", true);
+            assertThat(reader.get(BlobId.of(BUCKET, "f/a.csv")).getSize()).isEqualTo(10);
+            assertThat(gcs.list("")).containsExactly("f/a.csv");
+            assertThat(gcs.exists("f/a.csv")).isTrue();
+            assertThat(gcs.exists("f/b.csv")).isFalse();
+            gcs.delete("f/a.csv");
+            gcs.delete("f/a.csv");
+            assertThat(gcs.list("")).isEmpty();
+        }
+    }
+
+    @Test
+    void aCopyWhoseAnswerWasLostIsRecognisedWhenRetried() throws IOException {
+        try (GcsDestination gcs = open()) {
+            gcs.upload(file("a.csv", 5000, 3), "f/.sluice-staging/r1/a.csv", "text/csv", Map.of("sluice-run", "r1"));
+            fake.loseAnswer(r -> r.path().contains("/rewriteTo/"), 1);
+            gcs.publish("f/.sluice-staging/r1/a.csv", "f/a.csv", false);
+            assertThat(fake.pendingFaults()).isZero();
+            assertThat(fake.requests().stream().filter(r -> r.contains("/rewriteTo/"))).as("the copy was sent twice").hasSize(2);
+            assertThat(gcs.list("f/")).containsExactly("f/a.csv");
+        }
+    }
+
+    @Test
+    void listingAndDeleteAllPageThroughManyObjects() throws IOException {
+        Path file = file("x", 3, 4);
+        try (GcsDestination gcs = open()) {
+            for (int i = 0; i < 1205; i++) {
+                fake.putObject(BUCKET, String.format("f/.sluice-staging/r/%04d", i), new byte[] {1}, "text/csv");
+            }
+            gcs.upload(file, "f/keep", "text/csv", Map.of());
+            assertThat(gcs.list("f/.sluice-staging/r/")).hasSize(1205);
+            assertThat(gcs.deleteAll("f/.sluice-staging/r/")).isEqualTo(1205);
+            assertThat(gcs.list("")).containsExactly("f/keep");
+        }
+        assertThat(fake.requests()).anyMatch(r -> r.contains("pageToken="));
+    }
+
+    @Test
+    void aLocalFileThatCannotBeReadIsNotBlamedOnTheBucket() {
+        try (GcsDestination gcs = open()) {
+            assertThatThrownBy(() -> gcs.upload(dir.resolve("missing.csv"), "f/a.csv", "text/csv", Map.of()))
+                    .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL))
+                    .hasMessageContaining("cannot read the local file");
+        }
+    }
+
+    @Test
+    void anUnreachableEndpointSaysSo() throws IOException {
+        String endpoint = fake.endpoint();
+        fake.close();
+        GcsDestinationConfig config = new GcsDestinationConfig("bucket", BUCKET, null, null, null, endpoint, CHUNK, 1);
+        try (Destination gcs = config.open()) {
+            assertThatThrownBy(() -> gcs.upload(file("a", 1, 1), "f/a", "text/csv", Map.of()))
+                    .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.EXTERNAL))
+                    .hasMessageContaining("destinations.bucket: cannot reach Google Cloud Storage at " + endpoint)
+                    .hasMessageContaining("check the network and destinations.bucket.endpoint");
+        }
     }
 }

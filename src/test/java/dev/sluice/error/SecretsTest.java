@@ -20,7 +20,8 @@ class SecretsTest {
     @Test
     void maskUrlLeavesUrlsWithoutCredentialsAlone() {
         for (String url : new String[] {"jdbc:postgresql://localhost:5432/db", "http://127.0.0.1:4443/x@y",
-                "jdbc:postgresql://h/db?user=alice&passwordless=1", "jdbc:sqlite:/tmp/a.db", "check the user and password settings"}) {
+                "jdbc:postgresql://h/db?user=alice&passwordless=1", "jdbc:sqlite:/tmp/a.db", "check the user and password settings",
+                "SELECT * FROM users WHERE password = 'x' AND token=5", "{\"token\":\"abc\"}", "jdbc:postgresql://h/db?password=&user=u"}) {
             assertThat(Secrets.maskUrl(url)).isEqualTo(url);
         }
     }

@@ -59,6 +59,11 @@ import java.util.zip.GZIPInputStream;
  * naming it), {@link #rejectCredentials} answers 401, and the token endpoint can refuse a key.
  */
 public final class FakeGcs implements AutoCloseable {
+    static {
+        // Answers go out as headers then body: without TCP_NODELAY each would wait ~40 ms for a delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\*|(\\d+)-(\\d+))/(\\*|\\d+)");
 
@@ -108,8 +113,13 @@ public final class FakeGcs implements AutoCloseable {
     private final AtomicInteger requestCount = new AtomicInteger();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Fault> drops = new CopyOnWriteArrayList<>();
+    private final List<Fault> losses = new CopyOnWriteArrayList<>();
+    private static final ThreadLocal<Boolean> LOSE_ANSWER = ThreadLocal.withInitial(() -> false);
+    private final List<String> encodings = new CopyOnWriteArrayList<>();
+    private final List<Map.Entry<Predicate<Request>, java.util.function.Consumer<Request>>> hooks = new CopyOnWriteArrayList<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    private final List<Long> times = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile boolean rejectCredentials;
     private volatile boolean refuseKeys;
@@ -167,6 +177,11 @@ public final class FakeGcs implements AutoCloseable {
         drops.add(new Fault(when, 0, new AtomicInteger(times)));
     }
 
+    /** For the next {@code times} requests matching {@code when}: does what they ask, then closes the connection instead of answering. */
+    public void loseAnswer(Predicate<Request> when, int times) {
+        losses.add(new Fault(when, 0, new AtomicInteger(times)));
+    }
+
     /** Removes a permission such as {@code storage.objects.delete}: requests needing it get a 403 naming it. */
     public void revoke(String permission) {
         revoked.add(permission);
@@ -182,7 +197,34 @@ public final class FakeGcs implements AutoCloseable {
         refuseKeys = refuse;
     }
 
+    /** Runs {@code action} (on the server's thread, before the request is handled) for each request matching {@code when}. */
+    public void onRequest(Predicate<Request> when, java.util.function.Consumer<Request> action) {
+        hooks.add(Map.entry(when, action));
+    }
+
+    /** Faults injected and not yet triggered. */
+    public int pendingFaults() {
+        return faults.stream().mapToInt(f -> Math.max(0, f.remaining().get())).sum()
+                + losses.stream().mapToInt(f -> Math.max(0, f.remaining().get())).sum()
+                + drops.stream().mapToInt(f -> Math.max(0, f.remaining().get())).sum();
+    }
+
+    /** Writes an object directly, as another writer of the bucket would. */
+    public StoredObject putObject(String bucket, String name, byte[] content, String contentType) {
+        try {
+            Path data = newDataFile();
+            Files.write(data, content);
+            ObjectNode resource = JSON.createObjectNode();
+            resource.put("contentType", contentType);
+            return store(bucket, name, resource, Map.of(), data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void clearFaults() {
+        hooks.clear();
+        losses.clear();
         faults.clear();
         drops.clear();
         revoked.clear();
@@ -193,6 +235,16 @@ public final class FakeGcs implements AutoCloseable {
     /** Every request so far: "METHOD path?query [Content-Range]". */
     public List<String> requests() {
         return List.copyOf(log);
+    }
+
+    /** When each request of {@link #requests()} arrived, in {@link System#nanoTime()}. */
+    public List<Long> requestTimes() {
+        return List.copyOf(times);
+    }
+
+    /** Requests that came with a Content-Encoding: "METHOD path encoding". */
+    public List<String> encodedRequests() {
+        return List.copyOf(encodings);
     }
 
     /** The Authorization headers the fake received (for tests that a key was used). */
@@ -231,7 +283,12 @@ public final class FakeGcs implements AutoCloseable {
             String rawQuery = exchange.getRequestURI().getRawQuery();
             Request request = new Request(requestCount.incrementAndGet(), method, path, rawQuery == null ? "" : rawQuery);
             String range = exchange.getRequestHeaders().getFirst("Content-Range");
+            times.add(System.nanoTime());
             log.add(method + " " + path + (rawQuery == null ? "" : "?" + rawQuery) + (range == null ? "" : " [" + range + "]"));
+            String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+            if (encoding != null) {
+                encodings.add(method + " " + path + " " + encoding);
+            }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (authorization != null) {
                 authorizations.add(authorization);
@@ -240,6 +297,11 @@ public final class FakeGcs implements AutoCloseable {
                 if (path.equals("/token")) {
                     token(exchange);
                     return;
+                }
+                for (var hook : hooks) {
+                    if (hook.getKey().test(request)) {
+                        hook.getValue().accept(request);
+                    }
                 }
                 for (Fault fault : faults) {
                     if (fault.when().test(request) && fault.remaining().getAndDecrement() > 0) {
@@ -255,6 +317,11 @@ public final class FakeGcs implements AutoCloseable {
                         return;
                     }
                 }
+                for (Fault loss : losses) {
+                    if (loss.when().test(request) && loss.remaining().getAndDecrement() > 0) {
+                        LOSE_ANSWER.set(true);
+                    }
+                }
                 if (rejectCredentials) {
                     drain(exchange);
                     error(exchange, 401, "authError", "Invalid Credentials");
@@ -264,6 +331,8 @@ public final class FakeGcs implements AutoCloseable {
             } catch (HttpError e) {
                 drain(exchange);
                 error(exchange, e.status, e.reason, e.getMessage());
+            } finally {
+                LOSE_ANSWER.remove();
             }
         } catch (IOException | RuntimeException e) {
             // the client went away, or a dropped connection: nothing to answer
@@ -542,7 +611,11 @@ public final class FakeGcs implements AutoCloseable {
 
     /** Stores a finished upload as the live version of its name, checking preconditions and any hashes the client sent. */
     private StoredObject store(String bucket, String name, JsonNode resource, Map<String, String> q, Path data) throws IOException {
-        Written w = digest(data);
+        return store(bucket, name, resource, q, data, digest(data));
+    }
+
+    private StoredObject store(String bucket, String name, JsonNode resource, Map<String, String> q, Path data, Written w)
+            throws IOException {
         if (resource.hasNonNull("crc32c") && !resource.path("crc32c").asText().equals(w.crc32c())) {
             Files.deleteIfExists(data);
             throw new HttpError(400, "invalid", "Provided CRC32C \"" + resource.path("crc32c").asText()
@@ -998,10 +1071,22 @@ public final class FakeGcs implements AutoCloseable {
                 }
                 long skip = session.committed - first;
                 long length = last - first + 1;
-                try (InputStream in = bodyStream(ex); OutputStream out = Files.newOutputStream(session.file, java.nio.file.StandardOpenOption.APPEND)) {
+                try (InputStream in = bodyStream(ex);
+                        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(session.file, java.nio.file.StandardOpenOption.WRITE)) {
                     long skipped = skip(in, skip);
-                    long copied = copy(in, out, length - skipped);
+                    channel.position(session.committed);
+                    long copied = copy(in, java.nio.channels.Channels.newOutputStream(channel), length - skipped);
+                    if (copied < length - skipped) {
+                        // Bytes count only once the whole chunk is in: a connection lost mid-chunk commits nothing of it.
+                        channel.truncate(session.committed);
+                        throw new IOException("the connection ended mid-chunk");
+                    }
                     session.committed += copied;
+                } catch (IOException e) {
+                    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(session.file, java.nio.file.StandardOpenOption.WRITE)) {
+                        channel.truncate(session.committed);
+                    }
+                    throw e;
                 }
             } else {
                 drain(ex);
@@ -1115,6 +1200,11 @@ public final class FakeGcs implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        if (LOSE_ANSWER.get()) {
+            // The request took effect; its answer is lost with the connection.
+            ex.close();
+            return;
+        }
         byte[] bytes = JSON.writeValueAsBytes(body);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
         ex.sendResponseHeaders(status, bytes.length);

@@ -41,6 +41,19 @@ class GcsSyncScenarioIT extends SyncScenarioIT {
                 }
             }
             assertThat(fake.openSessions()).as("upload sessions left open").isZero();
+            fake.objects(BUCKET).forEach((name, object) -> {
+                String extension = name.endsWith(".manifest.json") ? "manifest" : name.substring(name.lastIndexOf('.') + 1);
+                assertThat(object.contentType()).as("content type of %s", name).isEqualTo(switch (extension) {
+                    case "csv" -> "text/csv";
+                    case "json", "manifest" -> "application/json";
+                    case "jsonl" -> "application/x-ndjson";
+                    case "xml" -> "application/xml";
+                    case "parquet" -> "application/vnd.apache.parquet";
+                    default -> "unexpected extension " + extension;
+                });
+                assertThat(object.metadata()).as("metadata of %s", name).containsKeys("sluice-activation", "sluice-run", "sluice-rows");
+                assertThat(name).contains(object.metadata().get("sluice-run"));
+            });
         } finally {
             view.close();
             fake.close();

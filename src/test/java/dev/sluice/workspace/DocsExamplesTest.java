@@ -187,4 +187,36 @@ class DocsExamplesTest {
             missing.add(text);
         }
     }
+
+    /**
+     * Links between the reference pages resolve: the file exists (pages other engineers are still
+     * writing are skipped while absent) and the anchor names a heading in it.
+     */
+    @Test
+    void linksBetweenPagesResolve() throws Exception {
+        Pattern link = Pattern.compile("\\]\\(([A-Za-z0-9_.-]*\\.md)?(?:#([A-Za-z0-9_-]+))?\\)");
+        List<String> broken = new ArrayList<>();
+        for (String page : List.of("workspace.md", "cli.md", "runs.md")) {
+            Path from = Path.of("docs", page);
+            Matcher m = link.matcher(Files.readString(from));
+            while (m.find()) {
+                Path target = m.group(1) == null ? from : Path.of("docs", m.group(1));
+                if (!Files.exists(target)) {
+                    continue;
+                }
+                if (m.group(2) != null && !anchors(Files.readString(target)).contains(m.group(2))) {
+                    broken.add(page + ": " + m.group());
+                }
+            }
+        }
+        assertThat(broken).isEmpty();
+    }
+
+    /** GitHub's heading anchors: lower case, punctuation other than - and _ dropped, spaces as -. */
+    private static List<String> anchors(String markdown) {
+        return markdown.lines().filter(line -> line.startsWith("#"))
+                .map(line -> line.replaceFirst("^#+\\s*", "").strip().toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'))
+                .toList();
+    }
 }
