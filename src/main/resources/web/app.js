@@ -486,8 +486,15 @@ const PAGE = 25;
 async function runHistory(activation) {
   const params = new URLSearchParams(location.hash.split('?')[1] || '');
   const offset = Number(params.get('offset') || 0);
+  const status = params.get('status') || '';
   const query = new URLSearchParams({ limit: PAGE, offset });
   if (activation) query.set('activation', activation);
+  if (status) query.set('status', status);
+  const here = '#/runs/' + (activation ? encodeURIComponent(activation) : '');
+  const link = (o, st) => here + '?' + new URLSearchParams(Object.assign({ offset: o }, st ? { status: st } : {}));
+  const statusSel = select('run-status', [['', 'all statuses'], ['succeeded', 'succeeded'], ['failed', 'failed'],
+    ['skipped', 'skipped'], ['running', 'running']], status);
+  statusSel.addEventListener('change', () => { location.hash = link(0, statusSel.value); });
   const [data, info] = await Promise.all([api('GET', '/api/runs?' + query),
     activation ? api('GET', '/api/activations/' + encodeURIComponent(activation)).catch(() => null) : Promise.resolve(null)]);
   const rows = data.runs.map(r => h('tr', { 'data-run': r.id, 'data-status': r.status },
@@ -503,19 +510,20 @@ async function runHistory(activation) {
       h('span', { class: 'muted' }, ' ' + fmtNumber(f.rows) + ' rows, ' + fmtBytes(f.bytes))))) : h('span', { class: 'muted' }, '—'),
       r.error ? h('pre', { class: 'err' }, r.error) : null)));
   const nav = h('div', { class: 'actions' },
-    offset > 0 ? h('a', { class: 'button', href: '#/runs/' + (activation ? encodeURIComponent(activation) : '') + '?offset=' + Math.max(0, offset - PAGE) }, 'Newer') : null,
-    offset + PAGE < data.total ? h('a', { class: 'button', href: '#/runs/' + (activation ? encodeURIComponent(activation) : '') + '?offset=' + (offset + PAGE) }, 'Older') : null);
+    offset > 0 ? h('a', { class: 'button', href: link(Math.max(0, offset - PAGE), status) }, 'Newer') : null,
+    offset + PAGE < data.total ? h('a', { class: 'button', href: link(offset + PAGE, status) }, 'Older') : null);
   setView(
     h('div', { class: 'bar' }, h('h1', {}, activation ? 'Runs of ' + activation : 'Runs'),
+      h('div', { class: 'actions' }, h('label', { class: 'hint', for: 'f-run-status' }, 'Show'), statusSel,
       activation ? h('div', { class: 'actions' },
         h('button', { class: 'primary', id: 'run-now', onclick: () => runNow(activation, () => setTimeout(route, 500)) }, 'Run now'),
-        info && info.editable ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, 'Edit') : null) : null),
+        info && info.editable ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, 'Edit') : null) : null)),
     rows.length ? h('table', { id: 'runs' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started · duration'),
         h('th', { class: 'num' }, 'Read'), h('th', { class: 'num' }, 'Added'), h('th', { class: 'num' }, 'Updated'),
         h('th', { class: 'num' }, 'Removed'), h('th', {}, 'Files · error'))),
       h('tbody', {}, rows)) : h('div', { class: 'card empty' }, 'No runs yet.'),
-    h('p', { class: 'muted small' }, data.total === 1 ? '1 run in all.' : data.total + ' runs in all.'), nav);
+    h('p', { class: 'muted small' }, (data.total === 1 ? '1 run' : data.total + ' runs') + (status ? ' ' + status : '') + ' in all.'), nav);
   if (data.runs.some(r => r.status === 'running') || (info && info.running)) refreshTimer = setTimeout(route, 1500);
 }
 

@@ -21,6 +21,7 @@ public final class ProblemDetails {
     public static final String CONTENT_TYPE = "application/problem+json";
     /** Request attribute set once a problem has been written, so that error pages do not replace it. */
     static final String WRITTEN = "sluice.problem";
+    static final String TYPE_PREFIX = "tag:sluice.dev,2026:";
 
     private ProblemDetails() {}
 
@@ -71,9 +72,17 @@ public final class ProblemDetails {
         return path;
     }
 
+    /**
+     * The problem type: a tag URI per title (RFC 9457 allows non-dereferenceable type URIs; tag URIs
+     * are the ones it suggests), e.g. {@code tag:sluice.dev,2026:invalid-activation}.
+     */
+    static String type(String title) {
+        return TYPE_PREFIX + title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    }
+
     private static void write(Context ctx, int status, String title, String detail, List<ApiError.FieldError> errors) {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("type", "about:blank");
+        body.put("type", type(title));
         body.put("title", title);
         body.put("status", status);
         body.put("detail", Secrets.redact(detail));

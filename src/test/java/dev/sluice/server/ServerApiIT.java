@@ -142,6 +142,7 @@ class ServerApiIT {
             assertThat(r.fields()).as(c.body() + " -> " + r.body()).contains(c.field());
             assertThat(r.json().path("errors").toString()).as(c.body()).contains(c.message());
             assertThat(r.json().path("status").asInt()).isEqualTo(400);
+            assertThat(r.json().path("type").asText()).startsWith("tag:sluice.dev,2026:invalid-");
             assertThat(r.body()).doesNotContain("Exception", "\tat ");
         }
         // Several problems at once, each naming its field.
@@ -373,5 +374,62 @@ class ServerApiIT {
         java.time.Instant next = java.time.Instant.parse(fx.get("/api/activations/by_hand").json().path("next_run").asText());
         java.time.Instant skippedAt = java.time.Instant.parse(skipped.path("startedAt").asText());
         assertThat(next).isAfterOrEqualTo(skippedAt.plus(java.time.Duration.ofMinutes(59)));
+    }
+
+    @Test
+    void aWorkspaceThatDoesNotIncludeTheActivationsFolderIsNeverWrittenTo() throws Exception {
+        fx = new ServerFixture(dir);
+        String withoutInclude = ServerFixture.WORKSPACE.replace("include: [activations/*.yaml]\n", "");
+        fx.write(withoutInclude);
+        fx.start(false, null);
+        ServerFixture.Response refused = fx.post("/api/activations", VALID);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.fields()).containsExactly("include");
+        assertThat(refused.json().path("detail").asText()).contains("add this line to it: include: [activations/*.yaml]");
+        assertThat(savedFiles()).isEmpty();
+        assertThat(Files.readString(fx.yaml)).isEqualTo(withoutInclude);
+    }
+
+    @Test
+    void aWorkspaceBrokenByHandIsReportedWithItsKeyPaths() throws Exception {
+        start();
+        fx.write(ServerFixture.WORKSPACE.replace("    model: customers\n    destination: out\n    folder: hand",
+                "    model: customer\n    destination: out\n    folder: hand"));
+        ServerFixture.Response broken = fx.get("/api/activations");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.json().path("title").asText()).isEqualTo("The workspace has problems");
+        assertThat(broken.fields()).containsExactly("activations.by_hand.model");
+        assertThat(broken.json().path("errors").get(0).path("message").asText()).contains("unknown model 'customer'");
+        // Saving another activation is refused until it is fixed, naming the problem.
+        ServerFixture.Response refused = fx.post("/api/activations", VALID);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.fields()).containsExactly("activations.by_hand.model");
+        assertThat(savedFiles()).isEmpty();
+    }
+
+    @Test
+    void afterDowntimeTheServerCatchesUpOnceAtStartUp() throws Exception {
+        fx = new ServerFixture(dir);
+        fx.write(ServerFixture.WORKSPACE.replace("    folder: hand\n", "    folder: hand\n    schedule: {cron: \"0 6 * * *\", timezone: Europe/Paris}\n"));
+        // The last scheduled run was three days ago: three daily slots were missed while the server was down.
+        java.time.Instant threeDaysAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(3));
+        try (dev.sluice.run.RunStore store = new dev.sluice.run.RunStore(dir.resolve(".sluice"))) {
+            store.insert(dev.sluice.run.RunRecord.skipped("20200101T000000Z-0000", "by_hand", "schedule", threeDaysAgo,
+                    "skipped: seeded by the test"), null);
+        }
+        fx.start(true, null);
+        JsonNode runs;
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
+        do {
+            Thread.sleep(100);
+            runs = fx.get("/api/runs?activation=by_hand&trigger=schedule&status=succeeded").json();
+        } while (runs.path("total").asLong() == 0 && System.nanoTime() < deadline);
+        assertThat(runs.path("total").asLong()).isEqualTo(1);
+        java.time.Instant ran = java.time.Instant.parse(runs.path("runs").get(0).path("startedAt").asText());
+        java.time.Instant next = java.time.Instant.parse(fx.get("/api/activations/by_hand").json().path("next_run").asText());
+        // Once, then on schedule: the next time is the coming 06:00 in Paris, after the catch-up run.
+        assertThat(next).isAfter(ran);
+        assertThat(next.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalTime()).isEqualTo(java.time.LocalTime.of(6, 0));
+        assertThat(fx.get("/api/runs?activation=by_hand&trigger=schedule").json().path("total").asLong()).isEqualTo(2);
     }
 }

@@ -139,6 +139,12 @@ class WebUiIT {
         assertThat(run).containsText(Pattern.compile("web/exports/french_web_\\d{8}\\.csv"));
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("run-history.png")).setFullPage(true));
 
+        // The history filters by status.
+        page.locator("#f-run-status").selectOption("failed");
+        assertThat(page.locator(".card.empty")).hasText("No runs yet.");
+        page.locator("#f-run-status").selectOption(new SelectOption().setValue(""));
+        assertThat(run).hasCount(1);
+
         run.locator("a.mono").click();
         assertThat(page.locator("dl.kv")).containsText("read 2 · added 2 · updated 0 · removed 0");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("run-detail.png")).setFullPage(true));
