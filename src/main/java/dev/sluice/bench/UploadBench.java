@@ -83,13 +83,13 @@ public final class UploadBench {
         ChildProcess.Result result = ChildProcess.run(List.of("-Xmx512m"), dev.sluice.cli.Main.class,
                 List.of("run", activation, "-c", dir.resolve("upload-bench.yaml").toString(), "--state-dir", state.toString(), "--json"), dir);
         if (result.exitCode() != 0) {
-            throw new IllegalStateException("sluice run " + activation + " failed:\n" + result.output());
+            throw new IllegalStateException("sluice run " + activation + " failed:\n" + result.errors());
         }
         String output = result.output();
         JsonNode record = JSON.readTree(output.substring(output.indexOf("{\"")));
         double runSeconds = java.time.Duration.between(java.time.Instant.parse(record.path("startedAt").asText()),
                 java.time.Instant.parse(record.path("endedAt").asText())).toNanos() / 1e9;
-        Matcher m = PUBLISHING.matcher(output);
+        Matcher m = PUBLISHING.matcher(result.errors());
         double publishingAt = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         double uploadSeconds = Math.max(1e-3, runSeconds - publishingAt);
         long bytes = 0;
