@@ -111,29 +111,38 @@ public final class BenchReport {
                 .orElseThrow(() -> new IllegalStateException("no line " + name));
     }
 
+    /** Prints the report: a table with the notes under it, or with {@code json} one JSON object. */
     public void print(PrintWriter out, boolean json) throws JsonProcessingException {
         machine.put("load_average_at_end", loadAverage());
         if (json) {
-            Map<String, Object> object = new LinkedHashMap<>();
-            object.put("benchmark", benchmark);
-            object.put("rows", rows);
-            object.put("machine", machine);
-            List<Map<String, Object>> items = new ArrayList<>();
-            for (Line line : lines) {
-                Map<String, Object> item = JSON.convertValue(line, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
-                item.put("rows_per_second", line.rowsPerSecond());
-                item.values().removeIf(v -> v == null);
-                if (line.pass() != null) {
-                    item.put("result", line.pass() ? "PASS" : "MISS");
-                }
-                items.add(item);
-            }
-            object.put("lines", items);
-            object.put("notes", notes);
-            out.println(JSON.writeValueAsString(object));
-            out.flush();
-            return;
+            printJson(out);
+        } else {
+            printTable(out);
         }
+        out.flush();
+    }
+
+    private void printJson(PrintWriter out) throws JsonProcessingException {
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("benchmark", benchmark);
+        object.put("rows", rows);
+        object.put("machine", machine);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Line line : lines) {
+            Map<String, Object> item = JSON.convertValue(line, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
+            item.put("rows_per_second", line.rowsPerSecond());
+            item.values().removeIf(v -> v == null);
+            if (line.pass() != null) {
+                item.put("result", line.pass() ? "PASS" : "MISS");
+            }
+            items.add(item);
+        }
+        object.put("lines", items);
+        object.put("notes", notes);
+        out.println(JSON.writeValueAsString(object));
+    }
+
+    private void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "%n%s benchmark, %,d rows — %s%n%n", benchmark, rows, machineLine());
         String format = "%-34s %8s %8s %11s %9s  %-18s %9s  %-10s %s";
         out.println(String.format(Locale.ROOT, format, "line", "seconds", "CPU s", "rows/s", "peak RSS", "ratio", "CPU ratio",
@@ -150,7 +159,6 @@ public final class BenchReport {
             out.println();
             notes.forEach(out::println);
         }
-        out.flush();
     }
 
     private static String number(Double value, String format) {

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code sluice bench}: the benchmarks behind docs/benchmarks.md, rerunnable by anyone. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures Sluice against DuckDB doing the same work bare, in the same run, and prints each",
-                "figure with its ratio, target and PASS or MISS. See docs/benchmarks.md."},
+        description = {"Benchmarks: Sluice against DuckDB doing the same work bare.",
+                "Each benchmark generates its data, measures both in the same run and prints every figure with its "
+                        + "ratio, target and PASS or MISS. See docs/benchmarks.md."},
         subcommands = {BenchCommand.Formats.class, BenchCommand.Sync.class})
 public final class BenchCommand implements Runnable {
     @Spec
@@ -106,8 +107,9 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "formats", mixinStandardHelpOptions = true,
-            description = {"Generates a table once, then for each format times DuckDB's bare COPY TO and Sluice's writer",
-                    "(default options, as in a run), each in a JVM of its own; prints rows/s, the ratio and peak RSS."})
+            description = {"Sluice's file writers against DuckDB's bare COPY TO, per format.",
+                    "Generates a table once, then for each format times DuckDB's bare COPY TO and Sluice's writer (default "
+                            + "options, as in a run), each in a JVM of its own; prints rows/s, the ratio and peak RSS."})
     static final class Formats extends Benchmark {
         @Option(names = "--formats", paramLabel = "LIST", split = ",",
                 description = "Formats to measure, comma-separated (default: all but csv_gzip): ${COMPLETION-CANDIDATES}.",
@@ -129,9 +131,10 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "sync", mixinStandardHelpOptions = true,
-            description = {"A model of N rows: a first (full) run, then 1%% updated, 0.5%% added, 0.5%% removed and a second",
-                    "(delta) run, for upsert and difference, each run a JVM of its own; then change detection alone",
-                    "beside DuckDB's bare FULL OUTER JOIN on the same data."})
+            description = {"Full and delta runs of upsert and difference, and change detection against a bare join.",
+                    "A model of N rows: a first (full) run, then 1%% updated, 0.5%% added, 0.5%% removed and a second (delta) "
+                            + "run, for upsert and difference, each run a JVM of its own; then change detection alone beside "
+                            + "DuckDB's bare FULL OUTER JOIN on the same data."})
     static final class Sync extends Benchmark {
         @Override
         BenchReport run(Path dir, List<String> jvmOptions) throws IOException, SQLException, InterruptedException {

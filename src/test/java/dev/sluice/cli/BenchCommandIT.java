@@ -75,7 +75,7 @@ class BenchCommandIT {
         Map<String, JsonNode> lines = new java.util.LinkedHashMap<>();
         report.path("lines").forEach(line -> lines.put(line.path("name").asText(), line));
         assertThat(lines).containsOnlyKeys("upsert_csv full run", "difference_parquet full run", "detection: bare FULL OUTER JOIN",
-                "detection: Sluice ChangeDetector", "upsert_csv delta run", "difference_parquet delta run", "peak RSS, largest run");
+                "detection: join comparing hashes", "detection: Sluice ChangeDetector", "upsert_csv delta run", "difference_parquet delta run", "peak RSS, largest run");
         for (String name : new String[] {"upsert_csv", "difference_parquet"}) {
             assertThat(lines.get(name + " full run").path("seconds").asDouble()).isPositive();
             assertThat(lines.get(name + " full run").path("peak_rss_bytes").asLong()).isPositive();
