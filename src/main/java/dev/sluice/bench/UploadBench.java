@@ -6,10 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,24 +36,14 @@ public final class UploadBench {
     }
 
     public void run() throws IOException, SQLException, InterruptedException {
-        Files.createDirectories(dir);
-        Path database = dir.resolve("upload-bench.duckdb");
-        Files.deleteIfExists(database);
-        long t0 = System.nanoTime();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath()); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE customers AS SELECT i AS id, 'user' || i || '@example.com' AS email, "
-                    + "'Name ' || (i % 1000) AS name, (['FR','DE','US','GB'])[1 + i % 4] AS country, "
-                    + "round((i * 7919 % 100000) / 100.0, 2)::DECIMAL(12,2) AS value, (i * 31 % 1000) / 7.0 AS score, "
-                    + "TIMESTAMP '2020-01-01' + INTERVAL (i % 100000000) SECOND AS created_at, i % 3 = 0 AS active "
-                    + "FROM range(" + rows + ") t(i)");
-        }
-        out.printf(Locale.ROOT, "generated %,d rows in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
+        double generated = BenchData.generate(dir, rows);
+        out.printf(Locale.ROOT, "generated %,d rows in %.1f s%n", rows, generated);
         out.flush();
         List<String[]> table = new ArrayList<>();
-        try (FakeGcs fake = new FakeGcs(dir.resolve("fake-gcs")).createBucket("upload-bench")) {
-            Files.writeString(dir.resolve("upload-bench.yaml"), """
+        try (FakeGcs fake = new FakeGcs(dir.resolve("out")).createBucket("upload-bench")) {
+            BenchData.writeWorkspace(dir, """
                     sources:
-                      bench: {type: duckdb, path: upload-bench.duckdb}
+                      bench: {type: duckdb, path: bench.duckdb}
                     models:
                       customers: {sql: "SELECT * FROM customers", primary_key: [id]}
                     destinations:
@@ -79,9 +66,9 @@ public final class UploadBench {
     }
 
     private String[] measure(String activation) throws IOException, InterruptedException {
-        Path state = dir.resolve(".sluice-upload-bench");
+        Path state = dir.resolve(".sluice");
         ChildProcess.Result result = ChildProcess.run(List.of("-Xmx512m"), dev.sluice.cli.Main.class,
-                List.of("run", activation, "-c", dir.resolve("upload-bench.yaml").toString(), "--state-dir", state.toString(), "--json"), dir);
+                List.of("run", activation, "-c", dir.resolve(BenchData.WORKSPACE).toString(), "--state-dir", state.toString(), "--json"), dir);
         if (result.exitCode() != 0) {
             throw new IllegalStateException("sluice run " + activation + " failed:\n" + result.errors());
         }

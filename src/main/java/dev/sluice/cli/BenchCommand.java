@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks: Sluice against DuckDB doing the same work bare.",
                 "Each benchmark generates its data, measures both in the same run and prints every figure with its "
                         + "ratio, target and PASS or MISS. See docs/benchmarks.md."},
-        subcommands = {BenchCommand.Formats.class, BenchCommand.Sync.class})
+        subcommands = {BenchCommand.Formats.class, BenchCommand.Sync.class, BenchCommand.Upload.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -139,6 +139,38 @@ public final class BenchCommand implements Runnable {
         @Override
         BenchReport run(Path dir, List<String> jvmOptions) throws IOException, SQLException, InterruptedException {
             return new SyncBench(options.rows, dir, options.repeat, jvmOptions, spec.commandLine().getErr()).run();
+        }
+    }
+
+    @Command(name = "upload", mixinStandardHelpOptions = true,
+            description = {"Full CSV and Parquet runs of N rows to a gcs destination whose endpoint is an in-process GCS fake on",
+                    "loopback, through the official client; prints MB, run and upload seconds, upload MB/s, the upload's share "
+                            + "of the run and peak RSS. --repeat, --heap and --json do not apply."})
+    static final class Upload implements Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException, SQLException, InterruptedException {
+            if (options.rows < 1) {
+                throw SluiceException.user("--rows: must be at least 1, got " + options.rows);
+            }
+            Path dir = options.dir != null ? options.dir.toAbsolutePath() : Files.createTempDirectory("sluice-bench-");
+            BenchData.clean(dir);
+            try {
+                new dev.sluice.bench.UploadBench(options.rows, dir, spec.commandLine().getOut()).run();
+            } finally {
+                if (!options.keep) {
+                    BenchData.clean(dir);
+                    if (options.dir == null) {
+                        Files.deleteIfExists(dir);
+                    }
+                }
+            }
+            return 0;
         }
     }
 }

@@ -114,6 +114,24 @@ class BenchCommandIT {
     }
 
     @Test
+    void uploadDeliversBothActivationsToTheFakeAndLeavesOnlyWhatWasThere() throws Exception {
+        Path work = dir.resolve("upload");
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("notes.txt"), "mine");
+
+        CliRun run = CliRun.of("bench", "upload", "--rows", "2000", "--dir", work.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("generated 2,000 rows")
+                .containsPattern("csv_full\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9]+\\s+[0-9]+%\\s+[1-9][0-9]*")
+                .containsPattern("parquet_full\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9]+\\s+[0-9]+%\\s+[1-9][0-9]*");
+        try (var files = Files.list(work)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("notes.txt");
+        }
+        assertUserError(CliRun.of("bench", "upload", "--rows", "0"), "error: --rows: must be at least 1, got 0");
+    }
+
+    @Test
     void badOptionsAreOneClearLineAndExitCode2() throws Exception {
         assertUserError(CliRun.of("bench", "formats", "--rows", "0"), "error: --rows: must be at least 1, got 0");
         assertUserError(CliRun.of("bench", "sync", "--rows", "-5"), "error: --rows: must be at least 1, got -5");
