@@ -37,10 +37,20 @@ public final class RunStore implements AutoCloseable {
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 10000");
                 s.execute("PRAGMA journal_mode = WAL");
-                s.execute("CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, activation TEXT NOT NULL, status TEXT NOT NULL, "
-                        + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL)");
-                s.execute("CREATE INDEX IF NOT EXISTS runs_by_activation ON runs (activation, started_at)");
-                addColumnIfMissing(s, "final_names", "TEXT");
+                // Processes and threads open the history at once: the schema is created and upgraded
+                // under SQLite's write lock, so that only one of them adds a missing column.
+                s.execute("BEGIN IMMEDIATE");
+                try {
+
+                    s.execute("CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, activation TEXT NOT NULL, status TEXT NOT NULL, "
+                            + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL, final_names TEXT)");
+                    s.execute("CREATE INDEX IF NOT EXISTS runs_by_activation ON runs (activation, started_at)");
+                    addColumnIfMissing(s, "final_names", "TEXT");
+                    s.execute("COMMIT");
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK");
+                    throw e;
+                }
             }
         } catch (IOException | SQLException e) {
             throw SluiceException.external("cannot open the run history in " + stateDir + ": " + e.getMessage(), e);

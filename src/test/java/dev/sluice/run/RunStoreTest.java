@@ -38,4 +38,37 @@ class RunStoreTest {
             assertThat(store.running("vip").get(0).finalNames()).hasSize(2);
         }
     }
+
+    /** Threads and processes open the history at once (the server does for every run): none may fail on the upgrade. */
+    @Test
+    void manyOpeningAnOldHistoryAtOnceUpgradeItOnce() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("runs.db")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE runs (id TEXT PRIMARY KEY, activation TEXT NOT NULL, status TEXT NOT NULL, "
+                    + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL)");
+        }
+        int openers = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(openers);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(openers);
+        try {
+            List<java.util.concurrent.Future<Integer>> opened = new java.util.ArrayList<>();
+            for (int i = 0; i < openers; i++) {
+                opened.add(pool.submit(() -> {
+                    start.await();
+                    try (RunStore store = new RunStore(state)) {
+                        return store.running("vip").size();
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : opened) {
+                assertThat(f.get()).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("runs.db")); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'final_names'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
 }

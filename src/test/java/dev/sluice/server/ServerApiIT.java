@@ -228,7 +228,8 @@ class ServerApiIT {
         }
         ServerFixture.Response started = fx.post("/api/activations/by_hand/runs", "");
         assertThat(started.status()).isEqualTo(202);
-        assertThat(fx.awaitRun(started.json().path("id").asText()).path("status").asText()).isEqualTo("succeeded");
+        var run = fx.awaitRun(started.json().path("id").asText());
+        assertThat(run.path("status").asText()).as("the run after the lock was let go: %s", run).isEqualTo("succeeded");
         assertThat(fx.post("/api/activations/nope/runs", "").status()).isEqualTo(404);
     }
 
