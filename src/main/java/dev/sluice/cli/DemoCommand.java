@@ -83,6 +83,7 @@ public final class DemoCommand extends WorkspaceCommand implements Callable<Inte
         out().println("  ./sluice validate -c " + file);
         out().println("  ./sluice preview vip_fr -c " + file + " --limit 20");
         out().println("  ./sluice run vip_fr_upsert -c " + file);
+        out().println("  ./sluice serve -c " + file + "      # web UI and scheduler at http://127.0.0.1:8080");
         out().flush();
         return 0;
     }
