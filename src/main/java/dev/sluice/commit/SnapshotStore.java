@@ -103,7 +103,8 @@ public final class SnapshotStore {
 
     /**
      * Makes this run's rows ({@value Extractor#NOW}) the committed snapshot. With {@code compared}
-     * (the snapshot these rows were compared with, its changes in {@value ChangeDetector#CHANGES})
+     * (the snapshot these rows were compared with, its changes in {@value ChangeDetector#CHANGES} and
+     * the added and updated rows in {@value ChangeDetector#CHANGED_ROWS})
      * and the same engine version, only the changed rows are written.
      */
     public void commit(Engine engine, String activation, String run, Extracted now, Optional<Snapshot> compared, Instant at) {
@@ -145,10 +146,7 @@ public final class SnapshotStore {
             try {
                 engine.execute("DELETE FROM " + target + " t USING (SELECT " + keys + " FROM " + ChangeDetector.CHANGES
                         + " WHERE change IN ('U', 'R')) c WHERE " + on);
-                engine.execute("INSERT INTO " + target + " SELECT n.* FROM "
-                        + Extractor.NOW + " n SEMI JOIN (SELECT " + keys + " FROM " + ChangeDetector.CHANGES
-                        + " WHERE change IN ('A', 'U')) c ON " + now.keys().stream().map(k -> "n." + k + " = c." + k)
-                                .collect(Collectors.joining(" AND ")));
+                engine.execute("INSERT INTO " + target + " " + ChangeDetector.changedRows());
                 engine.execute("UPDATE " + ATTACHED + ".sluice_meta SET run = " + Engine.literal(run) + ", committed_at = "
                         + Engine.literal(at.toString()));
                 engine.execute("COMMIT");

@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
 public final class ChangeDetector {
     public static final String PREV = "sluice_prev";
     public static final String CHANGES = "sluice_changes";
+    /** The added and updated rows of {@value Extractor#NOW}, with their kind: see {@link #keepChangedRows}. */
+    public static final String CHANGED_ROWS = "sluice_changed_rows";
+    private static final String KIND = "sluice_change_kind";
 
     private final Engine engine;
     private final Extracted now;
@@ -73,22 +76,33 @@ public final class ChangeDetector {
         }
     }
 
+    /**
+     * Reads the added and updated rows out of {@value Extractor#NOW} once, into the small table
+     * {@value #CHANGED_ROWS}, after {@link #count}: the output files and the snapshot commit then
+     * read those rows, instead of each scanning every row of this run again.
+     */
+    public void keepChangedRows() throws SQLException {
+        engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGED_ROWS + " AS SELECT n.*, p.change AS " + KIND + " FROM "
+                + Extractor.NOW + " n JOIN (SELECT " + String.join(", ", now.keys()) + ", change FROM " + CHANGES
+                + " WHERE change IN ('A', 'U')) p ON " + joinOn());
+    }
+
+    /** The rows {@link #keepChangedRows} kept, with the columns of {@value Extractor#NOW}, for the snapshot commit. */
+    public static String changedRows() {
+        return "SELECT * EXCLUDE (" + KIND + ") FROM " + CHANGED_ROWS;
+    }
+
     /** The SELECT of an output's rows: the exported attributes only, under their exported names. */
     public String select(OutputContent content) {
-        String nowColumns = columns("n");
         return switch (content) {
             case ALL -> "SELECT " + columns(null) + " FROM " + Extractor.NOW;
             case NOTHING -> "SELECT " + columns(null) + " FROM " + Extractor.NOW + " WHERE false";
-            case ADDED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n SEMI JOIN " + changed("'A'") + " ON " + joinOn();
-            case UPDATED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n SEMI JOIN " + changed("'U'") + " ON " + joinOn();
-            case ADDED_OR_UPDATED -> "SELECT " + nowColumns + " FROM " + Extractor.NOW + " n SEMI JOIN " + changed("'A', 'U'")
-                    + " ON " + joinOn();
-            case REMOVED -> "SELECT " + columns("n") + " FROM " + PREV + " n SEMI JOIN " + changed("'R'") + " ON " + joinOn();
+            case ADDED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS + " WHERE " + KIND + " = 'A'";
+            case UPDATED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS + " WHERE " + KIND + " = 'U'";
+            case ADDED_OR_UPDATED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS;
+            case REMOVED -> "SELECT " + columns("n") + " FROM " + PREV + " n SEMI JOIN (SELECT " + String.join(", ", now.keys())
+                    + " FROM " + CHANGES + " WHERE change = 'R') p ON " + joinOn();
         };
-    }
-
-    private String changed(String kinds) {
-        return "(SELECT " + String.join(", ", now.keys()) + " FROM " + CHANGES + " WHERE change IN (" + kinds + ")) p";
     }
 
     private String firstKey() {

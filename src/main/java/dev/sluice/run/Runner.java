@@ -133,6 +133,9 @@ public final class Runner {
                 if (request.dryRun()) {
                     return record.withCounts(counts);
                 }
+                if (comparable) {
+                    detector.keepChangedRows();
+                }
                 List<LocalFile> files = write(engine, activation, plan, now, record.id(), start, work.resolve("files"), warnings);
                 long written = files.stream().mapToLong(LocalFile::rows).sum();
                 counts = new Counts(counts.read(), counts.added(), counts.updated(), counts.removed(), counts.unchanged(),
