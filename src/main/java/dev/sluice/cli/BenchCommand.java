@@ -6,6 +6,7 @@ import dev.sluice.bench.FormatBench;
 import dev.sluice.bench.SyncBench;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -56,6 +57,42 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--json", description = "Print the report as one JSON object on stdout.")
         boolean json;
+
+        void checkRows() {
+            if (rows < 1) {
+                throw SluiceException.user("--rows: must be at least 1, got " + rows);
+            }
+        }
+
+        /**
+         * Runs {@code work} in the benchmark's folder (--dir, or a new temporary one), after refusing a
+         * folder that holds someone else's workspace; removes what the benchmark created unless --keep.
+         */
+        <T> T inFolder(Work<T> work, PrintWriter err) throws IOException, SQLException, InterruptedException {
+            Path folder = dir != null ? dir.toAbsolutePath() : Files.createTempDirectory("sluice-bench-");
+            BenchData.clean(folder); // refuses a folder holding someone else's workspace before anything runs
+            try {
+                T result = work.run(folder);
+                if (keep) {
+                    err.println("kept the benchmark's data and files in " + folder);
+                }
+                return result;
+            } catch (IOException e) {
+                throw SluiceException.external("the benchmark failed in " + folder + ": " + e, e);
+            } finally {
+                if (!keep) {
+                    BenchData.clean(folder);
+                    if (dir == null) {
+                        Files.deleteIfExists(folder);
+                    }
+                }
+            }
+        }
+    }
+
+    /** What a benchmark does in its folder. */
+    interface Work<T> {
+        T run(Path dir) throws IOException, SQLException, InterruptedException;
     }
 
     /** Validates the options, runs the benchmark in its folder, prints the report, cleans up. */
@@ -70,39 +107,16 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException, SQLException, InterruptedException {
-            if (options.rows < 1) {
-                throw SluiceException.user("--rows: must be at least 1, got " + options.rows);
-            }
+            options.checkRows();
             if (options.repeat < 1) {
                 throw SluiceException.user("--repeat: must be at least 1, got " + options.repeat);
             }
             if (!options.heap.matches("[1-9][0-9]*[kKmMgG]?")) {
                 throw SluiceException.user("--heap: must be a JVM heap size such as 512m or 2g, got '" + options.heap + "'");
             }
-            Path dir = options.dir != null ? options.dir.toAbsolutePath() : Files.createTempDirectory("sluice-bench-");
-            BenchData.clean(dir); // refuses a folder holding someone else's workspace before anything runs
-            BenchReport report;
-            try {
-                report = run(dir, List.of("-Xmx" + options.heap));
-            } catch (IOException e) {
-                throw SluiceException.external("the benchmark failed in " + dir + ": " + e, e);
-            } finally {
-                if (!options.keep) {
-                    cleanUp(dir);
-                }
-            }
+            BenchReport report = options.inFolder(dir -> run(dir, List.of("-Xmx" + options.heap)), spec.commandLine().getErr());
             report.print(spec.commandLine().getOut(), options.json);
-            if (options.keep) {
-                spec.commandLine().getErr().println("kept the benchmark's data and files in " + dir);
-            }
             return 0;
-        }
-
-        private void cleanUp(Path dir) throws IOException {
-            BenchData.clean(dir);
-            if (options.dir == null) {
-                Files.deleteIfExists(dir);
-            }
         }
     }
 
@@ -155,22 +169,11 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException, SQLException, InterruptedException {
-            if (options.rows < 1) {
-                throw SluiceException.user("--rows: must be at least 1, got " + options.rows);
-            }
-            Path dir = options.dir != null ? options.dir.toAbsolutePath() : Files.createTempDirectory("sluice-bench-");
-            BenchData.clean(dir);
-            try {
+            options.checkRows();
+            return options.inFolder(dir -> {
                 new dev.sluice.bench.UploadBench(options.rows, dir, spec.commandLine().getOut()).run();
-            } finally {
-                if (!options.keep) {
-                    BenchData.clean(dir);
-                    if (options.dir == null) {
-                        Files.deleteIfExists(dir);
-                    }
-                }
-            }
-            return 0;
+                return 0;
+            }, spec.commandLine().getErr());
         }
     }
 }

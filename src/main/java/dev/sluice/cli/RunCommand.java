@@ -41,18 +41,6 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             description = "The engine's memory before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 
-    /** With --json, a failed run's record is printed too (the error goes to stderr as usual). */
-    private void printFailedRecord(Workspace workspace, String runId) throws JsonProcessingException {
-        java.util.Optional<RunRecord> failed;
-        try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
-            failed = store.get(runId);
-        }
-        if (failed.isPresent()) {
-            out().println(RunStore.JSON.writeValueAsString(failed.get()));
-            out().flush();
-        }
-    }
-
     @Override
     public Integer call() throws JsonProcessingException {
         Workspace workspace = loadWorkspace();
@@ -63,8 +51,10 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             try {
                 record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
             } catch (Runner.RunFailed failed) {
-                if (json) {
-                    printFailedRecord(workspace, failed.run());
+                // With --json, a failed run's record is printed too (the error goes to stderr as usual).
+                if (json && failed.record().isPresent()) {
+                    out().println(RunStore.JSON.writeValueAsString(failed.record().get()));
+                    out().flush();
                 }
                 throw failed;
             }

@@ -41,7 +41,6 @@ public final class RunStore implements AutoCloseable {
                 // under SQLite's write lock, so that only one of them adds a missing column.
                 s.execute("BEGIN IMMEDIATE");
                 try {
-
                     s.execute("CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, activation TEXT NOT NULL, status TEXT NOT NULL, "
                             + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL, final_names TEXT)");
                     s.execute("CREATE INDEX IF NOT EXISTS runs_by_activation ON runs (activation, started_at)");
@@ -77,24 +76,13 @@ public final class RunStore implements AutoCloseable {
 
     /** Runs of {@code activation} (or all when null), newest first. */
     public List<RunRecord> list(String activation, int limit) {
-        String sql = "SELECT record FROM runs" + (activation == null ? "" : " WHERE activation = ?")
-                + " ORDER BY started_at DESC, id DESC LIMIT ?";
-        List<RunRecord> records = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            int i = 1;
-            if (activation != null) {
-                s.setString(i++, activation);
-            }
-            s.setInt(i, limit);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    records.add(parse(rs.getString(1)));
-                }
-            }
+        List<String> values = new ArrayList<>();
+        String where = new Filter(activation, null, null).where(values);
+        try {
+            return records(where, values, limit, 0);
         } catch (SQLException e) {
             throw failure(e);
         }
-        return records;
     }
 
     /** Which runs {@link #page} returns: each null field matches every run. */
@@ -125,35 +113,41 @@ public final class RunStore implements AutoCloseable {
     public Page page(Filter filter, int limit, long offset) {
         List<String> values = new ArrayList<>();
         String where = filter.where(values);
-        List<RunRecord> records = new ArrayList<>();
-        long total;
         try {
+            long total;
             try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM runs" + where)) {
-                for (int i = 0; i < values.size(); i++) {
-                    s.setString(i + 1, values.get(i));
-                }
+                bind(s, values);
                 try (ResultSet rs = s.executeQuery()) {
                     total = rs.next() ? rs.getLong(1) : 0;
                 }
             }
-            try (PreparedStatement s = connection.prepareStatement(
-                    "SELECT record FROM runs" + where + " ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?")) {
-                int i = 0;
-                for (; i < values.size(); i++) {
-                    s.setString(i + 1, values.get(i));
-                }
-                s.setInt(i + 1, limit);
-                s.setLong(i + 2, offset);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        records.add(parse(rs.getString(1)));
-                    }
-                }
-            }
+            return new Page(records(where, values, limit, offset), total);
         } catch (SQLException e) {
             throw failure(e);
         }
-        return new Page(records, total);
+    }
+
+    /** The records matching {@code where} (bound to {@code values}), newest first. */
+    private List<RunRecord> records(String where, List<String> values, int limit, long offset) throws SQLException {
+        List<RunRecord> records = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT record FROM runs" + where + " ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?")) {
+            bind(s, values);
+            s.setInt(values.size() + 1, limit);
+            s.setLong(values.size() + 2, offset);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    records.add(parse(rs.getString(1)));
+                }
+            }
+        }
+        return records;
+    }
+
+    private static void bind(PreparedStatement statement, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            statement.setString(i + 1, values.get(i));
+        }
     }
 
     public Optional<RunRecord> get(String id) {

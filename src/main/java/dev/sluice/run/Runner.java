@@ -159,13 +159,15 @@ public final class Runner {
                     publisher.abandon();
                 }
                 SluiceException failure = classify(e, activation);
+                RunRecord failed = null;
                 if (!request.dryRun()) {
-                    store.save(record.failed(clock.instant(), counts, warnings, Secrets.redact(failure.getMessage())));
+                    failed = record.failed(clock.instant(), counts, warnings, Secrets.redact(failure.getMessage()));
+                    store.save(failed);
                 }
                 if (e instanceof dev.sluice.workspace.WorkspaceException invalid) {
                     throw invalid;
                 }
-                throw new RunFailed(record.id(), failure);
+                throw new RunFailed(record.id(), failed, failure);
             } finally {
                 deleteTree(work);
             }
@@ -256,15 +258,22 @@ public final class Runner {
     public static final class RunFailed extends SluiceException {
         private static final long serialVersionUID = 1L;
         private final String run;
+        private final transient RunRecord record;
 
-        RunFailed(String run, SluiceException cause) {
+        RunFailed(String run, RunRecord record, SluiceException cause) {
             super(cause.kind() == ErrorKind.INTERNAL ? ErrorKind.INTERNAL : ErrorKind.EXTERNAL,
                     "run " + run + " failed: " + cause.getMessage(), cause);
             this.run = run;
+            this.record = record;
         }
 
         public String run() {
             return run;
+        }
+
+        /** The failed run's record as the history holds it; empty for a dry run, which records nothing. */
+        public java.util.Optional<RunRecord> record() {
+            return java.util.Optional.ofNullable(record);
         }
     }
 }
