@@ -149,26 +149,19 @@ public final class WorkspaceLoader {
             } catch (IllegalArgumentException e) {
                 // reported below, when the folder is listed
             }
-            if (!Files.isDirectory(dir)) {
-                matched.sort(null);
-                matched.forEach(p -> {
-                    if (!result.contains(p)) {
-                        result.add(p);
-                    }
-                });
-                continue;
-            }
-            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
-                stream.forEach(p -> {
-                    JsonNode replaced = overlay.get(p);
-                    if (Files.isRegularFile(p) && !matched.contains(p) && (replaced == null || !replaced.isMissingNode())) {
-                        matched.add(p);
-                    }
-                });
-            } catch (IllegalArgumentException e) {
-                root.problem("include[" + i + "]", "'" + pattern + "' is not a valid file pattern: " + e.getMessage());
-            } catch (IOException e) {
-                throw SluiceException.external("cannot list " + dir + " for include '" + pattern + "': " + e.getMessage(), e);
+            if (Files.isDirectory(dir)) {
+                try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
+                    stream.forEach(p -> {
+                        JsonNode replaced = overlay.get(p);
+                        if (Files.isRegularFile(p) && !matched.contains(p) && (replaced == null || !replaced.isMissingNode())) {
+                            matched.add(p);
+                        }
+                    });
+                } catch (IllegalArgumentException e) {
+                    root.problem("include[" + i + "]", "'" + pattern + "' is not a valid file pattern: " + e.getMessage());
+                } catch (IOException e) {
+                    throw SluiceException.external("cannot list " + dir + " for include '" + pattern + "': " + e.getMessage(), e);
+                }
             }
             matched.sort(null);
             matched.forEach(p -> {
