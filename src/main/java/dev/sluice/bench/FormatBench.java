@@ -1,5 +1,6 @@
 package dev.sluice.bench;
 
+import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.bench.BenchReport.Line;
@@ -19,7 +20,7 @@ import java.util.Locale;
  * the bare COPY's; XML, which the engine cannot write by itself, with Sluice's CSV throughput.
  */
 public final class FormatBench extends Benchmark {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonText.MAPPER;
     static final long RSS_LIMIT = 1L << 30;
     static final String XML_BASIS = "csv";
     static final double XML_TARGET = 0.5;

@@ -1,18 +1,19 @@
 package dev.sluice.bench;
 
+import dev.sluice.config.JsonText;
 import dev.sluice.bench.BenchReport.Line;
-import dev.sluice.cli.Main;
-import dev.sluice.commit.SnapshotStore;
-import dev.sluice.detect.ChangeDetector;
-import dev.sluice.detect.Changes;
+import dev.sluice.sync.SnapshotStore;
+import dev.sluice.sync.ChangeDetector;
+import dev.sluice.sync.Changes;
+import dev.sluice.engine.ColumnTypes;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
-import dev.sluice.extract.Extracted;
-import dev.sluice.extract.Extractor;
+import dev.sluice.sync.Extracted;
+import dev.sluice.sync.Extractor;
 import dev.sluice.format.ExportColumn;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
-import dev.sluice.write.OutputWriter;
+import dev.sluice.sync.WorkTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,9 +35,15 @@ public final class SyncBench extends Benchmark {
     static final double DELTA_TARGET = 0.35;
     static final double DETECTION_TARGET = 1.5;
 
-    /** The change detection is timed {@code repeat} times (the fastest counts); each run is measured once. */
-    public SyncBench(long rows, Path dir, int repeat, List<String> jvmOptions, PrintWriter progress) {
+    private final Class<?> mainClass;
+
+    /**
+     * The change detection is timed {@code repeat} times (the fastest counts); each run is measured
+     * once, as {@code mainClass} (Sluice's command-line entry point) in a JVM of its own.
+     */
+    public SyncBench(long rows, Path dir, int repeat, List<String> jvmOptions, PrintWriter progress, Class<?> mainClass) {
         super(rows, dir, repeat, jvmOptions, progress);
+        this.mainClass = mainClass;
     }
 
     @Override
@@ -66,14 +73,14 @@ public final class SyncBench extends Benchmark {
 
     /** One {@code sluice run} in its own JVM; fails unless it succeeds with the expected kind of run. */
     private Line measure(String activation, String kind) throws IOException, InterruptedException {
-        ChildProcess.Result result = ChildProcess.run(jvmOptions, Main.class,
+        ChildProcess.Result result = ChildProcess.run(jvmOptions, mainClass,
                 List.of("run", activation, "-c", dir.resolve(BenchData.WORKSPACE).toString(), "--json"), dir);
         String json = result.output().strip();
         if (result.exitCode() != 0 || !json.startsWith("{")) {
             throw SluiceException.internal("sluice run " + activation + " failed (exit " + result.exitCode() + "):\n"
                     + result.errors() + result.output(), null);
         }
-        RunRecord record = RunStore.JSON.readValue(json, RunRecord.class);
+        RunRecord record = JsonText.MAPPER.readValue(json, RunRecord.class);
         if (!kind.equals(record.kind())) {
             throw SluiceException.internal("sluice run " + activation + " was a " + record.kind() + " run, expected " + kind
                     + (record.fullReason() == null ? "" : " (" + record.fullReason() + ")"), null);
@@ -109,17 +116,17 @@ public final class SyncBench extends Benchmark {
         try (Engine engine = Engine.open(spill, dir, Engine.DEFAULT_MEMORY_LIMIT, null)) {
             engine.execute("ATTACH " + Engine.literal(dir.resolve(BenchData.DATABASE).toAbsolutePath().toString()) + " AS b (READ_ONLY)");
             String table = "b." + BenchData.TABLE;
-            List<ExportColumn> columns = OutputWriter.exportColumns(OutputWriter.describe(engine.connection(), "SELECT * FROM " + table), List.of());
-            engine.execute("CREATE TEMP TABLE " + Extractor.NOW + " AS SELECT id AS sluice_k0, *, "
-                    + Extractor.rowHash(columns.stream().map(ExportColumn::name).toList(), null) + " AS " + Extractor.HASH + " FROM " + table);
+            List<ExportColumn> columns = Extractor.exportColumns(ColumnTypes.describe(engine.connection(), "SELECT * FROM " + table), List.of());
+            engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS SELECT id AS sluice_k0, *, "
+                    + WorkTables.rowHash(columns.stream().map(ExportColumn::name).toList(), null) + " AS " + WorkTables.HASH + " FROM " + table);
             ChangeDetector detector = new ChangeDetector(engine, new Extracted(List.of("sluice_k0"), columns, rows, 0, "bench"));
             detector.usePrevious(snapshot);
-            String bareJoin = "SELECT count(*) FROM " + Extractor.NOW + " n FULL OUTER JOIN " + ChangeDetector.PREV
+            String bareJoin = "SELECT count(*) FROM " + WorkTables.NOW + " n FULL OUTER JOIN " + WorkTables.PREV
                     + " p ON n.sluice_k0 = p.sluice_k0";
             // The same join carrying both sides' stored row hashes and counting the keys whose hash differs:
             // what the comparison itself costs, apart from what Sluice does around it.
-            String hashJoin = "SELECT count(*) FROM " + Extractor.NOW + " n FULL OUTER JOIN " + ChangeDetector.PREV
-                    + " p ON n.sluice_k0 = p.sluice_k0 WHERE n." + Extractor.HASH + " IS DISTINCT FROM p." + Extractor.HASH;
+            String hashJoin = "SELECT count(*) FROM " + WorkTables.NOW + " n FULL OUTER JOIN " + WorkTables.PREV
+                    + " p ON n.sluice_k0 = p.sluice_k0 WHERE n." + WorkTables.HASH + " IS DISTINCT FROM p." + WorkTables.HASH;
             engine.queryLong(bareJoin); // warm-up: both sides read once before either is timed
             Line bare = null;
             Line hashes = null;

@@ -1,16 +1,20 @@
 package dev.sluice.bench;
 
+import dev.sluice.engine.ColumnTypes;
 import dev.sluice.engine.Engine;
+import dev.sluice.format.ExportColumn;
+import dev.sluice.sync.Extractor;
 import dev.sluice.source.Model;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.Workspace;
 import dev.sluice.workspace.WorkspaceLoader;
-import dev.sluice.write.OutputWriter;
+import dev.sluice.sync.OutputWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -41,7 +45,8 @@ public final class WriteProbe {
             double cpuStarted = ChildProcess.ownCpuSeconds();
             long rows;
             if (copyOptions == null) {
-                rows = OutputWriter.write(activation, engine.connection(), sql, out, activation.name()).rows();
+                List<ExportColumn> columns = Extractor.exportColumns(ColumnTypes.describe(engine.connection(), sql), activation.mapping());
+                rows = OutputWriter.write(activation, engine.connection(), sql, columns, out, activation.name()).rows();
             } else {
                 Path target = out.resolve(activation.name() + activation.format().extension());
                 try (Statement statement = engine.connection().createStatement()) {

@@ -4,6 +4,7 @@ import dev.sluice.bench.BenchData;
 import dev.sluice.bench.BenchReport;
 import dev.sluice.bench.FormatBench;
 import dev.sluice.bench.SyncBench;
+import dev.sluice.bench.UploadBench;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -152,17 +153,28 @@ public final class BenchCommand implements Runnable {
     static final class Sync extends Benchmark {
         @Override
         BenchReport run(Path dir, List<String> jvmOptions) throws IOException, SQLException, InterruptedException {
-            return new SyncBench(options.rows, dir, options.repeat, jvmOptions, spec.commandLine().getErr()).run();
+            return new SyncBench(options.rows, dir, options.repeat, jvmOptions, spec.commandLine().getErr(), Main.class).run();
         }
     }
 
     @Command(name = "upload", mixinStandardHelpOptions = true,
-            description = {"Full CSV and Parquet runs of N rows to a gcs destination whose endpoint is an in-process GCS fake on",
-                    "loopback, through the official client; prints MB, run and upload seconds, upload MB/s, the upload's share "
-                            + "of the run and peak RSS. --repeat, --heap and --json do not apply."})
+            description = {"Full CSV and Parquet runs of N rows to a GCS bucket you name, through the official client.",
+                    "Prints MB, run and upload seconds, upload MB/s, the upload's share of the run and peak RSS; deletes what "
+                            + "it uploaded (under sluice-bench-upload/) unless --keep. --repeat, --heap and --json do not apply."})
     static final class Upload implements Callable<Integer> {
         @Mixin
         Options options;
+
+        @Option(names = "--bucket", paramLabel = "NAME", required = true, description = "The bucket to upload to.")
+        String bucket;
+
+        @Option(names = "--endpoint", paramLabel = "URL",
+                description = "A GCS emulator's URL (default: Google Cloud Storage); with it and no key, no credentials are sent.")
+        String endpoint;
+
+        @Option(names = "--credentials-file", paramLabel = "FILE",
+                description = "A service-account JSON key (default: Application Default Credentials, or none with --endpoint).")
+        Path credentialsFile;
 
         @Spec
         CommandSpec spec;
@@ -171,7 +183,8 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws IOException, SQLException, InterruptedException {
             options.checkRows();
             return options.inFolder(dir -> {
-                new dev.sluice.bench.UploadBench(options.rows, dir, spec.commandLine().getOut()).run();
+                new UploadBench(options.rows, dir, spec.commandLine().getOut(), Main.class,
+                        new UploadBench.Target(bucket, endpoint, credentialsFile), options.keep).run();
                 return 0;
             }, spec.commandLine().getErr());
         }

@@ -3,7 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.SluiceException;
-import dev.sluice.workspace.Suggestions;
+import dev.sluice.config.Suggestions;
 import dev.sluice.workspace.Workspace;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

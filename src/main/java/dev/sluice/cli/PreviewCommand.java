@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.error.SluiceException;
-import dev.sluice.source.Catalog;
+import dev.sluice.workspace.Catalog;
 import dev.sluice.source.filter.CompiledQuery;
 import dev.sluice.workspace.Workspace;
 import java.sql.Connection;

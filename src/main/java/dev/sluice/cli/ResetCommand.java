@@ -1,6 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.commit.SnapshotStore;
+import dev.sluice.sync.SnapshotStore;
 import dev.sluice.run.RunLock;
 import dev.sluice.workspace.Workspace;
 import java.nio.file.Path;

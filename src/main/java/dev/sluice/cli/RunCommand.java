@@ -1,8 +1,10 @@
 package dev.sluice.cli;
 
+import dev.sluice.engine.Engine;
+import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.run.Counts;
-import dev.sluice.run.FileRecord;
+import dev.sluice.publish.FileRecord;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
 import dev.sluice.run.Runner;
@@ -37,7 +39,7 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
     @Option(names = "--json", description = "Print the run record as one JSON object on stdout.")
     boolean json;
 
-    @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = "512MB",
+    @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = Engine.DEFAULT_MEMORY_LIMIT,
             description = "The engine's memory before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 
@@ -53,14 +55,14 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             } catch (Runner.RunFailed failed) {
                 // With --json, a failed run's record is printed too (the error goes to stderr as usual).
                 if (json && failed.record().isPresent()) {
-                    out().println(RunStore.JSON.writeValueAsString(failed.record().get()));
+                    out().println(JsonText.MAPPER.writeValueAsString(failed.record().get()));
                     out().flush();
                 }
                 throw failed;
             }
         }
         if (json) {
-            out().println(RunStore.JSON.writeValueAsString(record));
+            out().println(JsonText.MAPPER.writeValueAsString(record));
         } else {
             print(record, dryRun);
         }

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
@@ -39,7 +40,7 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
             runs = store.list(activation, Math.max(1, limit));
         }
         if (json) {
-            out().println(RunStore.JSON.writeValueAsString(runs));
+            out().println(JsonText.MAPPER.writeValueAsString(runs));
         } else if (runs.isEmpty()) {
             out().println("no runs yet" + (activation == null ? "" : " of " + activation));
         } else {

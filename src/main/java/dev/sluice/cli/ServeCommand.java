@@ -1,8 +1,9 @@
 package dev.sluice.cli;
 
+import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
 import dev.sluice.server.Server;
-import dev.sluice.workspace.DurationText;
+import dev.sluice.config.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -43,7 +44,7 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
     @Option(names = "--no-scheduler", description = "Serve the API and UI only; run nothing by schedule.")
     boolean noScheduler;
 
-    @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = "512MB",
+    @Option(names = "--memory-limit", paramLabel = "SIZE", defaultValue = Engine.DEFAULT_MEMORY_LIMIT,
             description = "Each run's engine memory before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 

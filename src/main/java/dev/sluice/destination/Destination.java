@@ -10,6 +10,12 @@ import java.util.Map;
  * names the destination and says what to check.
  */
 public interface Destination extends AutoCloseable {
+    /**
+     * The folder segment under which runs stage their files ({@code folder/.sluice-staging/RUN/});
+     * reserved: no activation's folder may use it.
+     */
+    String STAGING = ".sluice-staging";
+
     /** The destination's name in the workspace. */
     String name();
 

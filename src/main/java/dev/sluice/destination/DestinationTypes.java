@@ -1,35 +1,21 @@
 package dev.sluice.destination;
 
-import dev.sluice.workspace.Node;
-import dev.sluice.workspace.Suggestions;
+import dev.sluice.config.Node;
+import dev.sluice.config.Registry;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** The built-in destination types, in one place. */
-public enum DestinationTypes {
-    GCS {
-        @Override
-        DestinationConfig parse(String name, Node node, Path baseDir) {
-            return GcsDestinationConfig.parse(name, node, baseDir);
-        }
-    },
-    LOCAL {
-        @Override
-        DestinationConfig parse(String name, Node node, Path baseDir) {
-            return LocalDestinationConfig.parse(name, node, baseDir);
-        }
-    };
+public final class DestinationTypes {
+    public static final Registry<DestinationConfig> REGISTRY = Registry.<DestinationConfig>builder("destination type", "types")
+            .add("gcs", GcsDestinationConfig::parse)
+            .add("local", LocalDestinationConfig::parse)
+            .build();
 
-    abstract DestinationConfig parse(String name, Node node, Path baseDir);
-
-    public String typeName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    private DestinationTypes() {}
 
     public static List<String> typeNames() {
-        return Arrays.stream(values()).map(DestinationTypes::typeName).toList();
+        return REGISTRY.names();
     }
 
     /** Parses a destination entry; {@code type} is required. Null when it cannot be used. */
@@ -38,16 +24,6 @@ public enum DestinationTypes {
             return null;
         }
         String type = node.requiredText("type");
-        if (type == null) {
-            return null;
-        }
-        for (DestinationTypes candidate : values()) {
-            if (candidate.typeName().equals(type)) {
-                return candidate.parse(name, node, baseDir);
-            }
-        }
-        node.problem("type", "unknown destination type '" + type + "'" + Suggestions.didYouMean(type, typeNames())
-                + "; types: " + String.join(", ", typeNames()));
-        return null;
+        return type == null ? null : REGISTRY.parse(type, node.get("type"), name, node, baseDir);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.destination;
 
+import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +40,7 @@ final class GcsClientFactory {
     static final long INITIAL_DELAY_MS = 500;
     static final long MAX_DELAY_S = 32;
     static final long TOTAL_TIMEOUT_MIN = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonText.MAPPER;
 
     private GcsClientFactory() {}
 

@@ -63,11 +63,11 @@ public final class GcsDestination implements Destination {
     private static String folderOf(String objectName) {
         int slash = objectName.lastIndexOf('/');
         String folder = slash < 0 ? "" : objectName.substring(0, slash);
-        int staging = folder.indexOf("/.sluice-staging/");
+        int staging = folder.indexOf("/" + STAGING + "/");
         if (staging >= 0) {
             return folder.substring(0, staging);
         }
-        return folder.startsWith(".sluice-staging/") ? "" : folder;
+        return folder.startsWith(STAGING + "/") ? "" : folder;
     }
 
     @Override

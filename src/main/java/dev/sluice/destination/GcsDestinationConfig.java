@@ -1,7 +1,7 @@
 package dev.sluice.destination;
 
-import dev.sluice.workspace.ByteSize;
-import dev.sluice.workspace.Node;
+import dev.sluice.config.ByteSize;
+import dev.sluice.config.Node;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.regex.Pattern;

@@ -1,6 +1,6 @@
 package dev.sluice.destination;
 
-import dev.sluice.workspace.Node;
+import dev.sluice.config.Node;
 import java.nio.file.Path;
 
 /** A folder on disk that behaves like a bucket; relative paths are relative to the workspace file. */

@@ -1,6 +1,7 @@
 package dev.sluice.format;
 
-import dev.sluice.workspace.Node;
+import dev.sluice.engine.Engine;
+import dev.sluice.config.Node;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -79,10 +80,10 @@ public record CsvFormat(char delimiter, boolean header, char quote, QuoteMode qu
     @Override
     public WriteResult write(OutputRows rows, Path dir, String baseName, SplitLimits limits) throws SQLException, IOException {
         String select = EngineCopy.select(rows, rows.columns().stream()
-                .map(c -> Render.text(c) + " AS " + Render.identifier(c.name())).collect(Collectors.joining(", ")));
-        String options = "FORMAT csv, HEADER " + header + ", DELIMITER " + Render.literal(String.valueOf(delimiter))
-                + ", QUOTE " + Render.literal(String.valueOf(quote)) + ", ESCAPE " + Render.literal(String.valueOf(quote))
-                + ", NULLSTR " + Render.literal(nullValue) + ", NEW_LINE '\\n'"
+                .map(c -> Render.text(c) + " AS " + Engine.identifier(c.name())).collect(Collectors.joining(", ")));
+        String options = "FORMAT csv, HEADER " + header + ", DELIMITER " + Engine.literal(String.valueOf(delimiter))
+                + ", QUOTE " + Engine.literal(String.valueOf(quote)) + ", ESCAPE " + Engine.literal(String.valueOf(quote))
+                + ", NULLSTR " + Engine.literal(nullValue) + ", NEW_LINE '\\n'"
                 + (quoteMode == QuoteMode.ALL ? ", FORCE_QUOTE *" : "");
         return TextWriting.write(rows.engine(), select, options, Framing.csv(quote, header), true, compression,
                 dir, baseName, extension(), limits, List.of());

@@ -1,5 +1,6 @@
 package dev.sluice.format;
 
+import dev.sluice.engine.Engine;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,7 +11,7 @@ final class EngineCopy {
     private EngineCopy() {}
 
     static long copy(Connection engine, String select, Path target, String options) throws SQLException {
-        String sql = "COPY (" + select + ") TO " + Render.literal(target.toAbsolutePath().toString()) + " (" + options + ")";
+        String sql = "COPY (" + select + ") TO " + Engine.literal(target.toAbsolutePath().toString()) + " (" + options + ")";
         try (Statement statement = engine.createStatement()) {
             return statement.executeUpdate(sql);
         }

@@ -1,6 +1,6 @@
 package dev.sluice.format;
 
-import dev.sluice.source.LogicalType;
+import dev.sluice.engine.LogicalType;
 import java.util.Objects;
 
 /** One exported attribute: the engine column it comes from, the name it is written under, its type. */

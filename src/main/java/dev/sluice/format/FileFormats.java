@@ -1,31 +1,22 @@
 package dev.sluice.format;
 
-import dev.sluice.workspace.Node;
-import dev.sluice.workspace.Suggestions;
-import java.util.Arrays;
+import dev.sluice.config.Node;
+import dev.sluice.config.Registry;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Function;
 
 /** The built-in file formats, in one place. */
-public enum FileFormats {
-    CSV(CsvFormat::parse),
-    JSON(JsonFormat::parse),
-    XML(XmlFormat::parse),
-    PARQUET(ParquetFormat::parse);
+public final class FileFormats {
+    public static final Registry<FileFormat> REGISTRY = Registry.<FileFormat>builder("format", "formats")
+            .add("csv", (name, node, baseDir) -> CsvFormat.parse(node))
+            .add("json", (name, node, baseDir) -> JsonFormat.parse(node))
+            .add("xml", (name, node, baseDir) -> XmlFormat.parse(node))
+            .add("parquet", (name, node, baseDir) -> ParquetFormat.parse(node))
+            .build();
 
-    private final Function<Node, FileFormat> parser;
-
-    FileFormats(Function<Node, FileFormat> parser) {
-        this.parser = parser;
-    }
-
-    public String typeName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    private FileFormats() {}
 
     public static List<String> typeNames() {
-        return Arrays.stream(values()).map(FileFormats::typeName).toList();
+        return REGISTRY.names();
     }
 
     /**
@@ -46,14 +37,6 @@ public enum FileFormats {
         if (type == null) {
             return null;
         }
-        for (FileFormats format : values()) {
-            if (format.typeName().equals(type)) {
-                return format.parser.apply(node);
-            }
-        }
-        Node at = node.json().isTextual() ? node : node.get("type");
-        at.problem("unknown format '" + type + "'" + Suggestions.didYouMean(type, typeNames())
-                + "; formats: " + String.join(", ", typeNames()));
-        return null;
+        return REGISTRY.parse(type, node.json().isTextual() ? node : node.get("type"), null, node, null);
     }
 }

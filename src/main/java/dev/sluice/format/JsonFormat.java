@@ -1,6 +1,6 @@
 package dev.sluice.format;
 
-import dev.sluice.workspace.Node;
+import dev.sluice.config.Node;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;

@@ -1,6 +1,7 @@
 package dev.sluice.format;
 
-import dev.sluice.workspace.Node;
+import dev.sluice.engine.Engine;
+import dev.sluice.config.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public record ParquetFormat(Codec compression) implements FileFormat {
     @Override
     public WriteResult write(OutputRows rows, Path dir, String baseName, SplitLimits limits) throws SQLException, IOException {
         String columns = rows.columns().stream()
-                .map(c -> nullable(Render.identifier(c.source())) + " AS " + Render.identifier(c.name()))
+                .map(c -> nullable(Engine.identifier(c.source())) + " AS " + Engine.identifier(c.name()))
                 .collect(Collectors.joining(", "));
         String options = "FORMAT parquet, COMPRESSION " + (compression == Codec.NONE ? "uncompressed" : compression.name().toLowerCase(Locale.ROOT));
         if (!limits.splits()) {
@@ -50,7 +51,7 @@ public record ParquetFormat(Codec compression) implements FileFormat {
             return new WriteResult(List.of(new WrittenFile(target, fileName, written, Files.size(target))), written, List.of());
         }
         String nullableNames = rows.columns().stream()
-                .map(c -> nullable(Render.identifier(c.name())) + " AS " + Render.identifier(c.name()))
+                .map(c -> nullable(Engine.identifier(c.name())) + " AS " + Engine.identifier(c.name()))
                 .collect(Collectors.joining(", "));
         return new ParquetParts(rows.engine(), options, limits, nullableNames)
                 .write(EngineCopy.select(rows, columns), dir, baseName, extension());

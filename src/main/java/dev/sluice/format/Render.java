@@ -1,6 +1,9 @@
 package dev.sluice.format;
 
-import dev.sluice.source.LogicalType;
+import static dev.sluice.engine.Engine.identifier;
+import static dev.sluice.engine.Engine.literal;
+
+import dev.sluice.engine.LogicalType;
 
 /**
  * SQL expressions (DuckDB dialect) that render a column as text exactly as the specification's
@@ -13,14 +16,6 @@ public final class Render {
     static final String XML_ILLEGAL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x{FFFE}\\x{FFFF}]";
 
     private Render() {}
-
-    public static String identifier(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    public static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
-    }
 
     /** The column as VARCHAR, per the text rules. */
     public static String text(ExportColumn column) {

@@ -1,6 +1,6 @@
 package dev.sluice.plan;
 
-import dev.sluice.workspace.Suggestions;
+import dev.sluice.config.Suggestions;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;

@@ -1,8 +1,8 @@
 package dev.sluice.publish;
 
+import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.run.FileRecord;
 import dev.sluice.run.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,14 +16,14 @@ public final class Manifest {
 
     public static Path write(Path file, String run, String activation, String runType, String syncMode, Instant start,
             Instant end, List<FileRecord> files) throws IOException {
-        ObjectNode root = RunStore.JSON.createObjectNode();
+        ObjectNode root = JsonText.MAPPER.createObjectNode();
         root.put("run", run).put("activation", activation).put("run_type", runType).put("sync_mode", syncMode)
                 .put("started_at", start.toString()).put("ended_at", end.toString());
         ArrayNode list = root.putArray("files");
         for (FileRecord f : files) {
             list.addObject().put("object", f.object()).put("rows", f.rows()).put("bytes", f.bytes()).put("crc32c", f.crc32c());
         }
-        Files.write(file, RunStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        Files.write(file, JsonText.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
         return file;
     }
 }

@@ -2,7 +2,6 @@ package dev.sluice.publish;
 
 import dev.sluice.destination.Destination;
 import dev.sluice.error.SluiceException;
-import dev.sluice.run.FileRecord;
 import dev.sluice.workspace.Activation;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Map;
  * final name is checked before the first one is written.
  */
 public final class Publisher {
-    public static final String STAGING = ".sluice-staging";
 
     private final Destination destination;
     private final Activation activation;
@@ -32,7 +30,7 @@ public final class Publisher {
 
     /** The prefix under which a run stages its objects. */
     public static String stagingPrefix(String folder, String run) {
-        return (folder.isEmpty() ? "" : folder + "/") + STAGING + "/" + run + "/";
+        return (folder.isEmpty() ? "" : folder + "/") + Destination.STAGING + "/" + run + "/";
     }
 
     public String stagingPrefix() {

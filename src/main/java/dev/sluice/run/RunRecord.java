@@ -1,5 +1,6 @@
 package dev.sluice.run;
 
+import dev.sluice.publish.FileRecord;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;

@@ -1,9 +1,8 @@
 package dev.sluice.run;
 
+import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +24,7 @@ import java.util.Optional;
  * a killed one.
  */
 public final class RunStore implements AutoCloseable {
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = JsonText.MAPPER;
 
     private final Connection connection;
 

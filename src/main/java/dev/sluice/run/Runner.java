@@ -1,18 +1,18 @@
 package dev.sluice.run;
 
-import dev.sluice.commit.SnapshotStore;
+import dev.sluice.publish.FileRecord;
+import dev.sluice.sync.SnapshotStore;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
-import dev.sluice.detect.ChangeDetector;
-import dev.sluice.detect.Changes;
+import dev.sluice.sync.ChangeDetector;
+import dev.sluice.sync.Changes;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.ErrorKind;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
-import dev.sluice.extract.Extracted;
-import dev.sluice.extract.Extractor;
-import dev.sluice.format.OutputRows;
-import dev.sluice.format.SplitLimits;
+import dev.sluice.sync.Extracted;
+import dev.sluice.sync.Extractor;
+import dev.sluice.sync.OutputWriter;
 import dev.sluice.format.WriteResult;
 import dev.sluice.format.WrittenFile;
 import dev.sluice.plan.PlannedOutput;
@@ -136,7 +136,7 @@ public final class Runner {
                 if (comparable) {
                     detector.keepChangedRows();
                 }
-                List<LocalFile> files = write(engine, activation, plan, now, record.id(), start, work.resolve("files"), warnings);
+                List<LocalFile> files = write(engine, detector, activation, plan, now, record.id(), start, work.resolve("files"), warnings);
                 long written = files.stream().mapToLong(LocalFile::rows).sum();
                 counts = new Counts(counts.read(), counts.added(), counts.updated(), counts.removed(), counts.unchanged(),
                         counts.skipped(), written);
@@ -164,7 +164,7 @@ public final class Runner {
                     failed = record.failed(clock.instant(), counts, warnings, Secrets.redact(failure.getMessage()));
                     store.save(failed);
                 }
-                if (e instanceof dev.sluice.workspace.WorkspaceException invalid) {
+                if (e instanceof dev.sluice.config.WorkspaceException invalid) {
                     throw invalid;
                 }
                 throw new RunFailed(record.id(), failed, failure);
@@ -174,25 +174,16 @@ public final class Runner {
         }
     }
 
-    private List<LocalFile> write(Engine engine, Activation activation, RunPlan plan, Extracted now, String run, Instant start,
-            Path dir, List<String> warnings) throws SQLException, IOException {
-        Files.createDirectories(dir);
-        ChangeDetector detector = new ChangeDetector(engine, now);
+    private List<LocalFile> write(Engine engine, ChangeDetector detector, Activation activation, RunPlan plan, Extracted now,
+            String run, Instant start, Path dir, List<String> warnings) throws IOException {
         String base = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), run);
-        SplitLimits limits = new SplitLimits(activation.maxFileSize(), activation.maxRowsPerFile());
         List<LocalFile> files = new ArrayList<>();
         for (PlannedOutput output : plan.outputs()) {
             String name = base + output.suffix();
             log.accept("writing " + name + activation.format().extension());
-            WriteResult result = activation.format().write(new OutputRows(engine.connection(), detector.select(output.content()),
-                    now.columns()), dir, name, limits);
+            WriteResult result = OutputWriter.write(activation, engine.connection(), detector.select(output.content()), now.columns(),
+                    dir, name);
             warnings.addAll(result.warnings());
-            if (result.rows() == 0 && activation.emptyFiles() == Activation.EmptyFiles.SKIP) {
-                for (WrittenFile file : result.files()) {
-                    Files.deleteIfExists(file.path());
-                }
-                continue;
-            }
             for (WrittenFile file : result.files()) {
                 files.add(LocalFile.of(file.path(), objectName(activation, file.fileName()),
                         output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));

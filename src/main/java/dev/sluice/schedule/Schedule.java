@@ -3,8 +3,8 @@ package dev.sluice.schedule;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
-import dev.sluice.workspace.DurationText;
-import dev.sluice.workspace.Node;
+import dev.sluice.config.DurationText;
+import dev.sluice.config.Node;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -12,9 +12,22 @@ import java.time.ZoneOffset;
 /** When an activation runs by itself: {@code {every: 15m}} or {@code {cron: "0 6 * * *", timezone: Europe/Paris}}. */
 public sealed interface Schedule permits Schedule.Every, Schedule.Cron {
 
-    record Every(Duration interval) implements Schedule {}
+    record Every(Duration interval) implements Schedule {
+        @Override
+        public String describe() {
+            return "every " + DurationText.format(interval);
+        }
+    }
 
-    record Cron(String expression, ZoneId zone) implements Schedule {}
+    record Cron(String expression, ZoneId zone) implements Schedule {
+        @Override
+        public String describe() {
+            return "cron " + expression + " (" + zone + ")";
+        }
+    }
+
+    /** One line for people: {@code every 15m}, {@code cron 0 6 * * * (Europe/Paris)}. */
+    String describe();
 
     /** The shortest interval accepted by {@code every}. */
     Duration MIN_INTERVAL = Duration.ofMinutes(1);

@@ -14,16 +14,16 @@ import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
 import dev.sluice.schedule.Schedule;
 import dev.sluice.schedule.Scheduler;
-import dev.sluice.source.Catalog;
+import dev.sluice.workspace.Catalog;
 import dev.sluice.source.Model;
 import dev.sluice.source.Segment;
 import dev.sluice.workspace.Activation;
-import dev.sluice.workspace.Node;
-import dev.sluice.workspace.Problem;
-import dev.sluice.workspace.Problems;
+import dev.sluice.config.Node;
+import dev.sluice.config.Problem;
+import dev.sluice.config.Problems;
 import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
-import dev.sluice.workspace.WorkspaceException;
+import dev.sluice.config.WorkspaceException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -344,27 +344,6 @@ final class ActivationApi {
     }
 
     static String describe(Schedule schedule) {
-        if (schedule == null) {
-            return null;
-        }
-        if (schedule instanceof Schedule.Every every) {
-            return "every " + duration(every.interval());
-        }
-        Schedule.Cron cron = (Schedule.Cron) schedule;
-        return "cron " + cron.expression() + " (" + cron.zone() + ")";
-    }
-
-    private static String duration(Duration d) {
-        long seconds = d.getSeconds();
-        if (seconds % 86400 == 0) {
-            return seconds / 86400 + "d";
-        }
-        if (seconds % 3600 == 0) {
-            return seconds / 3600 + "h";
-        }
-        if (seconds % 60 == 0) {
-            return seconds / 60 + "m";
-        }
-        return seconds + "s";
+        return schedule == null ? null : schedule.describe();
     }
 }

@@ -11,7 +11,7 @@ import dev.sluice.schedule.Schedule;
 import dev.sluice.schedule.Scheduler;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.Workspace;
-import dev.sluice.workspace.WorkspaceException;
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.workspace.WorkspaceLoader;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

@@ -1,6 +1,6 @@
 package dev.sluice.source;
 
-import dev.sluice.workspace.Node;
+import dev.sluice.config.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

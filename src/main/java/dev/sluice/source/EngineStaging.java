@@ -1,5 +1,8 @@
 package dev.sluice.source;
 
+import dev.sluice.engine.Column;
+import dev.sluice.engine.ColumnTypes;
+import dev.sluice.engine.LogicalType;
 import dev.sluice.engine.Engine;
 import java.io.BufferedWriter;
 import java.io.IOException;

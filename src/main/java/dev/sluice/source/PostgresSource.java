@@ -1,7 +1,9 @@
 package dev.sluice.source;
 
+import dev.sluice.engine.Column;
+import dev.sluice.engine.LogicalType;
 import dev.sluice.error.Secrets;
-import dev.sluice.workspace.Node;
+import dev.sluice.config.Node;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;

@@ -1,41 +1,22 @@
 package dev.sluice.source;
 
-import dev.sluice.workspace.Node;
-import dev.sluice.workspace.Suggestions;
+import dev.sluice.config.Node;
+import dev.sluice.config.Registry;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** The built-in source types, in one place. */
-public enum SourceTypes {
-    DUCKDB {
-        @Override
-        Source parse(String name, Node node, Path baseDir) {
-            return DuckDbSource.parse(name, node, baseDir);
-        }
-    },
-    POSTGRES {
-        @Override
-        Source parse(String name, Node node, Path baseDir) {
-            return PostgresSource.parse(name, node);
-        }
-    },
-    JDBC {
-        @Override
-        Source parse(String name, Node node, Path baseDir) {
-            return JdbcSource.parse(name, node);
-        }
-    };
+public final class SourceTypes {
+    public static final Registry<Source> REGISTRY = Registry.<Source>builder("source type", "types")
+            .add("duckdb", DuckDbSource::parse)
+            .add("postgres", (name, node, baseDir) -> PostgresSource.parse(name, node))
+            .add("jdbc", (name, node, baseDir) -> JdbcSource.parse(name, node))
+            .build();
 
-    abstract Source parse(String name, Node node, Path baseDir);
-
-    public String typeName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    private SourceTypes() {}
 
     public static List<String> typeNames() {
-        return Arrays.stream(values()).map(SourceTypes::typeName).toList();
+        return REGISTRY.names();
     }
 
     /** Parses a source entry; {@code type} defaults to duckdb. Returns null when it cannot be used. */
@@ -44,13 +25,6 @@ public enum SourceTypes {
             return null;
         }
         String type = node.text("type", "duckdb");
-        for (SourceTypes candidate : values()) {
-            if (candidate.typeName().equals(type)) {
-                return candidate.parse(name, node, baseDir);
-            }
-        }
-        node.problem("type", "unknown source type '" + type + "'" + Suggestions.didYouMean(type, typeNames())
-                + "; types: " + String.join(", ", typeNames()));
-        return null;
+        return REGISTRY.parse(type, node.get("type"), name, node, baseDir);
     }
 }

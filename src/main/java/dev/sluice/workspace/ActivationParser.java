@@ -1,5 +1,7 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.ByteSize;
+import dev.sluice.config.Node;
 import dev.sluice.format.FileFormat;
 import dev.sluice.format.FileFormats;
 import dev.sluice.plan.FileNameTemplate;

@@ -1,5 +1,6 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.Problems;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

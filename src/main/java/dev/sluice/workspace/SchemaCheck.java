@@ -1,10 +1,14 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.Node;
+import dev.sluice.config.Problem;
+import dev.sluice.config.Problems;
+import dev.sluice.config.Suggestions;
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;
 import dev.sluice.plan.Mapping;
-import dev.sluice.source.Catalog;
-import dev.sluice.source.Column;
+import dev.sluice.engine.Column;
 import dev.sluice.source.Model;
 import dev.sluice.source.Segment;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.Suggestions;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.SluiceException;
 import dev.sluice.source.Model;

@@ -1,5 +1,8 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.Node;
+import dev.sluice.config.Problems;
+import dev.sluice.config.WorkspaceException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

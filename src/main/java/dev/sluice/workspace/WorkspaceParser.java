@@ -1,5 +1,8 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.Node;
+import dev.sluice.config.Problems;
+import dev.sluice.config.Suggestions;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.destination.DestinationTypes;
 import dev.sluice.source.DuckDbSource;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.bench.FormatBench;
+import dev.sluice.gcs.FakeGcs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -114,12 +115,18 @@ class BenchCommandIT {
     }
 
     @Test
-    void uploadDeliversBothActivationsToTheFakeAndLeavesOnlyWhatWasThere() throws Exception {
+    void uploadDeliversBothActivationsToTheNamedEndpointAndLeavesOnlyWhatWasThere() throws Exception {
         Path work = dir.resolve("upload");
         Files.createDirectories(work);
         Files.writeString(work.resolve("notes.txt"), "mine");
+        FakeGcs fake = new FakeGcs(dir.resolve("gcs")).createBucket("b");
+        fake.putObject("b", "theirs.txt", "keep".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain");
 
-        CliRun run = CliRun.of("bench", "upload", "--rows", "2000", "--dir", work.toString());
+        CliRun run;
+        try (fake) {
+            run = CliRun.of("bench", "upload", "--rows", "2000", "--dir", work.toString(), "--bucket", "b", "--endpoint", fake.endpoint());
+            assertThat(fake.objects("b").keySet()).containsExactly("theirs.txt");
+        }
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("generated 2,000 rows")
@@ -128,7 +135,7 @@ class BenchCommandIT {
         try (var files = Files.list(work)) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("notes.txt");
         }
-        assertUserError(CliRun.of("bench", "upload", "--rows", "0"), "error: --rows: must be at least 1, got 0");
+        assertUserError(CliRun.of("bench", "upload", "--rows", "0", "--bucket", "b"), "error: --rows: must be at least 1, got 0");
     }
 
     @Test

@@ -10,7 +10,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;
-import dev.sluice.bench.FakeGcs;
+import dev.sluice.gcs.FakeGcs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.sluice.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.workspace.Node;
-import dev.sluice.workspace.Problem;
-import dev.sluice.workspace.Problems;
+import dev.sluice.config.Node;
+import dev.sluice.config.Problem;
+import dev.sluice.config.Problems;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.sluice.workspace.Node;
-import dev.sluice.workspace.Problems;
-import dev.sluice.write.OutputWriter;
+import dev.sluice.config.Node;
+import dev.sluice.config.Problems;
+import dev.sluice.engine.ColumnTypes;
+import dev.sluice.sync.Extractor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,13 +28,13 @@ import java.util.Set;
  * its values must look like in a text format. The expected renderings are written out by hand here,
  * independently of {@link Render}: they are the oracle the writers are checked against.
  */
-final class FormatFixture {
+public final class FormatFixture {
     /** The rows the golden files hold (no 100 KB text). */
-    static final String GOLDEN_SQL = "SELECT * FROM fixture ORDER BY id";
+    public static final String GOLDEN_SQL = "SELECT * FROM fixture ORDER BY id";
     /** The golden rows plus one with a 100 KB text, for read-back. */
     static final String LONG_SQL = "SELECT * FROM fixture_long ORDER BY id";
     /** The fixture's shape without rows. */
-    static final String EMPTY_SQL = "SELECT * FROM fixture WHERE false";
+    public static final String EMPTY_SQL = "SELECT * FROM fixture WHERE false";
 
     static final List<String> COLUMNS = List.of("id", "big", "n", "d", "dec2", "dec9", "flag", "s", "s2", "day", "ts", "tstz", "bin");
     /** Columns written as bare JSON numbers (NaN and infinities aside). */
@@ -96,7 +97,7 @@ final class FormatFixture {
     }
 
     /** A fresh in-memory engine, offline, holding the fixture tables. Its session time zone is not UTC on purpose. */
-    static Connection engine() throws SQLException {
+    public static Connection engine() throws SQLException {
         Connection engine = DriverManager.getConnection("jdbc:duckdb:");
         execute(engine, "SET autoinstall_known_extensions = false");
         execute(engine, "SET autoload_known_extensions = false");
@@ -134,11 +135,11 @@ final class FormatFixture {
 
     /** Every column of {@code sql}, exported under its own name, as the workspace does without a mapping. */
     static OutputRows rows(Connection engine, String sql) throws SQLException {
-        return new OutputRows(engine, sql, OutputWriter.exportColumns(OutputWriter.describe(engine, sql), List.of()));
+        return new OutputRows(engine, sql, Extractor.exportColumns(ColumnTypes.describe(engine, sql), List.of()));
     }
 
     /** A format built from its workspace options, the way the workspace parser builds it; fails on any problem. */
-    static FileFormat format(String yaml) {
+    public static FileFormat format(String yaml) {
         Problems problems = new Problems();
         FileFormat format = FileFormats.parse(Node.root(tree(yaml), "test", problems));
         assertThat(problems.list()).as("problems parsing %s", yaml).isEmpty();

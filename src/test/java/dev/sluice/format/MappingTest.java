@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;
 import dev.sluice.plan.Mapping;
-import dev.sluice.source.LogicalType;
-import dev.sluice.workspace.Node;
-import dev.sluice.workspace.Problems;
-import dev.sluice.write.OutputWriter;
+import dev.sluice.engine.LogicalType;
+import dev.sluice.config.Node;
+import dev.sluice.config.Problems;
+import dev.sluice.engine.ColumnTypes;
+import dev.sluice.sync.Extractor;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Attribute mapping through {@link OutputWriter#exportColumns}: only mapped attributes, in the
+ * Attribute mapping through {@link Extractor#exportColumns}: only mapped attributes, in the
  * mapping's order, under their new names, read back from every format.
  */
 class MappingTest {
@@ -50,7 +51,7 @@ class MappingTest {
 
     private static OutputRows mapped(List<Mapping> mapping) throws Exception {
         return new OutputRows(engine, FormatFixture.LONG_SQL,
-                OutputWriter.exportColumns(OutputWriter.describe(engine, FormatFixture.LONG_SQL), mapping));
+                Extractor.exportColumns(ColumnTypes.describe(engine, FormatFixture.LONG_SQL), mapping));
     }
 
     private static List<List<String>> expectedRows() {
@@ -65,14 +66,14 @@ class MappingTest {
 
     @Test
     void exportColumnsFollowTheMapping() throws Exception {
-        List<ExportColumn> columns = OutputWriter.exportColumns(OutputWriter.describe(engine, FormatFixture.LONG_SQL), MAPPING);
+        List<ExportColumn> columns = Extractor.exportColumns(ColumnTypes.describe(engine, FormatFixture.LONG_SQL), MAPPING);
         assertThat(columns).containsExactly(
                 new ExportColumn("s", "Text", LogicalType.STRING),
                 new ExportColumn("id", "Id", LogicalType.INTEGER),
                 new ExportColumn("tstz", "When", LogicalType.TIMESTAMP_TZ),
                 new ExportColumn("dec2", "Amount", LogicalType.DECIMAL),
                 new ExportColumn("id", "Key", LogicalType.INTEGER));
-        assertThat(OutputWriter.exportColumns(OutputWriter.describe(engine, FormatFixture.LONG_SQL), List.of()))
+        assertThat(Extractor.exportColumns(ColumnTypes.describe(engine, FormatFixture.LONG_SQL), List.of()))
                 .extracting(ExportColumn::name).isEqualTo(FormatFixture.COLUMNS);
     }
 

@@ -38,13 +38,13 @@ import org.xml.sax.helpers.DefaultHandler;
  * Parquet readers (in a separate session), Jackson's streaming parser for exact JSON number
  * tokens, and the JDK's namespace-aware DOM parser for XML.
  */
-final class ReadBack {
+public final class ReadBack {
     static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
 
     private ReadBack() {}
 
     /** A table read back: column names and rows of values (null for NULL). */
-    record Table(List<String> names, List<List<String>> rows) {
+    public record Table(List<String> names, List<List<String>> rows) {
         static Table concat(List<Table> parts) {
             List<List<String>> rows = new ArrayList<>();
             parts.forEach(p -> rows.addAll(p.rows()));
@@ -167,7 +167,7 @@ final class ReadBack {
     // ---------------------------------------------------------------- XML
 
     /** An XML document as the JDK's namespace-aware DOM parser reads it: one row per record element. */
-    static Table xml(byte[] content, String rootElement, String recordElement) throws Exception {
+    public static Table xml(byte[] content, String rootElement, String recordElement) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);

@@ -1,7 +1,6 @@
 package dev.sluice.gcs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.bench.FakeGcs;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;

@@ -2,7 +2,7 @@ package dev.sluice.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.bench.FakeGcs;
+import dev.sluice.gcs.FakeGcs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;

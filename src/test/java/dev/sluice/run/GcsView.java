@@ -5,7 +5,7 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
-import dev.sluice.bench.FakeGcs;
+import dev.sluice.gcs.FakeGcs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.config.JsonText;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.run.ExportReader.Format;
@@ -60,7 +61,7 @@ class PublishFaultIT {
         People.create(fx);
         fx.workspace(People.WORKSPACE + s.yaml("all_people", "out"));
         Workspace workspace = WorkspaceLoader.withSystemEnv().load(fx.yaml);
-        s.runner = flags -> RunStore.JSON.valueToTree(runner(fx, workspace)
+        s.runner = flags -> JsonText.MAPPER.valueToTree(runner(fx, workspace)
                 .run(new Runner.Request(s.activation, List.of(flags).contains("--full-resync"), false, "manual")));
         return s;
     }
@@ -142,7 +143,7 @@ class PublishFaultIT {
         People.create(fx);
         fx.workspace(People.WORKSPACE + s.yaml("all_people", "out"));
         Workspace workspace = WorkspaceLoader.withSystemEnv().load(fx.yaml);
-        s.runner = flags -> RunStore.JSON.valueToTree(runner(fx, workspace)
+        s.runner = flags -> JsonText.MAPPER.valueToTree(runner(fx, workspace)
                 .run(new Runner.Request(s.activation, List.of(flags).contains("--full-resync"), false, "manual")));
 
         s.sync();

@@ -3,7 +3,7 @@ package dev.sluice.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.bench.FakeGcs;
+import dev.sluice.gcs.FakeGcs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package dev.sluice.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.config.JsonText;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,7 +23,7 @@ class RunStoreTest {
             s.execute("CREATE TABLE runs (id TEXT PRIMARY KEY, activation TEXT NOT NULL, status TEXT NOT NULL, "
                     + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL)");
             s.execute("INSERT INTO runs VALUES ('" + old.id() + "', 'vip', 'running', '2026-01-01T00:00:00Z', 'out/.sluice-staging/x/', '"
-                    + RunStore.JSON.writeValueAsString(old).replace("'", "''") + "')");
+                    + JsonText.MAPPER.writeValueAsString(old).replace("'", "''") + "')");
         }
         try (RunStore store = new RunStore(state)) {
             assertThat(store.running("vip")).singleElement().satisfies(u -> {

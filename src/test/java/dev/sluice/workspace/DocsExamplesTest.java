@@ -1,12 +1,12 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.WorkspaceException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.sluice.destination.DestinationTypes;
 import dev.sluice.format.FileFormats;
 import dev.sluice.plan.FileNameTemplate;
-import dev.sluice.source.Catalog;
 import dev.sluice.source.SourceTypes;
 import dev.sluice.source.filter.Operator;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.Problem;
+import dev.sluice.config.Problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.error.Secrets;

@@ -1,5 +1,8 @@
 package dev.sluice.workspace;
 
+import dev.sluice.config.ByteSize;
+import dev.sluice.config.DurationText;
+import dev.sluice.config.Suggestions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

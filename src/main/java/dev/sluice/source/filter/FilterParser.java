@@ -1,9 +1,9 @@
 package dev.sluice.source.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.workspace.DurationText;
-import dev.sluice.workspace.Node;
-import dev.sluice.workspace.Suggestions;
+import dev.sluice.config.DurationText;
+import dev.sluice.config.Node;
+import dev.sluice.config.Suggestions;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;

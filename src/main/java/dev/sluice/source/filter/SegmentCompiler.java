@@ -1,11 +1,11 @@
 package dev.sluice.source.filter;
 
-import dev.sluice.source.Column;
-import dev.sluice.source.LogicalType;
+import dev.sluice.engine.Column;
+import dev.sluice.engine.LogicalType;
 import dev.sluice.source.Model;
 import dev.sluice.source.Segment;
-import dev.sluice.workspace.Problems;
-import dev.sluice.workspace.Suggestions;
+import dev.sluice.config.Problems;
+import dev.sluice.config.Suggestions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;

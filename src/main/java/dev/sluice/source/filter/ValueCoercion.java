@@ -1,6 +1,6 @@
 package dev.sluice.source.filter;
 
-import dev.sluice.source.Column;
+import dev.sluice.engine.Column;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -1,5 +1,6 @@
-package dev.sluice.bench;
+package dev.sluice.gcs;
 
+import dev.sluice.bench.UploadBench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,10 +1,17 @@
-package dev.sluice.detect;
+package dev.sluice.sync;
+
+import static dev.sluice.sync.WorkTables.ATTACHED;
+import static dev.sluice.sync.WorkTables.CHANGED_ROWS;
+import static dev.sluice.sync.WorkTables.CHANGES;
+import static dev.sluice.sync.WorkTables.HASH;
+import static dev.sluice.sync.WorkTables.KIND;
+import static dev.sluice.sync.WorkTables.NOW;
+import static dev.sluice.sync.WorkTables.PREV;
+import static dev.sluice.sync.WorkTables.SNAPSHOT;
+import static dev.sluice.sync.WorkTables.rowHash;
 
 import dev.sluice.engine.Engine;
-import dev.sluice.extract.Extracted;
-import dev.sluice.extract.Extractor;
 import dev.sluice.plan.OutputContent;
-import dev.sluice.commit.SnapshotStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,11 +23,6 @@ import java.util.stream.Collectors;
  * detection is written here, in one place, so that another SQL dialect can be slotted in.
  */
 public final class ChangeDetector {
-    public static final String PREV = "sluice_prev";
-    public static final String CHANGES = "sluice_changes";
-    /** The added and updated rows of {@value Extractor#NOW}, with their kind: see {@link #keepChangedRows}. */
-    public static final String CHANGED_ROWS = "sluice_changed_rows";
-    private static final String KIND = "sluice_change_kind";
 
     private final Engine engine;
     private final Extracted now;
@@ -33,26 +35,26 @@ public final class ChangeDetector {
     }
 
     /**
-     * Makes the previous snapshot readable as {@value #PREV} (attached read-only); with no snapshot,
-     * {@value #PREV} is empty. The stored row hashes are used when the same engine version wrote them.
+     * Makes the previous snapshot readable as {@value WorkTables#PREV} (attached read-only); with no snapshot,
+     * {@value WorkTables#PREV} is empty. The stored row hashes are used when the same engine version wrote them.
      */
     public void usePrevious(SnapshotStore.Snapshot snapshot) throws SQLException {
-        engine.execute("DETACH DATABASE IF EXISTS " + SnapshotStore.ATTACHED);
+        engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
         if (snapshot == null) {
-            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + Extractor.NOW + " WHERE false");
-            previousHash = Extractor.HASH;
+            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + NOW + " WHERE false");
+            previousHash = HASH;
         } else {
-            engine.execute("ATTACH " + Engine.literal(snapshot.file().toAbsolutePath().toString()) + " AS " + SnapshotStore.ATTACHED
+            engine.execute("ATTACH " + Engine.literal(snapshot.file().toAbsolutePath().toString()) + " AS " + ATTACHED
                     + " (READ_ONLY)");
-            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + SnapshotStore.ATTACHED + "." + SnapshotStore.TABLE);
-            previousHash = snapshot.engine().equals(engine.version()) ? Extractor.HASH
-                    : Extractor.rowHash(now.columns().stream().map(c -> c.name()).toList(), null);
+            engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + ATTACHED + "." + SNAPSHOT);
+            previousHash = snapshot.engine().equals(engine.version()) ? HASH
+                    : rowHash(now.columns().stream().map(c -> c.name()).toList(), null);
         }
     }
 
     /**
      * Classifies every key in one FULL OUTER JOIN and keeps only the changed keys, in the small
-     * table {@value #CHANGES} ({@code change} is A, U or R). The join compares a 64-bit hash of the
+     * table {@value WorkTables#CHANGES} ({@code change} is A, U or R). The join compares a 64-bit hash of the
      * exported attributes (the previous side's stored in the snapshot, and only trusted when the same
      * engine version computed it): the join carries only keys and hashes, not whole rows. Two
      * different rows hash alike with a probability of about 2^-64; such a change would be missed.
@@ -62,10 +64,10 @@ public final class ChangeDetector {
         engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT "
                 + now.keys().stream().map(k -> "COALESCE(n." + k + ", p." + k + ") AS " + k).collect(Collectors.joining(", "))
                 + ", CASE WHEN p." + firstKey() + " IS NULL THEN 'A' WHEN n." + firstKey() + " IS NULL THEN 'R' ELSE 'U' END AS change"
-                + " FROM (SELECT " + keys + ", " + Extractor.HASH + " AS sluice_hash FROM " + Extractor.NOW + ") n"
+                + " FROM (SELECT " + keys + ", " + HASH + " AS sluice_hash FROM " + NOW + ") n"
                 + " FULL OUTER JOIN (SELECT " + keys + ", " + previousHash + " AS sluice_hash FROM " + PREV + ") p ON " + joinOn()
                 + " WHERE p." + firstKey() + " IS NULL OR n." + firstKey() + " IS NULL OR n.sluice_hash <> p.sluice_hash");
-        long rows = engine.queryLong("SELECT count(*) FROM " + Extractor.NOW);
+        long rows = engine.queryLong("SELECT count(*) FROM " + NOW);
         try (Statement statement = engine.connection().createStatement();
                 ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE change = 'A'), count(*) FILTER (WHERE change = 'U'), "
                         + "count(*) FILTER (WHERE change = 'R') FROM " + CHANGES)) {
@@ -77,26 +79,21 @@ public final class ChangeDetector {
     }
 
     /**
-     * Reads the added and updated rows out of {@value Extractor#NOW} once, into the small table
-     * {@value #CHANGED_ROWS}, after {@link #count}: the output files and the snapshot commit then
+     * Reads the added and updated rows out of {@value WorkTables#NOW} once, into the small table
+     * {@value WorkTables#CHANGED_ROWS}, after {@link #count}: the output files and the snapshot commit then
      * read those rows, instead of each scanning every row of this run again.
      */
     public void keepChangedRows() throws SQLException {
         engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGED_ROWS + " AS SELECT n.*, p.change AS " + KIND + " FROM "
-                + Extractor.NOW + " n JOIN (SELECT " + String.join(", ", now.keys()) + ", change FROM " + CHANGES
+                + NOW + " n JOIN (SELECT " + String.join(", ", now.keys()) + ", change FROM " + CHANGES
                 + " WHERE change IN ('A', 'U')) p ON " + joinOn());
-    }
-
-    /** The rows {@link #keepChangedRows} kept, with the columns of {@value Extractor#NOW}, for the snapshot commit. */
-    public static String changedRows() {
-        return "SELECT * EXCLUDE (" + KIND + ") FROM " + CHANGED_ROWS;
     }
 
     /** The SELECT of an output's rows: the exported attributes only, under their exported names. */
     public String select(OutputContent content) {
         return switch (content) {
-            case ALL -> "SELECT " + columns(null) + " FROM " + Extractor.NOW;
-            case NOTHING -> "SELECT " + columns(null) + " FROM " + Extractor.NOW + " WHERE false";
+            case ALL -> "SELECT " + columns(null) + " FROM " + NOW;
+            case NOTHING -> "SELECT " + columns(null) + " FROM " + NOW + " WHERE false";
             case ADDED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS + " WHERE " + KIND + " = 'A'";
             case UPDATED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS + " WHERE " + KIND + " = 'U'";
             case ADDED_OR_UPDATED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS;

@@ -1,6 +1,9 @@
-package dev.sluice.source;
+package dev.sluice.engine;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -10,6 +13,14 @@ import java.util.Locale;
 /** Reads a query's columns from JDBC metadata and maps each type to a {@link LogicalType}. */
 public final class ColumnTypes {
     private ColumnTypes() {}
+
+    /** The columns of {@code sql} as the engine on {@code connection} sees them, without reading its rows. */
+    public static List<Column> describe(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM (" + sql + ") AS sluice_src LIMIT 0")) {
+            return columns(rs.getMetaData());
+        }
+    }
 
     public static List<Column> columns(ResultSetMetaData meta) throws SQLException {
         List<Column> columns = new ArrayList<>();

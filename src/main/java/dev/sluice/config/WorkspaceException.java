@@ -1,4 +1,4 @@
-package dev.sluice.workspace;
+package dev.sluice.config;
 
 import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;

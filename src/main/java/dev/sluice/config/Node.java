@@ -1,4 +1,4 @@
-package dev.sluice.workspace;
+package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;

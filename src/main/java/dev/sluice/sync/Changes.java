@@ -1,4 +1,4 @@
-package dev.sluice.detect;
+package dev.sluice.sync;
 
 /** How the rows of this run compare with the previous snapshot, by primary key over the exported attributes. */
 public record Changes(long added, long updated, long removed, long unchanged) {

@@ -1,18 +1,19 @@
-package dev.sluice.extract;
+package dev.sluice.sync;
 
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.ExportColumn;
-import dev.sluice.source.Column;
+import dev.sluice.engine.Column;
+import dev.sluice.engine.ColumnTypes;
+import dev.sluice.plan.Mapping;
 import dev.sluice.source.Model;
 import dev.sluice.source.Segment;
 import dev.sluice.source.filter.CompiledQuery;
 import dev.sluice.source.filter.SegmentCompiler;
 import dev.sluice.workspace.Activation;
-import dev.sluice.workspace.Problems;
+import dev.sluice.config.Problems;
 import dev.sluice.workspace.Workspace;
-import dev.sluice.workspace.WorkspaceException;
-import dev.sluice.write.OutputWriter;
+import dev.sluice.config.WorkspaceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,19 +25,17 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The "extract" stage: the activation's model or segment becomes the table {@value #NOW} in the
+ * The "extract" stage: the activation's model or segment becomes the table {@value WorkTables#NOW} in the
  * engine, holding the primary key and the exported attributes. Rows with a null or repeated key
  * fail the run (naming up to ten keys) or, with {@code invalid_rows: skip}, are left out and counted.
  */
 public final class Extractor {
-    public static final String NOW = "sluice_now";
-    /** The last column of {@value #NOW}: a 64-bit hash of the row's exported attributes. */
-    public static final String HASH = "sluice_hash";
-    static final String READ = "sluice_read";
     private static final int KEYS_SHOWN = 10;
 
     private Extractor() {}
@@ -44,7 +43,7 @@ public final class Extractor {
     public static Extracted extract(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
         Model model = workspace.modelOf(activation.target());
         String relation = workspace.sourceOf(model).loadInto(engine, model);
-        List<Column> columns = OutputWriter.describe(engine.connection(), "SELECT * FROM " + relation);
+        List<Column> columns = ColumnTypes.describe(engine.connection(), "SELECT * FROM " + relation);
         CompiledQuery query = CompiledQuery.of("SELECT * FROM " + relation);
         Segment segment = workspace.segments().get(activation.target());
         if (segment != null) {
@@ -54,7 +53,7 @@ public final class Extractor {
                 throw new WorkspaceException(problems.list());
             }
         }
-        List<ExportColumn> exported = OutputWriter.exportColumns(columns, activation.mapping());
+        List<ExportColumn> exported = exportColumns(columns, activation.mapping());
         List<String> keys = IntStream.range(0, model.primaryKey().size()).mapToObj(i -> "sluice_k" + i).toList();
         for (String key : model.primaryKey()) {
             if (columns.stream().noneMatch(c -> c.name().equals(key))) {
@@ -66,35 +65,42 @@ public final class Extractor {
                         .collect(Collectors.joining(", "))
                 + ", " + exported.stream().map(c -> Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
                         .collect(Collectors.joining(", "))
-                + ", " + rowHash(exported.stream().map(ExportColumn::source).toList(), null) + " AS " + HASH
+                + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), null) + " AS " + WorkTables.HASH
                 + " FROM (" + query.sql() + ") AS sluice_q";
-        engine.execute("DROP TABLE IF EXISTS " + READ);
-        engine.execute("DROP TABLE IF EXISTS " + NOW);
-        try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + READ + " AS " + select, query.parameters())
+        engine.execute("DROP TABLE IF EXISTS " + WorkTables.READ);
+        engine.execute("DROP TABLE IF EXISTS " + WorkTables.NOW);
+        try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + WorkTables.READ + " AS " + select, query.parameters())
                 .prepare(engine.connection())) {
             statement.execute();
         }
-        long read = engine.queryLong("SELECT count(*) FROM " + READ);
+        long read = engine.queryLong("SELECT count(*) FROM " + WorkTables.READ);
         long skipped = checkKeys(engine, activation, model, keys);
         if (skipped > 0) {
-            engine.execute("CREATE TEMP TABLE " + NOW + " AS SELECT * FROM " + READ + " WHERE " + notNull(keys)
+            engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS SELECT * FROM " + WorkTables.READ + " WHERE " + notNull(keys)
                     + " QUALIFY count(*) OVER (PARTITION BY " + String.join(", ", keys) + ") = 1");
-            engine.execute("DROP TABLE " + READ);
+            engine.execute("DROP TABLE " + WorkTables.READ);
         } else {
-            engine.execute("ALTER TABLE " + READ + " RENAME TO " + NOW);
+            engine.execute("ALTER TABLE " + WorkTables.READ + " RENAME TO " + WorkTables.NOW);
         }
         List<ExportColumn> nowColumns = exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList();
         return new Extracted(keys, nowColumns, read, skipped, fingerprint(model, exported, columns));
     }
 
-    /**
-     * The hash of a row's attributes as this engine computes it, over {@code columns} (qualified by
-     * {@code alias} when given). Computed once per row here, stored in the snapshot, and compared by
-     * change detection; only trusted across runs made with the same engine version.
-     */
-    public static String rowHash(List<String> columns, String alias) {
-        return "hash(" + columns.stream().map(c -> (alias == null ? "" : alias + ".") + Engine.identifier(c))
-                .collect(Collectors.joining(", ")) + ")";
+    /** The exported attributes: the mapping's, in its order and names, or every column under its own name. */
+    public static List<ExportColumn> exportColumns(List<Column> columns, List<Mapping> mapping) {
+        if (mapping.isEmpty()) {
+            return columns.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList();
+        }
+        Map<String, Column> byName = columns.stream().collect(Collectors.toMap(Column::name, Function.identity(), (a, b) -> a));
+        List<ExportColumn> result = new ArrayList<>();
+        for (Mapping m : mapping) {
+            Column column = byName.get(m.from());
+            if (column == null) {
+                throw SluiceException.user("mapping: the model has no attribute '" + m.from() + "'");
+            }
+            result.add(new ExportColumn(m.from(), m.to(), column.type()));
+        }
+        return result;
     }
 
     private static String notNull(List<String> keys) {
@@ -108,11 +114,11 @@ public final class Extractor {
         // One pass answers the usual question, "are all keys present and distinct?"; only when they
         // are not do the queries below count and name the offending rows.
         if (engine.queryLong("SELECT count(*) FILTER (WHERE " + anyNull + ") + count(*) FILTER (WHERE " + notNull(keys)
-                + ") - count(DISTINCT (" + keyList + ")) FILTER (WHERE " + notNull(keys) + ") FROM " + READ) == 0) {
+                + ") - count(DISTINCT (" + keyList + ")) FILTER (WHERE " + notNull(keys) + ") FROM " + WorkTables.READ) == 0) {
             return 0;
         }
-        long nullKeys = engine.queryLong("SELECT count(*) FROM " + READ + " WHERE " + anyNull);
-        long duplicateRows = engine.queryLong("SELECT COALESCE(sum(n), 0) FROM (SELECT count(*) AS n FROM " + READ
+        long nullKeys = engine.queryLong("SELECT count(*) FROM " + WorkTables.READ + " WHERE " + anyNull);
+        long duplicateRows = engine.queryLong("SELECT COALESCE(sum(n), 0) FROM (SELECT count(*) AS n FROM " + WorkTables.READ
                 + " WHERE " + notNull(keys) + " GROUP BY " + keyList + " HAVING count(*) > 1)");
         if (nullKeys == 0 && duplicateRows == 0) {
             return 0;
@@ -122,7 +128,7 @@ public final class Extractor {
         }
         List<String> shown = new ArrayList<>();
         try (Statement statement = engine.connection().createStatement();
-                ResultSet rs = statement.executeQuery("SELECT " + keyList + ", count(*) FROM " + READ + " WHERE " + notNull(keys)
+                ResultSet rs = statement.executeQuery("SELECT " + keyList + ", count(*) FROM " + WorkTables.READ + " WHERE " + notNull(keys)
                         + " GROUP BY " + keyList + " HAVING count(*) > 1 ORDER BY count(*) DESC, " + keyList + " LIMIT " + KEYS_SHOWN)) {
             while (rs.next()) {
                 List<String> parts = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.sluice.workspace;
+package dev.sluice.config;
 
 import java.util.Objects;
 

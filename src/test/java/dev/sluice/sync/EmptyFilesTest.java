@@ -1,4 +1,4 @@
-package dev.sluice.format;
+package dev.sluice.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,10 +7,15 @@ import dev.sluice.plan.Mapping;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.workspace.Activation;
-import dev.sluice.write.OutputWriter;
+import dev.sluice.engine.ColumnTypes;
+import dev.sluice.format.ExportColumn;
+import dev.sluice.format.FormatFixture;
+import dev.sluice.format.ReadBack;
+import dev.sluice.format.WriteResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
@@ -59,7 +64,7 @@ class EmptyFilesTest {
     void skipLeavesNoFileForAnEmptyOutput(String yaml) throws Exception {
         for (Long[] limits : new Long[][] {{null, null}, {null, 5L}, {1024L, null}}) {
             Path out = dir.resolve("skip-" + limits[0] + "-" + limits[1]);
-            WriteResult result = OutputWriter.write(activation(yaml, Activation.EmptyFiles.SKIP, limits[0], limits[1], List.of()),
+            WriteResult result = write(activation(yaml, Activation.EmptyFiles.SKIP, limits[0], limits[1], List.of()),
                     engine, FormatFixture.EMPTY_SQL, out, "export");
             assertThat(result.files()).isEmpty();
             assertThat(result.rows()).isZero();
@@ -70,7 +75,7 @@ class EmptyFilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"{type: csv}", "{type: json}", "{type: json, layout: lines}", "{type: xml}", "parquet"})
     void skipStillWritesAnOutputWithRows(String yaml) throws Exception {
-        WriteResult result = OutputWriter.write(activation(yaml, Activation.EmptyFiles.SKIP, null, 4L, List.of()),
+        WriteResult result = write(activation(yaml, Activation.EmptyFiles.SKIP, null, 4L, List.of()),
                 engine, FormatFixture.GOLDEN_SQL, dir, "export");
         assertThat(result.rows()).isEqualTo(10);
         String extension = FormatFixture.format(yaml).extension();
@@ -80,7 +85,7 @@ class EmptyFilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"{type: csv}", "{type: json}", "{type: json, layout: lines}", "{type: xml}", "parquet"})
     void writeKeepsTheEmptyForm(String yaml) throws Exception {
-        WriteResult result = OutputWriter.write(
+        WriteResult result = write(
                 activation(yaml, Activation.EmptyFiles.WRITE, null, null, List.of(new Mapping("id", "Id"), new Mapping("s", "Text"))),
                 engine, FormatFixture.EMPTY_SQL, dir, "export");
         String extension = FormatFixture.format(yaml).extension();
@@ -98,5 +103,11 @@ class EmptyFilesTest {
                     "records", "record").rows()).isEmpty();
             default -> assertThat(content).startsWith("PAR1");
         }
+    }
+
+    /** The output path of a run: the activation's mapped columns of {@code sql}, written by {@link OutputWriter}. */
+    private WriteResult write(Activation activation, Connection engine, String sql, Path out, String baseName) throws SQLException {
+        List<ExportColumn> columns = Extractor.exportColumns(ColumnTypes.describe(engine, sql), activation.mapping());
+        return OutputWriter.write(activation, engine, sql, columns, out, baseName);
     }
 }

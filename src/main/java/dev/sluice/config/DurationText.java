@@ -1,4 +1,4 @@
-package dev.sluice.workspace;
+package dev.sluice.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -27,5 +27,20 @@ public final class DurationText {
             throw new IllegalArgumentException("must be longer than zero, got '" + text + "'");
         }
         return duration;
+    }
+
+    /** The inverse of {@link #parse}: the largest whole unit ({@code 90s}, {@code 15m}, {@code 6h}, {@code 2d}). */
+    public static String format(Duration d) {
+        long seconds = d.getSeconds();
+        if (seconds % 86400 == 0) {
+            return seconds / 86400 + "d";
+        }
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
     }
 }

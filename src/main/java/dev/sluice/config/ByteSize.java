@@ -1,4 +1,4 @@
-package dev.sluice.workspace;
+package dev.sluice.config;
 
 import java.math.BigDecimal;
 import java.util.Locale;

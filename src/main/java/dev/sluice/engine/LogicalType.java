@@ -1,4 +1,4 @@
-package dev.sluice.source;
+package dev.sluice.engine;
 
 /** The kinds of value Sluice tells apart, whatever the source calls them. */
 public enum LogicalType {

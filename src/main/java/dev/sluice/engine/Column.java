@@ -1,4 +1,4 @@
-package dev.sluice.source;
+package dev.sluice.engine;
 
 import java.util.Objects;
 

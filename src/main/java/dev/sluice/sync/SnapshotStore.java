@@ -1,13 +1,17 @@
-package dev.sluice.commit;
+package dev.sluice.sync;
+
+import static dev.sluice.sync.WorkTables.ATTACHED;
+import static dev.sluice.sync.WorkTables.CHANGES;
+import static dev.sluice.sync.WorkTables.FRESH;
+import static dev.sluice.sync.WorkTables.NOW;
+import static dev.sluice.sync.WorkTables.SNAPSHOT;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.detect.ChangeDetector;
+import dev.sluice.config.JsonText;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
-import dev.sluice.extract.Extracted;
-import dev.sluice.extract.Extractor;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -35,13 +39,8 @@ import java.util.stream.Collectors;
  * engine's write-ahead log undoes an unfinished transaction when the file is next opened.
  */
 public final class SnapshotStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonText.MAPPER;
     private static final String CURRENT = "current.json";
-    /** The snapshot's rows inside the snapshot file. */
-    public static final String TABLE = "snapshot";
-    /** The alias under which a snapshot file is attached to the engine. */
-    public static final String ATTACHED = "sluice_snap";
-    private static final String FRESH = "sluice_fresh";
 
     /** A committed snapshot; {@code engine} is the version of the engine that hashed its rows. */
     public record Snapshot(Path file, String fingerprint, String engine) {}
@@ -102,9 +101,9 @@ public final class SnapshotStore {
     }
 
     /**
-     * Makes this run's rows ({@value Extractor#NOW}) the committed snapshot. With {@code compared}
-     * (the snapshot these rows were compared with, its changes in {@value ChangeDetector#CHANGES} and
-     * the added and updated rows in {@value ChangeDetector#CHANGED_ROWS})
+     * Makes this run's rows ({@value WorkTables#NOW}) the committed snapshot. With {@code compared}
+     * (the snapshot these rows were compared with, its changes in {@value WorkTables#CHANGES} and
+     * the added and updated rows in {@value WorkTables#CHANGED_ROWS})
      * and the same engine version, only the changed rows are written.
      */
     public void commit(Engine engine, String activation, String run, Extracted now, Optional<Snapshot> compared, Instant at) {
@@ -136,7 +135,7 @@ public final class SnapshotStore {
 
     /** One transaction in the compared snapshot: out go updated and removed keys, in come added and updated rows. */
     private static void commitChanges(Engine engine, Snapshot snapshot, Extracted now, String run, Instant at) throws SQLException {
-        String target = ATTACHED + "." + TABLE;
+        String target = ATTACHED + "." + SNAPSHOT;
         String keys = String.join(", ", now.keys());
         String on = now.keys().stream().map(k -> "t." + k + " = c." + k).collect(Collectors.joining(" AND "));
         engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
@@ -144,9 +143,9 @@ public final class SnapshotStore {
         try {
             engine.execute("BEGIN TRANSACTION");
             try {
-                engine.execute("DELETE FROM " + target + " t USING (SELECT " + keys + " FROM " + ChangeDetector.CHANGES
+                engine.execute("DELETE FROM " + target + " t USING (SELECT " + keys + " FROM " + CHANGES
                         + " WHERE change IN ('U', 'R')) c WHERE " + on);
-                engine.execute("INSERT INTO " + target + " " + ChangeDetector.changedRows());
+                engine.execute("INSERT INTO " + target + " " + WorkTables.changedRows());
                 engine.execute("UPDATE " + ATTACHED + ".sluice_meta SET run = " + Engine.literal(run) + ", committed_at = "
                         + Engine.literal(at.toString()));
                 engine.execute("COMMIT");
@@ -159,7 +158,7 @@ public final class SnapshotStore {
         }
     }
 
-    /** The whole of {@value Extractor#NOW} in a new file, checkpointed and synced before it is named current. */
+    /** The whole of {@value WorkTables#NOW} in a new file, checkpointed and synced before it is named current. */
     private static void writeFresh(Engine engine, Path folder, String fileName, Extracted now, String run, Instant at)
             throws SQLException, IOException {
         Path partial = folder.resolve(fileName + ".partial");
@@ -168,7 +167,7 @@ public final class SnapshotStore {
         engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
         engine.execute("ATTACH " + Engine.literal(partial.toAbsolutePath().toString()) + " AS " + FRESH);
         try {
-            engine.execute("CREATE TABLE " + FRESH + "." + TABLE + " AS SELECT * FROM " + Extractor.NOW);
+            engine.execute("CREATE TABLE " + FRESH + "." + SNAPSHOT + " AS SELECT * FROM " + NOW);
             engine.execute("CREATE TABLE " + FRESH + ".sluice_meta AS SELECT " + Engine.literal(run) + " AS run, "
                     + Engine.literal(at.toString()) + " AS committed_at, " + Engine.literal(now.fingerprint()) + " AS fingerprint");
             engine.execute("CHECKPOINT " + FRESH);
