@@ -16,7 +16,7 @@ import dev.sluice.schedule.Schedule;
 import dev.sluice.schedule.Scheduler;
 import dev.sluice.workspace.Catalog;
 import dev.sluice.source.Model;
-import dev.sluice.source.Segment;
+import dev.sluice.source.filter.Segment;
 import dev.sluice.workspace.Activation;
 import dev.sluice.config.Node;
 import dev.sluice.config.Problem;

@@ -8,7 +8,7 @@ import dev.sluice.plan.FolderPath;
 import dev.sluice.workspace.Catalog;
 import dev.sluice.engine.Column;
 import dev.sluice.source.Model;
-import dev.sluice.source.Segment;
+import dev.sluice.source.filter.Segment;
 import dev.sluice.workspace.Workspace;
 import io.javalin.http.Context;
 import java.time.Clock;

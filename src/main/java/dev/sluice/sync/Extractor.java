@@ -7,7 +7,7 @@ import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.plan.Mapping;
 import dev.sluice.source.Model;
-import dev.sluice.source.Segment;
+import dev.sluice.source.filter.Segment;
 import dev.sluice.source.filter.CompiledQuery;
 import dev.sluice.source.filter.SegmentCompiler;
 import dev.sluice.workspace.Activation;

@@ -3,7 +3,7 @@ package dev.sluice.workspace;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.source.Model;
-import dev.sluice.source.Segment;
+import dev.sluice.source.filter.Segment;
 import dev.sluice.error.Secrets;
 import dev.sluice.source.filter.CompiledQuery;
 import dev.sluice.source.filter.SegmentCompiler;
@@ -89,7 +89,7 @@ public final class Catalog implements AutoCloseable {
     /** Compiles a segment, adding its problems to {@code problems}; null when it has some. */
     public CompiledQuery compile(Model model, Segment segment, Problems problems) {
         String quote = identifierQuote(model.source());
-        return new SegmentCompiler(clock).compile(model, segment, columns(model), quote, problems,
+        return new SegmentCompiler(clock).compile(model.asSubquery(), segment, columns(model), quote, problems,
                 workspace.file().toString());
     }
 

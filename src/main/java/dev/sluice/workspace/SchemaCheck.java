@@ -10,7 +10,7 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.plan.Mapping;
 import dev.sluice.engine.Column;
 import dev.sluice.source.Model;
-import dev.sluice.source.Segment;
+import dev.sluice.source.filter.Segment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -4,7 +4,7 @@ import dev.sluice.config.Suggestions;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.SluiceException;
 import dev.sluice.source.Model;
-import dev.sluice.source.Segment;
+import dev.sluice.source.filter.Segment;
 import dev.sluice.source.Source;
 import java.nio.file.Path;
 import java.util.ArrayList;

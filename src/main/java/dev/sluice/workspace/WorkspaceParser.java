@@ -7,7 +7,7 @@ import dev.sluice.destination.DestinationConfig;
 import dev.sluice.destination.DestinationTypes;
 import dev.sluice.source.DuckDbSource;
 import dev.sluice.source.Model;
-import dev.sluice.source.Segment;
+import dev.sluice.source.filter.Segment;
 import dev.sluice.source.Source;
 import dev.sluice.source.SourceTypes;
 import dev.sluice.source.filter.Filter;

@@ -2,8 +2,6 @@ package dev.sluice.source.filter;
 
 import dev.sluice.engine.Column;
 import dev.sluice.engine.LogicalType;
-import dev.sluice.source.Model;
-import dev.sluice.source.Segment;
 import dev.sluice.config.Problems;
 import dev.sluice.config.Suggestions;
 import java.time.Clock;
@@ -40,16 +38,11 @@ public final class SegmentCompiler {
     }
 
     /**
-     * Checks the segment against the model's columns and compiles it. Problems (unknown
-     * attributes, operators that do not apply to a type, values that do not fit) are added to
-     * {@code problems} under the filter's key paths, in which case null is returned.
+     * Checks the segment against the columns of the relation {@code from} (a table or a model's
+     * query as a subquery) and compiles it. Problems (unknown attributes, operators that do not
+     * apply to a type, values that do not fit) are added to {@code problems} under the filter's key
+     * paths, in which case null is returned.
      */
-    public CompiledQuery compile(Model model, Segment segment, List<Column> columns, String identifierQuote,
-            Problems problems, String file) {
-        return compile(model.asSubquery(), segment, columns, identifierQuote, problems, file);
-    }
-
-    /** As {@link #compile(Model, Segment, List, String, Problems, String)}, over any relation {@code from}. */
     public CompiledQuery compile(String from, Segment segment, List<Column> columns, String identifierQuote,
             Problems problems, String file) {
         Map<String, Column> byName = columns.stream()

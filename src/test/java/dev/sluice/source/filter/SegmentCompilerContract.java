@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
-import dev.sluice.source.Segment;
+import dev.sluice.source.filter.Segment;
 import dev.sluice.config.Node;
 import dev.sluice.config.Problems;
 import java.sql.Connection;

@@ -1,8 +1,5 @@
-package dev.sluice.workspace;
+package dev.sluice.config;
 
-import dev.sluice.config.ByteSize;
-import dev.sluice.config.DurationText;
-import dev.sluice.config.Suggestions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

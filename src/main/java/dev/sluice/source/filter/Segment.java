@@ -1,6 +1,5 @@
-package dev.sluice.source;
+package dev.sluice.source.filter;
 
-import dev.sluice.source.filter.Filter;
 import java.util.Objects;
 
 /** A model narrowed by a filter. */

@@ -1,4 +1,4 @@
-package dev.sluice.extract;
+package dev.sluice.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

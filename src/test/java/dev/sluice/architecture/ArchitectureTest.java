@@ -1,0 +1,99 @@
+package dev.sluice.architecture;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package layering of docs/development.md, as rules: each layer imports only the layers below
+ * it, no two packages import each other (directly or through others), and the product code uses
+ * nothing from the test tree. A broken rule names the offending class and import.
+ */
+class ArchitectureTest {
+    private static final String ROOT = "dev.sluice";
+    private static JavaClasses product;
+    private static JavaClasses everything;
+
+    @BeforeAll
+    static void importClasses() {
+        product = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+        everything = new ClassFileImporter().importPackages(ROOT);
+    }
+
+    @Test
+    void layersImportOnlyTheLayersBelowThem() {
+        ArchRule rule = layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("base: error").definedBy(ROOT + ".error..")
+                .layer("base: config").definedBy(ROOT + ".config..")
+                .layer("base: engine").definedBy(ROOT + ".engine..")
+                .layer("plug-ins").definedBy(ROOT + ".source..", ROOT + ".format..", ROOT + ".destination..",
+                        ROOT + ".schedule..", ROOT + ".plan..")
+                .layer("workspace").definedBy(ROOT + ".workspace..")
+                .layer("run: sync").definedBy(ROOT + ".sync..")
+                .layer("run: publish").definedBy(ROOT + ".publish..")
+                .layer("run: run").definedBy(ROOT + ".run..")
+                .layer("entry points").definedBy(ROOT + ".cli..", ROOT + ".server..", ROOT + ".bench..", ROOT + ".demo..")
+                .whereLayer("entry points").mayNotBeAccessedByAnyLayer()
+                .whereLayer("run: run").mayOnlyBeAccessedByLayers("entry points")
+                .whereLayer("run: publish").mayOnlyBeAccessedByLayers("run: run", "entry points")
+                .whereLayer("run: sync").mayOnlyBeAccessedByLayers("run: run", "entry points")
+                .whereLayer("workspace").mayOnlyBeAccessedByLayers("run: sync", "run: publish", "run: run", "entry points")
+                .whereLayer("plug-ins").mayOnlyBeAccessedByLayers("plug-ins", "workspace", "run: sync", "run: publish", "run: run",
+                        "entry points")
+                .whereLayer("base: engine").mayOnlyBeAccessedByLayers("plug-ins", "workspace", "run: sync", "run: publish",
+                        "run: run", "entry points")
+                .whereLayer("base: config").mayOnlyBeAccessedByLayers("base: engine", "plug-ins", "workspace", "run: sync",
+                        "run: publish", "run: run", "entry points");
+        rule.check(product);
+    }
+
+    @Test
+    void pluginsDoNotImportEachOther() {
+        // Each plug-in stands on the base alone, so that a new source, format or destination can be
+        // read and written without the others.
+        for (String plugin : new String[] {"source", "format", "destination", "schedule", "plan"}) {
+            String[] others = java.util.stream.Stream.of("source", "format", "destination", "schedule", "plan")
+                    .filter(p -> !p.equals(plugin)).map(p -> ROOT + "." + p + "..").toArray(String[]::new);
+            ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + "." + plugin + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .because("plug-ins import only the base layer (error, config, engine)")
+                    .check(product);
+        }
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(product);
+    }
+
+    @Test
+    void productCodeUsesNothingFromTheTestTree() {
+        Set<String> testClasses = everything.stream().filter(ArchitectureTest::fromTestTree).map(JavaClass::getName)
+                .collect(Collectors.toSet());
+        ArchRuleDefinition.noClasses().should().dependOnClassesThat(new DescribedPredicate<JavaClass>("live in the test tree") {
+            @Override
+            public boolean test(JavaClass input) {
+                return testClasses.contains(input.getName());
+            }
+        }).check(product);
+        org.assertj.core.api.Assertions.assertThat(testClasses).as("test classes found").contains("dev.sluice.gcs.FakeGcs");
+        org.assertj.core.api.Assertions.assertThat(product.stream().map(JavaClass::getName))
+                .as("no fake in the product classes").noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).contains("fake"));
+    }
+
+    private static boolean fromTestTree(JavaClass c) {
+        return c.getSource().map(s -> Path.of(s.getUri()).toString().contains("test-classes")).orElse(false);
+    }
+}
