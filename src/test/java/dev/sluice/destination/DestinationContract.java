@@ -160,6 +160,17 @@ abstract class DestinationContract {
         assertThat(names()).containsExactly("out/chunk.bin");
     }
 
+    @Test
+    void aLocalFileThatCannotBeReadIsNotBlamedOnTheDestination() throws Exception {
+        Path missing = dir.resolve("files").resolve("missing.csv");
+
+        assertThatThrownBy(() -> destination.upload(missing, "out/a.csv", CSV, Map.of()))
+                .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL))
+                .hasMessageContaining("cannot read the local file " + missing);
+
+        assertThat(names()).isEmpty();
+    }
+
     // ------------------------------------------------------------------ publish
 
     @Test
