@@ -64,6 +64,17 @@ class LocalDestinationContractTest extends DestinationContract {
     }
 
     @Test
+    void deletingTheLastObjectOfAFolderRemovesTheEmptyFolders() throws IOException {
+        upload(bytes(10, 1), "out/2025/06/a.csv");
+        upload(bytes(10, 2), "out/b.csv");
+
+        destination.delete("out/2025/06/a.csv");
+
+        assertThat(folders()).containsExactly("out");
+        assertThat(names()).containsExactly("out/b.csv");
+    }
+
+    @Test
     void deleteAllAlsoRemovesTheTemporaryFilesOfKilledUploadsWithoutCountingThem() throws IOException {
         upload(bytes(10, 1), "out/.sluice-staging/r1/a.csv");
         Files.write(root.resolve("out/.sluice-staging/r1/.sluice-upload-123.tmp"), bytes(10, 2));
