@@ -47,6 +47,11 @@ public final class LocalDestination implements Destination {
     @Override
     public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
         Path target = pathOf(objectName);
+        // As for gcs: a local file Sluice cannot read is its own fault, not the destination folder's.
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw SluiceException.internal("cannot read the local file " + file + " to upload it: "
+                    + (Files.exists(file) ? "not a readable file" : "no such file"), null);
+        }
         try {
             Files.createDirectories(target.getParent());
             Path temp = target.resolveSibling(".sluice-upload-" + System.nanoTime() + ".tmp");
