@@ -119,13 +119,13 @@ class BenchCommandIT {
         Path work = dir.resolve("upload");
         Files.createDirectories(work);
         Files.writeString(work.resolve("notes.txt"), "mine");
-        FakeGcs fake = new FakeGcs(dir.resolve("gcs")).createBucket("b");
-        fake.putObject("b", "theirs.txt", "keep".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain");
+        FakeGcs fake = new FakeGcs(dir.resolve("gcs")).createBucket("bench-b");
+        fake.putObject("bench-b", "theirs.txt", "keep".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain");
 
         CliRun run;
         try (fake) {
-            run = CliRun.of("bench", "upload", "--rows", "2000", "--dir", work.toString(), "--bucket", "b", "--endpoint", fake.endpoint());
-            assertThat(fake.objects("b").keySet()).containsExactly("theirs.txt");
+            run = CliRun.of("bench", "upload", "--rows", "2000", "--dir", work.toString(), "--bucket", "bench-b", "--endpoint", fake.endpoint());
+            assertThat(fake.objects("bench-b").keySet()).containsExactly("theirs.txt");
         }
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -135,7 +135,7 @@ class BenchCommandIT {
         try (var files = Files.list(work)) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("notes.txt");
         }
-        assertUserError(CliRun.of("bench", "upload", "--rows", "0", "--bucket", "b"), "error: --rows: must be at least 1, got 0");
+        assertUserError(CliRun.of("bench", "upload", "--rows", "0", "--bucket", "bench-b"), "error: --rows: must be at least 1, got 0");
     }
 
     @Test
