@@ -32,7 +32,7 @@ public record Activation(
         Long maxRowsPerFile,
         EmptyFiles emptyFiles,
         boolean manifest,
-        Boolean overwrite,
+        boolean overwrite,
         Publish publish,
         InvalidRows invalidRows) {
 
