@@ -1,9 +1,9 @@
 package dev.sluice.bench;
 
-import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.bench.BenchReport.Line;
+import dev.sluice.config.JsonText;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,18 +1,18 @@
 package dev.sluice.bench;
 
-import dev.sluice.config.JsonText;
 import dev.sluice.bench.BenchReport.Line;
-import dev.sluice.sync.SnapshotStore;
-import dev.sluice.sync.ChangeDetector;
-import dev.sluice.sync.Changes;
+import dev.sluice.config.JsonText;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
-import dev.sluice.sync.Extracted;
-import dev.sluice.sync.Extractor;
 import dev.sluice.format.ExportColumn;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
+import dev.sluice.sync.ChangeDetector;
+import dev.sluice.sync.Changes;
+import dev.sluice.sync.Extracted;
+import dev.sluice.sync.Extractor;
+import dev.sluice.sync.SnapshotStore;
 import dev.sluice.sync.WorkTables;
 import java.io.IOException;
 import java.io.PrintWriter;

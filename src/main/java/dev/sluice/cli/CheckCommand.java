@@ -1,9 +1,9 @@
 package dev.sluice.cli;
 
+import dev.sluice.config.Suggestions;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.SluiceException;
-import dev.sluice.config.Suggestions;
 import dev.sluice.workspace.Workspace;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

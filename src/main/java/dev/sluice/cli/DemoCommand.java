@@ -1,15 +1,15 @@
 package dev.sluice.cli;
 
+import dev.sluice.config.Problem;
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.demo.DemoWorkspace;
 import dev.sluice.run.Counts;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.Runner;
-import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.Activation;
-import dev.sluice.config.Problem;
+import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
-import dev.sluice.config.WorkspaceException;
 import dev.sluice.workspace.WorkspaceLoader;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package dev.sluice.cli;
 
 import dev.sluice.error.SluiceException;
-import dev.sluice.workspace.Catalog;
 import dev.sluice.source.filter.CompiledQuery;
+import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.Workspace;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
-import dev.sluice.sync.SnapshotStore;
 import dev.sluice.run.RunLock;
+import dev.sluice.sync.SnapshotStore;
 import dev.sluice.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

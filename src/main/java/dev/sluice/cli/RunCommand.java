@@ -1,10 +1,10 @@
 package dev.sluice.cli;
 
-import dev.sluice.engine.Engine;
-import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.sluice.run.Counts;
+import dev.sluice.config.JsonText;
+import dev.sluice.engine.Engine;
 import dev.sluice.publish.FileRecord;
+import dev.sluice.run.Counts;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
 import dev.sluice.run.Runner;

@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
-import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.config.JsonText;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
 import dev.sluice.workspace.Workspace;

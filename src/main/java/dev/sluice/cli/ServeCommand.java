@@ -1,9 +1,9 @@
 package dev.sluice.cli;
 
+import dev.sluice.config.DurationText;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
 import dev.sluice.server.Server;
-import dev.sluice.config.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

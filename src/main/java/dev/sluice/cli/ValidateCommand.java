@@ -1,12 +1,12 @@
 package dev.sluice.cli;
 
+import dev.sluice.config.Problem;
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
 import dev.sluice.workspace.Catalog;
-import dev.sluice.config.Problem;
 import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
-import dev.sluice.config.WorkspaceException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;

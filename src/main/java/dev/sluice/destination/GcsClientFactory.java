@@ -1,6 +1,5 @@
 package dev.sluice.destination;
 
-import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +13,7 @@ import com.google.cloud.storage.BlobWriteSessionConfigs;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.StorageRetryStrategy;
+import dev.sluice.config.JsonText;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
 import java.io.ByteArrayInputStream;

@@ -1,15 +1,15 @@
 package dev.sluice.destination;
 
 import com.google.api.gax.paging.Page;
+import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
-import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.CopyWriter;
-import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
 import com.google.cloud.storage.Storage.BlobTargetOption;
 import com.google.cloud.storage.Storage.CopyRequest;
+import com.google.cloud.storage.Storage;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

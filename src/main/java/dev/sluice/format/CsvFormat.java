@@ -1,7 +1,7 @@
 package dev.sluice.format;
 
-import dev.sluice.engine.Engine;
 import dev.sluice.config.Node;
+import dev.sluice.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;

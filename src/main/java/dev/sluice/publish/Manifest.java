@@ -1,8 +1,8 @@
 package dev.sluice.publish;
 
-import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.JsonText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

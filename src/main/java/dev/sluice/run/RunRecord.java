@@ -1,7 +1,7 @@
 package dev.sluice.run;
 
-import dev.sluice.publish.FileRecord;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sluice.publish.FileRecord;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.sluice.run;
 
-import dev.sluice.config.JsonText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.config.JsonText;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.Files;

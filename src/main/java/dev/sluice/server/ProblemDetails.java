@@ -2,11 +2,11 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.Problem;
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.error.ErrorKind;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
-import dev.sluice.config.Problem;
-import dev.sluice.config.WorkspaceException;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.function.Consumer;

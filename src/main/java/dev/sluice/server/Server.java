@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.Secrets;
@@ -11,7 +12,6 @@ import dev.sluice.schedule.Schedule;
 import dev.sluice.schedule.Scheduler;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.Workspace;
-import dev.sluice.config.WorkspaceException;
 import dev.sluice.workspace.WorkspaceLoader;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

@@ -2,8 +2,8 @@ package dev.sluice.source;
 
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
-import dev.sluice.engine.LogicalType;
 import dev.sluice.engine.Engine;
+import dev.sluice.engine.LogicalType;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;

@@ -1,9 +1,9 @@
 package dev.sluice.source;
 
+import dev.sluice.config.Node;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.error.Secrets;
-import dev.sluice.config.Node;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

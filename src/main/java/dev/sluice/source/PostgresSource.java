@@ -1,9 +1,9 @@
 package dev.sluice.source;
 
+import dev.sluice.config.Node;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.LogicalType;
 import dev.sluice.error.Secrets;
-import dev.sluice.config.Node;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;

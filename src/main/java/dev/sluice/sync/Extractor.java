@@ -1,19 +1,19 @@
 package dev.sluice.sync;
 
+import dev.sluice.config.Problems;
+import dev.sluice.config.WorkspaceException;
+import dev.sluice.engine.Column;
+import dev.sluice.engine.ColumnTypes;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.ExportColumn;
-import dev.sluice.engine.Column;
-import dev.sluice.engine.ColumnTypes;
 import dev.sluice.plan.Mapping;
 import dev.sluice.source.Model;
-import dev.sluice.source.filter.Segment;
 import dev.sluice.source.filter.CompiledQuery;
+import dev.sluice.source.filter.Segment;
 import dev.sluice.source.filter.SegmentCompiler;
 import dev.sluice.workspace.Activation;
-import dev.sluice.config.Problems;
 import dev.sluice.workspace.Workspace;
-import dev.sluice.config.WorkspaceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,15 +1,15 @@
 package dev.sluice.workspace;
 
-import dev.sluice.engine.Column;
-import dev.sluice.engine.ColumnTypes;
-import dev.sluice.source.Model;
-import dev.sluice.source.filter.Segment;
-import dev.sluice.error.Secrets;
-import dev.sluice.source.filter.CompiledQuery;
-import dev.sluice.source.filter.SegmentCompiler;
 import dev.sluice.config.Problem;
 import dev.sluice.config.Problems;
 import dev.sluice.config.WorkspaceException;
+import dev.sluice.engine.Column;
+import dev.sluice.engine.ColumnTypes;
+import dev.sluice.error.Secrets;
+import dev.sluice.source.Model;
+import dev.sluice.source.filter.CompiledQuery;
+import dev.sluice.source.filter.Segment;
+import dev.sluice.source.filter.SegmentCompiler;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

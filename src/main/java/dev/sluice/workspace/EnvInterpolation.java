@@ -1,10 +1,10 @@
 package dev.sluice.workspace;
 
-import dev.sluice.config.Problems;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.sluice.config.Problems;
 import dev.sluice.error.Secrets;
 import java.util.ArrayList;
 import java.util.List;

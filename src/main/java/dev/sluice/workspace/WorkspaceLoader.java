@@ -1,14 +1,14 @@
 package dev.sluice.workspace;
 
-import dev.sluice.config.Node;
-import dev.sluice.config.Problems;
-import dev.sluice.config.WorkspaceException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.sluice.config.Node;
+import dev.sluice.config.Problems;
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

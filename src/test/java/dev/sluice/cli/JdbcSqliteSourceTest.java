@@ -2,9 +2,9 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.workspace.Catalog;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.LogicalType;
+import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.Workspace;
 import dev.sluice.workspace.WorkspaceLoader;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.workspace.Catalog;
 import dev.sluice.engine.Column;
+import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.Workspace;
 import dev.sluice.workspace.WorkspaceLoader;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

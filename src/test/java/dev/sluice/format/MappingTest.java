@@ -3,13 +3,13 @@ package dev.sluice.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.error.ErrorKind;
-import dev.sluice.error.SluiceException;
-import dev.sluice.plan.Mapping;
-import dev.sluice.engine.LogicalType;
 import dev.sluice.config.Node;
 import dev.sluice.config.Problems;
 import dev.sluice.engine.ColumnTypes;
+import dev.sluice.engine.LogicalType;
+import dev.sluice.error.ErrorKind;
+import dev.sluice.error.SluiceException;
+import dev.sluice.plan.Mapping;
 import dev.sluice.sync.Extractor;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -3,8 +3,8 @@ package dev.sluice.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.gcs.FakeGcs;
 import dev.sluice.gcs.FakeGcs.Request;
+import dev.sluice.gcs.FakeGcs;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.run.ExportReader.Format;

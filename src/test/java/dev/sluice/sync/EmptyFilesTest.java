@@ -2,16 +2,16 @@ package dev.sluice.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.plan.FileNameTemplate;
-import dev.sluice.plan.Mapping;
-import dev.sluice.plan.RunType;
-import dev.sluice.plan.SyncMode;
-import dev.sluice.workspace.Activation;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.format.ExportColumn;
 import dev.sluice.format.FormatFixture;
 import dev.sluice.format.ReadBack;
 import dev.sluice.format.WriteResult;
+import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.plan.Mapping;
+import dev.sluice.plan.RunType;
+import dev.sluice.plan.SyncMode;
+import dev.sluice.workspace.Activation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,9 +1,9 @@
 package dev.sluice.workspace;
 
-import dev.sluice.config.WorkspaceException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.destination.DestinationTypes;
 import dev.sluice.format.FileFormats;
 import dev.sluice.plan.FileNameTemplate;

@@ -1,9 +1,9 @@
 package dev.sluice.workspace;
 
-import dev.sluice.config.Problem;
-import dev.sluice.config.Problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.config.Problem;
+import dev.sluice.config.Problems;
 import dev.sluice.error.Secrets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.sluice.source.filter;
 
-import dev.sluice.engine.Column;
-import dev.sluice.engine.LogicalType;
 import dev.sluice.config.Problems;
 import dev.sluice.config.Suggestions;
+import dev.sluice.engine.Column;
+import dev.sluice.engine.LogicalType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.config.Node;
+import dev.sluice.config.Problems;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.source.filter.Segment;
-import dev.sluice.config.Node;
-import dev.sluice.config.Problems;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
