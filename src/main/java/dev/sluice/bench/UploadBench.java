@@ -3,6 +3,7 @@ package dev.sluice.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.JsonText;
+import dev.sluice.run.RunIds;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,8 +52,8 @@ public final class UploadBench {
         out.printf(Locale.ROOT, "generated %,d rows in %.1f s%n", rows, generated);
         out.flush();
         List<String[]> table = new ArrayList<>();
-        String prefix = "sluice-bench-upload/" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT)
-                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        // A run-style id (time and a random suffix): two benchmarks on one bucket never share a folder.
+        String prefix = "sluice-bench-upload/" + RunIds.next(java.time.Instant.now());
         StringBuilder destination = new StringBuilder("{type: gcs, bucket: " + quoted(target.bucket()));
         if (target.endpoint() != null) {
             destination.append(", endpoint: ").append(quoted(target.endpoint()));

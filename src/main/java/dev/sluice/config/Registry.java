@@ -22,6 +22,7 @@ public final class Registry<T> {
     private final String kind;
     private final String listLabel;
     private final Map<String, Parser<T>> parsers;
+    private final List<String> names;
 
     private Registry(String kind, String listLabel, Map<String, Parser<T>> parsers) {
         this.kind = kind;
@@ -29,8 +30,6 @@ public final class Registry<T> {
         this.parsers = Map.copyOf(parsers);
         this.names = List.copyOf(parsers.keySet());
     }
-
-    private final List<String> names;
 
     /**
      * A registry whose messages say "unknown {@code kind} 'x'; {@code listLabel}: a, b".

@@ -10,7 +10,7 @@ public record LocalFile(Path path, String objectName, String output, long rows, 
         return new LocalFile(path, objectName, output, rows, java.nio.file.Files.size(path), contentType, Checksums.crc32c(path));
     }
 
-    public dev.sluice.publish.FileRecord record() {
-        return new dev.sluice.publish.FileRecord(objectName, output, rows, bytes, crc32c);
+    public FileRecord record() {
+        return new FileRecord(objectName, output, rows, bytes, crc32c);
     }
 }
