@@ -87,12 +87,26 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
         out().println("sluice serve: " + url + " (workspace " + workspace + (noScheduler ? ", scheduler off" : "")
                 + (options.token() != null ? ", token required" : "") + "); Ctrl-C stops");
         out().flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            stopped.countDown();
-        }, "sluice-shutdown"));
-        stopped.await();
-        return 0;
+        // SIGTERM and SIGINT ask for a clean stop, handled here rather than in a shutdown hook, so
+        // that the process exits with 0 after it (a JVM ended by a signal would exit 143 or 130).
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+            } catch (IllegalArgumentException unsupported) {
+                // not on this platform: the shutdown hook below still stops the server
+            }
+        }
+        Thread hook = new Thread(server::stop, "sluice-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopRequested.await();
+        boolean allEnded = server.stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway; stopping twice is harmless
+        }
+        // 1 when a run had to be abandoned at the end of the grace period (its next run recovers it).
+        return allEnded ? 0 : 1;
     }
 }

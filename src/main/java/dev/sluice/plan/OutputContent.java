@@ -12,6 +12,13 @@ public enum OutputContent {
     ADDED_OR_UPDATED,
     /** Rows of the previous snapshot whose key is gone, with their last exported values. */
     REMOVED,
+    /** Rows whose key was not in the previous snapshot: {@code _added} of a full difference run that has one. */
+    NEW_KEYS,
+    /**
+     * Every row whose key was in the previous snapshot, changed or not: {@code _updated} of a full
+     * difference run that has one (the consumer replaces those rows).
+     */
+    KEPT_KEYS,
     /** No rows: the empty {@code _updated} and {@code _removed} files of a first difference run. */
     NOTHING
 }

@@ -31,10 +31,20 @@ public final class Planner {
                     List.of(new PlannedOutput("", full ? OutputContent.ALL : OutputContent.ADDED_OR_UPDATED)), reason);
             case INSERT -> new RunPlan(full ? RunKind.FULL : RunKind.DELTA,
                     List.of(new PlannedOutput("", full ? OutputContent.ALL : OutputContent.ADDED)), reason);
-            case DIFFERENCE -> new RunPlan(full ? RunKind.FULL : RunKind.DELTA, List.of(
-                    new PlannedOutput("_added", full ? OutputContent.ALL : OutputContent.ADDED),
-                    new PlannedOutput("_updated", full ? OutputContent.NOTHING : OutputContent.UPDATED),
-                    new PlannedOutput("_removed", full ? OutputContent.NOTHING : OutputContent.REMOVED)), reason);
+            case DIFFERENCE -> !full ? new RunPlan(RunKind.DELTA, List.of(
+                    new PlannedOutput("_added", OutputContent.ADDED),
+                    new PlannedOutput("_updated", OutputContent.UPDATED),
+                    new PlannedOutput("_removed", OutputContent.REMOVED)), null)
+                    // A full run with a previous snapshot (--full-resync, changed columns) still says
+                    // which keys went away: every row is sent, split by whether its key is new.
+                    : hasSnapshot ? new RunPlan(RunKind.FULL, List.of(
+                            new PlannedOutput("_added", OutputContent.NEW_KEYS),
+                            new PlannedOutput("_updated", OutputContent.KEPT_KEYS),
+                            new PlannedOutput("_removed", OutputContent.REMOVED)), reason)
+                    : new RunPlan(RunKind.FULL, List.of(
+                            new PlannedOutput("_added", OutputContent.ALL),
+                            new PlannedOutput("_updated", OutputContent.NOTHING),
+                            new PlannedOutput("_removed", OutputContent.NOTHING)), reason);
             case SNAPSHOT -> throw new IllegalStateException("snapshot with full_then_delta passed validation");
         };
     }

@@ -13,10 +13,15 @@ import java.util.List;
 public final class Manifest {
     private Manifest() {}
 
-    public static Path write(Path file, String run, String activation, String runType, String syncMode, Instant start,
-            Instant end, List<FileRecord> files) throws IOException {
+    /**
+     * {@code kind} is {@code full} or {@code delta}; {@code fullReason} says why a run was full (null
+     * for delta runs): a consumer that sees a full run may replace its state instead of applying it.
+     */
+    public static Path write(Path file, String run, String activation, String runType, String syncMode, String kind,
+            String fullReason, Instant start, Instant end, List<FileRecord> files) throws IOException {
         ObjectNode root = JsonText.MAPPER.createObjectNode();
         root.put("run", run).put("activation", activation).put("run_type", runType).put("sync_mode", syncMode)
+                .put("kind", kind).put("full_reason", fullReason)
                 .put("started_at", start.toString()).put("ended_at", end.toString());
         ArrayNode list = root.putArray("files");
         for (FileRecord f : files) {

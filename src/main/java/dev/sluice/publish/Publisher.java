@@ -4,23 +4,32 @@ import dev.sluice.destination.Destination;
 import dev.sluice.error.SluiceException;
 import dev.sluice.workspace.Activation;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The "upload" and "publish" stages. With {@code publish: staged} every file is uploaded under
- * {@code folder/.sluice-staging/RUN/} first and moved to its final name only when all are uploaded,
- * so a failure leaves no partial set of final files. With {@code publish: direct} files go to their
- * final names at once and are deleted again if the run fails. With {@code overwrite: false} every
- * final name is checked before the first one is written.
+ * The "upload" and "publish" stages, on both sides of a run's decision point.
+ *
+ * <p>Before the decision, {@link #stage} uploads the run's files: with {@code publish: staged}
+ * every file goes under {@code folder/.sluice-staging/RUN/}; with {@code publish: direct} the data
+ * files go to their final names at once. The manifest is always staged, so that it appears only
+ * after the decision. A failure before the decision calls {@link #abandon}, which removes what was
+ * uploaded.
+ *
+ * <p>After the decision, {@link #complete} moves every staged object to its final name, the
+ * manifest last. Nothing is withdrawn after the decision: if completing fails, the run's staged
+ * objects stay, and the next run of the activation completes the publish ({@link #rollForward}),
+ * which needs nothing but a listing of the staging prefix.
  */
 public final class Publisher {
+    private static final String MANIFEST_SUFFIX = ".manifest.json";
 
     private final Destination destination;
     private final Activation activation;
     private final String run;
+    /** Objects this run may have written (staged or final), in upload order: what {@link #abandon} removes. */
     private final List<String> written = new ArrayList<>();
-    private final List<String> published = new ArrayList<>();
 
     public Publisher(Destination destination, Activation activation, String run) {
         this.destination = destination;
@@ -30,77 +39,119 @@ public final class Publisher {
 
     /** The prefix under which a run stages its objects. */
     public static String stagingPrefix(String folder, String run) {
-        return (folder.isEmpty() ? "" : folder + "/") + Destination.STAGING + "/" + run + "/";
+        return stagingRoot(folder) + run + "/";
+    }
+
+    /** The staging folder of every run writing to {@code folder}: {@code folder/.sluice-staging/}. */
+    public static String stagingRoot(String folder) {
+        return (folder.isEmpty() ? "" : folder + "/") + Destination.STAGING + "/";
     }
 
     public String stagingPrefix() {
         return stagingPrefix(activation.folder(), run);
     }
 
-    /** Uploads and publishes {@code files}; returns their records in the same order. */
-    public List<FileRecord> publish(List<LocalFile> files) {
-        List<FileRecord> records = files.stream().map(LocalFile::record).toList();
-        if (!activation.overwrite()) {
-            for (LocalFile file : files) {
-                if (destination.exists(file.objectName())) {
-                    throw SluiceException.user("activations." + activation.name() + ": " + file.objectName()
-                            + " already exists in destination " + destination.name()
-                            + " and overwrite is false; nothing was published (delete it, or add a time variable such as {X} to file_name)");
-                }
-            }
-        }
-        boolean staged = activation.publish() == Activation.Publish.STAGED;
+    /** Whether {@code file} is uploaded to its final name before the decision ({@code publish: direct}, data files). */
+    private boolean direct(LocalFile file) {
+        return activation.publish() == Activation.Publish.DIRECT && !file.objectName().endsWith(MANIFEST_SUFFIX);
+    }
+
+    /** The final names that {@link #stage} writes before the decision point: those a failed run must withdraw. */
+    public List<String> directNames(List<LocalFile> files) {
+        return files.stream().filter(this::direct).map(LocalFile::objectName).toList();
+    }
+
+    private String stagedName(String finalName) {
+        return stagingPrefix() + finalName.substring(finalName.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * Uploads {@code files} ahead of the decision: staged, or at their final names for direct data
+     * files. {@code replace} says whether a direct upload may replace an existing object.
+     */
+    public void stage(List<LocalFile> files, boolean replace) {
         for (LocalFile file : files) {
-            String target = staged ? stagingPrefix() + file.objectName().substring(file.objectName().lastIndexOf('/') + 1) : file.objectName();
+            boolean direct = direct(file);
+            String target = direct ? file.objectName() : stagedName(file.objectName());
+            if (direct && !replace && destination.exists(target)) {
+                throw SluiceException.user("activations." + activation.name() + ": " + target + " already exists in destination "
+                        + destination.name() + " and overwrite is false; nothing was published (delete it, or add a time variable "
+                        + "such as {x} or {run} to file_name)");
+            }
             // Recorded before the upload: an upload that fails may still have written the object
             // (a checksum found wrong after the bytes went out), and abandon() must remove it.
             written.add(target);
             destination.upload(file.path(), target, file.contentType(),
                     Map.of("sluice-activation", activation.name(), "sluice-run", run, "sluice-rows", Long.toString(file.rows())));
         }
-        if (staged) {
-            for (LocalFile file : files) {
-                String stagedName = stagingPrefix() + file.objectName().substring(file.objectName().lastIndexOf('/') + 1);
-                destination.publish(stagedName, file.objectName(), activation.overwrite());
-                published.add(file.objectName());
-                written.remove(stagedName);
+    }
+
+    /** After the decision: moves every staged file to its final name, the manifest last; returns the files' records. */
+    public List<FileRecord> complete(List<LocalFile> files, boolean replace) {
+        for (LocalFile file : ordered(files)) {
+            if (!direct(file)) {
+                destination.publish(stagedName(file.objectName()), file.objectName(), replace);
             }
-        } else {
-            published.addAll(written);
-            written.clear();
         }
-        return records;
+        return files.stream().map(LocalFile::record).toList();
+    }
+
+    private static List<LocalFile> ordered(List<LocalFile> files) {
+        List<LocalFile> result = new ArrayList<>(files);
+        result.sort(Comparator.comparing(f -> f.objectName().endsWith(MANIFEST_SUFFIX)));
+        return result;
     }
 
     /**
-     * After a failure: removes whatever this run uploaded, staged or final, so that no partial set
-     * of final files remains (the files are exported again by the next run).
+     * Before the decision, after a failure: removes whatever this run uploaded, staged or final, so
+     * that no partial set of final files remains. Returns the names it could not remove.
      */
-    public void abandon() {
-        List<String> names = new ArrayList<>(written);
-        names.addAll(published);
+    public List<String> abandon() {
+        return deleteEach(destination, written);
+    }
+
+    /** Deletes each name (missing ones are fine); returns those whose delete failed. */
+    public static List<String> deleteEach(Destination destination, List<String> names) {
+        List<String> failed = new ArrayList<>();
         for (String name : names) {
             try {
                 destination.delete(name);
-            } catch (SluiceException ignored) {
-                // staging leftovers are removed by the next run; the run's own error is what gets reported
+            } catch (SluiceException e) {
+                failed.add(name);
             }
         }
+        return failed;
     }
 
-    /** Deletes those of {@code finalNames} that exist: the incomplete final set of a run that died; returns how many. */
-    public static int withdraw(Destination destination, List<String> finalNames) {
-        int removed = 0;
-        for (String name : finalNames) {
-            if (destination.exists(name)) {
-                destination.delete(name);
-                removed++;
+    /**
+     * Completes the publish of a decided run from what its staging prefix holds: each staged object
+     * is moved to {@code folder/NAME}, the manifest last. Objects already moved are no longer staged,
+     * so this can be repeated. Returns how many it moved.
+     */
+    public static int rollForward(Destination destination, String stagingPrefix) {
+        String folder = folderOf(stagingPrefix);
+        List<String> staged = new ArrayList<>(destination.list(stagingPrefix));
+        staged.sort(Comparator.comparing((String n) -> n.endsWith(MANIFEST_SUFFIX)).thenComparing(Comparator.naturalOrder()));
+        int moved = 0;
+        for (String name : staged) {
+            String base = name.substring(stagingPrefix.length());
+            if (base.isEmpty() || base.contains("/")) {
+                continue; // not one of the run's files (e.g. an unfinished upload's part)
             }
+            destination.publish(name, folder.isEmpty() ? base : folder + "/" + base, true);
+            moved++;
         }
-        return removed;
+        destination.deleteAll(stagingPrefix);
+        return moved;
     }
 
-    /** Removes everything under a staging prefix: the leftovers of a run that died. */
+    /** The activation folder of a staging prefix {@code folder/.sluice-staging/RUN/}. */
+    static String folderOf(String stagingPrefix) {
+        int at = stagingPrefix.lastIndexOf(Destination.STAGING + "/");
+        return at <= 0 ? "" : stagingPrefix.substring(0, at - 1);
+    }
+
+    /** Removes everything under a staging prefix: the leftovers of a run that died; returns how many. */
     public static int removeLeftovers(Destination destination, String prefix) {
         return destination.deleteAll(prefix);
     }

@@ -51,6 +51,11 @@ public record RunRecord(
         return new RunRecord(id, activation, trigger, RunStatus.FAILED, kind, fullReason, startedAt, at, counts, List.of(), warnings, error);
     }
 
+    /** This record with the files and warnings it will have if it succeeds (recorded before its decision point). */
+    public RunRecord withFiles(List<FileRecord> files, List<String> warnings) {
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error);
+    }
+
     public RunRecord withCounts(Counts counts) {
         return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error);
     }

@@ -43,6 +43,8 @@ public final class RunStore implements AutoCloseable {
                             + "started_at TEXT NOT NULL, staging TEXT, record TEXT NOT NULL, final_names TEXT)");
                     s.execute("CREATE INDEX IF NOT EXISTS runs_by_activation ON runs (activation, started_at)");
                     addColumnIfMissing(s, "final_names", "TEXT");
+                    addColumnIfMissing(s, "direct_names", "TEXT");
+                    addColumnIfMissing(s, "leftovers", "TEXT");
                     s.execute("COMMIT");
                 } catch (SQLException e) {
                     s.execute("ROLLBACK");
@@ -59,12 +61,68 @@ public final class RunStore implements AutoCloseable {
                 record.id(), record.activation(), record.status().json(), record.startedAt().toString(), staging, json(record));
     }
 
-    /** Records the final names a run is about to publish, before the first of them is written. */
-    public void publishing(String id, List<String> finalNames) {
+    /**
+     * Records, before anything is uploaded, what a run is about to publish: {@code pending} (still
+     * running, with its counts and files: what recovery records as succeeded if the run decides and
+     * then dies), its final names, and those of them written before the decision ({@code publish:
+     * direct}), which a failed run must withdraw.
+     */
+    public void publishing(RunRecord pending, List<String> finalNames, List<String> directNames) {
+        update("UPDATE runs SET record = ?, final_names = ?, direct_names = ? WHERE id = ?", json(pending), names(finalNames),
+                names(directNames), pending.id());
+    }
+
+    /** Records the objects a failed run could not remove, so that the next run of its activation retries. */
+    public void leftovers(String id, List<String> names) {
+        update("UPDATE runs SET leftovers = ? WHERE id = ?", names.isEmpty() ? null : names(names), id);
+    }
+
+    /** Runs of {@code activation} with objects still to remove, by run id. */
+    public java.util.Map<String, List<String>> leftovers(String activation) {
+        java.util.Map<String, List<String>> result = new java.util.LinkedHashMap<>();
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT id, leftovers FROM runs WHERE activation = ? AND leftovers IS NOT NULL ORDER BY started_at")) {
+            s.setString(1, activation);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.put(rs.getString(1), parseNames(rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return result;
+    }
+
+    /**
+     * The latest succeeded run (of any activation) whose files include the object {@code name}, as
+     * its record; empty when no recorded run published it.
+     */
+    public Optional<RunRecord> publishedBy(String name) {
+        try (PreparedStatement s = connection.prepareStatement("SELECT r.record FROM runs r, json_each(json_extract(r.record, '$.files')) f "
+                + "WHERE r.status = 'succeeded' AND json_extract(f.value, '$.object') = ? ORDER BY r.started_at DESC LIMIT 1")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static String names(List<String> names) {
         try {
-            update("UPDATE runs SET final_names = ? WHERE id = ?", JSON.writeValueAsString(finalNames), id);
+            return JSON.writeValueAsString(names);
         } catch (JsonProcessingException e) {
-            throw SluiceException.internal("cannot record the final names of run " + id, e);
+            throw SluiceException.internal("cannot record object names", e);
+        }
+    }
+
+    private static List<String> parseNames(String names) {
+        try {
+            return names == null ? List.of() : List.of(JSON.readValue(names, String[].class));
+        } catch (JsonProcessingException e) {
+            throw SluiceException.internal("the run history holds unreadable object names", e);
         }
     }
 
@@ -159,26 +217,26 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** A run recorded as running: its staging prefix and the final names it was publishing (empty when it never got there). */
-    public record Unfinished(RunRecord record, String staging, List<String> finalNames) {}
+    /**
+     * A run recorded as running: its staging prefix, the final names it was publishing and those it
+     * wrote before its decision point (both empty when it never got there).
+     */
+    public record Unfinished(RunRecord record, String staging, List<String> finalNames, List<String> directNames) {}
 
     public List<Unfinished> running(String activation) {
         List<Unfinished> result = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement(
-                "SELECT record, staging, final_names FROM runs WHERE activation = ? AND status = 'running'")) {
+                "SELECT record, staging, final_names, direct_names FROM runs WHERE activation = ? AND status = 'running' "
+                        + "ORDER BY started_at")) {
             s.setString(1, activation);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    String names = rs.getString(3);
-                    List<String> finalNames = names == null ? List.of()
-                            : List.of(JSON.readValue(names, String[].class));
-                    result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2), finalNames));
+                    result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2), parseNames(rs.getString(3)),
+                            parseNames(rs.getString(4))));
                 }
             }
         } catch (SQLException e) {
             throw failure(e);
-        } catch (JsonProcessingException e) {
-            throw SluiceException.internal("the run history holds unreadable final names for " + activation, e);
         }
         return result;
     }

@@ -4,6 +4,7 @@ import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.ErrorKind;
+import dev.sluice.config.WorkspaceException;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.WriteResult;
@@ -15,6 +16,7 @@ import dev.sluice.plan.RunPlan;
 import dev.sluice.publish.FileRecord;
 import dev.sluice.publish.LocalFile;
 import dev.sluice.publish.Manifest;
+import dev.sluice.publish.FileRecord;
 import dev.sluice.publish.Publisher;
 import dev.sluice.sync.ChangeDetector;
 import dev.sluice.sync.Changes;
@@ -86,13 +88,20 @@ public final class Runner {
     /**
      * As {@link #run(Request)}, with the run's id chosen by the caller (the server answers with it
      * before the run starts); null picks one.
+     *
+     * <p>The run's one decision point is the snapshot commit, made after every file is uploaded
+     * (staged) and the list of final names is recorded: before it, any failure rolls back (what was
+     * uploaded is removed, the snapshot is untouched); after it, nothing is withdrawn, and what is
+     * left to do (moving staged files to their final names, recording the run) is completed by the
+     * run or, if it fails or dies, by the next run of the activation. See docs/runs.md.
      */
     public RunRecord run(Request request, String runId) {
         Activation activation = workspace.activation(request.activation());
         try (RunLock lock = RunLock.acquire(stateDir, activation.name());
                 RunStore store = new RunStore(stateDir);
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
-            recoverDeadRuns(store, destination, activation);
+            SnapshotStore snapshots = new SnapshotStore(stateDir);
+            new Recovery(store, destination, activation, snapshots, stateDir, clock, log).recover();
             Instant start = clock.instant();
             RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
             Publisher publisher = new Publisher(destination, activation, record.id());
@@ -102,12 +111,10 @@ public final class Runner {
             Path work = stateDir.resolve("work").resolve(record.id());
             Counts counts = Counts.ZERO;
             List<String> warnings = new ArrayList<>();
-            boolean committed = false;
+            boolean uploading = false;
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null)) {
-                SnapshotStore snapshots = new SnapshotStore(stateDir);
                 log.accept("reading " + activation.target());
                 Extracted now = Extractor.extract(engine, workspace, activation, clock);
-                long rows = now.read() - now.skipped();
                 counts = new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0);
                 log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
                         now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
@@ -117,15 +124,14 @@ public final class Runner {
                 RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(),
                         request.fullResync(), stale);
                 record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null);
-                if (stale != null) {
-                    log.accept("this is a full run: " + stale);
-                } else if (plan.kind() == RunKind.FULL && activation.runType() != dev.sluice.plan.RunType.FULL_ONLY) {
+                if (plan.kind() == RunKind.FULL && (stale != null || activation.runType() != dev.sluice.plan.RunType.FULL_ONLY)) {
                     log.accept("this is a full run: " + plan.reason());
                 }
                 ChangeDetector detector = new ChangeDetector(engine, now);
                 boolean comparable = previous.isPresent() && stale == null;
-                detector.usePrevious(plan.kind() == RunKind.DELTA || comparable ? previous.get() : null);
-                Changes changes = comparable ? detector.count() : Changes.allAdded(rows);
+                detector.usePrevious(previous.orElse(null));
+                Changes changes = comparable ? detector.count()
+                        : previous.isPresent() ? detector.classifyKeys() : Changes.allAdded(now.read() - now.skipped());
                 counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(),
                         now.skipped(), 0);
                 log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
@@ -142,35 +148,104 @@ public final class Runner {
                         counts.skipped(), written);
                 List<LocalFile> all = new ArrayList<>(files);
                 if (activation.manifest()) {
-                    all.add(manifest(activation, record, start, files, work.resolve("files")));
+                    all.add(manifest(activation, record, plan, start, files, work.resolve("files")));
                 }
+                List<String> finalNames = all.stream().map(LocalFile::objectName).toList();
+                boolean replace = new Replacements(store, destination, activation, record.id()).check(finalNames);
+                RunRecord pending = record.withCounts(counts).withFiles(all.stream().map(LocalFile::record).toList(), warnings);
+                store.publishing(pending, finalNames, publisher.directNames(all));
                 log.accept("publishing " + all.size() + (all.size() == 1 ? " file" : " files") + " to " + destination.name());
-                store.publishing(record.id(), all.stream().map(LocalFile::objectName).toList());
-                List<FileRecord> published = publisher.publish(all);
+                uploading = true;
+                publisher.stage(all, replace);
+                StateSpace.require(stateDir, snapshots.sizeOf(previous), work.resolve("files"));
                 snapshots.commit(engine, activation.name(), record.id(), now, comparable ? previous : Optional.empty(), clock.instant());
-                committed = true;
-                record = record.succeeded(clock.instant(), counts, published, warnings);
-                store.save(record);
-                return record;
-            } catch (RuntimeException | SQLException | IOException e) {
-                if (!committed) {
-                    // Once the snapshot is committed, the published files are the only copy of this
-                    // run's changes: taking them back would lose them.
-                    publisher.abandon();
+                // Decided: from here on nothing is withdrawn.
+                uploading = false;
+                List<FileRecord> published;
+                try {
+                    published = publisher.complete(all, replace);
+                } catch (RuntimeException e) {
+                    throw new Decided(record.id(), e);
                 }
+                record = record.succeeded(clock.instant(), counts, published, warnings);
+                try {
+                    store.save(record);
+                } catch (RuntimeException e) {
+                    log.accept("warning: run " + record.id() + " succeeded but could not be recorded (" + Secrets.redact(e.getMessage())
+                            + "); the next run of " + activation.name() + " records it");
+                }
+                return record;
+            } catch (Decided decided) {
+                throw decided.failure(activation, store, record, clock.instant(), counts, warnings);
+            } catch (RuntimeException | SQLException | IOException e) {
+                if (uploading && decided(snapshots, activation, record.id())) {
+                    // The commit reported a failure after it had taken effect (e.g. the pointer file):
+                    // the decision stands, and the run is completed by the next run.
+                    throw new Decided(record.id(), e).failure(activation, store, record, clock.instant(), counts, warnings);
+                }
+                List<String> notRemoved = publisher.abandon();
                 SluiceException failure = classify(e, activation);
+                String message = Secrets.redact(failure.getMessage());
+                if (!notRemoved.isEmpty()) {
+                    message += "; " + notRemoved.size() + " uploaded objects could not be removed (" + String.join(", ", notRemoved)
+                            + "): the next run of " + activation.name() + " removes them";
+                    try {
+                        store.leftovers(record.id(), notRemoved);
+                    } catch (RuntimeException ignored) {
+                        // the staging ones are found by listing anyway
+                    }
+                } else if (uploading) {
+                    message += "; what it had uploaded was removed: nothing of this run was published";
+                }
                 RunRecord failed = null;
                 if (!request.dryRun()) {
-                    failed = record.failed(clock.instant(), counts, warnings, Secrets.redact(failure.getMessage()));
-                    store.save(failed);
+                    failed = record.failed(clock.instant(), counts, warnings, message);
+                    try {
+                        store.save(failed);
+                    } catch (RuntimeException unrecorded) {
+                        message += " (this failure could not be recorded in the run history: "
+                                + Secrets.redact(unrecorded.getMessage()) + "; the next run records it)";
+                        failed = record.failed(clock.instant(), counts, warnings, message);
+                    }
                 }
-                if (e instanceof dev.sluice.config.WorkspaceException invalid) {
+                if (e instanceof WorkspaceException invalid) {
                     throw invalid;
                 }
-                throw new RunFailed(record.id(), failed, failure);
+                throw new RunFailed(record.id(), failed, new SluiceException(failure.kind(), message, failure));
             } finally {
                 deleteTree(work);
             }
+        }
+    }
+
+    /** Whether the snapshot in force is this run's; unknown (unreadable) counts as decided, so that nothing is withdrawn. */
+    private static boolean decided(SnapshotStore snapshots, Activation activation, String run) {
+        try {
+            return snapshots.committedRun(activation.name()).filter(run::equals).isPresent();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** A failure after the decision point: the run's changes stand; publishing them is completed later. */
+    private static final class Decided extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String run;
+
+        Decided(String run, Exception cause) {
+            super(cause);
+            this.run = run;
+        }
+
+        RunFailed failure(Activation activation, RunStore store, RunRecord record, Instant at, Counts counts, List<String> warnings) {
+            Throwable cause = getCause();
+            String message = "its snapshot is committed, so its changes stand, but completing the publish failed: "
+                    + Secrets.redact(String.valueOf(cause.getMessage())) + "; its files are staged and the next run of "
+                    + activation.name() + " publishes them (nothing is lost or sent twice)";
+            SluiceException failure = new SluiceException(cause instanceof SluiceException s && s.kind() == ErrorKind.INTERNAL
+                    ? ErrorKind.INTERNAL : ErrorKind.EXTERNAL, "activations." + activation.name() + ": " + message, cause);
+            // The run stays recorded as running: the next run's recovery completes and records it.
+            return new RunFailed(run, null, failure);
         }
     }
 
@@ -192,36 +267,19 @@ public final class Runner {
         return files;
     }
 
-    private LocalFile manifest(Activation activation, RunRecord record, Instant start, List<LocalFile> files, Path dir) throws IOException {
+    private LocalFile manifest(Activation activation, RunRecord record, RunPlan plan, Instant start, List<LocalFile> files, Path dir)
+            throws IOException {
         String name = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), record.id())
                 + ".manifest.json";
         Path path = Manifest.write(dir.resolve(name), record.id(), activation.name(),
                 activation.runType().name().toLowerCase(Locale.ROOT), activation.syncMode().name().toLowerCase(Locale.ROOT),
+                plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null,
                 start, clock.instant(), files.stream().map(LocalFile::record).toList());
         return LocalFile.of(path, objectName(activation, name), "manifest", 0, "application/json");
     }
 
     private static String objectName(Activation activation, String fileName) {
         return activation.folder().isEmpty() ? fileName : activation.folder() + "/" + fileName;
-    }
-
-    /** Runs recorded as running while we hold the lock died: record them as failed and remove their leftovers. */
-    private void recoverDeadRuns(RunStore store, Destination destination, Activation activation) {
-        SnapshotStore snapshots = new SnapshotStore(stateDir);
-        for (RunStore.Unfinished dead : store.running(activation.name())) {
-            int removed = dead.staging() == null ? 0 : Publisher.removeLeftovers(destination, dead.staging());
-            // Unless it committed its snapshot, its final files are taken back, as a failed run's are:
-            // its changes are exported again. Once committed, they are the only copy of its changes.
-            boolean committed = snapshots.committedRun(activation.name()).filter(dead.record().id()::equals).isPresent();
-            int withdrawn = committed ? 0 : Publisher.withdraw(destination, dead.finalNames());
-            deleteTree(stateDir.resolve("work").resolve(dead.record().id()));
-            String note = removed + " staged objects" + (withdrawn > 0 ? " and " + withdrawn + " files it had published" : "")
-                    + (committed ? " (it had committed its snapshot: its files stay)" : "");
-            store.save(dead.record().failed(clock.instant(), dead.record().counts(), dead.record().warnings(),
-                    "the process running it stopped before it finished (killed or crashed); "
-                            + note + " were removed by the run of " + clock.instant()));
-            log.accept("run " + dead.record().id() + " had stopped before finishing; cleaned up " + note);
-        }
     }
 
     private static SluiceException classify(Exception e, Activation activation) {
@@ -234,7 +292,7 @@ public final class Runner {
         return SluiceException.internal("activations." + activation.name() + ": " + e, e);
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

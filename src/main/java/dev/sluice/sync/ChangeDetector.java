@@ -28,6 +28,10 @@ public final class ChangeDetector {
     private final Extracted now;
     /** The previous rows' hash: stored, or computed when the snapshot's engine hashed differently. */
     private String previousHash;
+    /** Whether {@value WorkTables#CHANGES} holds its keys as text ({@link #classifyKeys}). */
+    private boolean textKeys;
+    /** Whether every previous row went away: the snapshot has another number of key columns. */
+    private boolean allRemoved;
 
     public ChangeDetector(Engine engine, Extracted now) {
         this.engine = engine;
@@ -79,6 +83,50 @@ public final class ChangeDetector {
     }
 
     /**
+     * For a snapshot whose columns differ from this run's (changed mapping, key or types): which
+     * keys are new ({@code A}) and which went away ({@code R}), comparing keys as text, since their
+     * types may have changed; values are not compared. With another number of key columns no key
+     * matches: every row is new and every previous row went away. Returns the counts, every kept
+     * key counted as updated.
+     */
+    public Changes classifyKeys() throws SQLException {
+        textKeys = true;
+        boolean sameKeys = keyColumnsOfPrevious() == now.keys().size();
+        allRemoved = !sameKeys;
+        String textKeysOf = now.keys().stream().map(k -> "CAST(%s." + k + " AS VARCHAR) AS " + k).collect(Collectors.joining(", "));
+        String n = "(SELECT " + textKeysOf.replace("%s", NOW) + " FROM " + NOW + ")";
+        String p = sameKeys ? "(SELECT " + textKeysOf.replace("%s", PREV) + " FROM " + PREV + ")"
+                : "(SELECT " + now.keys().stream().map(k -> "NULL::VARCHAR AS " + k).collect(Collectors.joining(", ")) + " WHERE false)";
+        if (sameKeys) {
+            engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT " + String.join(", ", now.keys())
+                    + ", 'A' AS change FROM " + n + " EXCEPT ALL SELECT " + String.join(", ", now.keys()) + ", 'A' FROM " + p);
+            engine.execute("INSERT INTO " + CHANGES + " SELECT " + String.join(", ", now.keys()) + ", 'R' FROM " + p
+                    + " EXCEPT ALL SELECT " + String.join(", ", now.keys()) + ", 'R' FROM " + n);
+        } else {
+            engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT " + String.join(", ", now.keys())
+                    + ", 'A' AS change FROM " + n);
+        }
+        long rows = engine.queryLong("SELECT count(*) FROM " + NOW);
+        long added = engine.queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'A'");
+        long removed = sameKeys ? engine.queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'R'")
+                : engine.queryLong("SELECT count(*) FROM " + PREV);
+        return new Changes(added, rows - added, removed, 0);
+    }
+
+    private int keyColumnsOfPrevious() throws SQLException {
+        int count = 0;
+        try (Statement statement = engine.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM " + PREV + " LIMIT 0")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                if (rs.getMetaData().getColumnLabel(i).matches("sluice_k[0-9]+")) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
      * Reads the added and updated rows out of {@value WorkTables#NOW} once, into the small table
      * {@value WorkTables#CHANGED_ROWS}, after {@link #count}: the output files and the snapshot commit then
      * read those rows, instead of each scanning every row of this run again.
@@ -97,9 +145,22 @@ public final class ChangeDetector {
             case ADDED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS + " WHERE " + KIND + " = 'A'";
             case UPDATED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS + " WHERE " + KIND + " = 'U'";
             case ADDED_OR_UPDATED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS;
-            case REMOVED -> "SELECT " + columns("n") + " FROM " + PREV + " n SEMI JOIN (SELECT " + String.join(", ", now.keys())
-                    + " FROM " + CHANGES + " WHERE change = 'R') p ON " + joinOn();
+            case NEW_KEYS -> "SELECT " + columns("n") + " FROM " + NOW + " n SEMI JOIN (SELECT " + String.join(", ", now.keys())
+                    + " FROM " + CHANGES + " WHERE change = 'A') p ON " + changesOn();
+            case KEPT_KEYS -> "SELECT " + columns("n") + " FROM " + NOW + " n ANTI JOIN (SELECT " + String.join(", ", now.keys())
+                    + " FROM " + CHANGES + " WHERE change = 'A') p ON " + changesOn();
+            // By name: after a change of columns the previous rows keep the columns they share with
+            // this run's, and the others are null.
+            case REMOVED -> "SELECT " + columns(null) + " FROM (SELECT * FROM " + NOW + " WHERE false UNION ALL BY NAME SELECT n.* FROM "
+                    + PREV + " n" + (allRemoved ? "" : " SEMI JOIN (SELECT " + String.join(", ", now.keys()) + " FROM " + CHANGES
+                    + " WHERE change = 'R') p ON " + changesOn()) + ")";
         };
+    }
+
+    /** The join of a table aliased n with {@value WorkTables#CHANGES} aliased p. */
+    private String changesOn() {
+        return textKeys ? now.keys().stream().map(k -> "CAST(n." + k + " AS VARCHAR) = p." + k).collect(Collectors.joining(" AND "))
+                : joinOn();
     }
 
     private String firstKey() {

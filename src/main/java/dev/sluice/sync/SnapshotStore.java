@@ -78,6 +78,16 @@ public final class SnapshotStore {
         }
     }
 
+    /** The size on disk of a snapshot (its file and write-ahead log); 0 for none. */
+    public long sizeOf(Optional<Snapshot> snapshot) {
+        if (snapshot.isEmpty()) {
+            return 0;
+        }
+        Path file = snapshot.get().file();
+        Path wal = file.resolveSibling(file.getFileName() + ".wal");
+        return file.toFile().length() + wal.toFile().length();
+    }
+
     /**
      * The run whose snapshot is in force, as the snapshot file itself records it (the file's own
      * transaction commits it, so this is right even if the process died just after).

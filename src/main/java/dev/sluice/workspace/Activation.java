@@ -32,7 +32,7 @@ public record Activation(
         Long maxRowsPerFile,
         EmptyFiles emptyFiles,
         boolean manifest,
-        boolean overwrite,
+        Boolean overwrite,
         Publish publish,
         InvalidRows invalidRows) {
 

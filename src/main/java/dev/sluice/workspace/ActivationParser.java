@@ -57,7 +57,8 @@ final class ActivationParser {
         Long maxRows = node.longAtLeast("max_rows_per_file", 1);
         Activation.EmptyFiles emptyFiles = node.choice("empty_files", Activation.EmptyFiles.class, Activation.EmptyFiles.WRITE);
         boolean manifest = node.bool("manifest", false);
-        boolean overwrite = node.bool("overwrite", true);
+        // Absent (null): a snapshot activation replaces its own objects, a delta one refuses to.
+        Boolean overwrite = node.has("overwrite") ? node.bool("overwrite", true) : null;
         Activation.Publish publish = node.choice("publish", Activation.Publish.class, Activation.Publish.STAGED);
         Activation.InvalidRows invalidRows = node.choice("invalid_rows", Activation.InvalidRows.class, Activation.InvalidRows.FAIL);
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {

@@ -31,8 +31,9 @@ class RunStoreTest {
                 assertThat(u.staging()).isEqualTo("out/.sluice-staging/x/");
                 assertThat(u.finalNames()).isEmpty();
             });
-            store.publishing(old.id(), List.of("out/a.csv", "out/a.manifest.json"));
+            store.publishing(old, List.of("out/a.csv", "out/a.manifest.json"), List.of("out/a.csv"));
             assertThat(store.running("vip").get(0).finalNames()).containsExactly("out/a.csv", "out/a.manifest.json");
+            assertThat(store.running("vip").get(0).directNames()).containsExactly("out/a.csv");
         }
         // Opening it again finds the columns there and leaves them alone.
         try (RunStore store = new RunStore(state)) {

@@ -1,0 +1,162 @@
+package dev.sluice.run;
+
+import dev.sluice.destination.Destination;
+import dev.sluice.error.Secrets;
+import dev.sluice.publish.Publisher;
+import dev.sluice.sync.SnapshotStore;
+import dev.sluice.workspace.Activation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * What a run does first, holding its activation's lock, about the runs before it: no other run of
+ * the activation is alive, so every run recorded as running died (killed, crashed, or failed after
+ * its decision point).
+ * <ul>
+ * <li>A dead run whose snapshot is in force had passed its decision point: its publish is
+ * completed from its staging prefix (rolled forward) and it is recorded as succeeded, late.
+ * <li>Any other dead run is rolled back: its staged objects and the final names it wrote directly
+ * are removed, and it is recorded as failed.
+ * <li>The staging folder is listed: whatever no live run owns is removed, even when no record names
+ * it (a lost record, a failed delete).
+ * <li>Objects that a failed run could not remove are removed now; so are the work folders of
+ * finished runs.
+ * </ul>
+ * If completing a decided run fails, this run fails before doing anything: committing on top of it
+ * would lose its changes.
+ */
+final class Recovery {
+    /** A work folder with no record is someone's dry run, unless it is older than this. */
+    private static final Duration ORPHAN_AGE = Duration.ofHours(6);
+
+    private final RunStore store;
+    private final Destination destination;
+    private final Activation activation;
+    private final SnapshotStore snapshots;
+    private final Path stateDir;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    Recovery(RunStore store, Destination destination, Activation activation, SnapshotStore snapshots, Path stateDir, Clock clock,
+            Consumer<String> log) {
+        this.store = store;
+        this.destination = destination;
+        this.activation = activation;
+        this.snapshots = snapshots;
+        this.stateDir = stateDir;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    void recover() {
+        Set<String> handled = new HashSet<>();
+        for (RunStore.Unfinished dead : store.running(activation.name())) {
+            handled.add(dead.record().id());
+            boolean decided = snapshots.committedRun(activation.name()).filter(dead.record().id()::equals).isPresent();
+            if (decided) {
+                rollForward(dead);
+            } else {
+                rollBack(dead);
+            }
+        }
+        removeUnownedStaging(handled);
+        retryLeftovers();
+        removeFinishedWorkFolders();
+    }
+
+    private void rollForward(RunStore.Unfinished dead) {
+        RunRecord record = dead.record();
+        int moved = dead.staging() == null ? 0 : Publisher.rollForward(destination, dead.staging());
+        List<String> warnings = new ArrayList<>(record.warnings());
+        String note = "its process stopped after its decision point (killed, or publishing failed); the run of " + clock.instant()
+                + " completed its publish (" + moved + (moved == 1 ? " file" : " files") + " moved to their final names)";
+        warnings.add(note);
+        store.save(record.succeeded(clock.instant(), record.counts(), record.files(), warnings));
+        Runner.deleteTree(stateDir.resolve("work").resolve(record.id()));
+        log.accept("run " + record.id() + " had committed its snapshot but not finished publishing; completed it (" + moved
+                + (moved == 1 ? " file" : " files") + ")");
+    }
+
+    private void rollBack(RunStore.Unfinished dead) {
+        RunRecord record = dead.record();
+        int removed = dead.staging() == null ? 0 : Publisher.removeLeftovers(destination, dead.staging());
+        List<String> present = dead.directNames().stream().filter(destination::exists).toList();
+        List<String> notRemoved = Publisher.deleteEach(destination, present);
+        int withdrawn = present.size() - notRemoved.size();
+        String note = removed + " staged objects" + (withdrawn > 0 ? " and " + withdrawn + " files it had written directly" : "")
+                + " were removed by the run of " + clock.instant()
+                + (notRemoved.isEmpty() ? "" : "; " + notRemoved.size() + " could not be removed and are retried by the next run");
+        store.save(record.failed(clock.instant(), record.counts(), record.warnings(),
+                "the process running it stopped before its decision point (killed or crashed): nothing of it was published; " + note));
+        store.leftovers(record.id(), notRemoved);
+        Runner.deleteTree(stateDir.resolve("work").resolve(record.id()));
+        log.accept("run " + record.id() + " had stopped before finishing; cleaned up " + note);
+    }
+
+    /** Lists the staging folder: every run folder there that no live run owns is removed. */
+    private void removeUnownedStaging(Set<String> handled) {
+        String root = Publisher.stagingRoot(activation.folder());
+        Map<String, Integer> byRun = new LinkedHashMap<>();
+        for (String name : destination.list(root)) {
+            String rest = name.substring(root.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                byRun.merge(rest.substring(0, slash), 1, Integer::sum);
+            }
+        }
+        for (String run : byRun.keySet()) {
+            if (handled.contains(run)) {
+                continue;
+            }
+            Optional<RunRecord> owner = store.get(run);
+            if (owner.isPresent() && owner.get().status() == RunStatus.RUNNING) {
+                continue; // a live run of another activation writing to the same folder
+            }
+            int removed = destination.deleteAll(root + run + "/");
+            log.accept("removed " + removed + " staged objects left by run " + run + " under " + root);
+        }
+    }
+
+    private void retryLeftovers() {
+        for (Map.Entry<String, List<String>> entry : store.leftovers(activation.name()).entrySet()) {
+            List<String> notRemoved = Publisher.deleteEach(destination, entry.getValue());
+            store.leftovers(entry.getKey(), notRemoved);
+            int removed = entry.getValue().size() - notRemoved.size();
+            if (removed > 0) {
+                log.accept("removed " + removed + " objects that failed run " + entry.getKey() + " could not remove");
+            }
+        }
+    }
+
+    private void removeFinishedWorkFolders() {
+        Path work = stateDir.resolve("work");
+        if (!Files.isDirectory(work)) {
+            return;
+        }
+        try (Stream<Path> folders = Files.list(work)) {
+            for (Path folder : folders.toList()) {
+                Optional<RunRecord> run = store.get(folder.getFileName().toString());
+                boolean finished = run.isPresent() && run.get().status() != RunStatus.RUNNING;
+                boolean orphan = run.isEmpty()
+                        && Files.getLastModifiedTime(folder).toInstant().isBefore(clock.instant().minus(ORPHAN_AGE));
+                if (finished || orphan) {
+                    Runner.deleteTree(folder);
+                }
+            }
+        } catch (IOException e) {
+            log.accept("warning: cannot list " + work + ": " + Secrets.redact(e.getMessage()));
+        }
+    }
+}
