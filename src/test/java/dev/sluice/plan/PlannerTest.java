@@ -73,7 +73,12 @@ class PlannerTest {
             case INSERT -> first
                     ? new Case(runType, mode, hasSnapshot, fullResync, stale, RunKind.FULL, List.of(out("", ALL)), reason)
                     : new Case(runType, mode, hasSnapshot, fullResync, stale, RunKind.DELTA, List.of(out("", ADDED)), null);
-            case DIFFERENCE -> first
+            // A full run that has a previous snapshot still sends the keys that went away (SPEC §3).
+            case DIFFERENCE -> first && hasSnapshot
+                    ? new Case(runType, mode, hasSnapshot, fullResync, stale, RunKind.FULL,
+                            List.of(out("_added", OutputContent.NEW_KEYS), out("_updated", OutputContent.KEPT_KEYS),
+                                    out("_removed", REMOVED)), reason)
+                    : first
                     ? new Case(runType, mode, hasSnapshot, fullResync, stale, RunKind.FULL,
                             List.of(out("_added", ALL), out("_updated", NOTHING), out("_removed", NOTHING)), reason)
                     : new Case(runType, mode, hasSnapshot, fullResync, stale, RunKind.DELTA,
@@ -106,9 +111,13 @@ class PlannerTest {
         assertThat(all).hasSize(RunType.values().length * SyncMode.values().length * 8);
         assertThat(all.stream().filter(c -> c.outputs() == null).map(c -> c.runType() + "×" + c.mode()).distinct())
                 .containsExactlyInAnyOrder("FULL_THEN_DELTA×SNAPSHOT", "FULL_ONLY×DIFFERENCE");
-        // Every delta output names only rows that changed; every first-run output covers every row exactly once.
+        // Every full output covers every row exactly once: ALL, or NEW_KEYS and KEPT_KEYS (with REMOVED)
+        // when a difference run has a previous snapshot.
         for (Case c : all) {
-            if (c.kind() == RunKind.FULL) {
+            if (c.kind() == RunKind.FULL && c.outputs().stream().anyMatch(o -> o.content() == OutputContent.NEW_KEYS)) {
+                assertThat(c.outputs().stream().map(PlannedOutput::content)).as(c.toString())
+                        .containsExactly(OutputContent.NEW_KEYS, OutputContent.KEPT_KEYS, REMOVED);
+            } else if (c.kind() == RunKind.FULL) {
                 assertThat(c.outputs().stream().filter(o -> o.content() == ALL)).as(c.toString()).hasSize(1);
                 assertThat(c.outputs().stream().map(PlannedOutput::content)).as(c.toString()).isSubsetOf(ALL, NOTHING);
             }
