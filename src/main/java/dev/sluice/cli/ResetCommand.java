@@ -23,7 +23,9 @@ public final class ResetCommand extends WorkspaceCommand implements Callable<Int
         Path state = StateOptions.stateDir(root, workspace);
         try (RunLock lock = RunLock.acquire(state, activation)) {
             boolean had = new SnapshotStore(state).reset(activation);
-            out().println(had ? "reset " + activation + ": its next run exports everything"
+            out().println(had ? "reset " + activation + ": forgot its snapshot (the rows it believes were delivered); its next run "
+                    + "is a first run: every row in full, and for difference mode nothing in _removed (its manifest says full, "
+                    + "first run: consumers replace their state). The history and published files are kept."
                     : activation + " had no snapshot: its next run is a first run already");
         }
         out().flush();
