@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerApiIT {
     private static final String VALID = """
             {"name": "french_daily", "segment": "french", "destination": "out", "folder": "exports/fr",
-             "file_name": "{activation}_{YYYY}", "format": {"type": "csv", "delimiter": ";", "header": true},
+             "file_name": "{activation}_{YYYY}_{run}", "format": {"type": "csv", "delimiter": ";", "header": true},
              "mapping": [{"from": "id", "to": "Id"}, {"from": "email", "to": "Email"}],
              "run_type": "full_then_delta", "sync_mode": "upsert",
              "schedule": {"cron": "0 6 * * *", "timezone": "Europe/Paris"}}
@@ -169,7 +169,7 @@ class ServerApiIT {
         start();
         ServerFixture.Response ok = fx.post("/api/activations/validate", VALID);
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
-        assertThat(ok.json().path("file_name").asText()).matches("french_daily_20\\d\\d\\.csv");
+        assertThat(ok.json().path("file_name").asText()).matches("french_daily_20\\d\\d_.+\\.csv");
         assertThat(savedFiles()).isEmpty();
 
         JsonNode preview = fx.post("/api/file-name-preview",
