@@ -71,8 +71,14 @@ final class Recovery {
                 rollBack(dead);
             }
         }
-        removeUnownedStaging(handled);
-        retryLeftovers();
+        // Best effort: a destination that cannot be listed now (refused credentials, an outage)
+        // fails this run later, recorded, at its first upload; the leftovers wait for a later run.
+        try {
+            removeUnownedStaging(handled);
+            retryLeftovers();
+        } catch (dev.sluice.error.SluiceException e) {
+            log.accept("warning: could not look for leftovers in " + destination.name() + ": " + Secrets.redact(e.getMessage()));
+        }
         removeFinishedWorkFolders();
     }
 
