@@ -127,7 +127,8 @@ public final class GcsDestination implements Destination {
             if (!overwrite && GcsErrors.preconditionFailed(cause)) {
                 if (!copiedBefore(stagedName, finalName)) {
                     throw SluiceException.user("destinations." + name() + ": " + finalName
-                            + " already exists and the activation sets overwrite: false; delete it or add a time variable to file_name");
+                            + " already exists and this activation does not replace existing files (overwrite: false, or a delta sync mode "
+                            + "without overwrite: true); delete it, or make file_name change between runs ({run} or a finer time variable)");
                 }
             } else {
                 throw GcsErrors.translate(config, cause, action, "storage.objects.create", folderOf(finalName));

@@ -128,7 +128,7 @@ public final class Publisher {
      * is moved to {@code folder/NAME}, the manifest last. Objects already moved are no longer staged,
      * so this can be repeated. Returns how many it moved.
      */
-    public static int rollForward(Destination destination, String stagingPrefix) {
+    public static int rollForward(Destination destination, String stagingPrefix, boolean replace) {
         String folder = folderOf(stagingPrefix);
         List<String> staged = new ArrayList<>(destination.list(stagingPrefix));
         staged.sort(Comparator.comparing((String n) -> n.endsWith(MANIFEST_SUFFIX)).thenComparing(Comparator.naturalOrder()));
@@ -138,7 +138,7 @@ public final class Publisher {
             if (base.isEmpty() || base.contains("/")) {
                 continue; // not one of the run's files (e.g. an unfinished upload's part)
             }
-            destination.publish(name, folder.isEmpty() ? base : folder + "/" + base, true);
+            destination.publish(name, folder.isEmpty() ? base : folder + "/" + base, replace);
             moved++;
         }
         destination.deleteAll(stagingPrefix);

@@ -84,7 +84,15 @@ final class Recovery {
 
     private void rollForward(RunStore.Unfinished dead) {
         RunRecord record = dead.record();
-        int moved = dead.staging() == null ? 0 : Publisher.rollForward(destination, dead.staging());
+        int moved;
+        try {
+            moved = dead.staging() == null ? 0 : Publisher.rollForward(destination, dead.staging(), Replacements.replaces(activation));
+        } catch (dev.sluice.error.SluiceException e) {
+            throw new dev.sluice.error.SluiceException(e.kind(), "activations." + activation.name() + ": run " + record.id()
+                    + " had committed its snapshot, so its changes stand, but completing its publish failed again: "
+                    + Secrets.redact(e.getMessage()) + "; no new run was started (it would lose those changes): fix this and run "
+                    + activation.name() + " again, which completes it first", e);
+        }
         List<String> warnings = new ArrayList<>(record.warnings());
         String note = "its process stopped after its decision point (killed, or publishing failed); the run of " + clock.instant()
                 + " completed its publish (" + moved + (moved == 1 ? " file" : " files") + " moved to their final names)";

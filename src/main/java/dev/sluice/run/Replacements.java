@@ -51,7 +51,13 @@ final class Replacements {
                     : "this " + activation.syncMode().name().toLowerCase(java.util.Locale.ROOT)
                             + " activation's earlier changes would be lost to a consumer that has not read them");
         }
-        return activation.syncMode() == SyncMode.SNAPSHOT;
+        return replaces(activation);
+    }
+
+    /** Whether the activation's runs replace objects already at their final names (checked above for other runs' objects). */
+    static boolean replaces(Activation activation) {
+        return Boolean.TRUE.equals(activation.overwrite())
+                || activation.overwrite() == null && activation.syncMode() == SyncMode.SNAPSHOT;
     }
 
     private SluiceException refused(String name, String by, String why) {

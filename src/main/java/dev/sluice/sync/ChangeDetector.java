@@ -15,6 +15,8 @@ import dev.sluice.plan.OutputContent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -151,10 +153,35 @@ public final class ChangeDetector {
                     + " FROM " + CHANGES + " WHERE change = 'A') p ON " + changesOn();
             // By name: after a change of columns the previous rows keep the columns they share with
             // this run's, and the others are null.
-            case REMOVED -> "SELECT " + columns(null) + " FROM (SELECT * FROM " + NOW + " WHERE false UNION ALL BY NAME SELECT n.* FROM "
+            case REMOVED -> "SELECT " + removedColumns() + " FROM (SELECT * FROM " + NOW + " WHERE false UNION ALL BY NAME SELECT n.* FROM "
                     + PREV + " n" + (allRemoved ? "" : " SEMI JOIN (SELECT " + String.join(", ", now.keys()) + " FROM " + CHANGES
                     + " WHERE change = 'R') p ON " + changesOn()) + ")";
         };
+    }
+
+    /**
+     * The exported attributes of removed rows. After a change of mapping (text keys), an attribute
+     * that is a primary key column takes its value from the stored key, so that a renamed key
+     * attribute still says which row went away.
+     */
+    private String removedColumns() {
+        if (!textKeys || allRemoved || now.keyAttributes().isEmpty()) {
+            return columns(null);
+        }
+        Map<String, String> types = new HashMap<>();
+        try (Statement statement = engine.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT column_name, column_type FROM (DESCRIBE " + NOW + ")")) {
+            while (rs.next()) {
+                types.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot describe " + NOW + ": " + e.getMessage(), e);
+        }
+        return now.columns().stream().map(c -> {
+            String key = now.keyAttributes().get(c.name());
+            String value = key == null ? Engine.identifier(c.name()) : "CAST(" + key + " AS " + types.get(c.name()) + ")";
+            return value + " AS " + Engine.identifier(c.name());
+        }).collect(Collectors.joining(", "));
     }
 
     /** The join of a table aliased n with {@value WorkTables#CHANGES} aliased p. */

@@ -83,7 +83,14 @@ public final class Extractor {
             engine.execute("ALTER TABLE " + WorkTables.READ + " RENAME TO " + WorkTables.NOW);
         }
         List<ExportColumn> nowColumns = exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList();
-        return new Extracted(keys, nowColumns, read, skipped, fingerprint(model, exported, columns));
+        Map<String, String> keyAttributes = new java.util.LinkedHashMap<>();
+        for (ExportColumn c : exported) {
+            int key = model.primaryKey().indexOf(c.source());
+            if (key >= 0) {
+                keyAttributes.put(c.name(), keys.get(key));
+            }
+        }
+        return new Extracted(keys, nowColumns, read, skipped, fingerprint(model, exported, columns), keyAttributes);
     }
 
     /** The exported attributes: the mapping's, in its order and names, or every column under its own name. */

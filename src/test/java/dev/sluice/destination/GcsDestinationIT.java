@@ -107,7 +107,7 @@ class GcsDestinationIT {
             gcs.upload(file("b.csv", 10, 2), "f/.sluice-staging/r2/a.csv", "text/csv", Map.of("sluice-run", "r2"));
             assertThatThrownBy(() -> gcs.publish("f/.sluice-staging/r2/a.csv", "f/a.csv", false))
                     .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USER))
-                    .hasMessageContaining("f/a.csv already exists and the activation sets overwrite: false");
+                    .hasMessageContaining("f/a.csv already exists and this activation does not replace existing files");
             assertThat(reader.get(BlobId.of(BUCKET, "f/a.csv")).getSize()).as("the existing object is untouched").isEqualTo(1000);
 
             gcs.publish("f/.sluice-staging/r2/a.csv", "f/a.csv", true);

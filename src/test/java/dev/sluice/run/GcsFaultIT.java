@@ -162,14 +162,20 @@ class GcsFaultIT {
     }
 
     @Test
-    void aPublishThatFailsHalfwayTakesBackWhatItPublished() {
+    void aPublishThatFailsHalfwayIsCompletedByTheNextRun() {
         Scenario s = scenario(2);
         s.sync();
         People.step(fx, 0);
         AtomicInteger copiesSeen = new AtomicInteger();
         // The first two files reach their final names, then every copy fails.
         fake.fail(r -> copies().test(r) && copiesSeen.incrementAndGet() > 2, 503, 1_000);
-        s.failed(() -> assertThat(fx.cli("run", "changes").exitCode()).isEqualTo(1), "while copying");
+        // Copies come after the decision point: nothing already copied is withdrawn; the next run
+        // completes the publish from the staging prefix, then runs.
+        s.decided(() -> {
+            Fixture.Cli cli = fx.cli("run", "changes");
+            assertThat(cli.exitCode()).isEqualTo(1);
+            assertThat(cli.err()).contains("while copying", "its snapshot is committed, so its changes stand");
+        });
         assertThat(copiesSeen.get()).isGreaterThan(2);
         fake.clearFaults();
         s.sync();
@@ -197,19 +203,29 @@ class GcsFaultIT {
         });
         Fixture.Cli cli = fx.cli("run", "daily");
         assertThat(cli.exitCode()).as("a failed run; " + cli.err()).isEqualTo(1);
-        assertThat(cli.err()).contains("daily/people.csv already exists and the activation sets overwrite: false");
+        // The copy to the final name comes after the decision point: the run's changes stand and its
+        // file stays staged; nothing replaced the other writer's object.
+        assertThat(cli.err()).contains("daily/people.csv already exists and this activation does not replace existing files")
+                .contains("its snapshot is committed, so its changes stand");
         assertThat(fake.requests()).anyMatch(q -> q.contains("/rewriteTo/") && q.contains("ifGenerationMatch=0"));
-        assertThat(view.objects()).as("only the other writer's object").containsOnlyKeys("daily/people.csv");
-        assertThat(new String(fake.objects(BUCKET).get("daily/people.csv").metadata().isEmpty() ? "untouched" : "replaced"))
-                .isEqualTo("untouched");
-        assertThat(fx.runs("daily").get(0).path("status").asText()).isEqualTo("failed");
-        // Later runs: the name is taken, checked before anything is uploaded.
+        assertThat(view.file("daily/people.csv")).hasContent("someone else's");
+        assertThat(fx.runs("daily").get(0).path("status").asText()).isEqualTo("running");
+        // The next run first completes that publish, and will not replace the other writer's object
+        // either: it stops before starting, saying which object is in the way.
         fake.clearFaults();
         int before = fake.requests().size();
         cli = fx.cli("run", "daily");
-        assertThat(cli.exitCode()).isEqualTo(1);
-        assertThat(cli.err()).contains("daily/people.csv already exists in destination out and overwrite is false");
+        assertThat(cli.exitCode()).isNotZero();
+        assertThat(cli.err()).contains("completing its publish failed again", "daily/people.csv already exists");
         assertThat(fake.requests().subList(before, fake.requests().size())).noneMatch(q -> q.startsWith("POST /upload/"));
+        assertThat(fx.runs("daily")).hasSize(1);
+        // Once the object in the way is gone, the decided run's file is published and recorded.
+        assertThat(view.storage().delete(com.google.cloud.storage.BlobId.of(BUCKET, "daily/people.csv"))).isTrue();
+        cli = fx.cli("run", "daily");
+        assertThat(cli.err()).contains("completed it (1 file)");
+        assertThat(fx.runs("daily").get(fx.runs("daily").size() - 1).path("status").asText()).isEqualTo("succeeded");
+        assertThat(view.objects()).containsKey("daily/people.csv");
+        assertThat(fx.stagingLeftovers()).isEmpty();
     }
 
     @Test

@@ -24,11 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs killed with kill -9 in a separate JVM at several points, on a table of 2.5 M rows: while
  * reading the source and while writing files (when the run's log says it reached the stage), and
  * at exact points of publishing where the child stops itself ({@link PausingRun}): between two
- * uploads, between two moves to final names, and after the last file is published but before the
- * snapshot is committed. Then: the next run succeeds, the dead runs are recorded as failed, their
- * staging leftovers, work folders and final files are gone, and the files of the successful runs
- * still rebuild the table exactly (checked in SQL with a DuckDB connection of the test's own).
- * (A run that committed before it died keeps its files: PublishFaultIT covers that.)
+ * uploads (before the decision point: rolled back), between two moves to final names and after the
+ * manifest is published but before the success is recorded (after the decision point: rolled
+ * forward). Then: the next run succeeds, the runs killed before their decision are recorded as
+ * failed with nothing left behind, the ones killed after it are completed and recorded as
+ * succeeded with a complete set, and the files of all successful runs rebuild the table exactly
+ * (checked in SQL with a DuckDB connection of the test's own).
  */
 class KillRecoveryIT {
     private static final String ACTIVATION = "big_changes";
@@ -81,44 +82,66 @@ class KillRecoveryIT {
 
     @Test
     void killedRunsLeaveAUsableStateAndLoseNoChange() throws SQLException {
-        // Three first runs, each killed at another stage.
+        // Three first runs killed before their decision point (the snapshot commit): rolled back.
         killAt("reading big");
         killAt("writing big_");
-        killBetweenPublishes(2);
         // (A kill mid-upload leaves a .sluice-upload- temporary file; local uploads hard-link the
         // written file, so that window is too short to hit from here. deleteAll removes such files.)
         killBetweenUploads(2);
         Path truth1 = saveTruth("truth1");
+        // Killed after its decision, with two of its files at their final names: the next run
+        // completes its publish before its own (rolled forward), so nothing it published is withdrawn.
+        String full = decided(killBetweenPublishes(2));
         JsonNode first = fx.run(ACTIVATION).json();
-        assertThat(first.path("kind").asText()).isEqualTo("full");
-        verifyRun(first, null, truth1);
+        assertThat(first.path("kind").asText()).isEqualTo("delta");
+        verifyRun(completed(full), null, truth1);
+        verifyRun(first, truth1, truth1);
         verifyDeadRuns();
 
-        // Changes, then two delta runs killed while writing and while publishing.
+        // Changes, then a delta run killed while writing (rolled back) and one killed between publishes (rolled forward).
         fx.sql("UPDATE big SET score = score + 1 WHERE id % 10 = 0",
                 "DELETE FROM big WHERE id % 20 = 1",
                 "INSERT INTO big SELECT i, 'new ' || i, 7, NULL, 'new' FROM range(2500000, 2600000) t(i)",
                 "UPDATE big SET note = NULL WHERE id % 1000 = 3");
         killAt("writing big_");
-        killBetweenPublishes(3);
-        // Killed after publishing every file, before committing its snapshot: the next run takes the
-        // files back and exports the same changes again (consumers may see them twice, never miss one).
-        kill(ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), ACTIVATION, "manifest", "0"),
-                PausingRun.MARKER, () -> true, true);
-        // More changes before the next run: it exports both sets.
+        Path truthA = saveTruth("truthA");
+        String deltaA = decided(killBetweenPublishes(3));
+        // More changes; a run killed after publishing its manifest, before its success is recorded:
+        // its set is complete and stays; the next run records it.
         fx.sql("UPDATE big SET note = 'back' WHERE id % 1000 = 3",
                 "DELETE FROM big WHERE id % 50 = 7",
                 "INSERT INTO big SELECT i, 're-added ' || i, 1, DATE '2024-02-29', NULL FROM range(1, 200000, 20) t(i)");
-        Path truth2 = saveTruth("truth2");
+        Path truthB = saveTruth("truthB");
+        String deltaB = decided(kill(ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), ACTIVATION,
+                "manifest", "0"), PausingRun.MARKER, () -> true, true));
+        fx.sql("UPDATE big SET name = 'renamed' WHERE id % 300 = 11");
+        Path truthC = saveTruth("truthC");
         JsonNode second = fx.run(ACTIVATION).json();
         assertThat(second.path("kind").asText()).isEqualTo("delta");
-        verifyRun(second, truth1, truth2);
+        verifyRun(completed(deltaA), truth1, truthA);
+        verifyRun(completed(deltaB), truthA, truthB);
+        verifyRun(second, truthB, truthC);
         verifyDeadRuns();
 
         assertThat(fx.runs(ACTIVATION)).extracting(r -> r.path("status").asText())
-                .containsExactly("succeeded", "failed", "failed", "failed", "succeeded", "failed", "failed", "failed", "failed");
+                .containsExactly("succeeded", "succeeded", "succeeded", "failed", "succeeded", "succeeded", "failed", "failed", "failed");
         assertThat(fx.stagingLeftovers()).isEmpty();
         assertThat(fx.workLeftovers()).isEmpty();
+    }
+
+    /** A killed run that had passed its decision point: not one of the dead runs to roll back. */
+    private String decided(String id) {
+        dead.remove(id);
+        return id;
+    }
+
+    /** The record of a decided run, once a later run completed it: succeeded, late, with a complete set of files. */
+    private JsonNode completed(String id) {
+        JsonNode record = fx.runs(ACTIVATION).stream().filter(r -> r.path("id").asText().equals(id)).findFirst().orElseThrow();
+        assertThat(record.path("status").asText()).as("status of the decided run %s", id).isEqualTo("succeeded");
+        assertThat(record.path("warnings").toString()).contains("completed its publish");
+        assertCompleteSet(id);
+        return record;
     }
 
     /** Starts a run in its own JVM, kills it when its log reaches {@code marker}, and checks what it left. */
@@ -141,14 +164,15 @@ class KillRecoveryIT {
 
     /**
      * Kills a run that has moved {@code publishes} staged objects to their final names and stopped
-     * before the next: an incomplete final set, which the next run must take back.
+     * before the next: an incomplete final set of a decided run, which the next run completes.
      */
-    private void killBetweenPublishes(int publishes) {
+    private String killBetweenPublishes(int publishes) {
         String id = kill(ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), ACTIVATION, "publish",
                 Integer.toString(publishes)), PausingRun.MARKER, () -> true, false);
         assertThat(fx.objects().keySet()).as("final files of the killed run %s", id)
                 .filteredOn(n -> n.contains(id) && !n.contains(".sluice-staging/")).hasSize(publishes)
                 .noneMatch(n -> n.endsWith(".manifest.json"));
+        return id;
     }
 
     /** After the marker, waits for {@code condition}, then kills; {@code published}: the run got past publishing. */
@@ -176,7 +200,7 @@ class KillRecoveryIT {
         System.out.printf("killed run %s at '%s'; it left in the destination: %s; in the state's work folder: %s%n", id, marker,
                 fx.stagingLeftovers(), fx.workLeftovers());
         if (published) {
-            // Every file is at its final name; it had not committed, so the next run takes them back.
+            // Every file is at its final name, the manifest last; the run had committed before publishing.
             assertCompleteSet(id);
         } else {
             // Killed before publishing ended: no complete set (the manifest comes last).
@@ -216,7 +240,7 @@ class KillRecoveryIT {
         for (String id : dead) {
             JsonNode record = byId.get(id);
             assertThat(record.path("status").asText()).as("status of the killed run %s", id).isEqualTo("failed");
-            assertThat(record.path("error").asText()).contains("stopped before it finished (killed or crashed)");
+            assertThat(record.path("error").asText()).contains("stopped before its decision point (killed or crashed)");
             assertThat(record.path("endedAt").isNull()).isFalse();
             assertThat(record.path("files")).isEmpty();
             assertThat(fx.objects().keySet()).as("files of the killed run %s", id).noneMatch(n -> n.contains(id));

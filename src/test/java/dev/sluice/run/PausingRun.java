@@ -13,7 +13,7 @@ import java.time.Clock;
  * final names, every time, however fast they are.
  *
  * <p>{@code java -cp TEST_CLASSPATH dev.sluice.run.PausingRun WORKSPACE STATE_DIR ACTIVATION upload|publish N}, or
- * {@code manifest 0} to stop once the manifest is published, before the snapshot is committed.
+ * {@code manifest 0} to stop once the manifest is published, before the run's success is recorded.
  */
 public final class PausingRun {
     static final String MARKER = "paused after";
@@ -25,23 +25,30 @@ public final class PausingRun {
         Workspace workspace = WorkspaceLoader.withSystemEnv().load(Path.of(args[0]));
         boolean publish = args[3].equals("publish");
         int pauseAfter = Integer.parseInt(args[4]);
-        Runner runner = new Runner(workspace, Path.of(args[1]), Clock.systemUTC(), System.err::println, null, config -> {
+        // Only this run's own uploads and publishes count: the recovery it starts with may publish
+        // an earlier run's files first. Its own begin with its "publishing N files" log line.
+        boolean[] own = new boolean[1];
+        int[] count = new int[1];
+        Runner runner = new Runner(workspace, Path.of(args[1]), Clock.systemUTC(), line -> {
+            if (line.startsWith("publishing ")) {
+                own[0] = true;
+            }
+            System.err.println(line);
+        }, null, config -> {
             FaultyDestination destination = new FaultyDestination(config.open(), FaultyDestination.Fault.NONE);
             java.util.function.IntConsumer pause = n -> {
-                if (n == pauseAfter) {
-                    System.err.println(MARKER + " " + args[3] + " " + n);
+                if (!own[0]) {
+                    return;
+                }
+                count[0]++;
+                if (args[3].equals("manifest") ? destination.calls.get(destination.calls.size() - 1).endsWith(".manifest.json")
+                        : count[0] == pauseAfter) {
+                    System.err.println(MARKER + " " + args[3] + " " + count[0]);
                     System.err.flush();
                     pauseForever();
                 }
             };
-            if (args[3].equals("manifest")) {
-                // After the manifest, the last file, is at its final name: published, not yet committed.
-                destination.afterPublish = n -> {
-                    if (destination.calls.get(destination.calls.size() - 1).endsWith(".manifest.json")) {
-                        pause.accept(pauseAfter);
-                    }
-                };
-            } else if (publish) {
+            if (publish || args[3].equals("manifest")) {
                 destination.afterPublish = pause;
             } else {
                 destination.afterUpload = pause;

@@ -85,6 +85,14 @@ final class Scenario {
     final List<JsonNode> successful = new ArrayList<>();
     /** What the last command-line run printed (default runner only). */
     Fixture.Cli lastCli;
+    /**
+     * What the snapshot holds: the state of the last successful run, kept when {@link #previous} is
+     * cleared because the columns changed; null only before a first run or after {@code reset}.
+     */
+    State committed;
+    /** A run that passed its decision point but could not finish publishing: the next run completes it. */
+    private String pendingRun;
+    private State pendingState;
 
     Scenario(Fixture fx, String activation, RunType runType, SyncMode mode, Format format, String folder, String modelSql,
             List<String> keys, List<String> columns, Map<String, String> mapping) {
@@ -110,6 +118,12 @@ final class Scenario {
     }
 
     /** A new mapping and key: the state of the last run cannot be compared any more. */
+    /** After {@code sluice reset}: no snapshot, the next run is a first run. */
+    void forget() {
+        previous = null;
+        committed = null;
+    }
+
     void remap(List<String> newKeys, Map<String, String> mapping) {
         keys = List.copyOf(newKeys);
         exported.clear();
@@ -222,7 +236,11 @@ final class Scenario {
             case UPSERT -> full ? List.of(new Expected("", "all", all))
                     : List.of(new Expected("", "added_or_updated", rowsOf(now, concat(diff.added(), diff.updated()))));
             case INSERT -> full ? List.of(new Expected("", "all", all)) : List.of(new Expected("", "added", rowsOf(now, diff.added())));
-            case DIFFERENCE -> full
+            case DIFFERENCE -> full && committed != null
+                    ? List.of(new Expected("_added", "new_keys", rowsOf(now, sinceCommitted(now).added())),
+                            new Expected("_updated", "kept_keys", rowsOf(now, sinceCommitted(now).kept())),
+                            new Expected("_removed", "removed", removedSinceCommitted(now)))
+                    : full
                     ? List.of(new Expected("_added", "all", all), new Expected("_updated", "nothing", List.of()),
                             new Expected("_removed", "nothing", List.of()))
                     : List.of(new Expected("_added", "added", rowsOf(now, diff.added())),
@@ -230,6 +248,42 @@ final class Scenario {
                             new Expected("_removed", "removed", rowsOf(previous, diff.removed())));
         };
         return skipEmpty ? outputs.stream().filter(o -> !o.rows().isEmpty()).toList() : outputs;
+    }
+
+    /** Keys compared with the snapshot's, as text; another number of key columns: no key is kept. */
+    record KeyDiff(List<List<String>> added, List<List<String>> kept, List<List<String>> removed) {}
+
+    KeyDiff sinceCommitted(State now) {
+        boolean sameKeys = committed.rows().keySet().stream().findFirst().map(k -> k.size() == keys.size()).orElse(true);
+        List<List<String>> added = new ArrayList<>();
+        List<List<String>> kept = new ArrayList<>();
+        for (List<String> key : now.rows().keySet()) {
+            (sameKeys && committed.rows().containsKey(key) ? kept : added).add(key);
+        }
+        List<List<String>> removed = committed.rows().keySet().stream()
+                .filter(k -> !sameKeys || !now.rows().containsKey(k)).toList();
+        return new KeyDiff(added, kept, removed);
+    }
+
+    /**
+     * The removed rows of a full difference run: the snapshot's last values, under this run's
+     * columns (matched by name, null when the snapshot lacked one); a key attribute takes the key.
+     */
+    List<List<String>> removedSinceCommitted(State now) {
+        KeyDiff diff = sinceCommitted(now);
+        boolean sameKeys = diff.removed().stream().allMatch(k -> k.size() == keys.size());
+        List<List<String>> rows = new ArrayList<>();
+        for (List<String> key : diff.removed()) {
+            List<String> old = committed.rows().get(key);
+            List<String> row = new ArrayList<>();
+            for (String column : now.columns()) {
+                int keyIndex = sameKeys ? keys.stream().map(exported::get).toList().indexOf(column) : -1;
+                int oldIndex = committed.columns().indexOf(column);
+                row.add(keyIndex >= 0 ? key.get(keyIndex) : oldIndex >= 0 ? old.get(oldIndex) : null);
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     private static List<List<String>> concat(List<List<String>> a, List<List<String>> b) {
@@ -261,6 +315,7 @@ final class Scenario {
     JsonNode syncExpecting(String fullReason, String... flags) {
         State now = truth();
         JsonNode record = runner.apply(flags);
+        adoptPending();
         boolean full = fullReason != null;
         assertThat(record.path("status").asText()).as("status of %s", record).isEqualTo("succeeded");
         assertThat(record.path("error").isNull()).isTrue();
@@ -272,6 +327,13 @@ final class Scenario {
             assertThat(record.path("fullReason").isNull()).as("fullReason of a delta run").isTrue();
         }
         Diff diff = Diff.of(previous, now);
+        if (full && mode == SyncMode.DIFFERENCE && committed != null && previous == null) {
+            // Columns changed: keys are classified, values not compared.
+            KeyDiff keysNow = sinceCommitted(now);
+            diff = new Diff(keysNow.added(), keysNow.kept(), keysNow.removed(), 0);
+        } else if (full && previous == null && committed != null) {
+            diff = new Diff(List.copyOf(now.rows().keySet()), List.of(), List.of(), 0);
+        }
         JsonNode counts = record.path("counts");
         List<Expected> outputs = expectedOutputs(full, diff, now);
         long written = outputs.stream().mapToLong(o -> o.rows().size()).sum();
@@ -288,6 +350,7 @@ final class Scenario {
         applyToReplica(full, record, now, diff);
         checkReplica(now);
         previous = now;
+        committed = now;
         successful.add(record);
         checkDestination();
         return record;
@@ -396,8 +459,19 @@ final class Scenario {
             case UPSERT, INSERT -> byOutput.values().forEach(rows -> rows.forEach(r -> replica.put(keyOf(r), r)));
             case DIFFERENCE -> {
                 if (full) {
+                    // A full run: the consumer replaces its state with the run's rows (_added and
+                    // _updated); _removed says which keys it held that are gone.
+                    boolean sameKeys = committed == null
+                            || committed.rows().keySet().stream().findFirst().map(k -> k.size() == keys.size()).orElse(true);
+                    for (List<String> r : byOutput.getOrDefault("removed", List.of())) {
+                        if (sameKeys) {
+                            assertThat(now.rows()).as("a removed key is gone").doesNotContainKey(keyOf(r));
+                        }
+                    }
                     replica.clear();
-                    byOutput.getOrDefault("all", List.of()).forEach(r -> replica.put(keyOf(r), r));
+                    for (String output : List.of("all", "new_keys", "kept_keys")) {
+                        byOutput.getOrDefault(output, List.of()).forEach(r -> replica.put(keyOf(r), r));
+                    }
                     return;
                 }
                 for (List<String> r : byOutput.getOrDefault("removed", List.of())) {
@@ -465,6 +539,7 @@ final class Scenario {
         applyToReplica(false, record, now, Diff.of(previous, now));
         checkReplica(now);
         previous = now;
+        committed = now;
     }
 
     /**
@@ -490,6 +565,41 @@ final class Scenario {
         assertThat(fx.snapshotState(activation)).as("the snapshot after a failed run").isEqualTo(snapshot);
         assertThat(fx.workLeftovers()).isEmpty();
         return record;
+    }
+
+    /**
+     * A run that fails after its decision point ({@code attempt} makes it and checks how it
+     * failed): its snapshot is committed, it stays recorded as running, and nothing of it is
+     * withdrawn; the next run completes its publish, and the consumer then applies its files.
+     */
+    String decided(Runnable attempt) {
+        State now = truth();
+        String snapshot = fx.snapshotState(activation);
+        int runsBefore = fx.runs(activation).size();
+        attempt.run();
+        List<JsonNode> runs = fx.runs(activation);
+        assertThat(runs).hasSize(runsBefore + 1);
+        JsonNode record = runs.get(0);
+        String id = record.path("id").asText();
+        assertThat(record.path("status").asText()).as("a decided run that could not publish").isEqualTo("running");
+        assertThat(fx.snapshotState(activation)).as("the snapshot was committed").isNotEqualTo(snapshot);
+        assertThat(fx.workLeftovers()).isEmpty();
+        pendingRun = id;
+        pendingState = now;
+        return id;
+    }
+
+    private void adoptPending() {
+        if (pendingRun == null) {
+            return;
+        }
+        JsonNode completed = fx.runs(activation).stream().filter(r -> r.path("id").asText().equals(pendingRun)).findFirst()
+                .orElseThrow();
+        assertThat(completed.path("status").asText()).as("run %s completed by the next run", pendingRun).isEqualTo("succeeded");
+        assertThat(completed.path("warnings").toString()).contains("completed its publish");
+        String id = pendingRun;
+        pendingRun = null;
+        adopt(id, pendingState);
     }
 
     static String describeRows(List<List<String>> rows) {
