@@ -209,7 +209,7 @@ async function activationForm(name) {
   const destSel = select('destination', [['', '— choose —'], ...destinations.destinations.map(d => [d.name, d.name + ' (' + d.type + ': ' + d.where + ')'])], s.destination || '');
   const nameIn = h('input', { type: 'text', id: 'f-name', name: 'name', value: name || '', placeholder: 'e.g. vip_daily', disabled: !!name, autocomplete: 'off' });
   const folderIn = h('input', { type: 'text', id: 'f-folder', name: 'folder', value: s.folder || '', placeholder: 'e.g. exports/vip (empty: bucket root)' });
-  const fileIn = h('input', { type: 'text', id: 'f-file_name', name: 'file_name', value: s.file_name || (existing ? '{activation}' : '{activation}_{YYYY}{MM}{DD}'), autocomplete: 'off' });
+  const fileIn = h('input', { type: 'text', id: 'f-file_name', name: 'file_name', value: s.file_name || (existing ? '{activation}' : '{activation}_{run}'), autocomplete: 'off' });
   const tzIn = h('input', { type: 'text', id: 'f-timezone', name: 'timezone', value: s.timezone || '', placeholder: 'UTC' });
   const previewOut = h('div', { class: 'preview', id: 'file-preview' }, '…');
   const formatSel = select('format', [['csv', 'CSV'], ['json', 'JSON'], ['xml', 'XML'], ['parquet', 'Parquet']], fmt.type || 'csv');
@@ -418,11 +418,12 @@ async function activationForm(name) {
     const seq = ++validateSeq;
     validState.textContent = 'Checking…';
     try {
-      await api('POST', '/api/activations/validate', b);
+      const r = await api('POST', '/api/activations/validate', b);
       if (seq !== validateSeq) return;
       clearErrors();
       showBanner('');
-      validState.textContent = 'Valid.';
+      const warnings = (r.warnings || []).map(w => 'Warning: ' + w.message);
+      validState.textContent = ['Valid.', ...warnings].join(' ');
     } catch (e) {
       if (seq !== validateSeq) return;
       clearErrors();
@@ -441,7 +442,8 @@ async function activationForm(name) {
     try {
       if (checkOnly) {
         const r = await api('POST', '/api/activations/validate', b);
-        showBanner('Valid. A run now would write ' + r.file_name + '.', true);
+        const warnings = (r.warnings || []).map(w => '\nWarning: ' + w.message).join('');
+        showBanner('Valid. A run now would write ' + r.file_name + '.' + warnings, true);
       } else if (name) {
         delete b.name;
         await api('PUT', '/api/activations/' + encodeURIComponent(name), b);

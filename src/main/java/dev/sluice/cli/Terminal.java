@@ -19,6 +19,10 @@ final class Terminal {
         return COLOUR ? "\u001b[32m" + text + "\u001b[0m" : text;
     }
 
+    static String yellow(String text) {
+        return COLOUR ? "\u001b[33m" + text + "\u001b[0m" : text;
+    }
+
     static String bold(String text) {
         return COLOUR ? "\u001b[1m" + text + "\u001b[0m" : text;
     }

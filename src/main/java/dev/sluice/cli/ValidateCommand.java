@@ -5,6 +5,7 @@ import dev.sluice.config.WorkspaceException;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
 import dev.sluice.workspace.Catalog;
+import dev.sluice.workspace.ObjectNames;
 import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
 import java.time.Clock;
@@ -39,6 +40,9 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
                     return report(result.problems(), result.failures());
                 }
             }
+        }
+        for (Problem warning : ObjectNames.warnings(workspace.activations().values(), Clock.systemUTC().instant())) {
+            err().println(Terminal.yellow("warning: ") + Secrets.redact(warning.toString()));
         }
         out().println(Terminal.green("ok: ") + root.config + " is valid: " + summary(workspace)
                 + (offline ? " (sources not checked: --offline)" : ""));

@@ -22,6 +22,7 @@ import dev.sluice.source.Model;
 import dev.sluice.source.filter.Segment;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.Catalog;
+import dev.sluice.workspace.ObjectNames;
 import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
 import io.javalin.http.Context;
@@ -132,6 +133,11 @@ final class ActivationApi {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("valid", true);
         body.put("file_name", preview(activation.fileName(), activation.timezone(), activation.format(), name, activation.target()));
+        var warnings = body.putArray("warnings");
+        for (Problem warning : ObjectNames.warnings(List.of(activation), clock.instant())) {
+            warnings.addObject().put("field", warning.path().substring(("activations." + name + ".").length()))
+                    .put("message", warning.message());
+        }
         Json.send(ctx, body);
     }
 

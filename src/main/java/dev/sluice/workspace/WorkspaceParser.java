@@ -230,6 +230,7 @@ final class WorkspaceParser {
                 activations.remove(entry.getKey());
             }
         }
+        ObjectNames.checkClashes(activations, destinations, activationNodes);
     }
 
     private static String known(String what, Set<String> names) {

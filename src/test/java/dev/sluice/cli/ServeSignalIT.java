@@ -1,0 +1,108 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice serve} as a real child process (the packaged jar) told to stop by a signal: it
+ * exits 0 after a clean stop on SIGTERM or SIGINT, and 1 when a run going had to be abandoned at the
+ * end of the grace period, as its {@code --help} and docs/cli.md say.
+ */
+class ServeSignalIT {
+    private static final Path JAR = Path.of("target", "sluice.jar").toAbsolutePath();
+    private static final Pattern URL = Pattern.compile("sluice serve: (http://127\\.0\\.0\\.1:\\d+/)");
+
+    @TempDir
+    Path dir;
+
+    private Process serve(String rows, String... extra) throws IOException {
+        Path workspace = dir.resolve("sluice.yaml");
+        Files.writeString(workspace, """
+                models:
+                  numbers:
+                    sql: SELECT i AS id, i * 2 AS twice FROM range(0, %s) t(i)
+                    primary_key: [id]
+                destinations:
+                  out: {type: local, path: ./out}
+                activations:
+                  all_numbers:
+                    model: numbers
+                    destination: out
+                    file_name: "{activation}_{run}"
+                    sync_mode: snapshot
+                """.formatted(rows));
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "serve", "-c", workspace.toString(), "--port", "0", "--no-scheduler"));
+        command.addAll(List.of(extra));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+    }
+
+    private String awaitUrl(Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = URL.matcher(log());
+            if (m.find()) {
+                return m.group(1);
+            }
+            assertThat(process.isAlive()).as("serve is still starting; its output:%n%s", log()).isTrue();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("serve did not start in time; its output:\n" + log());
+    }
+
+    private String log() throws IOException {
+        return Files.readString(dir.resolve("serve.log"), StandardCharsets.UTF_8);
+    }
+
+    private int stop(Process process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("serve stopped; its output:%n%s", log()).isTrue();
+        return process.exitValue();
+    }
+
+    @Test
+    void sigtermStopsCleanlyWithExitCodeZero() throws Exception {
+        Process process = serve("10");
+        String url = awaitUrl(process);
+        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/activations")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(stop(process, "TERM")).as("exit code after SIGTERM; output:%n%s", log()).isZero();
+        assertThat(log()).doesNotContain("Exception");
+    }
+
+    @Test
+    void sigintStopsCleanlyWithExitCodeZero() throws Exception {
+        Process process = serve("10");
+        awaitUrl(process);
+        assertThat(stop(process, "INT")).as("exit code after SIGINT; output:%n%s", log()).isZero();
+    }
+
+    @Test
+    void aRunAbandonedAtTheEndOfTheGracePeriodMakesTheExitCodeOne() throws Exception {
+        // Enough rows that the run is still going one second after the signal.
+        Process process = serve("400000000", "--grace-period", "1s");
+        String url = awaitUrl(process);
+        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/activations/all_numbers/run"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        Thread.sleep(1_500); // the run is reading 400 M rows
+        assertThat(stop(process, "TERM")).as("exit code after SIGTERM with a run going; output:%n%s", log()).isEqualTo(1);
+    }
+}
