@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
                 "Reads its model or segment, compares it with the last successful run, writes the files of its",
                 "sync mode, publishes them and commits the new snapshot."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the run succeeded", "1:the run failed (nothing partial was published; the next run repeats its changes)",
+        exitCodeList = {"0:the run succeeded", "1:the run failed (see docs/runs.md: the next run repeats its changes, or completes its publish)",
                 "2:invalid input or configuration"})
 public final class RunCommand extends WorkspaceCommand implements Callable<Integer> {
 

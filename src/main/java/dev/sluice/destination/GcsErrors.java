@@ -80,7 +80,7 @@ final class GcsErrors {
         if (code == 429 || code >= 500) {
             return SluiceException.external(where + ": Google Cloud Storage kept failing (HTTP " + code + ": " + firstLine(serverMessage)
                     + ") while " + action + ", after " + config.maxAttempts() + " attempts (" + where
-                    + ".max_attempts); nothing partial was published, run again later", null);
+                    + ".max_attempts); run again later", null);
         }
         return SluiceException.external(where + ": Google Cloud Storage refused " + action + " (HTTP " + code + ": "
                 + firstLine(serverMessage) + ")", null);

@@ -98,7 +98,7 @@ class ServeSignalIT {
         // Enough rows that the run is still going one second after the signal.
         Process process = serve("400000000", "--grace-period", "1s");
         String url = awaitUrl(process);
-        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/activations/all_numbers/run"))
+        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/activations/all_numbers/runs"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);

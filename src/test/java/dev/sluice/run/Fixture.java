@@ -146,6 +146,10 @@ final class Fixture {
         StringBuilder text = new StringBuilder();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.sorted().toList()) {
+                if (!Files.isRegularFile(file)) {
+                    text.append(file.getFileName()).append(" (not a file)\n");
+                    continue;
+                }
                 text.append(file.getFileName()).append(' ').append(Files.size(file)).append(' ').append(crc32c(file)).append('\n');
                 if (file.getFileName().toString().equals("current.json")) {
                     text.append(Files.readString(file)).append('\n');

@@ -132,7 +132,8 @@ class GcsFaultIT {
             Fixture.Cli cli = fx.cli("run", "changes");
             assertThat(cli.exitCode()).isEqualTo(1);
             assertThat(cli.err()).contains("error: run").contains("destinations.out: Google Cloud Storage kept failing (HTTP 503")
-                    .contains("after 2 attempts (destinations.out.max_attempts); nothing partial was published").doesNotContain("\tat ");
+                    .contains("after 2 attempts (destinations.out.max_attempts); run again later")
+                    .contains("what it had uploaded was removed: nothing of this run was published").doesNotContain("\tat ");
         }, "kept failing");
         assertThat(record.path("error").asText()).contains("while uploading changes/.sluice-staging/");
         fake.clearFaults();
@@ -179,6 +180,36 @@ class GcsFaultIT {
         assertThat(copiesSeen.get()).isGreaterThan(2);
         fake.clearFaults();
         s.sync();
+    }
+
+    /**
+     * Issue 12, item 4: a failed run whose clean-up fails too (every DELETE answers 503) used to leave
+     * its staged objects and its direct final files for good. The error says what it could not
+     * remove; the next run removes them (staging found by listing, final names from the record).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "publish: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"staged", "direct"})
+    void leftoversOfARunWhoseCleanUpFailedAreRemovedByTheNextRun(String publish) {
+        Scenario s = new Scenario(fx, "changes", RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.CSV, "changes",
+                People.ALL_SQL, List.of("region", "id"), People.COLUMNS, null);
+        s.manifest = true;
+        s.direct = publish.equals("direct");
+        People.create(fx);
+        fx.workspace(header(1) + s.yaml("all_people", "out"));
+        s.sync();
+        People.step(fx, 0);
+        AtomicInteger sessions = new AtomicInteger();
+        fake.fail(r -> sessionStarts().test(r) && sessions.incrementAndGet() > 2, 503, 1_000);
+        fake.fail(deletes(), 503, 1_000);
+        Fixture.Cli cli = fx.cli("run", "changes");
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.err()).contains("3 uploaded objects could not be removed", "the next run of changes removes them")
+                .doesNotContain("nothing partial was published", "\tat ");
+        String id = fx.runs("changes").get(0).path("id").asText();
+        assertThat(view.objects().keySet()).as("what the failed run left").filteredOn(n -> n.contains(id)).hasSize(2);
+        fake.clearFaults();
+        s.sync(); // checks that the destination holds exactly the successful runs' files, no staging
+        assertThat(view.objects().keySet()).noneMatch(n -> n.contains(id));
     }
 
     @Test
