@@ -64,7 +64,8 @@ final class Recovery {
         Set<String> handled = new HashSet<>();
         for (RunStore.Unfinished dead : store.running(activation.name())) {
             handled.add(dead.record().id());
-            boolean decided = snapshots.committedRun(activation.name()).filter(dead.record().id()::equals).isPresent();
+            boolean decided = dead.decided()
+                    || snapshots.committedRun(activation.name()).filter(dead.record().id()::equals).isPresent();
             if (decided) {
                 rollForward(dead);
             } else {

@@ -45,6 +45,7 @@ public final class RunStore implements AutoCloseable {
                     addColumnIfMissing(s, "final_names", "TEXT");
                     addColumnIfMissing(s, "direct_names", "TEXT");
                     addColumnIfMissing(s, "leftovers", "TEXT");
+                    addColumnIfMissing(s, "decided_at", "TEXT");
                     s.execute("COMMIT");
                 } catch (SQLException e) {
                     s.execute("ROLLBACK");
@@ -70,6 +71,15 @@ public final class RunStore implements AutoCloseable {
     public void publishing(RunRecord pending, List<String> finalNames, List<String> directNames) {
         update("UPDATE runs SET record = ?, final_names = ?, direct_names = ? WHERE id = ?", json(pending), names(finalNames),
                 names(directNames), pending.id());
+    }
+
+    /**
+     * Records that the run passed its decision point (its snapshot commit took effect). The
+     * snapshot itself says so too; this copy survives a {@code reset} that forgets the snapshot
+     * before the run's publish is completed.
+     */
+    public void decided(String id, java.time.Instant at) {
+        update("UPDATE runs SET decided_at = ? WHERE id = ?", at.toString(), id);
     }
 
     /** Records the objects a failed run could not remove, so that the next run of its activation retries. */
@@ -219,20 +229,21 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * A run recorded as running: its staging prefix, the final names it was publishing and those it
-     * wrote before its decision point (both empty when it never got there).
+     * wrote before its decision point (both empty when it never got there), and whether it was
+     * recorded as decided.
      */
-    public record Unfinished(RunRecord record, String staging, List<String> finalNames, List<String> directNames) {}
+    public record Unfinished(RunRecord record, String staging, List<String> finalNames, List<String> directNames, boolean decided) {}
 
     public List<Unfinished> running(String activation) {
         List<Unfinished> result = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement(
-                "SELECT record, staging, final_names, direct_names FROM runs WHERE activation = ? AND status = 'running' "
+                "SELECT record, staging, final_names, direct_names, decided_at FROM runs WHERE activation = ? AND status = 'running' "
                         + "ORDER BY started_at")) {
             s.setString(1, activation);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2), parseNames(rs.getString(3)),
-                            parseNames(rs.getString(4))));
+                            parseNames(rs.getString(4)), rs.getString(5) != null));
                 }
             }
         } catch (SQLException e) {

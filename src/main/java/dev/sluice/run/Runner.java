@@ -161,6 +161,11 @@ public final class Runner {
                 snapshots.commit(engine, activation.name(), record.id(), now, comparable ? previous : Optional.empty(), clock.instant());
                 // Decided: from here on nothing is withdrawn.
                 uploading = false;
+                try {
+                    store.decided(record.id(), clock.instant());
+                } catch (RuntimeException e) {
+                    // the snapshot records the decision too; this copy only matters after a reset
+                }
                 List<FileRecord> published;
                 try {
                     published = publisher.complete(all, replace);

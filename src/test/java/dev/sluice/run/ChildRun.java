@@ -114,6 +114,30 @@ final class ChildRun {
         }
     }
 
+    /** Waits for a stderr line containing {@code marker}; false if the process ends first. */
+    boolean awaitOrEnd(String marker) {
+        while (true) {
+            String line;
+            try {
+                line = lines.poll(HANG_GUARD_MINUTES, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (line == null) {
+                process.destroyForcibly();
+                fail("no output from the child process for " + HANG_GUARD_MINUTES + " minutes; stderr so far:\n" + err);
+            }
+            if (line == END) {
+                waitFor();
+                return false;
+            }
+            if (line.contains(marker)) {
+                return true;
+            }
+        }
+    }
+
     /** kill -9, then the exit code (137 when the signal ended it). */
     int kill() {
         process.destroyForcibly();

@@ -36,7 +36,8 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Sluice's promise, as a property: whatever sequence of source changes, runs, resyncs, resets,
- * mapping changes and publish faults happens, a consumer that applies every complete set it finds
+ * mapping changes, upload and publish faults (with failing clean-ups) and kills of a run in a child
+ * JVM at any upload or publish happens, a consumer that applies every complete set it finds
  * (a manifest present) once, in run order, ends with the model's rows; no set is half there at the
  * end, and nothing is left in staging.
  *
@@ -47,9 +48,11 @@ import net.jqwik.api.constraints.Size;
  */
 class ExactlyOncePropertiesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Kills start a JVM each (about a second): on by default, off with -Dsluice.properties.kills=false. */
+    private static final boolean KILLS = Boolean.parseBoolean(System.getProperty("sluice.properties.kills", "true"));
 
     /** One step of a generated sequence. */
-    sealed interface Step permits Insert, Update, Hidden, Delete, Run, Resync, Reset, Remap, FaultyRun {}
+    sealed interface Step permits Insert, Update, Hidden, Delete, Run, Resync, Reset, Remap, FaultyRun, Kill {}
 
     record Insert(int key, String name) implements Step {}
 
@@ -69,8 +72,18 @@ class ExactlyOncePropertiesIT {
     /** Exports score under another name (or back): the next run is full. */
     record Remap() implements Step {}
 
-    /** A run whose Nth upload or publish fails; then the next step sees what it left. */
-    record FaultyRun(boolean upload, int n) implements Step {}
+    /**
+     * A run whose Nth upload or publish fails, and with {@code deletesFail} its clean-up too; then
+     * the next step sees what it left.
+     */
+    record FaultyRun(boolean upload, int n, boolean deletesFail) implements Step {}
+
+    /**
+     * A run in a child JVM killed with SIGKILL after its Nth upload or publish ({@code at}), or once
+     * its manifest is published and before its success is recorded ({@code manifest}); a run with
+     * fewer such steps ends normally.
+     */
+    record Kill(String at, int n) implements Step {}
 
     @Provide
     Arbitrary<Step> steps() {
@@ -84,8 +97,10 @@ class ExactlyOncePropertiesIT {
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Resync())),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reset())),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Remap())),
-                net.jqwik.api.Tuple.of(3, Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(1, 4))
-                        .as(FaultyRun::new)));
+                net.jqwik.api.Tuple.of(3, Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(1, 4),
+                        Arbitraries.of(false, false, true)).as(FaultyRun::new)),
+                net.jqwik.api.Tuple.of(KILLS ? 1 : 0, Combinators.combine(Arbitraries.of("upload", "publish", "manifest"),
+                        Arbitraries.integers().between(1, 4)).as(Kill::new)));
     }
 
     @Property(shrinking = ShrinkingMode.FULL)
@@ -127,10 +142,17 @@ class ExactlyOncePropertiesIT {
                 remapped = !remapped;
                 writeWorkspace(fx, remapped, direct);
             } else if (step instanceof FaultyRun f) {
+                Fault fault = f.upload() ? Fault.upload(f.n()) : Fault.publish(f.n());
                 try {
-                    run(fx, false, f.upload() ? Fault.upload(f.n()) : Fault.publish(f.n()));
+                    run(fx, false, f.deletesFail() ? fault.withFailingDeletes() : fault);
                 } catch (SluiceException expected) {
                     // the run failed; what it left is the next run's to sort out
+                }
+            } else if (step instanceof Kill k) {
+                ChildRun child = ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), "d", k.at(),
+                        Integer.toString(k.n()));
+                if (child.awaitOrEnd(PausingRun.MARKER)) {
+                    child.kill();
                 }
             }
         }
@@ -202,16 +224,24 @@ class ExactlyOncePropertiesIT {
                     String output = name.replaceAll("^.*_(added|updated|removed)\\.csv$", "$1");
                     byOutput.put(output, fx.file(name));
                 }
+                String run = manifest.path("run").asText();
                 if (manifest.path("kind").asText().equals("full") && manifest.path("full_reason").asText().startsWith("first run")) {
                     state.clear();
                 }
+                // Applied once, in order, a set fits the state the consumer holds: a removed key is
+                // held, an updated key is held, an added key is not. A set applied twice, or one
+                // that went missing before it, breaks one of these.
                 for (Map<String, String> row : rows(duck, byOutput.get("removed"))) {
+                    assertThat(state).as("run %s removes a key the consumer holds", run).containsKey(row.get("id"));
                     state.remove(row.get("id"));
                 }
-                for (String output : List.of("updated", "added")) {
-                    for (Map<String, String> row : rows(duck, byOutput.get(output))) {
-                        state.put(row.get("id"), normalise(row));
-                    }
+                for (Map<String, String> row : rows(duck, byOutput.get("updated"))) {
+                    assertThat(state).as("run %s updates a key the consumer holds", run).containsKey(row.get("id"));
+                    state.put(row.get("id"), normalise(row));
+                }
+                for (Map<String, String> row : rows(duck, byOutput.get("added"))) {
+                    assertThat(state).as("run %s adds a key the consumer does not hold", run).doesNotContainKey(row.get("id"));
+                    state.put(row.get("id"), normalise(row));
                 }
             }
         }

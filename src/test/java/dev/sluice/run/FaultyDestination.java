@@ -15,19 +15,24 @@ import java.util.function.IntConsumer;
  */
 final class FaultyDestination implements Destination {
     /** What to break in one run; 0 means never. */
-    record Fault(int failUpload, boolean afterWriting, int failPublish) {
-        static final Fault NONE = new Fault(0, false, 0);
+    record Fault(int failUpload, boolean afterWriting, int failPublish, boolean failDeletes) {
+        static final Fault NONE = new Fault(0, false, 0, false);
 
         static Fault upload(int n) {
-            return new Fault(n, false, 0);
+            return new Fault(n, false, 0, false);
         }
 
         static Fault uploadAfterWriting(int n) {
-            return new Fault(n, true, 0);
+            return new Fault(n, true, 0, false);
         }
 
         static Fault publish(int n) {
-            return new Fault(0, false, n);
+            return new Fault(0, false, n, false);
+        }
+
+        /** The same fault, and every delete fails too (a revoked delete permission, an outage): the clean-up fails. */
+        Fault withFailingDeletes() {
+            return new Fault(failUpload, afterWriting, failPublish, true);
         }
     }
 
@@ -82,12 +87,18 @@ final class FaultyDestination implements Destination {
     @Override
     public void delete(String objectName) {
         calls.add("delete " + objectName);
+        if (fault.failDeletes()) {
+            throw SluiceException.external("injected failure of delete (" + objectName + ")", null);
+        }
         inner.delete(objectName);
     }
 
     @Override
     public int deleteAll(String prefix) {
         calls.add("deleteAll " + prefix);
+        if (fault.failDeletes()) {
+            throw SluiceException.external("injected failure of delete (" + prefix + "*)", null);
+        }
         return inner.deleteAll(prefix);
     }
 

@@ -135,6 +135,29 @@ class PublishFaultIT {
         assertThat(recovered.path("files")).hasSize(4);
     }
 
+    /**
+     * A reset while a decided run waits for its publish to be completed used to leave that run's
+     * published half set for good (found by ExactlyOncePropertiesIT): the decision is recorded in the
+     * history too, so the next run still completes the set before its first run.
+     */
+    @Test
+    void aResetWhileADecidedRunIsPendingStillCompletesThatRunsSet() {
+        Fixture fx = new Fixture(dir);
+        Scenario s = staged(fx);
+        Workspace workspace = WorkspaceLoader.withSystemEnv().load(fx.yaml);
+        s.sync();
+        People.step(fx, 0);
+        next = Fault.publish(2);
+        String id = s.decided(() -> assertThatThrownBy(() -> runner(fx, workspace).run(new Runner.Request("changes", false, false, "manual")))
+                .hasMessageContaining("its snapshot is committed, so its changes stand"));
+        Fixture.Cli reset = fx.cli("reset", "changes");
+        assertThat(reset.exitCode()).as(reset.err()).isZero();
+        s.forget();
+        People.step(fx, 2);
+        s.sync(); // completes the pending set (the consumer applies it), then a first run
+        assertThat(fx.objects().keySet()).filteredOn(n -> n.contains(id)).hasSize(4).anyMatch(n -> n.endsWith(".manifest.json"));
+    }
+
     private JsonNode fail(Scenario s, Fixture fx, Workspace workspace, Fault fault, String message) {
         next = fault;
         return s.failed(() -> assertThatThrownBy(() -> runner(fx, workspace).run(new Runner.Request(s.activation, false, false, "manual")))

@@ -93,6 +93,7 @@ final class Scenario {
     /** A run that passed its decision point but could not finish publishing: the next run completes it. */
     private String pendingRun;
     private State pendingState;
+    private boolean forgetPending;
 
     Scenario(Fixture fx, String activation, RunType runType, SyncMode mode, Format format, String folder, String modelSql,
             List<String> keys, List<String> columns, Map<String, String> mapping) {
@@ -120,6 +121,10 @@ final class Scenario {
     /** A new mapping and key: the state of the last run cannot be compared any more. */
     /** After {@code sluice reset}: no snapshot, the next run is a first run. */
     void forget() {
+        if (pendingRun != null) {
+            forgetPending = true; // the next run completes the pending run first
+            return;
+        }
         previous = null;
         committed = null;
     }
@@ -303,7 +308,7 @@ final class Scenario {
         boolean resync = List.of(flags).contains("--full-resync");
         String reason = runType == RunType.FULL_ONLY ? "run_type is full_only"
                 : resync ? "--full-resync was given"
-                : previous == null ? "first run: no previous successful run" : null;
+                : previous == null || forgetPending ? "first run: no previous successful run" : null;
         return syncExpecting(reason, flags);
     }
 
@@ -600,6 +605,11 @@ final class Scenario {
         String id = pendingRun;
         pendingRun = null;
         adopt(id, pendingState);
+        if (forgetPending) {
+            forgetPending = false;
+            previous = null;
+            committed = null;
+        }
     }
 
     static String describeRows(List<List<String>> rows) {
