@@ -31,7 +31,7 @@ final class StateSpace {
             if (free < needed) {
                 throw SluiceException.external("the state folder " + stateDir + " has " + (free >> 20) + " MB free; committing this "
                         + "run's snapshot needs about " + (needed >> 20) + " MB: free some space (or move the state with --state-dir) "
-                        + "and run again; nothing was published and the snapshot is unchanged", null);
+                        + "and run again; the snapshot is unchanged", null);
             }
         } catch (IOException e) {
             throw SluiceException.external("cannot measure the free space of the state folder " + stateDir + ": " + e.getMessage(), e);

@@ -50,9 +50,21 @@ class ExactlyOncePropertiesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Kills start a JVM each (about a second): on by default, off with -Dsluice.properties.kills=false. */
     private static final boolean KILLS = Boolean.parseBoolean(System.getProperty("sluice.properties.kills", "true"));
+    /** What the generated sequences did, for the report printed at the end. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> TALLY =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void count(String what) {
+        TALLY.computeIfAbsent(what, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+
+    @net.jqwik.api.lifecycle.AfterContainer
+    static void report() {
+        System.out.println("ExactlyOncePropertiesIT: " + new TreeMap<>(TALLY));
+    }
 
     /** One step of a generated sequence. */
-    sealed interface Step permits Insert, Update, Hidden, Delete, Run, Resync, Reset, Remap, FaultyRun, Kill {}
+    sealed interface Step permits Insert, Update, Hidden, Delete, Run, Resync, Reset, Remap, FaultyRun, Kill, DiskFull {}
 
     record Insert(int key, String name) implements Step {}
 
@@ -85,6 +97,12 @@ class ExactlyOncePropertiesIT {
      */
     record Kill(String at, int n) implements Step {}
 
+    /**
+     * A run with the state folder ({@code state}) or the destination's folder on a small disk that
+     * has about {@code freeKb} KB left (a tmpfs; a plain run where mounting is not allowed).
+     */
+    record DiskFull(boolean state, int freeKb) implements Step {}
+
     @Provide
     Arbitrary<Step> steps() {
         Arbitrary<Integer> keys = Arbitraries.integers().between(1, 12);
@@ -99,6 +117,8 @@ class ExactlyOncePropertiesIT {
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Remap())),
                 net.jqwik.api.Tuple.of(3, Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(1, 4),
                         Arbitraries.of(false, false, true)).as(FaultyRun::new)),
+                net.jqwik.api.Tuple.of(2, Combinators.combine(Arbitraries.of(true, true, false), Arbitraries.integers().between(0, 36_000))
+                        .as(DiskFull::new)),
                 net.jqwik.api.Tuple.of(KILLS ? 1 : 0, Combinators.combine(Arbitraries.of("upload", "publish", "manifest"),
                         Arbitraries.integers().between(1, 4)).as(Kill::new)));
     }
@@ -119,6 +139,15 @@ class ExactlyOncePropertiesIT {
     private void check(Path dir, List<Step> steps, boolean direct) throws Exception {
         Files.createDirectories(dir);
         Fixture fx = new Fixture(dir);
+        boolean fills = steps.stream().anyMatch(DiskFull.class::isInstance);
+        try (SmallDisk stateDisk = fills ? SmallDisk.mount(fx.state, 64) : null;
+                SmallDisk outDisk = fills ? SmallDisk.mount(fx.out, 64) : null) {
+            check(fx, steps, direct, stateDisk, outDisk);
+        }
+    }
+
+    private void check(Fixture fx, List<Step> steps, boolean direct, SmallDisk stateDisk, SmallDisk outDisk) throws Exception {
+        count("sequences");
         fx.sql("CREATE TABLE people (id INTEGER, name VARCHAR, score INTEGER, note VARCHAR)",
                 "INSERT INTO people VALUES (1, 'a', 1, 'x'), (2, 'b', 2, 'y'), (3, 'c', 3, 'z')");
         boolean remapped = false;
@@ -133,26 +162,50 @@ class ExactlyOncePropertiesIT {
             } else if (step instanceof Delete d) {
                 fx.sql("DELETE FROM people WHERE id = " + d.key());
             } else if (step instanceof Run) {
+                count("runs");
                 run(fx, false, Fault.NONE);
             } else if (step instanceof Resync) {
+                count("resyncs");
                 run(fx, true, Fault.NONE);
             } else if (step instanceof Reset) {
+                count("resets");
                 new SnapshotStore(fx.state).reset("d");
             } else if (step instanceof Remap) {
                 remapped = !remapped;
                 writeWorkspace(fx, remapped, direct);
             } else if (step instanceof FaultyRun f) {
                 Fault fault = f.upload() ? Fault.upload(f.n()) : Fault.publish(f.n());
+                count(f.deletesFail() ? "faults with failing deletes" : "faults");
                 try {
                     run(fx, false, f.deletesFail() ? fault.withFailingDeletes() : fault);
+                    count("faulty runs that succeeded (fewer steps than N)");
                 } catch (SluiceException expected) {
+                    count("faulty runs failed");
                     // the run failed; what it left is the next run's to sort out
+                }
+            } else if (step instanceof DiskFull full) {
+                SmallDisk disk = full.state() ? stateDisk : outDisk;
+                if (disk != null) {
+                    disk.fill(full.freeKb() * 1024L);
+                }
+                count(disk == null ? "disk-full runs without a small disk (not root)" : "disk-full runs");
+                try {
+                    run(fx, false, Fault.NONE);
+                } catch (SluiceException expected) {
+                    count("disk-full runs failed");
+                    // a full disk is an external failure; what the run left is the next run's to sort out
+                } finally {
+                    if (disk != null) {
+                        disk.empty();
+                    }
                 }
             } else if (step instanceof Kill k) {
                 ChildRun child = ChildRun.testMain(fx, PausingRun.class, fx.yaml.toString(), fx.state.toString(), "d", k.at(),
                         Integer.toString(k.n()));
+                count("child runs");
                 if (child.awaitOrEnd(PausingRun.MARKER)) {
                     child.kill();
+                    count("kills landed");
                 }
             }
         }
