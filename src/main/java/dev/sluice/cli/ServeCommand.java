@@ -51,6 +51,7 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
     @Override
     public Integer call() throws InterruptedException {
         String token = System.getenv("SLUICE_TOKEN");
+        dev.sluice.error.Secrets.register(token);
         if (!Server.isLoopback(host) && (token == null || token.isBlank())) {
             throw SluiceException.user("--host " + host + " is not a loopback address: set SLUICE_TOKEN to a long random "
                     + "value first (e.g. SLUICE_TOKEN=$(openssl rand -hex 32)); clients then send 'Authorization: Bearer TOKEN'");

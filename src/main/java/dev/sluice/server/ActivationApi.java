@@ -133,11 +133,7 @@ final class ActivationApi {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("valid", true);
         body.put("file_name", preview(activation.fileName(), activation.timezone(), activation.format(), name, activation.target()));
-        var warnings = body.putArray("warnings");
-        for (Problem warning : ObjectNames.warnings(List.of(activation), clock.instant())) {
-            warnings.addObject().put("field", warning.path().substring(("activations." + name + ".").length()))
-                    .put("message", warning.message());
-        }
+        body.set("warnings", warnings(activation, LiteralText.unescape(settings)));
         Json.send(ctx, body);
     }
 
@@ -200,7 +196,7 @@ final class ActivationApi {
     private static JsonNode settings(JsonNode request) {
         ObjectNode settings = request.deepCopy();
         settings.remove("name");
-        return settings;
+        return LiteralText.escape(settings);
     }
 
     /**
@@ -313,15 +309,32 @@ final class ActivationApi {
         try (RunStore store = new RunStore(workspaces.stateDir())) {
             body = summary(activation, store);
         }
-        body.set("settings", settings);
+        JsonNode typed = LiteralText.unescape(settings);
+        body.set("settings", typed);
+        body.set("warnings", warnings(activation, typed));
         return body;
     }
 
-    /** The activation's settings as written in its file, with {@code ${ENV}} references left as written. */
+    /** What a valid activation should still know: names that repeat between runs, and ${…} kept as typed. */
+    private ArrayNode warnings(Activation activation, JsonNode typed) {
+        ArrayNode warnings = Json.MAPPER.createArrayNode();
+        for (Problem warning : ObjectNames.warnings(List.of(activation), clock.instant())) {
+            warnings.addObject().put("field", warning.path().substring(("activations." + activation.name() + ".").length()))
+                    .put("message", warning.message());
+        }
+        for (String field : LiteralText.references(typed)) {
+            warnings.addObject().put("field", field).put("message", "${…} is not expanded in activations saved through the API "
+                    + "(that would read the server's environment): it is kept as typed. Environment references belong in the "
+                    + "workspace file, e.g. in a destination's credentials");
+        }
+        return warnings;
+    }
+
+    /** The activation's settings as written in its file, as typed (see {@link LiteralText}). */
     private JsonNode rawSettings(Activation activation) {
         try {
             JsonNode tree = RAW_YAML.readTree(Path.of(activation.file()).toFile());
-            return tree == null ? Json.MAPPER.createObjectNode() : tree.path("activations").path(activation.name());
+            return tree == null ? Json.MAPPER.createObjectNode() : LiteralText.unescape(tree.path("activations").path(activation.name()));
         } catch (IOException e) {
             throw dev.sluice.error.SluiceException.external("cannot read " + activation.file() + ": " + e.getMessage(), e);
         }

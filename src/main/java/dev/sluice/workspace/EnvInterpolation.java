@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 /**
  * Replaces {@code ${NAME}} in every text value by the environment variable NAME. {@code $${} writes
  * a literal {@code ${}. A missing variable, an unclosed reference or an invalid name is a problem
- * naming the key path. Values of secret keys (passwords, keys, tokens) are registered with
- * {@link Secrets} so that they can be scrubbed from any output.
+ * naming the key path. Every value taken from the environment, and the values of secret keys
+ * (passwords, keys, tokens), are registered with {@link Secrets} so that they are scrubbed from any
+ * output. Only files on disk are interpolated: settings that come through the API are kept as typed.
  */
 public final class EnvInterpolation {
     /** Keys whose values are secrets wherever they appear. */
@@ -96,6 +97,8 @@ public final class EnvInterpolation {
                     problems.add(file, path, "environment variable " + name + " is not set");
                     return text;
                 }
+                // Whatever the key, a value from the environment may be a secret: it never shows in output.
+                Secrets.register(value);
                 out.append(value);
                 i = end + 1;
             } else {

@@ -298,6 +298,49 @@ class ServerApiIT {
         assertThat(String.join("\n", fx.log)).doesNotContain(ServerFixture.PG_PASSWORD, "MIIEvgIBADAN");
     }
 
+    /**
+     * Issue 13: ${VAR} in a body used to be expanded from the server's environment, so any client
+     * could read it (through the file-name preview, object names, run records). Bodies are kept as
+     * typed now.
+     */
+    @Test
+    void theServersEnvironmentNeverComesOutThroughTheApi() throws Exception {
+        start();
+        ServerFixture.Response preview = fx.post("/api/activations/validate",
+                VALID.replace("{activation}_{YYYY}_{run}", "${PLANTED_SECRET}"));
+        assertThat(preview.status()).as(preview.body()).isEqualTo(400);
+        assertThat(preview.body()).contains("unknown variable {PLANTED_SECRET}");
+
+        String literal = VALID.replace("\"folder\": \"exports/fr\"", "\"folder\": \"fr_${PLANTED_SECRET}\"")
+                .replace("french_daily", "literal").replace("\"schedule\": {\"cron\": \"0 6 * * *\", \"timezone\": \"Europe/Paris\"}",
+                        "\"manifest\": true");
+        ServerFixture.Response checked = fx.post("/api/activations/validate", literal);
+        assertThat(checked.status()).as(checked.body()).isEqualTo(200);
+        assertThat(checked.json().path("warnings").toString()).contains("\"field\":\"folder\"", "is not expanded");
+        ServerFixture.Response created = fx.post("/api/activations", literal);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("settings").path("folder").asText()).isEqualTo("fr_${PLANTED_SECRET}");
+        assertThat(Files.readString(fx.activations.resolve("literal.yaml"))).contains("fr_$${PLANTED_SECRET}");
+        assertThat(fx.get("/api/activations/literal").json().path("settings").path("folder").asText()).isEqualTo("fr_${PLANTED_SECRET}");
+        JsonNode run = fx.awaitRun(fx.post("/api/activations/literal/runs", "").json().path("id").asText());
+        assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.path("files").get(0).path("object").asText()).startsWith("fr_${PLANTED_SECRET}/");
+        fx.get("/api/runs");
+        fx.get("/api/activations");
+
+        for (String body : fx.bodies) {
+            assertThat(body).doesNotContain(ServerFixture.PLANTED);
+        }
+        assertThat(String.join("\n", fx.log)).doesNotContain(ServerFixture.PLANTED);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(file.toString()).doesNotContain(ServerFixture.PLANTED);
+                assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as("the bytes of %s", file).doesNotContain(ServerFixture.PLANTED);
+            }
+        }
+    }
+
     @Test
     void aTokenIsCheckedOnEveryApiCallAndPage() {
         fx = new ServerFixture(dir).start(false, "a-long-random-token-0123456789");

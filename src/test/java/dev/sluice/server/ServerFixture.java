@@ -31,6 +31,8 @@ import java.util.function.Function;
 final class ServerFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PG_PASSWORD = "pg-Pa55word-never-shown";
+    /** A variable of the server's environment that the workspace never references: it must never come out. */
+    static final String PLANTED = "planted-7f3a9c2e-never-shown";
     static final String GCS_KEY = "{\"type\":\"service_account\",\"private_key\":\"-----BEGIN PRIVATE KEY-----MIIEvgIBADAN-never-shown\"}";
     static final String WORKSPACE = """
             # Hand-written workspace: the server must never rewrite this file or its comments.
@@ -110,7 +112,7 @@ final class ServerFixture implements AutoCloseable {
     ServerFixture start(boolean schedule, String token, Duration grace, Function<DestinationConfig, Destination> opener) {
         this.token = token;
         server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, token, grace, 2, "256MB",
-                schedule, Clock.systemUTC(), Map.of("GCS_KEY", GCS_KEY)::get, opener), log::add);
+                schedule, Clock.systemUTC(), Map.of("GCS_KEY", GCS_KEY, "PLANTED_SECRET", PLANTED)::get, opener), log::add);
         return this;
     }
 
