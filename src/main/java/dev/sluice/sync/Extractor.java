@@ -1,5 +1,6 @@
 package dev.sluice.sync;
 
+import dev.sluice.config.Problem;
 import dev.sluice.config.Problems;
 import dev.sluice.config.WorkspaceException;
 import dev.sluice.engine.Column;
@@ -13,6 +14,7 @@ import dev.sluice.source.filter.CompiledQuery;
 import dev.sluice.source.filter.Segment;
 import dev.sluice.source.filter.SegmentCompiler;
 import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,6 +54,10 @@ public final class Extractor {
             if (query == null) {
                 throw new WorkspaceException(problems.list());
             }
+        }
+        List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
+        if (!mismatches.isEmpty()) {
+            throw new WorkspaceException(mismatches);
         }
         List<ExportColumn> exported = exportColumns(columns, activation.mapping());
         List<String> keys = IntStream.range(0, model.primaryKey().size()).mapToObj(i -> "sluice_k" + i).toList();

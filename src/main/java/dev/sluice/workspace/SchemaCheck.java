@@ -79,6 +79,17 @@ public final class SchemaCheck {
         return new Result(problems.list(), failures);
     }
 
+    /**
+     * The checks of an activation against the columns its model returns, as {@code validate} makes
+     * them: a run makes them again on the columns it actually got, before it exports a row, so that
+     * a column renamed since validation cannot make it publish what validate would reject.
+     */
+    public static List<Problem> checkActivation(Activation activation, List<Column> columns) {
+        Problems problems = new Problems();
+        checkActivation(activation, columns, problems);
+        return problems.list();
+    }
+
     private static void checkActivation(Activation activation, List<Column> columns, Problems problems) {
         Node node = Node.root(null, activation.file(), problems).get("activations").get(activation.name());
         List<String> names = columns.stream().map(Column::name).toList();

@@ -1,0 +1,53 @@
+package dev.sluice.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13: what {@code validate} rejects, a run rejects before it exports a row. A source column
+ * renamed after validation used to let a run publish XML that is not well-formed.
+ */
+class RunChecksLikeValidateIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aColumnRenamedIntoAnInvalidXmlNameFailsTheRunBeforeAnythingIsPublished() {
+        Fixture fx = new Fixture(dir);
+        People.create(fx);
+        fx.sql("CREATE VIEW scores AS SELECT id, score FROM people WHERE region = 'EU'");
+        fx.workspace(People.WORKSPACE.replace("models:\n", """
+                models:
+                  scores:
+                    source: warehouse
+                    sql: SELECT * FROM scores
+                    primary_key: [id]
+                """) + """
+                  xml_scores:
+                    model: scores
+                    destination: out
+                    file_name: "{activation}_{run}"
+                    format: xml
+                    sync_mode: snapshot
+                """);
+        Fixture.Cli valid = fx.cli("validate");
+        assertThat(valid.exitCode()).as(valid.err()).isZero();
+        fx.run("xml_scores");
+        int objects = fx.objects().size();
+
+        fx.sql("CREATE OR REPLACE VIEW scores AS SELECT id, score AS \"my score\" FROM people WHERE region = 'EU'");
+        Fixture.Cli validate = fx.cli("validate");
+        assertThat(validate.exitCode()).isEqualTo(2);
+        Fixture.Cli run = fx.cli("run", "xml_scores");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("activations.xml_scores.format").contains("my score").doesNotContain("\tat ");
+        // The same problem, in the same words, as validate gives.
+        String problem = validate.err().lines().filter(l -> l.contains("my score")).findFirst().orElseThrow();
+        assertThat(run.err()).contains(problem.substring(problem.indexOf("activations.")));
+        assertThat(fx.objects()).hasSize(objects);
+        assertThat(fx.runs("xml_scores").get(0).path("status").asText()).isEqualTo("failed");
+    }
+}
