@@ -34,10 +34,13 @@ public final class FileNameTemplate {
         if (text.indexOf('/') >= 0 || text.indexOf('\\') >= 0) {
             throw new IllegalArgumentException("must not contain '/' or '\\' (put folders in folder), got '" + text + "'");
         }
-        for (char c : text.toCharArray()) {
-            if (Character.isISOControl(c)) {
-                throw new IllegalArgumentException("must not contain control characters or line breaks");
-            }
+        String invalid = NameText.whyInvalid(text);
+        if (invalid != null) {
+            throw new IllegalArgumentException(invalid);
+        }
+        if (text.startsWith(NameText.STAGING) || text.startsWith(NameText.UPLOAD_PREFIX)) {
+            throw new IllegalArgumentException("must not start with " + NameText.STAGING + " or " + NameText.UPLOAD_PREFIX
+                    + ": those names are Sluice's own");
         }
         List<String> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();

@@ -8,7 +8,8 @@ public final class FolderPath {
 
     /**
      * Drops leading and trailing {@code /}; rejects empty, {@code .} and {@code ..} segments, CR/LF
-     * and paths over 1024 UTF-8 bytes. Returns "" for the bucket root.
+     * and other control characters, unpaired surrogates, Sluice's own names, segments over 255 and
+     * paths over 1024 UTF-8 bytes (see {@link NameText}). Returns "" for the bucket root.
      */
     public static String normalise(String folder) {
         if (folder == null) {
@@ -24,6 +25,10 @@ public final class FolderPath {
         if (trimmed.indexOf('\n') >= 0 || trimmed.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("must not contain a line break");
         }
+        String invalid = NameText.whyInvalid(trimmed);
+        if (invalid != null) {
+            throw new IllegalArgumentException(invalid);
+        }
         if (trimmed.getBytes(StandardCharsets.UTF_8).length > 1024) {
             throw new IllegalArgumentException("is longer than 1024 bytes in UTF-8");
         }
@@ -36,6 +41,10 @@ public final class FolderPath {
             }
             if (segment.equals(".") || segment.equals("..")) {
                 throw new IllegalArgumentException("must not contain '" + segment + "' segments, got '" + folder + "'");
+            }
+            String why = NameText.whyInvalidSegment(segment);
+            if (why != null) {
+                throw new IllegalArgumentException(why);
             }
         }
         return trimmed;

@@ -3,11 +3,13 @@ package dev.sluice.workspace;
 import dev.sluice.config.Node;
 import dev.sluice.config.Problem;
 import dev.sluice.destination.DestinationConfig;
+import dev.sluice.plan.NameText;
 import dev.sluice.plan.PlannedOutput;
 import dev.sluice.plan.Planner;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.schedule.NextRun;
 import dev.sluice.schedule.Schedule;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -60,6 +62,9 @@ public final class ObjectNames {
             Map<String, Node> nodes) {
         List<Activation> all = new ArrayList<>(activations.values());
         Instant at = Instant.parse("2030-01-01T06:00:00Z");
+        for (Activation activation : all) {
+            checkLengths(activation, at, nodes.get(activation.name()));
+        }
         for (int j = 1; j < all.size(); j++) {
             Activation later = all.get(j);
             DestinationConfig laterDestination = destinations.get(later.destination());
@@ -82,6 +87,35 @@ public final class ObjectNames {
                     nodes.get(earlier.name()).problem("file_name", message);
                     nodes.get(later.name()).problem("file_name", message);
                 }
+            }
+        }
+    }
+
+    /** A sample run id, as long as real ones ({@code 20300101T060000Z-1a2b}). */
+    private static final String SAMPLE_RUN = "20300101T060000Z-1a2b";
+    /** What splitting appends to a name ({@code -00001}). */
+    private static final int PART_SUFFIX = 6;
+    /** What staging adds to an object name: {@code .sluice-staging/RUN/}. */
+    private static final int STAGING_OVERHEAD = ".sluice-staging/".length() + SAMPLE_RUN.length() + 1;
+
+    /** Every object name a run can write fits the destinations: 255 bytes a name, 1024 a path. */
+    private static void checkLengths(Activation activation, Instant at, Node node) {
+        boolean split = activation.maxFileSize() != null || activation.maxRowsPerFile() != null;
+        for (String name : of(activation, at, SAMPLE_RUN)) {
+            String file = name.substring(name.lastIndexOf('/') + 1);
+            int bytes = file.getBytes(StandardCharsets.UTF_8).length + (split ? PART_SUFFIX : 0);
+            if (bytes > NameText.MAX_NAME_BYTES) {
+                String shown = file.length() > 60 ? file.substring(0, 40) + "…" + file.substring(file.length() - 15) : file;
+                node.problem("file_name", "renders file names such as '" + shown + "' of " + bytes + " bytes in UTF-8"
+                        + (split ? " with a part number" : "") + ", over the " + NameText.MAX_NAME_BYTES
+                        + " a file system allows; shorten it");
+                return;
+            }
+            int path = name.getBytes(StandardCharsets.UTF_8).length + STAGING_OVERHEAD;
+            if (path > 1024) {
+                node.problem("file_name", "with its folder, renders object names of " + path + " bytes in UTF-8 (staging "
+                        + "included), over the 1024 Google Cloud Storage allows; shorten folder or file_name");
+                return;
             }
         }
     }
