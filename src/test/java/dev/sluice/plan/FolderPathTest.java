@@ -27,10 +27,12 @@ class FolderPathTest {
     void rejectsLineBreaksAndOverlongPaths() {
         assertThatThrownBy(() -> FolderPath.normalise("a\rb")).hasMessageContaining("line break");
         assertThatThrownBy(() -> FolderPath.normalise("a\nb")).hasMessageContaining("line break");
-        assertThat(FolderPath.normalise("x".repeat(1024))).hasSize(1024);
-        assertThatThrownBy(() -> FolderPath.normalise("x".repeat(1025))).hasMessageContaining("1024 bytes");
-        // 512 two-byte characters are 1024 bytes; one more is over.
-        assertThat(FolderPath.normalise("é".repeat(512))).hasSize(512);
-        assertThatThrownBy(() -> FolderPath.normalise("é".repeat(513))).hasMessageContaining("1024 bytes");
+        String segment = "x".repeat(255);
+        String path = String.join("/", segment, segment, segment, "x".repeat(255 - 3));
+        assertThat(FolderPath.normalise(path)).hasSize(1024);
+        assertThatThrownBy(() -> FolderPath.normalise(path + "x")).hasMessageContaining("1024 bytes");
+        // A name is at most 255 bytes: 127 two-byte characters fit, 128 do not.
+        assertThat(FolderPath.normalise("é".repeat(127))).hasSize(127);
+        assertThatThrownBy(() -> FolderPath.normalise("é".repeat(128))).hasMessageContaining("256 bytes in UTF-8, over the 255");
     }
 }
