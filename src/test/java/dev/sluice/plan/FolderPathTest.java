@@ -27,8 +27,8 @@ class FolderPathTest {
     void rejectsLineBreaksAndOverlongPaths() {
         assertThatThrownBy(() -> FolderPath.normalise("a\rb")).hasMessageContaining("line break");
         assertThatThrownBy(() -> FolderPath.normalise("a\nb")).hasMessageContaining("line break");
-        String segment = "x".repeat(255);
-        String path = String.join("/", segment, segment, segment, "x".repeat(255 - 3));
+        String segment = "x".repeat(254);
+        String path = String.join("/", segment, segment, segment, segment, "xxxx"); // 4 × 254 + 4 + 4 slashes
         assertThat(FolderPath.normalise(path)).hasSize(1024);
         assertThatThrownBy(() -> FolderPath.normalise(path + "x")).hasMessageContaining("1024 bytes");
         // A name is at most 255 bytes: 127 two-byte characters fit, 128 do not.
