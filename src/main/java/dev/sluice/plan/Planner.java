@@ -22,9 +22,11 @@ public final class Planner {
         if (runType == RunType.FULL_ONLY) {
             return new RunPlan(RunKind.FULL, List.of(new PlannedOutput("", OutputContent.ALL)), "run_type is full_only");
         }
-        String reason = fullResync ? "--full-resync was given"
-                : staleReason != null ? staleReason
-                : !hasSnapshot ? "first run: no previous successful run" : null;
+        // Without a snapshot the run is a first run, whatever else asked for a full run: the reason
+        // tells a consumer to replace its state rather than apply the files to it.
+        String reason = !hasSnapshot ? "first run: no previous successful run"
+                : fullResync ? "--full-resync was given"
+                : staleReason;
         boolean full = reason != null;
         return switch (syncMode) {
             case UPSERT -> new RunPlan(full ? RunKind.FULL : RunKind.DELTA,

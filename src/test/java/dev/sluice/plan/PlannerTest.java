@@ -57,7 +57,7 @@ class PlannerTest {
     /** SPEC §3, one branch per line of its table. */
     private static Case expected(RunType runType, SyncMode mode, boolean hasSnapshot, boolean fullResync, boolean stale) {
         boolean first = fullResync || stale || !hasSnapshot;
-        String reason = fullResync ? "--full-resync was given" : stale ? STALE : !hasSnapshot ? "first run: no previous successful run" : null;
+        String reason = !hasSnapshot ? "first run: no previous successful run" : fullResync ? "--full-resync was given" : stale ? STALE : null;
         if (runType == RunType.FULL_ONLY) {
             return switch (mode) {
                 case SNAPSHOT, UPSERT, INSERT -> new Case(runType, mode, hasSnapshot, fullResync, stale, RunKind.FULL,
@@ -125,8 +125,11 @@ class PlannerTest {
     }
 
     @Test
-    void fullResyncWinsOverAStaleSnapshotWhichWinsOverAMissingOne() {
-        assertThat(Planner.plan(RunType.FULL_THEN_DELTA, SyncMode.UPSERT, false, true, STALE).reason()).isEqualTo("--full-resync was given");
+    void aMissingSnapshotWinsOverFullResyncWhichWinsOverAStaleSnapshot() {
+        // After a reset, --full-resync is still a first run: the consumer must replace its state.
+        assertThat(Planner.plan(RunType.FULL_THEN_DELTA, SyncMode.UPSERT, false, true, null).reason())
+                .isEqualTo("first run: no previous successful run");
+        assertThat(Planner.plan(RunType.FULL_THEN_DELTA, SyncMode.UPSERT, true, true, STALE).reason()).isEqualTo("--full-resync was given");
         assertThat(Planner.plan(RunType.FULL_THEN_DELTA, SyncMode.UPSERT, true, false, STALE).reason()).isEqualTo(STALE);
         assertThat(Planner.plan(RunType.FULL_THEN_DELTA, SyncMode.UPSERT, false, false, null).reason())
                 .isEqualTo("first run: no previous successful run");

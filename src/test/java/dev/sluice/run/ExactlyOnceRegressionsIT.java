@@ -85,6 +85,24 @@ class ExactlyOnceRegressionsIT {
         assertThat(deltaManifest.path("kind").asText()).isEqualTo("delta");
     }
 
+    /**
+     * Found by ExactlyOncePropertiesIT ([Run, Reset, Resync]): a --full-resync right after a reset
+     * said "--full-resync was given", so a consumer applied its rows to the state it held instead
+     * of replacing it. Without a snapshot a run is a first run, whatever else asked for a full run.
+     */
+    @Test
+    void aFullResyncAfterAResetIsAFirstRun() throws IOException {
+        Fixture fx = new Fixture(dir);
+        Scenario s = difference(fx);
+        s.sync();
+        assertThat(fx.cli("reset", "changes").exitCode()).isZero();
+        s.forget();
+        People.step(fx, 0);
+        JsonNode full = s.sync("--full-resync"); // Scenario expects the first-run reason
+        JsonNode manifest = Fixture.JSON.readTree(fx.file("changes/changes_" + full.path("id").asText() + ".manifest.json").toFile());
+        assertThat(manifest.path("full_reason").asText()).isEqualTo("first run: no previous successful run");
+    }
+
     /** Item 3: a delta file name that renders the same on two runs used to replace the earlier run's changes. */
     @Test
     void aDeltaRunRefusesToReplaceAnEarlierRunsFileUnlessOverwriteIsTrue() throws IOException {

@@ -307,8 +307,9 @@ final class Scenario {
     JsonNode sync(String... flags) {
         boolean resync = List.of(flags).contains("--full-resync");
         String reason = runType == RunType.FULL_ONLY ? "run_type is full_only"
+                : committed == null && previous == null || forgetPending ? "first run: no previous successful run"
                 : resync ? "--full-resync was given"
-                : previous == null || forgetPending ? "first run: no previous successful run" : null;
+                : previous == null ? "first run: no previous successful run" : null;
         return syncExpecting(reason, flags);
     }
 
