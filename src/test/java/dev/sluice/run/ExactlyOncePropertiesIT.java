@@ -59,8 +59,10 @@ class ExactlyOncePropertiesIT {
     }
 
     @net.jqwik.api.lifecycle.AfterContainer
-    static void report() {
-        System.out.println("ExactlyOncePropertiesIT: " + new TreeMap<>(TALLY));
+    static void report() throws java.io.IOException {
+        String line = "ExactlyOncePropertiesIT: " + new TreeMap<>(TALLY);
+        System.out.println(line);
+        Files.writeString(Path.of("target", "exactly-once-tally.txt"), line + System.lineSeparator());
     }
 
     /** One step of a generated sequence. */
