@@ -45,11 +45,12 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
 
     @Override
     public Integer call() throws JsonProcessingException {
+        String memory = StateOptions.memoryLimit(memoryLimit);
         Workspace workspace = loadWorkspace();
         workspace.activation(activation);
         RunRecord record;
         try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
-            Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(), progress, memoryLimit);
+            Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(), progress, memory);
             try {
                 record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
             } catch (Runner.RunFailed failed) {

@@ -72,8 +72,8 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
             throw SluiceException.user("--grace-period: " + e.getMessage());
         }
         Path workspace = root.config;
-        Server.Options options = Server.Options.of(workspace, root.stateDir, activationsDir, host, port,
-                token == null || token.isBlank() ? null : token, grace, threads, memoryLimit, !noScheduler);
+        Server.Options options = Server.Options.of(workspace, StateOptions.checked(root.stateDir), activationsDir, host, port,
+                token == null || token.isBlank() ? null : token, grace, threads, StateOptions.memoryLimit(memoryLimit), !noScheduler);
         Server server;
         try {
             server = Server.start(options, line -> {

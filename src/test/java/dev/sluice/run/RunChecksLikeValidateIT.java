@@ -50,4 +50,29 @@ class RunChecksLikeValidateIT {
         assertThat(fx.objects()).hasSize(objects);
         assertThat(fx.runs("xml_scores").get(0).path("status").asText()).isEqualTo("failed");
     }
+
+    /** Issue 13: a bad option value used to record a failed run (or put runs.db in the working folder). */
+    @Test
+    void badOptionValuesAreUserErrorsAndRecordNothing() {
+        Fixture fx = new Fixture(dir);
+        People.create(fx);
+        fx.workspace(People.WORKSPACE + """
+                  eu:
+                    model: eu_people
+                    destination: out
+                    sync_mode: snapshot
+                """);
+        Fixture.Cli lots = fx.cli("run", "eu", "--memory-limit", "lots");
+        assertThat(lots.exitCode()).isEqualTo(2);
+        assertThat(lots.err()).contains("--memory-limit: must be a size such as 64MB").doesNotContain("\tat ");
+        Fixture.Cli empty = fx.cli("run", "eu", "--state-dir", "");
+        assertThat(empty.exitCode()).isEqualTo(2);
+        assertThat(empty.err()).contains("--state-dir: must name a folder, got an empty value");
+        Fixture.Cli serve = fx.cli("serve", "--state-dir", " ", "--port", "0");
+        assertThat(serve.exitCode()).isEqualTo(2);
+        assertThat(fx.runs("eu")).isEmpty();
+        assertThat(fx.objects()).isEmpty();
+        assertThat(java.nio.file.Files.exists(Path.of("runs.db"))).as("no history in the working folder").isFalse();
+        assertThat(fx.run("eu", "--memory-limit", "256MiB").json().path("status").asText()).isEqualTo("succeeded");
+    }
 }
