@@ -33,6 +33,18 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
         } catch (WorkspaceException e) {
             return report(e.problems(), List.of());
         }
+        List<SluiceException> keys = new java.util.ArrayList<>();
+        for (var destination : workspace.destinations().values()) {
+            try {
+                destination.checkLocally();
+            } catch (SluiceException e) {
+                keys.add(e);
+            }
+        }
+        if (!keys.isEmpty()) {
+            report(List.of(), keys);
+            return keys.stream().anyMatch(k -> k.kind() == dev.sluice.error.ErrorKind.USER) ? 2 : 1;
+        }
         if (!offline) {
             try (Catalog catalog = new Catalog(workspace, Clock.systemUTC())) {
                 SchemaCheck.Result result = SchemaCheck.run(workspace, catalog);

@@ -16,4 +16,10 @@ public interface DestinationConfig {
 
     /** Opens the destination for a run or a check. */
     Destination open();
+
+    /**
+     * Checks what can be checked without the network (a key file that exists, is readable and holds
+     * a key), as {@code sluice validate} does; a user error naming the setting otherwise.
+     */
+    default void checkLocally() {}
 }

@@ -95,6 +95,10 @@ final class GcsClientFactory {
                         + e.getClass().getSimpleName() + "); check the path and its permissions");
             }
             String text = new String(bytes, StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                throw SluiceException.user(setting + ": the key file " + config.credentialsFile()
+                        + " is empty; it must be a service-account key as downloaded from IAM > Service accounts > Keys");
+            }
             Secrets.register(text.strip());
             return serviceAccount(text, setting, "the key file " + config.credentialsFile());
         }

@@ -82,6 +82,13 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
     }
 
     @Override
+    public void checkLocally() {
+        if (credentialsFile != null || credentialsJson != null) {
+            GcsClientFactory.credentials(this); // reads and parses the key; no network
+        }
+    }
+
+    @Override
     public String describe() {
         return "gs://" + bucket + (endpoint == null ? "" : " at " + endpoint);
     }
