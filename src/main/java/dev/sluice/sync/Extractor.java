@@ -6,6 +6,7 @@ import dev.sluice.config.WorkspaceException;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.engine.Engine;
+import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.ExportColumn;
 import dev.sluice.plan.Mapping;
@@ -44,8 +45,16 @@ public final class Extractor {
 
     public static Extracted extract(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
         Model model = workspace.modelOf(activation.target());
-        String relation = workspace.sourceOf(model).loadInto(engine, model);
-        List<Column> columns = ColumnTypes.describe(engine.connection(), "SELECT * FROM " + relation);
+        String relation;
+        List<Column> columns;
+        try {
+            relation = workspace.sourceOf(model).loadInto(engine, model);
+            columns = ColumnTypes.describe(engine.connection(), "SELECT * FROM " + relation);
+        } catch (SQLException e) {
+            // Named as validate names it: the model's SQL, on its source.
+            throw new SluiceException(ErrorKind.EXTERNAL, "models." + model.name() + ".sql: the query fails on source '"
+                    + model.source() + "': " + e.getMessage(), e);
+        }
         CompiledQuery query = CompiledQuery.of("SELECT * FROM " + relation);
         Segment segment = workspace.segments().get(activation.target());
         if (segment != null) {
