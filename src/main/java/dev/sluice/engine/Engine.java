@@ -1,7 +1,7 @@
 package dev.sluice.engine;
 
+import dev.sluice.config.PrivateFiles;
 import dev.sluice.error.SluiceException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,7 +33,7 @@ public final class Engine implements AutoCloseable {
 
     public static Engine open(Path tempDir, Path fileSearchPath, String memoryLimit, Integer threads) {
         try {
-            Files.createDirectories(tempDir);
+            PrivateFiles.createFolders(tempDir);
             Properties properties = new Properties();
             properties.setProperty("autoinstall_known_extensions", "false");
             properties.setProperty("autoload_known_extensions", "false");

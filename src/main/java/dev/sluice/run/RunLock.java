@@ -1,14 +1,15 @@
 package dev.sluice.run;
 
+import dev.sluice.config.PrivateFiles;
 import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * Keeps two runs of one activation from overlapping, across processes: an OS file lock on
@@ -27,8 +28,10 @@ public final class RunLock implements AutoCloseable {
     public static RunLock acquire(Path stateDir, String activation) {
         Path file = stateDir.resolve("locks").resolve(activation + ".lock");
         try {
-            Files.createDirectories(file.getParent());
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            PrivateFiles.folder(file.getParent());
+            FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PrivateFiles.fileAttributes(file));
+            PrivateFiles.restrict(file);
             FileLock lock;
             try {
                 lock = channel.tryLock();

@@ -3,6 +3,7 @@ package dev.sluice.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.JsonText;
+import dev.sluice.config.PrivateFiles;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +31,14 @@ public final class RunStore implements AutoCloseable {
 
     public RunStore(Path stateDir) {
         try {
-            Files.createDirectories(stateDir);
-            connection = DriverManager.getConnection("jdbc:sqlite:" + stateDir.resolve("runs.db").toAbsolutePath());
+            Path file = stateDir.resolve("runs.db");
+            PrivateFiles.createFolders(stateDir);
+            // SQLite creates its -wal and -shm files with the mode of the database file: an empty
+            // owner-only file (a new database to SQLite) makes all three private.
+            PrivateFiles.file(file);
+            PrivateFiles.restrict(file.resolveSibling("runs.db-wal"));
+            PrivateFiles.restrict(file.resolveSibling("runs.db-shm"));
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 10000");
                 s.execute("PRAGMA journal_mode = WAL");

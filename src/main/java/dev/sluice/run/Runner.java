@@ -4,6 +4,7 @@ import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.ErrorKind;
+import dev.sluice.config.PrivateFiles;
 import dev.sluice.config.WorkspaceException;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
@@ -109,6 +110,8 @@ public final class Runner {
                 store.insert(record, publisher.stagingPrefix());
             }
             Path work = stateDir.resolve("work").resolve(record.id());
+            // The engine creates the run's folders owner-only; a work folder of an older version is made so.
+            PrivateFiles.restrict(work.getParent());
             Counts counts = Counts.ZERO;
             List<String> warnings = new ArrayList<>();
             boolean uploading = false;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.sluice.config.PrivateFiles;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The activations saved through the API: one YAML file per activation, {@code FOLDER/NAME.yaml},
  * holding {@code activations: {NAME: {...}}}, in a folder the workspace includes. The hand-written
- * workspace file is never written. Files are replaced atomically (written beside, then renamed).
+ * workspace file is never written. Files are replaced atomically (written beside, then renamed),
+ * and are owner-only, as is the folder when it is created here.
  */
 public final class ActivationFiles {
     /** The workspace's alphabet for names: they become file names, so nothing that could leave the folder. */
@@ -77,7 +79,8 @@ public final class ActivationFiles {
     public void save(String name, JsonNode settings) {
         Path file = file(name);
         try {
-            Files.createDirectories(folder);
+            PrivateFiles.createFolders(folder);
+            // A temporary file is owner-only (rw-------) on POSIX file systems, as the state files are.
             Path temp = Files.createTempFile(folder, "." + name + ".", ".tmp");
             try {
                 Files.writeString(temp, HEADER + YAML.writeValueAsString(tree(name, settings)));

@@ -1,5 +1,6 @@
 package dev.sluice.sync;
 
+import dev.sluice.config.PrivateFiles;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.ExportColumn;
 import dev.sluice.format.OutputRows;
@@ -30,7 +31,7 @@ public final class OutputWriter {
     public static WriteResult write(Activation activation, Connection engine, String sql, List<ExportColumn> columns, Path dir,
             String baseName) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createFolders(dir);
             SplitLimits limits = new SplitLimits(activation.maxFileSize(), activation.maxRowsPerFile());
             WriteResult result = activation.format().write(new OutputRows(engine, sql, columns), dir, baseName, limits);
             if (result.rows() == 0 && activation.emptyFiles() == Activation.EmptyFiles.SKIP) {

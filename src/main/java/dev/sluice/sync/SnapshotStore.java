@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.JsonText;
+import dev.sluice.config.PrivateFiles;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
@@ -119,7 +120,8 @@ public final class SnapshotStore {
     public void commit(Engine engine, String activation, String run, Extracted now, Optional<Snapshot> compared, Instant at) {
         Path folder = folder(activation);
         try {
-            Files.createDirectories(folder);
+            PrivateFiles.folder(root);
+            PrivateFiles.folder(folder);
             String version = engine.version();
             if (compared.isPresent() && compared.get().engine().equals(version) && compared.get().fingerprint().equals(now.fingerprint())) {
                 commitChanges(engine, compared.get(), now, run, at);
@@ -148,6 +150,7 @@ public final class SnapshotStore {
         String target = ATTACHED + "." + SNAPSHOT;
         String keys = String.join(", ", now.keys());
         String on = now.keys().stream().map(k -> "t." + k + " = c." + k).collect(Collectors.joining(" AND "));
+        PrivateFiles.restrict(snapshot.file());
         engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
         engine.execute("ATTACH " + Engine.literal(snapshot.file().toAbsolutePath().toString()) + " AS " + ATTACHED);
         try {
@@ -176,6 +179,8 @@ public final class SnapshotStore {
         Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".wal"));
         engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
         engine.execute("ATTACH " + Engine.literal(partial.toAbsolutePath().toString()) + " AS " + FRESH);
+        // The engine creates the file with the process umask and keeps the mode of a file it reopens.
+        PrivateFiles.restrict(partial);
         try {
             engine.execute("CREATE TABLE " + FRESH + "." + SNAPSHOT + " AS SELECT * FROM " + NOW);
             engine.execute("CREATE TABLE " + FRESH + ".sluice_meta AS SELECT " + Engine.literal(run) + " AS run, "
@@ -195,7 +200,7 @@ public final class SnapshotStore {
         node.put("snapshot", fileName).put("fingerprint", fingerprint).put("engine", engine)
                 .put("run", run).put("committed_at", at.toString());
         Path next = folder.resolve(CURRENT + ".partial");
-        Files.write(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+        PrivateFiles.write(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
         force(next);
         move(next, folder.resolve(CURRENT));
     }

@@ -61,6 +61,10 @@ class ServerApiIT {
         Path saved = fx.activations.resolve("french_daily.yaml");
         assertThat(saved).exists();
         assertThat(Files.readString(saved)).contains("activations:", "french_daily:", "segment: french", "Europe/Paris");
+        if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
+                    .as("a saved activation is owner-only").isEqualTo("rw-------");
+        }
 
         // The saved file is part of the workspace: the command line sees it too.
         JsonNode list = fx.get("/api/activations").json();
