@@ -40,9 +40,14 @@ class EnvInterpolationTest {
     }
 
     @Test
-    void secretValuesAreRegisteredForRedaction() {
+    void everyValueFromTheEnvironmentIsRegisteredForRedaction() {
         interpolation.interpolate("${PGPASS}", "sources.pg.password", "password");
         assertThat(Secrets.redact("auth failed for s3cret-Pa55")).isEqualTo("auth failed for ****");
-        assertThat(Secrets.redact("db.internal")).isEqualTo("db.internal");
+        // Whatever its key: a value from the environment may be a secret (issue 13).
+        interpolation.interpolate("jdbc:postgresql://${HOST}:5432/x", "sources.pg.url", "url");
+        assertThat(Secrets.redact("cannot reach db.internal")).isEqualTo("cannot reach ****");
+        // A value typed in the file is not.
+        interpolation.interpolate("plain-host.example", "sources.pg.host", "host");
+        assertThat(Secrets.redact("plain-host.example")).isEqualTo("plain-host.example");
     }
 }
