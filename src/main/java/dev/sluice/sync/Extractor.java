@@ -72,7 +72,7 @@ public final class Extractor {
         List<String> keys = IntStream.range(0, model.primaryKey().size()).mapToObj(i -> "sluice_k" + i).toList();
         for (String key : model.primaryKey()) {
             if (columns.stream().noneMatch(c -> c.name().equals(key))) {
-                throw SluiceException.user("models." + model.name() + ".primary_key: column '" + key + "' is not in the query's result");
+                throw SluiceException.user("models." + model.name() + ".primary_key: " + SchemaCheck.missingKey(key, columns));
             }
         }
         String select = "SELECT "

@@ -47,9 +47,7 @@ public final class SchemaCheck {
                 Set<String> names = columns.stream().map(Column::name).collect(Collectors.toSet());
                 for (String key : model.primaryKey()) {
                     if (!names.contains(key)) {
-                        problems.add(file, "models." + model.name() + ".primary_key", "column '" + key
-                                + "' is not in the query's result" + Suggestions.didYouMean(key, names)
-                                + "; columns: " + columns.stream().map(Column::name).collect(Collectors.joining(", ")));
+                        problems.add(file, "models." + model.name() + ".primary_key", missingKey(key, columns));
                     }
                 }
             } catch (WorkspaceException e) {
@@ -77,6 +75,21 @@ public final class SchemaCheck {
             }
         }
         return new Result(problems.list(), failures);
+    }
+
+    /**
+     * Why a primary-key column is missing, with the columns the query did return; one column whose
+     * name holds a separator is a CSV file read with the wrong delimiter, which the message says.
+     */
+    public static String missingKey(String key, List<Column> columns) {
+        List<String> names = columns.stream().map(Column::name).toList();
+        String message = "column '" + key + "' is not in the query's result" + Suggestions.didYouMean(key, names)
+                + "; the query returned " + names.size() + (names.size() == 1 ? " column: " : " columns: ") + String.join(", ", names);
+        if (names.size() == 1 && names.get(0).matches(".*[;|\t,].*")) {
+            message += " — if the model reads a CSV file, its delimiter was not detected: name it, e.g. "
+                    + "read_csv('file.csv', delim = ';', header = true)";
+        }
+        return message;
     }
 
     /**
