@@ -15,6 +15,10 @@ import java.util.function.Function;
  * A position in the workspace tree: a YAML value, its key path and the problem list it reports to.
  * Every accessor validates what it reads and records a problem naming the key path and the
  * offending value instead of throwing, so that one pass finds every problem.
+ *
+ * <p>A key written with a null value ({@code format: null}, {@code format: ~} or nothing after the
+ * colon) is not the same as a key left out: the accessors of optional values report it, so that a
+ * default applies only where the key is absent.
  */
 public final class Node {
     private final JsonNode json;
@@ -55,12 +59,32 @@ public final class Node {
         return dot < 0 ? path : path.substring(dot + 1);
     }
 
+    /** Whether there is no value here: the key is absent or its value is null. */
     public boolean isMissing() {
         return json.isMissingNode() || json.isNull();
     }
 
+    /** Whether the key is written with a null value, as opposed to absent. */
+    public boolean isNull() {
+        return json.isNull();
+    }
+
+    /**
+     * Whether this optional value is left unset, so that its default applies. Written as null it
+     * counts as unset too, and is a problem: the default applies only when the key is removed.
+     * {@code defaultText} names the default for that message; null when there is none to name.
+     */
+    public boolean isUnset(String defaultText) {
+        if (json.isNull()) {
+            problem("must not be null; " + (defaultText == null ? "give a value or remove the line"
+                    : "remove the line to use the default (" + (defaultText.isEmpty() ? "empty" : defaultText) + ")"));
+        }
+        return isMissing();
+    }
+
+    /** Whether the mapping holds {@code key}, even with a null value (which the accessors report). */
     public boolean has(String key) {
-        return json.isObject() && json.has(key) && !json.get(key).isNull();
+        return json.isObject() && json.has(key);
     }
 
     public Node get(String key) {
@@ -85,7 +109,9 @@ public final class Node {
         if (json.isObject()) {
             return true;
         }
-        if (!isMissing()) {
+        if (json.isNull()) {
+            problem("is empty; give its settings or remove it");
+        } else if (!isMissing()) {
             problem("must be a mapping of keys to values, got " + describe(json));
         }
         return false;
@@ -145,8 +171,13 @@ public final class Node {
         return json.asText();
     }
 
+    /** An optional value as text; {@code defaultValue} when unset (a null is a problem naming it). */
     public String text(String key, String defaultValue) {
-        String value = get(key).asText();
+        Node child = get(key);
+        if (child.isUnset(defaultValue)) {
+            return defaultValue;
+        }
+        String value = child.asText();
         return value == null ? defaultValue : value;
     }
 
@@ -167,7 +198,7 @@ public final class Node {
 
     public boolean bool(String key, boolean defaultValue) {
         Node child = get(key);
-        if (child.isMissing()) {
+        if (child.isUnset(String.valueOf(defaultValue))) {
             return defaultValue;
         }
         if (child.json.isBoolean()) {
@@ -186,7 +217,7 @@ public final class Node {
     /** A whole number of at least {@code min}; null when absent or invalid. */
     public Long longAtLeast(String key, long min) {
         Node child = get(key);
-        if (child.isMissing()) {
+        if (child.isUnset(null)) {
             return null;
         }
         Long value = null;
@@ -213,6 +244,9 @@ public final class Node {
     /** One of the constants of an enum, written in lower case; a problem naming them otherwise. */
     public <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
         Node child = get(key);
+        if (child.isUnset(defaultValue == null ? null : defaultValue.name().toLowerCase(Locale.ROOT))) {
+            return defaultValue;
+        }
         String text = child.asText();
         if (text == null) {
             return defaultValue;
@@ -230,7 +264,7 @@ public final class Node {
         return defaultValue;
     }
 
-    /** A list of non-blank texts; a single value is taken as a list of one. */
+    /** A list of non-blank texts; a single value is taken as a list of one, and a null as an empty list. */
     public List<String> textList(String key) {
         Node child = get(key);
         List<String> result = new ArrayList<>();
@@ -259,7 +293,18 @@ public final class Node {
 
     /** Applies {@code parser} to the text at {@code key}; a parser's IllegalArgumentException becomes a problem. */
     public <T> Optional<T> parse(String key, Function<String, T> parser) {
+        return parse(key, parser, null);
+    }
+
+    /**
+     * As {@link #parse(String, Function)}, for an optional value whose default {@code defaultText}
+     * names (in the problem a null value gives).
+     */
+    public <T> Optional<T> parse(String key, Function<String, T> parser, String defaultText) {
         Node child = get(key);
+        if (child.isUnset(defaultText)) {
+            return Optional.empty();
+        }
         String text = child.asText();
         if (text == null) {
             return Optional.empty();

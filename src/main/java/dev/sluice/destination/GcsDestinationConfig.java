@@ -47,7 +47,7 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
                 node.problem("endpoint", "must be an http:// or https:// URL, got '" + endpoint + "'");
             }
         }
-        long chunkSize = node.parse("chunk_size", ByteSize::parse).orElse(DEFAULT_CHUNK_SIZE);
+        long chunkSize = node.parse("chunk_size", ByteSize::parse, "16MiB").orElse(DEFAULT_CHUNK_SIZE);
         if (chunkSize > 0 && chunkSize % (256 * 1024) != 0) {
             node.problem("chunk_size", "must be a multiple of 256KiB (GCS resumable uploads need it), got " + chunkSize
                     + " bytes; use binary units, e.g. 8MiB or 16MiB (1MB is 1,000,000 bytes)");
@@ -55,7 +55,7 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
         if (chunkSize <= 0 || chunkSize > MAX_CHUNK_SIZE) {
             node.problem("chunk_size", "must be between 256KiB and 1GiB (one chunk is held in memory while uploading), got " + chunkSize + " bytes");
         }
-        int maxAttempts = node.parse("max_attempts", GcsDestinationConfig::attempts).orElse(DEFAULT_MAX_ATTEMPTS);
+        int maxAttempts = node.parse("max_attempts", GcsDestinationConfig::attempts, String.valueOf(DEFAULT_MAX_ATTEMPTS)).orElse(DEFAULT_MAX_ATTEMPTS);
         if (maxAttempts < 1 || maxAttempts > 20) {
             node.problem("max_attempts", "must be between 1 and 20 (attempts per request before the run fails), got " + maxAttempts);
         }

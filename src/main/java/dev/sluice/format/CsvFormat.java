@@ -39,10 +39,7 @@ public record CsvFormat(char delimiter, boolean header, char quote, QuoteMode qu
     }
 
     private static char singleChar(Node node, String key, char defaultValue) {
-        String text = node.text(key, null);
-        if (text == null) {
-            return defaultValue;
-        }
+        String text = node.text(key, String.valueOf(defaultValue));
         if (text.equals("\\t")) {
             return '\t';
         }

@@ -25,7 +25,7 @@ public final class FileFormats {
      */
     public static FileFormat parse(Node node) {
         String type;
-        if (node.isMissing()) {
+        if (node.isUnset("csv")) {
             type = "csv";
         } else if (node.json().isTextual()) {
             type = node.asText();

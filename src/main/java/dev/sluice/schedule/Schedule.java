@@ -34,12 +34,12 @@ public sealed interface Schedule permits Schedule.Every, Schedule.Cron {
 
     /** Parses a schedule; null when absent (manual runs only) or invalid (problems recorded). */
     static Schedule parse(Node node) {
-        if (node.isMissing() || !node.expectObject()) {
+        if (node.isUnset("none: manual runs only") || !node.expectObject()) {
             return null;
         }
         node.allowKeys("every", "cron", "timezone");
-        boolean every = node.has("every");
-        boolean cron = node.has("cron");
+        boolean every = !node.get("every").isUnset(null);
+        boolean cron = !node.get("cron").isUnset(null);
         if (every == cron) {
             node.problem(every ? "give either every or cron, not both" : "needs every (e.g. {every: 15m}) or cron (e.g. {cron: \"0 6 * * *\"})");
             return null;
@@ -55,7 +55,7 @@ public sealed interface Schedule permits Schedule.Every, Schedule.Cron {
             }
             return interval == null ? null : new Every(interval);
         }
-        ZoneId zone = node.parse("timezone", Schedule::zone).orElse(ZoneOffset.UTC);
+        ZoneId zone = node.parse("timezone", Schedule::zone, "UTC").orElse(ZoneOffset.UTC);
         String expression = node.parse("cron", Schedule::checkCron).orElse(null);
         return expression == null ? null : new Cron(expression, zone);
     }

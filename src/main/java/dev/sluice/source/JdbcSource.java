@@ -34,7 +34,7 @@ public record JdbcSource(String name, String url, String driver, String user, St
     static Map<String, String> properties(Node node) {
         Map<String, String> result = new LinkedHashMap<>();
         for (Map.Entry<String, Node> entry : node.entries().entrySet()) {
-            String value = entry.getValue().asText();
+            String value = node.text(entry.getKey(), null);
             if (value != null) {
                 if (Secrets.isSecretName(entry.getKey())) {
                     Secrets.register(value);

@@ -23,6 +23,8 @@ final class ActivationParser {
             "format", "mapping", "run_type", "sync_mode", "schedule", "max_file_size", "max_rows_per_file",
             "empty_files", "manifest", "overwrite", "publish", "invalid_rows", "description");
 
+    private static final String DEFAULT_FILE_NAME = "{activation}";
+
     private ActivationParser() {}
 
     static Activation parse(String name, Node node) {
@@ -39,11 +41,11 @@ final class ActivationParser {
             node.problem("segment", "give either model or segment, not both");
         }
         String destination = node.requiredText("destination");
-        String folder = node.parse("folder", FolderPath::normalise).orElse("");
+        String folder = node.parse("folder", FolderPath::normalise, "the bucket root").orElse("");
         FileNameTemplate fileName = node.has("file_name")
-                ? node.parse("file_name", FileNameTemplate::parse).orElse(null)
-                : FileNameTemplate.parse("{activation}");
-        ZoneId timezone = node.parse("timezone", Schedule::zone).orElse(ZoneOffset.UTC);
+                ? node.parse("file_name", FileNameTemplate::parse, DEFAULT_FILE_NAME).orElse(null)
+                : FileNameTemplate.parse(DEFAULT_FILE_NAME);
+        ZoneId timezone = node.parse("timezone", Schedule::zone, "UTC").orElse(ZoneOffset.UTC);
         FileFormat format = FileFormats.parse(node.get("format"));
         List<Mapping> mapping = mapping(node.get("mapping"), format);
         SyncMode syncMode = node.choice("sync_mode", SyncMode.class, SyncMode.SNAPSHOT);
@@ -57,8 +59,9 @@ final class ActivationParser {
         Long maxRows = node.longAtLeast("max_rows_per_file", 1);
         Activation.EmptyFiles emptyFiles = node.choice("empty_files", Activation.EmptyFiles.class, Activation.EmptyFiles.WRITE);
         boolean manifest = node.bool("manifest", false);
-        // Absent (null): a snapshot activation replaces its own objects, a delta one refuses to.
-        Boolean overwrite = node.has("overwrite") ? node.bool("overwrite", true) : null;
+        // Unset (null): a snapshot activation replaces its own objects, a delta one refuses to.
+        Boolean overwrite = node.get("overwrite").isUnset("snapshot replaces its own objects, delta modes never replace")
+                ? null : node.bool("overwrite", true);
         Activation.Publish publish = node.choice("publish", Activation.Publish.class, Activation.Publish.STAGED);
         Activation.InvalidRows invalidRows = node.choice("invalid_rows", Activation.InvalidRows.class, Activation.InvalidRows.FAIL);
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
@@ -72,7 +75,7 @@ final class ActivationParser {
     /** The mapping entries; each exported name is checked against {@code format} (when known) at its own entry. */
     private static List<Mapping> mapping(Node node, FileFormat format) {
         List<Mapping> result = new ArrayList<>();
-        if (node.isMissing()) {
+        if (node.isUnset("every column under its own name")) {
             return result;
         }
         List<Node> elements = node.elements();
@@ -86,7 +89,7 @@ final class ActivationParser {
             }
             element.allowKeys("from", "to");
             String from = element.requiredText("from");
-            String to = element.has("to") ? element.requiredText("to") : from;
+            String to = element.get("to").isUnset("the from name") ? from : element.requiredText("to");
             if (from == null || to == null) {
                 continue;
             }

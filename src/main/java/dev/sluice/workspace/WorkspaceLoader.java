@@ -1,11 +1,6 @@
 package dev.sluice.workspace;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.sluice.config.Node;
 import dev.sluice.config.Problems;
 import dev.sluice.config.WorkspaceException;
@@ -13,15 +8,12 @@ import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a workspace file and the files it includes, interpolates {@code ${ENV}} references and
@@ -29,15 +21,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@link WorkspaceException}; relative paths inside the workspace are relative to its folder.
  */
 public final class WorkspaceLoader {
-    /**
-     * Strict about duplicate keys; {@code yes}, {@code no}, {@code on} and {@code off} stay text
-     * (YAML 1.2), so that {@code value: NO} means Norway and {@code segment: on} names a segment.
-     */
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
-            .build();
-
     private final Function<String, String> env;
 
     public WorkspaceLoader(Function<String, String> env) {
@@ -70,14 +53,14 @@ public final class WorkspaceLoader {
         Problems problems = new Problems();
         WorkspaceParser parser = new WorkspaceParser(baseDir, problems);
         String mainName = file.toString();
-        JsonNode root = read(file, mainName, problems);
+        JsonNode root = YamlFile.read(file, mainName, problems);
         if (root != null) {
             new EnvInterpolation(env, mainName, problems).apply(root);
             Node main = Node.root(root, mainName, problems);
             parser.parseMain(main);
             for (Path included : includes(main, baseDir, overlay)) {
                 String name = display(included, file);
-                JsonNode tree = overlay.containsKey(included) ? overlay.get(included).deepCopy() : read(included, name, problems);
+                JsonNode tree = overlay.containsKey(included) ? overlay.get(included).deepCopy() : YamlFile.read(included, name, problems);
                 if (tree != null) {
                     new EnvInterpolation(env, name, problems).apply(tree);
                     parser.parseIncluded(Node.root(tree, name, problems));
@@ -89,37 +72,6 @@ public final class WorkspaceLoader {
             throw new WorkspaceException(problems.list());
         }
         return parser.build(file);
-    }
-
-    private static JsonNode read(Path file, String name, Problems problems) {
-        try {
-            JsonNode tree = YAML.readTree(file.toFile());
-            if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                problems.add(name, "", "the file is empty");
-                return null;
-            }
-            return tree;
-        } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-                // SnakeYAML says what it expected where, and which construct was open since where.
-                Mark mark = marked.getProblemMark();
-                Mark context = marked.getContextMark();
-                problems.add(name, "", "not valid YAML at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)
-                        + ": " + firstLine(marked.getProblem())
-                        + (marked.getContext() == null || context == null ? "" : " (" + firstLine(marked.getContext())
-                                + " that starts at line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")"));
-                return null;
-            }
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            problems.add(name, "", "not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
-            return null;
-        } catch (NoSuchFileException e) {
-            problems.add(name, "", "file not found");
-            return null;
-        } catch (IOException e) {
-            throw SluiceException.external("cannot read " + name + ": " + e.getMessage(), e);
-        }
     }
 
     /** The files matched by {@code include}: globs in the last path segment, in name order. */
@@ -181,13 +133,5 @@ public final class WorkspaceLoader {
         Path base = mainFile.toAbsolutePath().normalize().getParent();
         Path relative = base.relativize(included.toAbsolutePath().normalize());
         return parent == null ? relative.toString() : parent.resolve(relative).toString();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int nl = message.indexOf('\n');
-        return (nl < 0 ? message : message.substring(0, nl)).strip();
     }
 }

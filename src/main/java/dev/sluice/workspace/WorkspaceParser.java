@@ -91,8 +91,7 @@ final class WorkspaceParser {
     }
 
     private void parseActivations(Node root) {
-        Node section = root.get("activations");
-        for (Map.Entry<String, Node> e : section.entries().entrySet()) {
+        for (Map.Entry<String, Node> e : entries(root.get("activations")).entrySet()) {
             String name = e.getKey();
             if (!activationNames.add(name)) {
                 Node first = activationNodes.get(name);
@@ -112,9 +111,14 @@ final class WorkspaceParser {
         }
     }
 
+    /** The entries of a section; a section written with nothing under it (all commented out) is empty. */
+    private static Map<String, Node> entries(Node section) {
+        return section.isNull() ? Map.of() : section.entries();
+    }
+
     private Map<String, Node> named(Node section, Set<String> names) {
         Map<String, Node> result = new LinkedHashMap<>();
-        for (Map.Entry<String, Node> e : section.entries().entrySet()) {
+        for (Map.Entry<String, Node> e : entries(section).entrySet()) {
             names.add(e.getKey());
             if (checkName(e.getValue(), e.getKey())) {
                 result.put(e.getKey(), e.getValue());
@@ -202,9 +206,10 @@ final class WorkspaceParser {
     void checkReferences() {
         for (Map.Entry<String, Node> entry : activationNodes.entrySet()) {
             Node node = entry.getValue();
-            String model = node.text("model", null);
-            String segment = node.text("segment", null);
-            String destination = node.text("destination", null);
+            // Read again without reporting: what is wrong with these values themselves is reported by ActivationParser.
+            String model = node.get("model").asText();
+            String segment = node.get("segment").asText();
+            String destination = node.get("destination").asText();
             boolean ok = true;
             if (model != null && !modelNames.contains(model)) {
                 node.problem("model", "unknown model '" + model + "'"

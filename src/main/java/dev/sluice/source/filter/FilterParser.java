@@ -36,7 +36,7 @@ public final class FilterParser {
             String key = all ? "all" : "any";
             List<Filter> children = new ArrayList<>();
             List<Node> elements = node.get(key).elements();
-            if (elements.isEmpty() && node.get(key).json().isArray()) {
+            if (elements.isEmpty() && (node.get(key).json().isArray() || node.get(key).isNull())) {
                 node.problem(key, "must hold at least one condition or group");
             }
             boolean broken = false;
@@ -73,7 +73,7 @@ public final class FilterParser {
         Duration window = null;
         switch (op.shape()) {
             case NONE -> {
-                if (!value.isMissing()) {
+                if (!value.json().isMissingNode()) {
                     value.problem(op.keyword() + " takes no value; remove it");
                     return null;
                 }
@@ -115,11 +115,12 @@ public final class FilterParser {
                 }
             }
             case DURATION -> {
+                if (value.isMissing()) {
+                    value.problem("required for within_last, e.g. 30d");
+                    return null;
+                }
                 window = node.parse("value", DurationText::parse).orElse(null);
                 if (window == null) {
-                    if (value.isMissing()) {
-                        value.problem("required for within_last, e.g. 30d");
-                    }
                     return null;
                 }
             }
