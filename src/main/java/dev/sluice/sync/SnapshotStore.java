@@ -163,11 +163,21 @@ public final class SnapshotStore {
                         + Engine.literal(at.toString()));
                 engine.execute("COMMIT");
             } catch (SQLException e) {
-                engine.execute("ROLLBACK");
+                // A failed COMMIT (a full disk) may have ended the transaction already: the first error
+                // is the one to report, not "cannot rollback - no transaction is active".
+                try {
+                    engine.execute("ROLLBACK");
+                } catch (SQLException alreadyEnded) {
+                    e.addSuppressed(alreadyEnded);
+                }
                 throw e;
             }
         } finally {
-            engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
+            try {
+                engine.execute("DETACH DATABASE IF EXISTS " + ATTACHED);
+            } catch (SQLException e) {
+                // the attachment goes with the engine at the end of the run
+            }
         }
     }
 
