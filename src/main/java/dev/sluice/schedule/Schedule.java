@@ -1,6 +1,7 @@
 package dev.sluice.schedule;
 
 import com.cronutils.model.CronType;
+import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
 import dev.sluice.config.DurationText;
@@ -8,6 +9,8 @@ import dev.sluice.config.Node;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Optional;
 
 /** When an activation runs by itself: {@code {every: 15m}} or {@code {cron: "0 6 * * *", timezone: Europe/Paris}}. */
 public sealed interface Schedule permits Schedule.Every, Schedule.Cron {
@@ -74,10 +77,24 @@ public sealed interface Schedule permits Schedule.Every, Schedule.Cron {
         if (trimmed.split("\\s+").length != 5) {
             throw new IllegalArgumentException("must have five fields (minute hour day-of-month month day-of-week), got '" + expression + "'");
         }
+        com.cronutils.model.Cron cron;
         try {
-            new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(trimmed).validate();
+            cron = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(trimmed).validate();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + expression + "' is not a valid cron expression: " + e.getMessage());
+        }
+        // A valid expression may still name a date that never comes (31 February): check that it
+        // fires within a leap-year cycle.
+        ZonedDateTime from = ZonedDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+        Optional<ZonedDateTime> next;
+        try {
+            next = ExecutionTime.forCron(cron).nextExecution(from);
+        } catch (RuntimeException e) {
+            next = Optional.empty();
+        }
+        if (next.isEmpty() || next.get().isAfter(from.plusYears(8))) {
+            throw new IllegalArgumentException("'" + expression + "' never fires (no such date, e.g. 31 February): "
+                    + "check the day-of-month and month fields");
         }
         return trimmed;
     }
