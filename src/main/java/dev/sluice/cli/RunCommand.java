@@ -67,8 +67,20 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         } else {
             print(record, dryRun);
         }
+        if (root.debug) {
+            err().println(phases(record));
+        }
         out().flush();
         return 0;
+    }
+
+    /** Under --debug: the process start (JVM, command line, workspace) and each phase of the run, in ms. */
+    private static String phases(RunRecord record) {
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        long beforeRun = record.startedAt().toEpochMilli() - jvmStart;
+        StringBuilder text = new StringBuilder("phases (ms): start " + beforeRun);
+        record.phases().forEach((phase, ms) -> text.append(", ").append(phase).append(' ').append(ms));
+        return text.toString();
     }
 
     private void print(RunRecord record, boolean dry) {

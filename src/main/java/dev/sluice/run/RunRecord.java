@@ -3,7 +3,10 @@ package dev.sluice.run;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sluice.publish.FileRecord;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything recorded of a run. {@code kind} is full or delta; {@code fullReason} says why a run
@@ -22,41 +25,48 @@ public record RunRecord(
         Counts counts,
         List<FileRecord> files,
         List<String> warnings,
-        String error) {
+        String error,
+        Map<String, Long> phases) {
 
     public RunRecord {
         files = files == null ? List.of() : List.copyOf(files);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         counts = counts == null ? Counts.ZERO : counts;
+        phases = phases == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+    }
+
+    /** This record with the time its phases took, in milliseconds, in the order they ran. */
+    public RunRecord withPhases(Map<String, Long> phases) {
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases);
     }
 
     public static RunRecord started(String id, String activation, String trigger, Instant at) {
-        return new RunRecord(id, activation, trigger, RunStatus.RUNNING, null, null, at, null, Counts.ZERO, List.of(), List.of(), null);
+        return new RunRecord(id, activation, trigger, RunStatus.RUNNING, null, null, at, null, Counts.ZERO, List.of(), List.of(), null, Map.of());
     }
 
     /** A scheduled run that did not start because another run of the activation was going. */
     public static RunRecord skipped(String id, String activation, String trigger, Instant at, String reason) {
-        return new RunRecord(id, activation, trigger, RunStatus.SKIPPED, null, null, at, at, Counts.ZERO, List.of(), List.of(), reason);
+        return new RunRecord(id, activation, trigger, RunStatus.SKIPPED, null, null, at, at, Counts.ZERO, List.of(), List.of(), reason, Map.of());
     }
 
     public RunRecord planned(String kind, String fullReason) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases);
     }
 
     public RunRecord succeeded(Instant at, Counts counts, List<FileRecord> files, List<String> warnings) {
-        return new RunRecord(id, activation, trigger, RunStatus.SUCCEEDED, kind, fullReason, startedAt, at, counts, files, warnings, null);
+        return new RunRecord(id, activation, trigger, RunStatus.SUCCEEDED, kind, fullReason, startedAt, at, counts, files, warnings, null, phases);
     }
 
     public RunRecord failed(Instant at, Counts counts, List<String> warnings, String error) {
-        return new RunRecord(id, activation, trigger, RunStatus.FAILED, kind, fullReason, startedAt, at, counts, List.of(), warnings, error);
+        return new RunRecord(id, activation, trigger, RunStatus.FAILED, kind, fullReason, startedAt, at, counts, List.of(), warnings, error, phases);
     }
 
     /** This record with the files and warnings it will have if it succeeds (recorded before its decision point). */
     public RunRecord withFiles(List<FileRecord> files, List<String> warnings) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases);
     }
 
     public RunRecord withCounts(Counts counts) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases);
     }
 }

@@ -102,6 +102,8 @@ public final class Runner {
                 RunStore store = new RunStore(stateDir);
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
             SnapshotStore snapshots = new SnapshotStore(stateDir);
+            Phases phases = new Phases();
+            phases.begin("recover");
             new Recovery(store, destination, activation, snapshots, stateDir, clock, log).recover();
             Instant start = clock.instant();
             RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
@@ -115,7 +117,9 @@ public final class Runner {
             Counts counts = Counts.ZERO;
             List<String> warnings = new ArrayList<>();
             boolean uploading = false;
+            phases.begin("engine"); // DuckDB's native library loads on first use
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null)) {
+                phases.begin("read");
                 log.accept("reading " + activation.target());
                 Extracted now = Extractor.extract(engine, workspace, activation, clock);
                 counts = new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0);
@@ -130,6 +134,7 @@ public final class Runner {
                 if (plan.kind() == RunKind.FULL && (stale != null || activation.runType() != dev.sluice.plan.RunType.FULL_ONLY)) {
                     log.accept("this is a full run: " + plan.reason());
                 }
+                phases.begin("detect");
                 ChangeDetector detector = new ChangeDetector(engine, now);
                 boolean comparable = previous.isPresent() && stale == null;
                 detector.usePrevious(previous.orElse(null));
@@ -140,11 +145,12 @@ public final class Runner {
                 log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
                         changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
                 if (request.dryRun()) {
-                    return record.withCounts(counts);
+                    return record.withCounts(counts).withPhases(phases.end());
                 }
                 if (comparable) {
                     detector.keepChangedRows();
                 }
+                phases.begin("write");
                 List<LocalFile> files = write(engine, detector, activation, plan, now, record.id(), start, work.resolve("files"), warnings);
                 long written = files.stream().mapToLong(LocalFile::rows).sum();
                 counts = new Counts(counts.read(), counts.added(), counts.updated(), counts.removed(), counts.unchanged(),
@@ -153,6 +159,7 @@ public final class Runner {
                 if (activation.manifest()) {
                     all.add(manifest(activation, record, plan, start, files, work.resolve("files")));
                 }
+                phases.begin("stage");
                 List<String> finalNames = all.stream().map(LocalFile::objectName).toList();
                 boolean replace = new Replacements(store, destination, activation, record.id()).check(finalNames);
                 RunRecord pending = record.withCounts(counts).withFiles(all.stream().map(LocalFile::record).toList(), warnings);
@@ -161,6 +168,7 @@ public final class Runner {
                 uploading = true;
                 publisher.stage(all, replace);
                 StateSpace.require(stateDir, snapshots.sizeOf(previous), work.resolve("files"));
+                phases.begin("commit");
                 snapshots.commit(engine, activation.name(), record.id(), now, comparable ? previous : Optional.empty(), clock.instant());
                 // Decided: from here on nothing is withdrawn.
                 uploading = false;
@@ -169,13 +177,14 @@ public final class Runner {
                 } catch (RuntimeException e) {
                     // the snapshot records the decision too; this copy only matters after a reset
                 }
+                phases.begin("publish");
                 List<FileRecord> published;
                 try {
                     published = publisher.complete(all, replace);
                 } catch (RuntimeException e) {
                     throw new Decided(record.id(), e);
                 }
-                record = record.succeeded(clock.instant(), counts, published, warnings);
+                record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end());
                 try {
                     store.save(record);
                 } catch (RuntimeException e) {
@@ -207,7 +216,7 @@ public final class Runner {
                 }
                 RunRecord failed = null;
                 if (!request.dryRun()) {
-                    failed = record.failed(clock.instant(), counts, warnings, message);
+                    failed = record.failed(clock.instant(), counts, warnings, message).withPhases(phases.end());
                     try {
                         store.save(failed);
                     } catch (RuntimeException unrecorded) {
