@@ -33,6 +33,7 @@ final class ChildRun {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuffer err = new StringBuffer();
     private final StringBuffer out = new StringBuffer();
+    private String lastMatch;
 
     ChildRun(Fixture fx, String... args) {
         this(fx.dir, cliCommand(fx, args));
@@ -93,25 +94,10 @@ final class ChildRun {
 
     /** Waits for a stderr line containing {@code marker}; fails if the process ends first. */
     String await(String marker) {
-        while (true) {
-            String line;
-            try {
-                line = lines.poll(HANG_GUARD_MINUTES, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            if (line == null) {
-                process.destroyForcibly();
-                fail("no output from the child process for " + HANG_GUARD_MINUTES + " minutes; stderr so far:\n" + err);
-            }
-            if (line == END) {
-                fail("the child process ended (exit " + waitFor() + ") before printing '" + marker + "'; stderr:\n" + err);
-            }
-            if (line.contains(marker)) {
-                return line;
-            }
+        if (!awaitOrEnd(marker)) {
+            fail("the child process ended (exit " + waitFor() + ") before printing '" + marker + "'; stderr:\n" + err);
         }
+        return lastMatch;
     }
 
     /** Waits for a stderr line containing {@code marker}; false if the process ends first. */
@@ -133,6 +119,7 @@ final class ChildRun {
                 return false;
             }
             if (line.contains(marker)) {
+                lastMatch = line;
                 return true;
             }
         }
