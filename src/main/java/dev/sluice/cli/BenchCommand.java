@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.bench.BenchData;
 import dev.sluice.bench.BenchReport;
 import dev.sluice.bench.FormatBench;
+import dev.sluice.bench.RunBench;
 import dev.sluice.bench.SyncBench;
 import dev.sluice.bench.UploadBench;
 import dev.sluice.error.SluiceException;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks: Sluice against DuckDB doing the same work bare.",
                 "Each benchmark generates its data, measures both in the same run and prints every figure with its "
                         + "ratio, target and PASS or MISS. See docs/benchmarks.md."},
-        subcommands = {BenchCommand.Formats.class, BenchCommand.Sync.class, BenchCommand.Upload.class})
+        subcommands = {BenchCommand.Runs.class, BenchCommand.Formats.class, BenchCommand.Sync.class, BenchCommand.Upload.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -118,6 +119,18 @@ public final class BenchCommand implements Runnable {
             BenchReport report = options.inFolder(dir -> run(dir, List.of("-Xmx" + options.heap)), spec.commandLine().getErr());
             report.print(spec.commandLine().getOut(), options.json);
             return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Whole sluice run processes against a process doing only DuckDB's COPY TO, per format.",
+                    "A full_only x snapshot run of N rows in each format, each a JVM of its own, alternating --repeat times with "
+                            + "a JVM that only runs DuckDB's COPY TO of the same table into the same kind of file; prints "
+                            + "medians, the ratio, where the run's time went, and peak RSS."})
+    static final class Runs extends Benchmark {
+        @Override
+        BenchReport run(Path dir, List<String> jvmOptions) throws IOException, SQLException, InterruptedException {
+            return new RunBench(options.rows, dir, Math.max(options.repeat, 1), jvmOptions, spec.commandLine().getErr(), Main.class).run();
         }
     }
 
