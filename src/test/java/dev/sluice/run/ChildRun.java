@@ -51,7 +51,16 @@ final class ChildRun {
 
     /** {@code main} of a class of the test tree, in a JVM with this test's class path. */
     static ChildRun testMain(Fixture fx, Class<?> main, String... args) {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"), main.getName()));
+        // From the class path the engine's driver copies its native library into the temporary folder
+        // at start; a killed JVM cannot remove it, so it goes into the test's own folder.
+        Path tmp = fx.dir.resolve("jvm-tmp");
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-cp",
+                System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return new ChildRun(fx.dir, command);
     }
