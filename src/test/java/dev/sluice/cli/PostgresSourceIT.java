@@ -71,7 +71,7 @@ class PostgresSourceIT {
         CliRun validate = CliRun.of("validate", "-c", file.toString());
         assertThat(validate.exitCode()).isEqualTo(2);
         assertThat(validate.err().lines().toList()).containsExactly(
-                "error: " + file + ": models.people.primary_key: column 'person_id' is not in the query's result; columns: email, score",
+                "error: " + file + ": models.people.primary_key: column 'person_id' is not in the query's result; the query returned 2 columns: email, score",
                 "1 problem in " + file);
         CliRun preview = CliRun.of("preview", "people", "-c", file.toString());
         assertThat(preview.exitCode()).isZero();
@@ -86,7 +86,7 @@ class PostgresSourceIT {
         Path file = workspace("postgres", "{sql: SELECT * FROM people, primary_key: [personid]}");
         CliRun validate = CliRun.of("validate", "-c", file.toString());
         assertThat(validate.exitCode()).isEqualTo(2);
-        assertThat(validate.err()).contains("models.people.primary_key: column 'personid' is not in the query's result, did you mean person_id?; columns: person_id, email, score, seen, born");
+        assertThat(validate.err()).contains("models.people.primary_key: column 'personid' is not in the query's result, did you mean person_id?; the query returned 5 columns: person_id, email, score, seen, born");
     }
 
     @Test
