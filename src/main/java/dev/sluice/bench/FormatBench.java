@@ -1,7 +1,6 @@
 package dev.sluice.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.bench.BenchReport.Line;
 import dev.sluice.config.JsonText;
 import dev.sluice.error.SluiceException;
@@ -20,7 +19,6 @@ import java.util.Locale;
  * the bare COPY's; XML, which the engine cannot write by itself, with Sluice's CSV throughput.
  */
 public final class FormatBench extends Benchmark {
-    private static final ObjectMapper JSON = JsonText.MAPPER;
     static final long RSS_LIMIT = 1L << 30;
     static final String XML_BASIS = "csv";
     static final double XML_TARGET = 0.5;
@@ -121,7 +119,7 @@ public final class FormatBench extends Benchmark {
             if (result.exitCode() != 0 || !last.startsWith("{")) {
                 throw SluiceException.internal(name + " failed (exit " + result.exitCode() + "):\n" + result.errors() + result.output(), null);
             }
-            JsonNode measured = JSON.readTree(last);
+            JsonNode measured = JsonText.MAPPER.readTree(last);
             if (measured.path("rows").asLong() != rows) {
                 throw SluiceException.internal(name + " wrote " + measured.path("rows").asLong() + " rows, expected " + rows, null);
             }
