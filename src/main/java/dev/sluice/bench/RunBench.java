@@ -69,7 +69,8 @@ public final class RunBench extends Benchmark {
             }
             BenchData.deleteTree(dir.resolve("out"));
         }
-        report.add(BenchReport.peakRss("peak RSS, largest process", report.lines(), FormatBench.RSS_LIMIT));
+        report.add(BenchReport.peakRss("peak RSS, largest sluice run",
+                report.lines().stream().filter(l -> l.name().endsWith("sluice run")).toList(), FormatBench.RSS_LIMIT));
         report.note("Whole processes, from start to exit: `sluice run whole_FORMAT --json` (full_only × snapshot, local destination) "
                 + "and a JVM that only opens the same database with the same DuckDB driver and runs COPY (SELECT * FROM table) TO "
                 + "file, alternating, " + repeat + " of each; each line is the median (best in the note), ratios of medians.");
