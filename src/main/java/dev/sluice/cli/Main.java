@@ -10,10 +10,25 @@ public final class Main {
         System.exit(commandLine().execute(args));
     }
 
+    /**
+     * A usage mistake: one {@code error:} line naming it, a suggestion when picocli has one, and
+     * where the help is, instead of the whole help text. Exit code 2.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println("error: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
     /** The configured command line: subcommands, error handling and exit codes. */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new SluiceCommand());
         cmd.setExecutionExceptionHandler(new ErrorReporter());
+        cmd.setParameterExceptionHandler(Main::usageError);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         return cmd;
     }

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.JsonText;
+import dev.sluice.error.SluiceException;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
 import dev.sluice.workspace.Workspace;
@@ -31,13 +32,16 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
 
     @Override
     public Integer call() throws JsonProcessingException {
+        if (limit < 1) {
+            throw SluiceException.user("--limit: must be at least 1, got " + limit);
+        }
         Workspace workspace = loadWorkspace();
         if (activation != null) {
             workspace.activation(activation);
         }
         List<RunRecord> runs;
         try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
-            runs = store.list(activation, Math.max(1, limit));
+            runs = store.list(activation, limit);
         }
         if (json) {
             out().println(JsonText.MAPPER.writeValueAsString(runs));

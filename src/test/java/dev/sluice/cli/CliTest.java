@@ -123,6 +123,14 @@ class CliTest {
 
     @Test
     void badCommandLineUsageExitsWith2() {
+        // One error line and where the help is, not the whole help text (issue 16).
+        CliRun missing = CliRun.of("run");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().lines().toList())
+                .containsExactly("error: Missing required parameter: 'ACTIVATION'", "see 'sluice run --help'");
+        CliRun limit = CliRun.of("runs", "--limit", "0");
+        assertThat(limit.exitCode()).isEqualTo(2);
+        assertThat(limit.err()).contains("--limit: must be at least 1, got 0");
         assertThat(CliRun.of("preview").exitCode()).isEqualTo(2);
         assertThat(CliRun.of("nonsense").exitCode()).isEqualTo(2);
         assertThat(CliRun.of("preview", "x", "--limit", "many").exitCode()).isEqualTo(2);
