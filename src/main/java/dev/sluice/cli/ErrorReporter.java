@@ -30,7 +30,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             message = "internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
                     + (debug ? "" : "\nThis is a bug in Sluice; rerun with --debug and report the stack trace.");
         }
-        err.println(Terminal.red("error: ") + Secrets.redact(message));
+        err.println(Terminal.red("error: ") + Secrets.redact(debug ? message : withoutSqlPosition(message)));
         if (debug) {
             StringWriter trace = new StringWriter();
             ex.printStackTrace(new PrintWriter(trace));
@@ -38,6 +38,18 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         }
         err.flush();
         return kind.exitCode();
+    }
+
+    /**
+     * The engine's errors end with the SQL and a caret under the position ({@code LINE 2: SELECT …});
+     * that part goes to {@code --debug}, and what comes before it is one line.
+     */
+    static String withoutSqlPosition(String message) {
+        int at = message.indexOf("\nLINE ");
+        if (at < 0) {
+            return message;
+        }
+        return message.substring(0, at).strip().replaceAll("\\s*\\n\\s*", "; ") + " (rerun with --debug for the position in the SQL)";
     }
 
     private static boolean isDebug(ParseResult parseResult) {
