@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:stopped", "1:could not start (port in use, state not readable)",
                 "2:invalid workspace or options"})
 public final class ServeCommand extends WorkspaceCommand implements Callable<Integer> {
+    /** Log lines start with the date, the time to the second and the offset: 2026-11-30 15:04:00+01:00. */
+    static final java.time.format.DateTimeFormatter LOG_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssxxx");
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
     int port;
@@ -77,7 +79,7 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
         Server server;
         try {
             server = Server.start(options, line -> {
-                err().println(java.time.LocalTime.now().withNano(0) + " " + line);
+                err().println(LOG_TIME.format(java.time.ZonedDateTime.now()) + " " + line);
                 err().flush();
             });
         } catch (io.javalin.util.JavalinBindException e) {

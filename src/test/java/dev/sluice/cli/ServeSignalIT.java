@@ -84,6 +84,9 @@ class ServeSignalIT {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(stop(process, "TERM")).as("exit code after SIGTERM; output:%n%s", log()).isZero();
         assertThat(log()).doesNotContain("Exception");
+        // Server log lines carry the date, the time to the second and the offset (issue 16).
+        assertThat(log().lines().filter(l -> l.contains("stopping")))
+                .isNotEmpty().allMatch(l -> l.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}[+-]\\d{2}:\\d{2} .*"));
     }
 
     @Test
