@@ -56,13 +56,16 @@ final class ActivationApi {
     private final RunDispatcher dispatcher;
     private final Scheduler scheduler;
     private final Clock clock;
+    private final java.util.function.Consumer<String> log;
 
-    ActivationApi(Workspaces workspaces, ActivationFiles files, RunDispatcher dispatcher, Scheduler scheduler, Clock clock) {
+    ActivationApi(Workspaces workspaces, ActivationFiles files, RunDispatcher dispatcher, Scheduler scheduler, Clock clock,
+            java.util.function.Consumer<String> log) {
         this.workspaces = workspaces;
         this.files = files;
         this.dispatcher = dispatcher;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.log = log;
     }
 
     void list(Context ctx) {
@@ -99,6 +102,7 @@ final class ActivationApi {
         }
         Activation activation = validate(name, settings);
         files.save(name, settings);
+        log.accept(name + ": created through the API (" + files.file(name) + ")");
         ctx.status(201).header("Location", "/api/activations/" + name);
         Json.send(ctx, saved(activation, settings));
     }
@@ -114,6 +118,7 @@ final class ActivationApi {
         JsonNode settings = settings(request);
         Activation activation = validate(current.name(), settings);
         files.save(name, settings);
+        log.accept(name + ": updated through the API (" + files.file(name) + ")");
         Json.send(ctx, saved(activation, settings));
     }
 
@@ -121,6 +126,7 @@ final class ActivationApi {
         String name = ctx.pathParam("name");
         editable(name);
         files.delete(name);
+        log.accept(name + ": deleted through the API (its run history and state are kept)");
         ctx.status(204);
     }
 

@@ -82,7 +82,7 @@ public final class Server implements AutoCloseable {
         this.scheduler = new Scheduler(clock, dispatcher::scheduled, this::lastScheduled);
         ActivationFiles files = new ActivationFiles(options.activationsFolder() != null ? options.activationsFolder()
                 : initial.baseDir().resolve("activations"));
-        ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock);
+        ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);
         RunApi runs = new RunApi(workspaces, dispatcher);
         CatalogApi catalog = new CatalogApi(workspaces, clock);
         TokenAuth auth = new TokenAuth(options.token());

@@ -57,6 +57,7 @@ class ServerApiIT {
         ServerFixture.Response created = fx.post("/api/activations", VALID);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.header("Location")).isEqualTo("/api/activations/french_daily");
+        assertThat(fx.log).anyMatch(l -> l.startsWith("french_daily: created through the API"));
         assertThat(Files.readString(fx.yaml)).isEqualTo(handWritten);
         Path saved = fx.activations.resolve("french_daily.yaml");
         assertThat(saved).exists();
@@ -215,6 +216,7 @@ class ServerApiIT {
         assertThat(fx.yaml).exists();
 
         assertThat(fx.delete("/api/activations/french_daily").status()).isEqualTo(204);
+        assertThat(fx.log).anyMatch(l -> l.startsWith("french_daily: deleted through the API"));
         assertThat(savedFiles()).isEmpty();
         assertThat(fx.get("/api/activations/french_daily").status()).isEqualTo(404);
         assertThat(fx.get("/api/activations/nope").json().path("detail").asText()).isEqualTo("no activation named 'nope'");
