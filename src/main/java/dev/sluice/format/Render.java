@@ -85,26 +85,53 @@ public final class Render {
 
     /** The column as XML element content: markup characters escaped, CR and LF as character references, illegal characters as U+FFFD. */
     public static String xmlText(ExportColumn column) {
+        return xmlText(column, true);
+    }
+
+    /**
+     * As {@link #xmlText(ExportColumn)}; without {@code illegalPossible} (the data were checked and hold
+     * no character XML 1.0 cannot hold) the costly regular-expression replacement is left out.
+     */
+    static String xmlText(ExportColumn column, boolean illegalPossible) {
         String text = text(column);
         return switch (column.type()) {
             case INTEGER, DECIMAL, FLOATING, BOOLEAN, DATE, TIMESTAMP, TIMESTAMP_TZ, BINARY -> text;
-            default -> "regexp_replace(replace(replace(replace(replace(replace(" + text
-                    + ", '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), chr(13), '&#13;'), chr(10), '&#10;'), '"
-                    + XML_ILLEGAL + "', '\uFFFD', 'g')";
+            default -> {
+                String escaped = "replace(replace(replace(replace(replace(" + text
+                        + ", '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), chr(13), '&#13;'), chr(10), '&#10;')";
+                yield illegalPossible ? "regexp_replace(" + escaped + ", '" + XML_ILLEGAL + "', '\uFFFD', 'g')" : escaped;
+            }
         };
     }
 
     /** One XML record per row, on one line, indented by two spaces. */
     public static String xmlRecord(java.util.List<ExportColumn> columns, String recordElement) {
+        return xmlRecord(columns, recordElement, true);
+    }
+
+    /** As above; {@code illegalPossible} false when the data hold no character XML 1.0 cannot hold. */
+    static String xmlRecord(java.util.List<ExportColumn> columns, String recordElement, boolean illegalPossible) {
         StringBuilder sql = new StringBuilder(literal("  <" + recordElement + ">"));
         for (ExportColumn column : columns) {
             String name = column.name();
             sql.append(" || CASE WHEN ").append(identifier(column.source())).append(" IS NULL THEN ")
                     .append(literal("<" + name + " xsi:nil=\"true\"/>")).append(" ELSE ")
-                    .append(literal("<" + name + ">")).append(" || ").append(xmlText(column)).append(" || ")
+                    .append(literal("<" + name + ">")).append(" || ").append(xmlText(column, illegalPossible)).append(" || ")
                     .append(literal("</" + name + ">")).append(" END");
         }
         return sql.append(" || ").append(literal("</" + recordElement + ">")).toString();
+    }
+
+    /** Whether any text value of {@code sql} holds a character XML 1.0 cannot hold (a search, cheaper than counting them). */
+    public static String anyXmlIllegal(String sql, java.util.List<ExportColumn> columns) {
+        StringBuilder any = new StringBuilder();
+        for (ExportColumn column : columns) {
+            if (column.type() == LogicalType.STRING || column.type() == LogicalType.OTHER) {
+                any.append(any.length() == 0 ? "" : " OR ").append("regexp_matches(").append(text(column)).append(", '")
+                        .append(XML_ILLEGAL).append("')");
+            }
+        }
+        return any.length() == 0 ? null : "SELECT 1 FROM (" + sql + ") AS sluice_src WHERE " + any + " LIMIT 1";
     }
 
     /** Counts the characters XML 1.0 cannot hold in the text columns of {@code sql}. */

@@ -69,21 +69,30 @@ public record XmlFormat(String rootElement, String recordElement, TextCompressio
         return "application/xml";
     }
 
+    private static boolean hasAny(OutputRows rows, String any) throws SQLException {
+        try (Statement statement = rows.engine().createStatement(); ResultSet rs = statement.executeQuery(any)) {
+            return rs.next();
+        }
+    }
+
     static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
 
     @Override
     public WriteResult write(OutputRows rows, Path dir, String baseName, SplitLimits limits) throws SQLException, IOException {
         List<String> warnings = new ArrayList<>();
+        String any = Render.anyXmlIllegal(rows.sql(), rows.columns());
         String count = Render.countXmlIllegal(rows.sql(), rows.columns());
-        if (count != null) {
+        long replaced = 0;
+        if (any != null && hasAny(rows, any)) {
             try (Statement statement = rows.engine().createStatement(); ResultSet rs = statement.executeQuery(count)) {
-                long replaced = rs.next() ? rs.getLong(1) : 0;
+                replaced = rs.next() ? rs.getLong(1) : 0;
                 if (replaced > 0) {
                     warnings.add(replaced + " characters that XML 1.0 cannot hold were written as U+FFFD");
                 }
             }
         }
-        String select = EngineCopy.select(rows, Render.xmlRecord(rows.columns(), recordElement) + " AS line");
+        // Checked above: when no value holds such a character, the replacement is left out of every row.
+        String select = EngineCopy.select(rows, Render.xmlRecord(rows.columns(), recordElement, replaced > 0) + " AS line");
         String open = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + rootElement + " xmlns:xsi=\"" + XSI + "\">\n";
         String close = "</" + rootElement + ">\n";
         Framing framing = Framing.of(open, "\n", "\n" + close, open + close);
