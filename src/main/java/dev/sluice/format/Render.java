@@ -51,13 +51,15 @@ public final class Render {
 
     /** One JSON object per row, on one line: {@code {"name":value,...}}. */
     public static String jsonObject(java.util.List<ExportColumn> columns) {
-        StringBuilder sql = new StringBuilder();
+        // One concat() of every part: a chain of || builds an intermediate string at each step.
+        java.util.List<String> parts = new java.util.ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             ExportColumn column = columns.get(i);
-            String key = (i == 0 ? "{" : ",") + jsonString(column.name()) + ":";
-            sql.append(i == 0 ? "" : " || ").append(literal(key)).append(" || ").append(json(column));
+            parts.add(literal((i == 0 ? "{" : ",") + jsonString(column.name()) + ":"));
+            parts.add(json(column));
         }
-        return sql.append(" || '}'").toString();
+        parts.add("'}'");
+        return "concat(" + String.join(", ", parts) + ")";
     }
 
     /** A JSON string literal for {@code text} (keys are written at plan time, not by the engine). */
