@@ -1,5 +1,8 @@
 package dev.sluice.bench;
 
+import dev.sluice.config.JsonText;
+import dev.sluice.error.SluiceException;
+import dev.sluice.run.RunRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,6 +50,26 @@ abstract class Benchmark {
         report = new BenchReport(benchmark, rows);
         report.machine("duckdb", BenchData.engineVersion());
         report.machine("generated_in_seconds", Math.round(generated * 10) / 10.0);
+    }
+
+    /** A finished {@code sluice run} child: what the process did, and the run's record. */
+    record SluiceRun(ChildProcess.Result process, RunRecord record) {}
+
+    /**
+     * {@code sluice run ACTIVATION --json EXTRA…} on the bench workspace, as {@code mainClass} in a JVM
+     * of its own; fails unless it exits 0 with its record.
+     */
+    SluiceRun sluiceRun(Class<?> mainClass, String activation, String... extra) throws IOException, InterruptedException {
+        List<String> args = new java.util.ArrayList<>(List.of("run", activation, "-c", dir.resolve(BenchData.WORKSPACE).toString(),
+                "--json"));
+        args.addAll(List.of(extra));
+        ChildProcess.Result result = ChildProcess.run(jvmOptions, mainClass, args, dir);
+        String json = result.output().strip();
+        if (result.exitCode() != 0 || !json.startsWith("{")) {
+            throw SluiceException.internal("sluice run " + activation + " failed (exit " + result.exitCode() + "):\n"
+                    + result.errors() + result.output(), null);
+        }
+        return new SluiceRun(result, JsonText.MAPPER.readValue(json.lines().findFirst().orElseThrow(), RunRecord.class));
     }
 
     /** A progress line on standard error. */

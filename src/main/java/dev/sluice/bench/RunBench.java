@@ -1,6 +1,5 @@
 package dev.sluice.bench;
 
-import dev.sluice.config.JsonText;
 import dev.sluice.error.SluiceException;
 import dev.sluice.run.RunRecord;
 import java.io.IOException;
@@ -79,14 +78,9 @@ public final class RunBench extends Benchmark {
 
     private ChildProcess.Result sluiceRun(Case c) throws IOException, InterruptedException {
         String activation = "whole_" + c.name();
-        ChildProcess.Result result = ChildProcess.run(jvmOptions, mainClass,
-                List.of("run", activation, "-c", dir.resolve(BenchData.WORKSPACE).toString(), "--json", "--debug"), dir);
-        String json = result.output().strip();
-        if (result.exitCode() != 0 || !json.startsWith("{")) {
-            throw SluiceException.internal("sluice run " + activation + " failed (exit " + result.exitCode() + "):\n"
-                    + result.errors() + result.output(), null);
-        }
-        RunRecord record = JsonText.MAPPER.readValue(json.lines().findFirst().orElseThrow(), RunRecord.class);
+        SluiceRun run = sluiceRun(mainClass, activation, "--debug");
+        ChildProcess.Result result = run.process();
+        RunRecord record = run.record();
         String phases = result.errors().lines().filter(l -> l.startsWith("phases (ms)")).findFirst().orElse("");
         say(String.format(Locale.ROOT, "%-8s sluice run   %6.2f s  peak RSS %,5d MB  %s", c.name(), result.seconds(),
                 result.peakRssBytes() / 1_000_000, phases));

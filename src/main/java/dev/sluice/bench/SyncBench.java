@@ -1,7 +1,6 @@
 package dev.sluice.bench;
 
 import dev.sluice.bench.BenchReport.Line;
-import dev.sluice.config.JsonText;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
@@ -73,14 +72,9 @@ public final class SyncBench extends Benchmark {
 
     /** One {@code sluice run} in its own JVM; fails unless it succeeds with the expected kind of run. */
     private Line measure(String activation, String kind) throws IOException, InterruptedException {
-        ChildProcess.Result result = ChildProcess.run(jvmOptions, mainClass,
-                List.of("run", activation, "-c", dir.resolve(BenchData.WORKSPACE).toString(), "--json"), dir);
-        String json = result.output().strip();
-        if (result.exitCode() != 0 || !json.startsWith("{")) {
-            throw SluiceException.internal("sluice run " + activation + " failed (exit " + result.exitCode() + "):\n"
-                    + result.errors() + result.output(), null);
-        }
-        RunRecord record = JsonText.MAPPER.readValue(json, RunRecord.class);
+        SluiceRun run = sluiceRun(mainClass, activation);
+        ChildProcess.Result result = run.process();
+        RunRecord record = run.record();
         if (!kind.equals(record.kind())) {
             throw SluiceException.internal("sluice run " + activation + " was a " + record.kind() + " run, expected " + kind
                     + (record.fullReason() == null ? "" : " (" + record.fullReason() + ")"), null);
