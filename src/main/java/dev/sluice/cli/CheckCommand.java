@@ -4,6 +4,7 @@ import dev.sluice.config.Suggestions;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.SluiceException;
+import dev.sluice.plan.FolderPath;
 import dev.sluice.workspace.Workspace;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +36,12 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
                     + (workspace.destinations().isEmpty() ? "; the workspace defines none"
                             : "; known: " + String.join(", ", workspace.destinations().keySet())));
         }
-        String path = folder == null ? "" : folder.replaceAll("^/+|/+$", "");
+        String path;
+        try {
+            path = FolderPath.normalise(folder); // the rules of an activation's folder
+        } catch (IllegalArgumentException e) {
+            throw SluiceException.user("--folder: " + e.getMessage());
+        }
         try (Destination opened = config.open()) {
             opened.check(path);
         }

@@ -68,6 +68,9 @@ class RunChecksLikeValidateIT {
         Fixture.Cli empty = fx.cli("run", "eu", "--state-dir", "");
         assertThat(empty.exitCode()).isEqualTo(2);
         assertThat(empty.err()).contains("--state-dir: must name a folder, got an empty value");
+        Fixture.Cli check = fx.cli("check", "out", "--folder", "../..");
+        assertThat(check.exitCode()).as(check.err()).isEqualTo(2);
+        assertThat(check.err()).contains("--folder: must not contain '..' segments");
         Fixture.Cli serve = fx.cli("serve", "--state-dir", " ", "--port", "0");
         assertThat(serve.exitCode()).isEqualTo(2);
         assertThat(fx.runs("eu")).isEmpty();
