@@ -77,7 +77,8 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
     /** Under --debug: the process start (JVM, command line, workspace) and each phase of the run, in ms. */
     private static String phases(RunRecord record) {
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        long beforeRun = record.startedAt().toEpochMilli() - jvmStart;
+        // The run's clock starts after its recovery, which the phases count on their own.
+        long beforeRun = record.startedAt().toEpochMilli() - jvmStart - record.phases().getOrDefault("recover", 0L);
         StringBuilder text = new StringBuilder("phases (ms): start " + beforeRun);
         record.phases().forEach((phase, ms) -> text.append(", ").append(phase).append(' ').append(ms));
         return text.toString();
