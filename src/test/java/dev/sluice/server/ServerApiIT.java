@@ -272,6 +272,13 @@ class ServerApiIT {
         JsonNode openapi = fx.get("/api/openapi.json").json();
         assertThat(openapi.path("openapi").asText()).startsWith("3.");
         assertThat(openapi.path("paths").has("/api/activations/{name}/runs")).isTrue();
+        // Valid for an OpenAPI validator (issue 16: descriptions that were lists, path parameters never declared).
+        io.swagger.v3.parser.core.models.ParseOptions options = new io.swagger.v3.parser.core.models.ParseOptions();
+        options.setResolve(true);
+        io.swagger.v3.parser.core.models.SwaggerParseResult parsed = new io.swagger.v3.parser.OpenAPIV3Parser()
+                .readContents(fx.get("/api/openapi.json").body(), null, options);
+        assertThat(parsed.getMessages()).as("OpenAPI validation messages").isEmpty();
+        assertThat(parsed.getOpenAPI().getPaths()).containsKey("/api/runs/{id}");
         assertThat(fx.get("/").body()).contains("<title>Sluice</title>");
         assertThat(fx.get("/assets/app.js").status()).isEqualTo(200);
         assertThat(fx.get("/assets/..%2F..%2Fsluice.yaml").status()).isEqualTo(404);
