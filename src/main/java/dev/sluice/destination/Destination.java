@@ -1,5 +1,6 @@
 package dev.sluice.destination;
 
+import dev.sluice.error.SluiceException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -58,4 +59,11 @@ public interface Destination extends AutoCloseable {
 
     @Override
     default void close() {}
+
+    /** The user error of a publish that finds {@code finalName} taken while the activation does not replace existing files. */
+    static SluiceException notReplaced(String destination, String finalName, Throwable cause) {
+        return SluiceException.user("destinations." + destination + ": " + finalName
+                + " already exists and this activation does not replace existing files (overwrite: false, or a delta sync mode "
+                + "without overwrite: true); delete it, or make file_name change between runs ({run} or a finer time variable)", cause);
+    }
 }

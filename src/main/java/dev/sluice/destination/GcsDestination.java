@@ -126,9 +126,7 @@ public final class GcsDestination implements Destination {
             RuntimeException cause = GcsErrors.unwrap(e);
             if (!overwrite && GcsErrors.preconditionFailed(cause)) {
                 if (!copiedBefore(stagedName, finalName)) {
-                    throw SluiceException.user("destinations." + name() + ": " + finalName
-                            + " already exists and this activation does not replace existing files (overwrite: false, or a delta sync mode "
-                            + "without overwrite: true); delete it, or make file_name change between runs ({run} or a finer time variable)");
+                    throw Destination.notReplaced(name(), finalName, null);
                 }
             } else {
                 throw GcsErrors.translate(config, cause, action, "storage.objects.create", folderOf(finalName));

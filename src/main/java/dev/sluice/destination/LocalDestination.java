@@ -77,16 +77,13 @@ public final class LocalDestination implements Destination {
         try {
             Files.createDirectories(target.getParent());
             if (!overwrite && Files.exists(target)) {
-                throw SluiceException.user("destinations." + name + ": " + finalName
-                        + " already exists and this activation does not replace existing files (overwrite: false, or a delta sync mode "
-                            + "without overwrite: true); delete it, or make file_name change between runs ({run} or a finer time variable)");
+                throw Destination.notReplaced(name, finalName, null);
             }
             move(staged, target, overwrite);
             // A bucket has no folders: once its last object is moved out, the staging folder goes too.
             pruneEmptyFolders(staged.getParent());
         } catch (FileAlreadyExistsException e) {
-            throw SluiceException.user("destinations." + name + ": " + finalName
-                    + " already exists and this activation does not replace existing files", e);
+            throw Destination.notReplaced(name, finalName, e);
         } catch (IOException e) {
             throw failure("cannot move " + staged + " to " + target, e);
         }

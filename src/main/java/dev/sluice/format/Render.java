@@ -85,14 +85,10 @@ public final class Render {
         return out.append('"').toString();
     }
 
-    /** The column as XML element content: markup characters escaped, CR and LF as character references, illegal characters as U+FFFD. */
-    public static String xmlText(ExportColumn column) {
-        return xmlText(column, true);
-    }
-
     /**
-     * As {@link #xmlText(ExportColumn)}; without {@code illegalPossible} (the data were checked and hold
-     * no character XML 1.0 cannot hold) the costly regular-expression replacement is left out.
+     * The column as XML element content: markup characters escaped, CR and LF as character
+     * references, and with {@code illegalPossible} characters XML 1.0 cannot hold as U+FFFD (without
+     * it, the data were checked and hold none, so the costly regular-expression replacement is left out).
      */
     static String xmlText(ExportColumn column, boolean illegalPossible) {
         String text = text(column);
@@ -109,12 +105,10 @@ public final class Render {
         };
     }
 
-    /** One XML record per row, on one line, indented by two spaces. */
-    public static String xmlRecord(java.util.List<ExportColumn> columns, String recordElement) {
-        return xmlRecord(columns, recordElement, true);
-    }
-
-    /** As above; {@code illegalPossible} false when the data hold no character XML 1.0 cannot hold. */
+    /**
+     * One XML record per row, on one line, indented by two spaces; {@code illegalPossible} false when
+     * the data hold no character XML 1.0 cannot hold (see {@link #xmlText}).
+     */
     static String xmlRecord(java.util.List<ExportColumn> columns, String recordElement, boolean illegalPossible) {
         // One concat() of every part: a chain of || builds an intermediate string at each step.
         java.util.List<String> parts = new java.util.ArrayList<>();

@@ -81,9 +81,9 @@ public record XmlFormat(String rootElement, String recordElement, TextCompressio
     public WriteResult write(OutputRows rows, Path dir, String baseName, SplitLimits limits) throws SQLException, IOException {
         List<String> warnings = new ArrayList<>();
         String any = Render.anyXmlIllegal(rows.sql(), rows.columns());
-        String count = Render.countXmlIllegal(rows.sql(), rows.columns());
         long replaced = 0;
         if (any != null && hasAny(rows, any)) {
+            String count = Render.countXmlIllegal(rows.sql(), rows.columns());
             try (Statement statement = rows.engine().createStatement(); ResultSet rs = statement.executeQuery(count)) {
                 replaced = rs.next() ? rs.getLong(1) : 0;
                 if (replaced > 0) {

@@ -65,6 +65,11 @@ public final class ObjectNames {
         for (Activation activation : all) {
             checkLengths(activation, at, nodes.get(activation.name()));
         }
+        // Rendered once each; every activation gets a run id of its own, as two runs would.
+        List<Set<String>> names = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            names.add(of(all.get(i), at, "RUN-" + i));
+        }
         for (int j = 1; j < all.size(); j++) {
             Activation later = all.get(j);
             DestinationConfig laterDestination = destinations.get(later.destination());
@@ -77,8 +82,8 @@ public final class ObjectNames {
                 if (earlierDestination == null || !earlierDestination.describe().equals(laterDestination.describe())) {
                     continue;
                 }
-                Set<String> shared = new LinkedHashSet<>(of(earlier, at, "RUN-A"));
-                shared.retainAll(of(later, at, "RUN-B"));
+                Set<String> shared = new LinkedHashSet<>(names.get(i));
+                shared.retainAll(names.get(j));
                 if (!shared.isEmpty()) {
                     // On both: each activation's owner (and the API, which checks one activation) sees it.
                     String message = "activations " + earlier.name() + " and " + later.name() + " can write the same object, "
