@@ -2,6 +2,7 @@ package dev.sluice.workspace;
 
 import dev.sluice.format.FileFormat;
 import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.plan.Guards;
 import dev.sluice.plan.Mapping;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
@@ -34,7 +35,8 @@ public record Activation(
         boolean manifest,
         Boolean overwrite,
         Publish publish,
-        InvalidRows invalidRows) {
+        InvalidRows invalidRows,
+        Guards guards) {
 
     /** What to do with an output that has no rows. */
     public enum EmptyFiles { WRITE, SKIP }
@@ -51,6 +53,7 @@ public record Activation(
             throw new IllegalArgumentException("exactly one of model and segment must be set");
         }
         mapping = List.copyOf(mapping);
+        guards = guards == null ? Guards.NONE : guards;
     }
 
     /** The name of the model or segment this activation exports. */
