@@ -13,6 +13,8 @@ import java.util.Objects;
 /**
  * One model or segment sent to one destination, with every setting of the activation. Exactly one
  * of {@code model} and {@code segment} is set. {@code file} is the workspace file it was read from.
+ * {@code notifications} (the setting {@code notify}) names the workspace notifications that apply to it;
+ * null when the setting is absent (then all apply).
  */
 public record Activation(
         String name,
@@ -34,7 +36,8 @@ public record Activation(
         boolean manifest,
         Boolean overwrite,
         Publish publish,
-        InvalidRows invalidRows) {
+        InvalidRows invalidRows,
+        List<String> notifications) {
 
     /** What to do with an output that has no rows. */
     public enum EmptyFiles { WRITE, SKIP }
@@ -51,6 +54,7 @@ public record Activation(
             throw new IllegalArgumentException("exactly one of model and segment must be set");
         }
         mapping = List.copyOf(mapping);
+        notifications = notifications == null ? null : List.copyOf(notifications);
     }
 
     /** The name of the model or segment this activation exports. */
