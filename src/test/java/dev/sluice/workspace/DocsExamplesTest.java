@@ -45,7 +45,7 @@ class DocsExamplesTest {
     private static final Pattern BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
     private static final Map<String, String> ENV = Map.of("CRM_PASSWORD", "example-password", "GCS_KEY", "{}",
             "PG_PASSWORD", "example-password", "HOOK_SECRET", "example-hook-secret-0123456789",
-            "SLACK_URL", "https://hooks.slack.com/services/T000/B000/example", "SMTP_USER", "sluice",
+            "SLACK_URL", "https://hooks.slack.com/services/T000/B000/example", "SMTP_USER", "example-smtp-user",
             "SMTP_PASSWORD", "example-password");
 
     /** The model fragments are checked against: in-memory DuckDB, real columns of the usual types. */
