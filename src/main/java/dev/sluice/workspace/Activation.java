@@ -2,6 +2,7 @@ package dev.sluice.workspace;
 
 import dev.sluice.format.FileFormat;
 import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.plan.Guards;
 import dev.sluice.plan.Mapping;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
@@ -37,6 +38,7 @@ public record Activation(
         Boolean overwrite,
         Publish publish,
         InvalidRows invalidRows,
+        Guards guards,
         List<String> notifications) {
 
     /** What to do with an output that has no rows. */
@@ -54,6 +56,7 @@ public record Activation(
             throw new IllegalArgumentException("exactly one of model and segment must be set");
         }
         mapping = List.copyOf(mapping);
+        guards = guards == null ? Guards.NONE : guards;
         notifications = notifications == null ? null : List.copyOf(notifications);
     }
 
