@@ -255,6 +255,21 @@ class NotificationsIT {
     }
 
     @Test
+    void heldRunNotifiesHeld() throws Exception {
+        workspace(hook("ops", "[held]", ""), "[ops]\n    guards: {min_rows: 100}");
+
+        CliRun run = cli("run", "people_daily", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        JsonNode record = JSON.readTree(run.out());
+        assertThat(record.path("status").asText()).isEqualTo("held");
+        JsonNode body = JSON.readTree(hooks.received("/ops").get(0).body());
+        assertThat(body.path("event").asText()).isEqualTo("held");
+        assertThat(body.path("run").path("id").asText()).isEqualTo(record.path("id").asText());
+        assertThat(record.path("notifications").findValuesAsText("status")).containsExactly("delivered");
+    }
+
+    @Test
     void notifyTestSendsATestMessage() throws Exception {
         int closed = closedPort();
         workspace(hook("ops", "[failed]", "")
