@@ -8,6 +8,7 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
 import dev.sluice.run.Runner;
+import dev.sluice.run.RunNotifications;
 import dev.sluice.schedule.Schedule;
 import dev.sluice.schedule.Scheduler;
 import dev.sluice.workspace.Activation;
@@ -49,7 +50,21 @@ public final class Server implements AutoCloseable {
     /** How the server is started. {@code stateDir} null: {@code .sluice} beside the workspace. */
     public record Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
             Duration gracePeriod, int threads, String memoryLimit, boolean schedule, Clock clock,
-            Function<String, String> env, Function<DestinationConfig, Destination> opener) {
+            Function<String, String> env, Function<DestinationConfig, Destination> opener, String publicUrl) {
+
+        /** As the canonical constructor, without a public URL. */
+        public Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
+                Duration gracePeriod, int threads, String memoryLimit, boolean schedule, Clock clock,
+                Function<String, String> env, Function<DestinationConfig, Destination> opener) {
+            this(workspaceFile, stateDir, activationsFolder, host, port, token, gracePeriod, threads, memoryLimit, schedule, clock, env,
+                    opener, null);
+        }
+
+        /** These options with the address the web UI is reached at, for links in notifications. */
+        public Options withPublicUrl(String url) {
+            return new Options(workspaceFile, stateDir, activationsFolder, host, port, token, gracePeriod, threads, memoryLimit, schedule,
+                    clock, env, opener, url);
+        }
 
         /** The options of {@code sluice serve}: the system environment, destinations opened as configured. */
         public static Options of(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
@@ -206,7 +221,9 @@ public final class Server implements AutoCloseable {
         log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
                 line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener());
-        RunRecord record = runner.run(new Runner.Request(activation, false, false, trigger, acceptHeld), runId);
+        RunRecord record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
+                line -> log.accept(activation + ": " + line), options.publicUrl())
+                .run(runner, new Runner.Request(activation, false, false, trigger, acceptHeld), runId);
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
                 record.counts().updated(), record.counts().removed())

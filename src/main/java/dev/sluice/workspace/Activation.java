@@ -14,6 +14,8 @@ import java.util.Objects;
 /**
  * One model or segment sent to one destination, with every setting of the activation. Exactly one
  * of {@code model} and {@code segment} is set. {@code file} is the workspace file it was read from.
+ * {@code notifications} (the setting {@code notify}) names the workspace notifications that apply to it;
+ * null when the setting is absent (then all apply).
  */
 public record Activation(
         String name,
@@ -36,7 +38,8 @@ public record Activation(
         Boolean overwrite,
         Publish publish,
         InvalidRows invalidRows,
-        Guards guards) {
+        Guards guards,
+        List<String> notifications) {
 
     /** What to do with an output that has no rows. */
     public enum EmptyFiles { WRITE, SKIP }
@@ -54,6 +57,7 @@ public record Activation(
         }
         mapping = List.copyOf(mapping);
         guards = guards == null ? Guards.NONE : guards;
+        notifications = notifications == null ? null : List.copyOf(notifications);
     }
 
     /** The name of the model or segment this activation exports. */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.sluice.config.WorkspaceException;
 import dev.sluice.destination.DestinationTypes;
 import dev.sluice.format.FileFormats;
+import dev.sluice.notify.NotifierSettings;
+import dev.sluice.notify.NotifierTypes;
 import dev.sluice.plan.FileNameTemplate;
 import dev.sluice.source.SourceTypes;
 import dev.sluice.source.filter.Operator;
@@ -42,7 +44,9 @@ class DocsExamplesTest {
     private static final Path DOC = Path.of("docs", "workspace.md");
     private static final Pattern BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
     private static final Map<String, String> ENV = Map.of("CRM_PASSWORD", "example-password", "GCS_KEY", "{}",
-            "PG_PASSWORD", "example-password");
+            "PG_PASSWORD", "example-password", "HOOK_SECRET", "example-hook-secret-0123456789",
+            "SLACK_URL", "https://hooks.slack.com/services/T000/B000/example", "SMTP_USER", "example-smtp-user",
+            "SMTP_PASSWORD", "example-password");
 
     /** The model fragments are checked against: in-memory DuckDB, real columns of the usual types. */
     private static final String BASE = """
@@ -173,6 +177,12 @@ class DocsExamplesTest {
         for (String type : DestinationTypes.typeNames()) {
             expect(doc, "### " + type, missing);
         }
+        for (String type : NotifierTypes.typeNames()) {
+            expect(doc, "### " + type, missing);
+        }
+        for (String key : NotifierSettings.KEYS) {
+            expect(doc, "`" + key + "`", missing);
+        }
         for (String type : FileFormats.typeNames()) {
             expect(doc, "**" + type + "**", missing);
         }
@@ -196,7 +206,7 @@ class DocsExamplesTest {
     void linksBetweenPagesResolve() throws Exception {
         Pattern link = Pattern.compile("\\]\\(([A-Za-z0-9_.-]*\\.md)?(?:#([A-Za-z0-9_-]+))?\\)");
         List<String> broken = new ArrayList<>();
-        for (String page : List.of("workspace.md", "cli.md", "runs.md")) {
+        for (String page : List.of("workspace.md", "cli.md", "runs.md", "notifications.md")) {
             Path from = Path.of("docs", page);
             Matcher m = link.matcher(Files.readString(from));
             while (m.find()) {
