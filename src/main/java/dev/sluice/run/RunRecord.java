@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Everything recorded of a run. {@code kind} is full or delta; {@code fullReason} says why a run
- * of a full_then_delta activation was full. Never holds a secret.
+ * of a full_then_delta activation was full; {@code retention} what the activation's retention
+ * deleted after the run (null when it has none). Never holds a secret.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunRecord(
@@ -26,7 +27,8 @@ public record RunRecord(
         List<FileRecord> files,
         List<String> warnings,
         String error,
-        Map<String, Long> phases) {
+        Map<String, Long> phases,
+        RetentionReport retention) {
 
     public RunRecord {
         files = files == null ? List.of() : List.copyOf(files);
@@ -37,36 +39,41 @@ public record RunRecord(
 
     /** This record with the time its phases took, in milliseconds, in the order they ran. */
     public RunRecord withPhases(Map<String, Long> phases) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, retention);
     }
 
     public static RunRecord started(String id, String activation, String trigger, Instant at) {
-        return new RunRecord(id, activation, trigger, RunStatus.RUNNING, null, null, at, null, Counts.ZERO, List.of(), List.of(), null, Map.of());
+        return new RunRecord(id, activation, trigger, RunStatus.RUNNING, null, null, at, null, Counts.ZERO, List.of(), List.of(), null, Map.of(), null);
     }
 
     /** A scheduled run that did not start because another run of the activation was going. */
     public static RunRecord skipped(String id, String activation, String trigger, Instant at, String reason) {
-        return new RunRecord(id, activation, trigger, RunStatus.SKIPPED, null, null, at, at, Counts.ZERO, List.of(), List.of(), reason, Map.of());
+        return new RunRecord(id, activation, trigger, RunStatus.SKIPPED, null, null, at, at, Counts.ZERO, List.of(), List.of(), reason, Map.of(), null);
     }
 
     public RunRecord planned(String kind, String fullReason) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, retention);
     }
 
     public RunRecord succeeded(Instant at, Counts counts, List<FileRecord> files, List<String> warnings) {
-        return new RunRecord(id, activation, trigger, RunStatus.SUCCEEDED, kind, fullReason, startedAt, at, counts, files, warnings, null, phases);
+        return new RunRecord(id, activation, trigger, RunStatus.SUCCEEDED, kind, fullReason, startedAt, at, counts, files, warnings, null, phases, retention);
     }
 
     public RunRecord failed(Instant at, Counts counts, List<String> warnings, String error) {
-        return new RunRecord(id, activation, trigger, RunStatus.FAILED, kind, fullReason, startedAt, at, counts, List.of(), warnings, error, phases);
+        return new RunRecord(id, activation, trigger, RunStatus.FAILED, kind, fullReason, startedAt, at, counts, List.of(), warnings, error, phases, retention);
     }
 
     /** This record with the files and warnings it will have if it succeeds (recorded before its decision point). */
     public RunRecord withFiles(List<FileRecord> files, List<String> warnings) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, retention);
+    }
+
+    /** This record with what retention deleted, or would delete in a dry run. */
+    public RunRecord withRetention(RetentionReport retention) {
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, retention);
     }
 
     public RunRecord withCounts(Counts counts) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, retention);
     }
 }

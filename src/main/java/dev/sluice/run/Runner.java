@@ -145,7 +145,8 @@ public final class Runner {
                 log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
                         changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
                 if (request.dryRun()) {
-                    return record.withCounts(counts).withPhases(phases.end());
+                    return record.withCounts(counts).withPhases(phases.end()).withRetention(retentionPreview(store, destination, activation,
+                            record.id(), start));
                 }
                 if (comparable) {
                     detector.keepChangedRows();
@@ -184,7 +185,10 @@ public final class Runner {
                 } catch (RuntimeException e) {
                     throw new Decided(record.id(), e);
                 }
-                record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end());
+                // Retention never fails the run: what goes wrong there is a warning.
+                RetentionReport retention = activation.retention() == null ? null
+                        : new RetentionSweep(store, destination, activation, log).apply(record.id(), start, published, clock.instant(), warnings);
+                record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end()).withRetention(retention);
                 try {
                     store.save(record);
                 } catch (RuntimeException e) {
@@ -233,6 +237,20 @@ public final class Runner {
                 deleteTree(work);
             }
         }
+    }
+
+    /**
+     * What the activation's retention would delete after this run (null without retention). The
+     * names this run would publish are those starting with its rendered file name.
+     */
+    private static RetentionReport retentionPreview(RunStore store, Destination destination, Activation activation, String run,
+            Instant start) {
+        if (activation.retention() == null) {
+            return null;
+        }
+        String base = objectName(activation, activation.fileName().render(start, activation.timezone(), activation.name(),
+                activation.target(), run));
+        return new RetentionSweep(store, destination, activation, line -> { }).preview(run, start, name -> name.startsWith(base));
     }
 
     /** Whether the snapshot in force is this run's; unknown (unreadable) counts as decided, so that nothing is withdrawn. */

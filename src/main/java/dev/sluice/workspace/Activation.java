@@ -3,6 +3,7 @@ package dev.sluice.workspace;
 import dev.sluice.format.FileFormat;
 import dev.sluice.plan.FileNameTemplate;
 import dev.sluice.plan.Mapping;
+import dev.sluice.plan.Retention;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.schedule.Schedule;
@@ -34,7 +35,8 @@ public record Activation(
         boolean manifest,
         Boolean overwrite,
         Publish publish,
-        InvalidRows invalidRows) {
+        InvalidRows invalidRows,
+        Retention retention) {
 
     /** What to do with an output that has no rows. */
     public enum EmptyFiles { WRITE, SKIP }
