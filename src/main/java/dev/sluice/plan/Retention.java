@@ -23,8 +23,8 @@ public record Retention(Long keepRuns, Long keepDays) {
         if (node.isUnset("none: published files are kept") || !node.expectObject()) {
             return null;
         }
-        node.allowKeys("keep_runs", "keep_days");
         int before = node.problems().size();
+        node.allowKeys("keep_runs", "keep_days");
         Long keepRuns = node.longAtLeast("keep_runs", 1);
         Long keepDays = node.longAtLeast("keep_days", 1);
         if (node.problems().size() > before) {
