@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** Where a run is: going, done, failed, or skipped by the scheduler because another was going. */
 public enum RunStatus {
-    RUNNING, SUCCEEDED, FAILED, SKIPPED;
+    RUNNING, SUCCEEDED, FAILED, SKIPPED, HELD;
 
     @JsonValue
     public String json() {
