@@ -89,6 +89,10 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         if (dry) {
             out().printf(Locale.ROOT, "dry run of %s: a %s run would export from %,d rows read (%,d added, %,d updated, %,d removed, %,d unchanged, %,d left out)%n",
                     record.activation(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped());
+            if (record.retention() != null) {
+                out().printf(Locale.ROOT, "  retention would delete %d objects of earlier runs%n", record.retention().wouldDelete().size());
+                record.retention().wouldDelete().forEach(name -> out().println("    " + name));
+            }
             return;
         }
         Duration took = Duration.between(record.startedAt(), record.endedAt());
@@ -98,6 +102,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped(), c.written());
         for (FileRecord file : record.files()) {
             out().printf(Locale.ROOT, "  %s  %,d rows, %,d bytes%n", file.object(), file.rows(), file.bytes());
+        }
+        if (record.retention() != null && !record.retention().deleted().isEmpty()) {
+            out().printf(Locale.ROOT, "  retention deleted %d objects of earlier runs%n", record.retention().deleted().size());
         }
         for (String warning : record.warnings()) {
             out().println("  warning: " + warning);

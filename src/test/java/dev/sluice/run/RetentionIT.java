@@ -161,6 +161,11 @@ class RetentionIT {
         assertThat(list(dry, "deleted")).isEmpty();
         assertThat(fx.objects().keySet()).isEqualTo(before);
         assertThat(fx.runs("daily")).hasSize(2);
+        Fixture.Cli text = fx.cli("run", "daily", "--dry-run");
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).contains("retention would delete 2 objects of earlier runs");
+        objects(second).forEach(name -> assertThat(text.out()).contains("    " + name));
+        assertThat(fx.objects().keySet()).isEqualTo(before);
     }
 
     @Test
