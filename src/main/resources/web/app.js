@@ -119,9 +119,9 @@ async function route() {
 window.addEventListener('hashchange', route);
 window.addEventListener('DOMContentLoaded', route);
 
-async function runNow(name, after) {
+async function runNow(name, after, acceptHeld) {
   try {
-    const run = await api('POST', '/api/activations/' + encodeURIComponent(name) + '/runs');
+    const run = await api('POST', '/api/activations/' + encodeURIComponent(name) + '/runs' + (acceptHeld ? '?accept_held=true' : ''));
     showBanner('Run ' + run.id + ' of ' + name + ' started.', true);
     if (after) after(run);
   } catch (e) {
@@ -495,7 +495,7 @@ async function runHistory(activation) {
   const here = '#/runs/' + (activation ? encodeURIComponent(activation) : '');
   const link = (o, st) => here + '?' + new URLSearchParams(Object.assign({ offset: o }, st ? { status: st } : {}));
   const statusSel = select('run-status', [['', 'all statuses'], ['succeeded', 'succeeded'], ['failed', 'failed'],
-    ['skipped', 'skipped'], ['running', 'running']], status);
+    ['held', 'held'], ['skipped', 'skipped'], ['running', 'running']], status);
   statusSel.addEventListener('change', () => { location.hash = link(0, statusSel.value); });
   const [data, info] = await Promise.all([api('GET', '/api/runs?' + query),
     activation ? api('GET', '/api/activations/' + encodeURIComponent(activation)).catch(() => null) : Promise.resolve(null)]);
@@ -547,6 +547,17 @@ async function runDetail(id) {
         .map(k => k + ' ' + fmtNumber(c[k])).join(' · ')),
       r.error ? [h('dt', {}, 'Error'), h('dd', {}, h('pre', { class: 'err' }, r.error))] : null,
       (r.warnings || []).length ? [h('dt', {}, 'Warnings'), h('dd', {}, r.warnings.join('\n'))] : null)),
+    (r.guards || []).length ? [h('h2', {}, 'Guards' + (r.guardsLifted ? ' (lifted for this run)' : '')),
+      h('table', { id: 'guards' }, h('thead', {}, h('tr', {}, h('th', {}, 'Guard'), h('th', {}, 'Limit'), h('th', { class: 'num' }, 'Measured'),
+        h('th', {}, 'Outcome'))),
+        h('tbody', {}, r.guards.map(g => h('tr', { 'data-guard': g.guard }, h('td', { class: 'mono' }, g.guard),
+          h('td', {}, g.limit + (g.limitRows != null && String(g.limitRows) !== g.limit ? ' (' + fmtNumber(g.limitRows) + ' rows)' : '')),
+          h('td', { class: 'num' }, fmtNumber(g.value)),
+          h('td', {}, badge(g.outcome === 'broken' ? 'held' : g.outcome), g.note ? h('div', { class: 'muted small' }, g.note) : null))))),
+      r.status === 'held' ? h('div', { class: 'actions' }, h('button', { class: 'primary', id: 'accept-held',
+        onclick: () => { if (confirm('Publish the changes of ' + r.activation + ' with its guards lifted for one run?')) runNow(r.activation, run => { location.hash = '#/run/' + encodeURIComponent(run.id); }, true); } },
+        'Accept and publish with guards lifted'),
+        h('span', { class: 'muted small' }, ' A new run compares with the same previous snapshot and publishes past the guards, once.')) : null] : null,
     h('h2', {}, 'Files'),
     (r.files || []).length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Object'), h('th', {}, 'Output'),
       h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Bytes'), h('th', {}, 'CRC32C'))),

@@ -6,7 +6,9 @@ import dev.sluice.engine.Engine;
 import dev.sluice.publish.FileRecord;
 import dev.sluice.run.Counts;
 import dev.sluice.run.RunRecord;
+import dev.sluice.run.RunStatus;
 import dev.sluice.run.RunStore;
+import dev.sluice.plan.Guards;
 import dev.sluice.run.Runner;
 import dev.sluice.workspace.Workspace;
 import java.time.Clock;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Parameters;
                 "Reads its model or segment, compares it with the last successful run, writes the files of its",
                 "sync mode, publishes them and commits the new snapshot."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the run succeeded", "1:the run failed (see docs/runs.md: the next run repeats its changes, or completes its publish)",
+        exitCodeList = {"0:the run succeeded", "1:the run failed or was held by a guard (see docs/runs.md: the next run repeats its changes, or completes its publish)",
                 "2:invalid input or configuration"})
 public final class RunCommand extends WorkspaceCommand implements Callable<Integer> {
 
@@ -35,6 +37,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
 
     @Option(names = "--dry-run", description = "Read and compare, show what would be exported; write, publish and record nothing.")
     boolean dryRun;
+
+    @Option(names = "--accept-held", description = "Lift the activation's guards for this run (after checking a held run); recorded on the run.")
+    boolean acceptHeld;
 
     @Option(names = "--json", description = "Print the run record as one JSON object on stdout.")
     boolean json;
@@ -52,7 +57,7 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
             Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(), progress, memory);
             try {
-                record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+                record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual", acceptHeld));
             } catch (Runner.RunFailed failed) {
                 // With --json, a failed run's record is printed too (the error goes to stderr as usual).
                 if (json && failed.record().isPresent()) {
@@ -64,6 +69,8 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         }
         if (json) {
             out().println(JsonText.MAPPER.writeValueAsString(record));
+        } else if (record.status() == RunStatus.HELD) {
+            err().println("run " + record.id() + " of " + record.activation() + " " + record.error());
         } else {
             print(record, dryRun);
         }
@@ -71,7 +78,7 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             err().println(phases(record));
         }
         out().flush();
-        return 0;
+        return record.status() == RunStatus.HELD ? 1 : 0;
     }
 
     /** Under --debug: the process start (JVM, command line, workspace) and each phase of the run, in ms. */
@@ -89,6 +96,10 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         if (dry) {
             out().printf(Locale.ROOT, "dry run of %s: a %s run would export from %,d rows read (%,d added, %,d updated, %,d removed, %,d unchanged, %,d left out)%n",
                     record.activation(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped());
+            for (Guards.Result guard : record.guards()) {
+                out().println("  guard " + guard.describe() + " — " + guard.outcome().replace('_', ' ')
+                        + (guard.broken() ? ": the run would be held" : "") + (guard.note() == null ? "" : " (" + guard.note() + ")"));
+            }
             if (record.retention() != null) {
                 out().printf(Locale.ROOT, "  retention would delete %d objects of earlier runs%n", record.retention().wouldDelete().size());
                 record.retention().wouldDelete().forEach(name -> out().println("    " + name));
@@ -102,6 +113,11 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped(), c.written());
         for (FileRecord file : record.files()) {
             out().printf(Locale.ROOT, "  %s  %,d rows, %,d bytes%n", file.object(), file.rows(), file.bytes());
+        }
+        for (Guards.Result guard : record.guards()) {
+            if (guard.outcome().equals("lifted")) {
+                out().println("  guard lifted (--accept-held): " + guard.describe());
+            }
         }
         if (record.retention() != null && !record.retention().deleted().isEmpty()) {
             out().printf(Locale.ROOT, "  retention deleted %d objects of earlier runs%n", record.retention().deleted().size());

@@ -214,14 +214,14 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private void execute(String activation, String runId, String trigger) {
+    private void execute(String activation, String runId, String trigger, boolean acceptHeld) {
         Workspace workspace = workspaces.load();
         log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
                 line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener());
         RunRecord record;
         try {
-            record = runner.run(new Runner.Request(activation, false, false, trigger), runId);
+            record = runner.run(new Runner.Request(activation, false, false, trigger, acceptHeld), runId);
         } catch (Runner.RunFailed failed) {
             failed.record().ifPresentOrElse(metrics::recordRun, () -> metrics.recordFailure(activation));
             throw failed;
@@ -229,7 +229,8 @@ public final class Server implements AutoCloseable {
         metrics.recordRun(record);
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
-                record.counts().updated(), record.counts().removed()));
+                record.counts().updated(), record.counts().removed())
+                + (record.status() == dev.sluice.run.RunStatus.HELD ? " (" + record.error() + ")" : ""));
     }
 
     private void status(Context ctx) {

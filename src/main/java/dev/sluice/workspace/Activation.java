@@ -2,6 +2,7 @@ package dev.sluice.workspace;
 
 import dev.sluice.format.FileFormat;
 import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.plan.Guards;
 import dev.sluice.plan.Mapping;
 import dev.sluice.plan.Retention;
 import dev.sluice.plan.RunType;
@@ -36,6 +37,7 @@ public record Activation(
         Boolean overwrite,
         Publish publish,
         InvalidRows invalidRows,
+        Guards guards,
         Retention retention) {
 
     /** What to do with an output that has no rows. */
@@ -53,6 +55,7 @@ public record Activation(
             throw new IllegalArgumentException("exactly one of model and segment must be set");
         }
         mapping = List.copyOf(mapping);
+        guards = guards == null ? Guards.NONE : guards;
     }
 
     /** The name of the model or segment this activation exports. */
