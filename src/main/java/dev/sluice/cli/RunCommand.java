@@ -127,6 +127,10 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 out().println("  guard " + guard.describe() + " — " + guard.outcome().replace('_', ' ')
                         + (guard.broken() ? ": the run would be held" : "") + (guard.note() == null ? "" : " (" + guard.note() + ")"));
             }
+            if (record.retention() != null) {
+                out().printf(Locale.ROOT, "  retention would delete %d objects of earlier runs%n", record.retention().wouldDelete().size());
+                record.retention().wouldDelete().forEach(name -> out().println("    " + name));
+            }
             return;
         }
         Duration took = Duration.between(record.startedAt(), record.endedAt());
@@ -141,6 +145,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             if (guard.outcome().equals("lifted")) {
                 out().println("  guard lifted (--accept-held): " + guard.describe());
             }
+        }
+        if (record.retention() != null && !record.retention().deleted().isEmpty()) {
+            out().printf(Locale.ROOT, "  retention deleted %d objects of earlier runs%n", record.retention().deleted().size());
         }
         for (String warning : record.warnings()) {
             out().println("  warning: " + warning);

@@ -37,6 +37,7 @@ public final class RunNotifications {
     private final String publicUrl;
     private final Deliverer deliverer;
     private final Clock clock;
+    private Runnable onUndelivered = () -> { };
 
     /** {@code publicUrl}: the web UI's address ({@code serve --public-url}), for entries that do not set their own; may be null. */
     public RunNotifications(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String publicUrl) {
@@ -50,6 +51,12 @@ public final class RunNotifications {
         this.log = line -> log.accept(Secrets.redact(line));
         this.publicUrl = publicUrl;
         this.deliverer = deliverer;
+    }
+
+    /** This, calling {@code counter} for every notification that could not be delivered (the server's metric). */
+    public RunNotifications countingUndelivered(Runnable counter) {
+        this.onUndelivered = counter;
+        return this;
     }
 
     /**
@@ -100,6 +107,9 @@ public final class RunNotifications {
                             : "warning: notification " + notifier.name() + " (" + notifier.type() + ", " + chosen.json()
                                     + ") not delivered: " + delivery.error());
                     deliveries.add(delivery);
+                    if (!delivery.delivered()) {
+                        onUndelivered.run();
+                    }
                     try {
                         store.notified(record.id(), delivery);
                     } catch (RuntimeException e) {

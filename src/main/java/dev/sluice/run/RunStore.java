@@ -59,6 +59,7 @@ public final class RunStore implements AutoCloseable {
                             + "name TEXT NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL, status TEXT NOT NULL, "
                             + "attempts INTEGER NOT NULL, error TEXT, at TEXT NOT NULL)");
                     s.execute("CREATE INDEX IF NOT EXISTS notifications_by_run ON notifications (run_id)");
+                    addColumnIfMissing(s, "retired_at", "TEXT");
                     s.execute("COMMIT");
                 } catch (SQLException e) {
                     s.execute("ROLLBACK");
@@ -130,6 +131,41 @@ public final class RunStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw failure(e);
+        }
+    }
+
+    /**
+     * A succeeded run of an activation that published files, for retention: {@code retired} once
+     * retention has removed (or given up) every one of its files.
+     */
+    public record Published(String id, java.time.Instant startedAt, List<dev.sluice.publish.FileRecord> files, boolean retired) {}
+
+    /** The succeeded runs of {@code activation} that published files, newest first. */
+    public List<Published> published(String activation) {
+        List<Published> result = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT id, started_at, "
+                + "json_extract(record, '$.files'), retired_at FROM runs WHERE activation = ? AND status = 'succeeded' "
+                + "AND json_array_length(json_extract(record, '$.files')) > 0")) {
+            s.setString(1, activation);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new Published(rs.getString(1), java.time.Instant.parse(rs.getString(2)),
+                            List.of(JSON.readValue(rs.getString(3), dev.sluice.publish.FileRecord[].class)), rs.getString(4) != null));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        } catch (JsonProcessingException e) {
+            throw SluiceException.internal("the run history holds an unreadable file list: " + e.getOriginalMessage(), e);
+        }
+        result.sort(java.util.Comparator.comparing(Published::startedAt).thenComparing(Published::id).reversed());
+        return result;
+    }
+
+    /** Records that retention is done with these runs: none of their files is a candidate again. */
+    public void retire(List<String> ids, java.time.Instant at) {
+        for (String id : ids) {
+            update("UPDATE runs SET retired_at = ? WHERE id = ?", at.toString(), id);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.sluice.format.FileFormat;
 import dev.sluice.plan.FileNameTemplate;
 import dev.sluice.plan.Guards;
 import dev.sluice.plan.Mapping;
+import dev.sluice.plan.Retention;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.schedule.Schedule;
@@ -39,7 +40,8 @@ public record Activation(
         Publish publish,
         InvalidRows invalidRows,
         Guards guards,
-        List<String> notifications) {
+        List<String> notifications,
+        Retention retention) {
 
     /** What to do with an output that has no rows. */
     public enum EmptyFiles { WRITE, SKIP }
