@@ -55,6 +55,17 @@ class ServerNotificationsIT {
             assertThat(body.path("url").asText()).isEqualTo("https://sluice.example.com/#/run/" + id);
             assertThat(String.join("\n", fixture.log)).contains("notification ops (webhook, succeeded) delivered")
                     .doesNotContain(HOOK_SECRET);
+            assertThat(fixture.get("/metrics").body()).contains("sluice_notification_failures_total 0.0");
+
+            // A receiver that refuses: the run still succeeds, and /metrics counts the undelivered notification.
+            hooks.answer(403);
+            String second = fixture.post("/api/activations/by_hand/runs", "{}").json().path("id").asText();
+            assertThat(fixture.awaitRun(second).path("status").asText()).isEqualTo("succeeded");
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < until && !fixture.get("/metrics").body().contains("sluice_notification_failures_total 1.0")) {
+                Thread.sleep(100);
+            }
+            assertThat(fixture.get("/metrics").body()).contains("sluice_notification_failures_total 1.0");
         }
     }
 }
