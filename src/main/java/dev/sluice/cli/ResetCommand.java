@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.run.RunLock;
-import dev.sluice.sync.SnapshotStore;
+import dev.sluice.sync.States;
 import dev.sluice.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,7 +22,7 @@ public final class ResetCommand extends WorkspaceCommand implements Callable<Int
         workspace.activation(activation);
         Path state = StateOptions.stateDir(root, workspace);
         try (RunLock lock = RunLock.acquire(state, activation)) {
-            boolean had = new SnapshotStore(state).reset(activation);
+            boolean had = States.reset(workspace, workspace.activation(activation), state);
             out().println(had ? "reset " + activation + ": forgot its snapshot (the rows it believes were delivered); its next run "
                     + "is a first run: every row in full, and for difference mode nothing in _removed (its manifest says full, "
                     + "first run: consumers replace their state). The history and published files are kept."

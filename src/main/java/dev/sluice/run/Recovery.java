@@ -3,7 +3,6 @@ package dev.sluice.run;
 import dev.sluice.destination.Destination;
 import dev.sluice.error.Secrets;
 import dev.sluice.publish.Publisher;
-import dev.sluice.sync.SnapshotStore;
 import dev.sluice.workspace.Activation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,17 +43,19 @@ final class Recovery {
     private final RunStore store;
     private final Destination destination;
     private final Activation activation;
-    private final SnapshotStore snapshots;
+    /** The run whose snapshot is in force, wherever the activation keeps it. */
+    private final java.util.function.Supplier<java.util.Optional<String>> committedRun;
     private final Path stateDir;
     private final Clock clock;
     private final Consumer<String> log;
 
-    Recovery(RunStore store, Destination destination, Activation activation, SnapshotStore snapshots, Path stateDir, Clock clock,
+    Recovery(RunStore store, Destination destination, Activation activation,
+            java.util.function.Supplier<java.util.Optional<String>> committedRun, Path stateDir, Clock clock,
             Consumer<String> log) {
         this.store = store;
         this.destination = destination;
         this.activation = activation;
-        this.snapshots = snapshots;
+        this.committedRun = committedRun;
         this.stateDir = stateDir;
         this.clock = clock;
         this.log = log;
@@ -65,7 +66,7 @@ final class Recovery {
         for (RunStore.Unfinished dead : store.running(activation.name())) {
             handled.add(dead.record().id());
             boolean decided = dead.decided()
-                    || snapshots.committedRun(activation.name()).filter(dead.record().id()::equals).isPresent();
+                    || committedRun.get().filter(dead.record().id()::equals).isPresent();
             if (decided) {
                 rollForward(dead);
             } else {

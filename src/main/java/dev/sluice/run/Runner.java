@@ -20,10 +20,10 @@ import dev.sluice.publish.LocalFile;
 import dev.sluice.publish.Manifest;
 import dev.sluice.publish.FileRecord;
 import dev.sluice.publish.Publisher;
-import dev.sluice.sync.ChangeDetector;
+import dev.sluice.sync.ChangeState;
 import dev.sluice.sync.Changes;
 import dev.sluice.sync.Extracted;
-import dev.sluice.sync.Extractor;
+import dev.sluice.sync.States;
 import dev.sluice.sync.OutputWriter;
 import dev.sluice.sync.SnapshotStore;
 import dev.sluice.workspace.Activation;
@@ -109,10 +109,10 @@ public final class Runner {
         try (RunLock lock = RunLock.acquire(stateDir, activation.name());
                 RunStore store = new RunStore(stateDir);
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
-            SnapshotStore snapshots = new SnapshotStore(stateDir);
             Phases phases = new Phases();
             phases.begin("recover");
-            new Recovery(store, destination, activation, snapshots, stateDir, clock, log).recover();
+            new Recovery(store, destination, activation, () -> States.committedRun(workspace, activation, stateDir), stateDir, clock, log)
+                    .recover();
             Instant start = clock.instant();
             RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
             Publisher publisher = new Publisher(destination, activation, record.id());
@@ -126,15 +126,16 @@ public final class Runner {
             List<String> warnings = new ArrayList<>();
             boolean uploading = false;
             phases.begin("engine"); // DuckDB's native library loads on first use
-            try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null)) {
+            try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
+                    ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run))) {
                 phases.begin("read");
                 log.accept("reading " + activation.target());
-                Extracted now = Extractor.extract(engine, workspace, activation, clock);
+                Extracted now = state.extract();
                 counts = new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0);
                 log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
                         now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
-                Optional<SnapshotStore.Snapshot> previous = snapshots.current(activation.name());
-                String stale = previous.isPresent() && !previous.get().fingerprint().equals(now.fingerprint())
+                Optional<String> previous = state.previousFingerprint();
+                String stale = previous.isPresent() && !previous.get().equals(now.fingerprint())
                         ? "the mapping, primary key or attribute types changed since the last successful run" : null;
                 RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(),
                         request.fullResync(), stale);
@@ -143,11 +144,9 @@ public final class Runner {
                     log.accept("this is a full run: " + plan.reason());
                 }
                 phases.begin("detect");
-                ChangeDetector detector = new ChangeDetector(engine, now);
                 boolean comparable = previous.isPresent() && stale == null;
-                detector.usePrevious(previous.orElse(null));
-                Changes changes = comparable ? detector.count()
-                        : previous.isPresent() ? detector.classifyKeys() : Changes.allAdded(now.read() - now.skipped());
+                Changes changes = comparable ? state.count()
+                        : previous.isPresent() ? state.classifyKeys() : Changes.allAdded(now.read() - now.skipped());
                 counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(),
                         now.skipped(), 0);
                 log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
@@ -167,11 +166,9 @@ public final class Runner {
                 }
                 guards.stream().filter(g -> g.outcome().equals("lifted"))
                         .forEach(g -> log.accept("guard lifted (--accept-held): " + g.describe()));
-                if (comparable) {
-                    detector.keepChangedRows();
-                }
+                state.prepare(plan.kind() == RunKind.FULL);
                 phases.begin("write");
-                List<LocalFile> files = write(engine, detector, activation, plan, now, record.id(), start, work.resolve("files"), warnings);
+                List<LocalFile> files = write(engine, state, activation, plan, now, record.id(), start, work.resolve("files"), warnings);
                 long written = files.stream().mapToLong(LocalFile::rows).sum();
                 counts = new Counts(counts.read(), counts.added(), counts.updated(), counts.removed(), counts.unchanged(),
                         counts.skipped(), written);
@@ -187,9 +184,9 @@ public final class Runner {
                 log.accept("publishing " + all.size() + (all.size() == 1 ? " file" : " files") + " to " + destination.name());
                 uploading = true;
                 publisher.stage(all, replace);
-                StateSpace.require(stateDir, snapshots.sizeOf(previous), work.resolve("files"));
+                StateSpace.require(stateDir, state.previousBytes(), work.resolve("files"));
                 phases.begin("commit");
-                snapshots.commit(engine, activation.name(), record.id(), now, comparable ? previous : Optional.empty(), clock.instant());
+                state.commit(record.id(), comparable, clock.instant());
                 // Decided: from here on nothing is withdrawn.
                 uploading = false;
                 try {
@@ -218,7 +215,7 @@ public final class Runner {
             } catch (Decided decided) {
                 throw decided.failure(activation, store, record, clock.instant(), counts, warnings);
             } catch (RuntimeException | SQLException | IOException e) {
-                if (uploading && decided(snapshots, activation, record.id())) {
+                if (uploading && decided(activation, record.id(), stateDir)) {
                     // The commit reported a failure after it had taken effect (e.g. the pointer file):
                     // the decision stands, and the run is completed by the next run.
                     throw new Decided(record.id(), e).failure(activation, store, record, clock.instant(), counts, warnings);
@@ -258,6 +255,12 @@ public final class Runner {
         }
     }
 
+    /** Whether {@code run} is the latest succeeded run of the activation in the history. */
+    private static boolean isLatestSuccess(RunStore store, Activation activation, String run) {
+        return store.page(new RunStore.Filter(activation.name(), RunStatus.SUCCEEDED, null), 1, 0).runs().stream().findFirst()
+                .map(r -> r.id().equals(run)).orElse(false);
+    }
+
     /**
      * Ends a run that broke a guard: nothing was written or published, the snapshot is untouched, so
      * the next run compares with the same previous rows and nothing is lost.
@@ -288,9 +291,9 @@ public final class Runner {
     }
 
     /** Whether the snapshot in force is this run's; unknown (unreadable) counts as decided, so that nothing is withdrawn. */
-    private static boolean decided(SnapshotStore snapshots, Activation activation, String run) {
+    private boolean decided(Activation activation, String run, Path stateDir) {
         try {
-            return snapshots.committedRun(activation.name()).filter(run::equals).isPresent();
+            return States.committedRun(workspace, activation, stateDir).filter(run::equals).isPresent();
         } catch (RuntimeException e) {
             return true;
         }
@@ -318,14 +321,14 @@ public final class Runner {
         }
     }
 
-    private List<LocalFile> write(Engine engine, ChangeDetector detector, Activation activation, RunPlan plan, Extracted now,
+    private List<LocalFile> write(Engine engine, ChangeState state, Activation activation, RunPlan plan, Extracted now,
             String run, Instant start, Path dir, List<String> warnings) throws IOException {
         String base = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), run);
         List<LocalFile> files = new ArrayList<>();
         for (PlannedOutput output : plan.outputs()) {
             String name = base + output.suffix();
             log.accept("writing " + name + activation.format().extension());
-            WriteResult result = OutputWriter.write(activation, engine.connection(), detector.select(output.content()), now.columns(),
+            WriteResult result = OutputWriter.write(activation, engine.connection(), state.select(output.content()), now.columns(),
                     dir, name);
             warnings.addAll(result.warnings());
             for (WrittenFile file : result.files()) {

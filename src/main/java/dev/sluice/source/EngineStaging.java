@@ -44,13 +44,18 @@ final class EngineStaging {
 
     /** Loads {@code csv} (no header, {@code \N} for null) into a temporary table and returns its name. */
     static String load(Engine engine, List<Column> columns, Path csv) throws SQLException {
+        load(engine, columns, csv, TABLE);
+        return TABLE;
+    }
+
+    /** As {@link #load(Engine, List, Path)}, into the temporary table {@code table}. */
+    static void load(Engine engine, List<Column> columns, Path csv, String table) throws SQLException {
         String definitions = columns.stream().map(c -> Engine.literal(c.name()) + ": " + Engine.literal(stagedType(c)))
                 .collect(Collectors.joining(", "));
         String conversions = columns.stream().map(EngineStaging::conversion).collect(Collectors.joining(", "));
-        engine.execute("CREATE OR REPLACE TEMP TABLE " + TABLE + " AS SELECT " + conversions + " FROM read_csv("
+        engine.execute("CREATE OR REPLACE TEMP TABLE " + table + " AS SELECT " + conversions + " FROM read_csv("
                 + Engine.literal(csv.toAbsolutePath().toString()) + ", header = false, nullstr = '\\N', allow_quoted_nulls = false, quote = '\"', escape = '\"', "
                 + "delim = ',', new_line = '\\n', auto_detect = false, columns = {" + definitions + "})");
-        return TABLE;
     }
 
     /** The engine type the CSV column is read as. */

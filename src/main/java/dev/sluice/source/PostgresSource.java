@@ -13,11 +13,14 @@ import java.util.Properties;
  * A PostgreSQL server, given by {@code host}, {@code port}, {@code database} or by a JDBC
  * {@code url}, with {@code user}, {@code password} and optional driver {@code properties}.
  */
-public record PostgresSource(String name, String url, String user, String password, Map<String, String> properties)
-        implements Source {
+public record PostgresSource(String name, String url, String user, String password, Map<String, String> properties,
+        String stateSchema) implements Source {
+    /** Where activations with {@code state: source} keep their snapshots, unless {@code state_schema} says otherwise. */
+    public static final String DEFAULT_STATE_SCHEMA = "sluice_state";
+
 
     static PostgresSource parse(String name, Node node) {
-        node.allowKeys("type", "host", "port", "database", "user", "password", "url", "properties");
+        node.allowKeys("type", "host", "port", "database", "user", "password", "url", "properties", "state_schema");
         String url = node.text("url", null);
         if (url != null) {
             if (node.has("host") || node.has("port") || node.has("database")) {
@@ -38,8 +41,12 @@ public record PostgresSource(String name, String url, String user, String passwo
         String password = node.text("password", null);
         Secrets.register(password);
         Secrets.registerUrl(url);
+        String stateSchema = node.text("state_schema", DEFAULT_STATE_SCHEMA);
+        if (stateSchema != null && !stateSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
+            node.problem("state_schema", "must be a lower-case PostgreSQL name (letters, digits, _; at most 63), got '" + stateSchema + "'");
+        }
         return new PostgresSource(name, url, node.text("user", null), password,
-                JdbcSource.properties(node.get("properties")));
+                JdbcSource.properties(node.get("properties")), stateSchema);
     }
 
     @Override
@@ -93,7 +100,12 @@ public record PostgresSource(String name, String url, String user, String passwo
         }
     }
 
-    private static String exportExpression(Column column) {
+    @Override
+    public java.util.Optional<WarehouseState> warehouseState() {
+        return java.util.Optional.of(new PostgresWarehouseState(stateSchema == null ? DEFAULT_STATE_SCHEMA : stateSchema, user));
+    }
+
+    static String exportExpression(Column column) {
         String c = "\"" + column.name().replace("\"", "\"\"") + "\"";
         return column.type() == LogicalType.BINARY ? "translate(encode(" + c + ", 'base64'), E'\\n', '') AS " + c : c;
     }

@@ -29,4 +29,9 @@ public interface Source {
      * copied in through a bulk path.
      */
     String loadInto(dev.sluice.engine.Engine engine, Model model) throws java.sql.SQLException;
+
+    /** How this source keeps activations' snapshots inside itself ({@code state: source}); empty when it cannot. */
+    default java.util.Optional<WarehouseState> warehouseState() {
+        return java.util.Optional.empty();
+    }
 }

@@ -89,7 +89,7 @@ public final class Extractor {
             statement.execute();
         }
         long read = engine.queryLong("SELECT count(*) FROM " + WorkTables.READ);
-        long skipped = checkKeys(engine, activation, model, keys);
+        long skipped = checkKeys(engine.connection(), WorkTables.READ, activation, model, keys);
         if (skipped > 0) {
             engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS SELECT * FROM " + WorkTables.READ + " WHERE " + notNull(keys)
                     + " QUALIFY count(*) OVER (PARTITION BY " + String.join(", ", keys) + ") = 1");
@@ -130,24 +130,30 @@ public final class Extractor {
     }
 
     /** Returns how many rows to skip; throws when there are invalid rows and the activation does not skip them. */
-    private static long checkKeys(Engine engine, Activation activation, Model model, List<String> keys) throws SQLException {
+    /**
+     * Checks the keys of the rows in {@code table} (on the engine or, for {@code state: source}, on
+     * the source: the SQL is the same in both). Returns how many rows to skip; throws when there are
+     * invalid rows and the activation does not skip them.
+     */
+    static long checkKeys(java.sql.Connection connection, String table, Activation activation, Model model, List<String> keys)
+            throws SQLException {
         String anyNull = keys.stream().map(k -> k + " IS NULL").collect(Collectors.joining(" OR "));
         String keyList = String.join(", ", keys);
         // One pass answers the usual question, "are all keys present and distinct?"; only when they
         // are not do the queries below count and name the offending rows. Without a FILTER on the
         // distinct count (about half the time of one at 3-5 M rows): when no key is null, the rows are
         // valid exactly when there are as many distinct keys as rows.
-        try (Statement statement = engine.connection().createStatement();
+        try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE " + anyNull + "), count(*), count(DISTINCT ("
-                        + keyList + ")) FROM " + WorkTables.READ)) {
+                        + keyList + ")) FROM " + table)) {
             rs.next();
             if (rs.getLong(1) == 0 && rs.getLong(2) == rs.getLong(3)) {
                 return 0;
             }
         }
-        long nullKeys = engine.queryLong("SELECT count(*) FROM " + WorkTables.READ + " WHERE " + anyNull);
-        long duplicateRows = engine.queryLong("SELECT COALESCE(sum(n), 0) FROM (SELECT count(*) AS n FROM " + WorkTables.READ
-                + " WHERE " + notNull(keys) + " GROUP BY " + keyList + " HAVING count(*) > 1)");
+        long nullKeys = queryLong(connection, "SELECT count(*) FROM " + table + " WHERE " + anyNull);
+        long duplicateRows = queryLong(connection, "SELECT COALESCE(sum(n), 0) FROM (SELECT count(*) AS n FROM " + table
+                + " WHERE " + notNull(keys) + " GROUP BY " + keyList + " HAVING count(*) > 1) AS sluice_d");
         if (nullKeys == 0 && duplicateRows == 0) {
             return 0;
         }
@@ -155,8 +161,8 @@ public final class Extractor {
             return nullKeys + duplicateRows;
         }
         List<String> shown = new ArrayList<>();
-        try (Statement statement = engine.connection().createStatement();
-                ResultSet rs = statement.executeQuery("SELECT " + keyList + ", count(*) FROM " + WorkTables.READ + " WHERE " + notNull(keys)
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT " + keyList + ", count(*) FROM " + table + " WHERE " + notNull(keys)
                         + " GROUP BY " + keyList + " HAVING count(*) > 1 ORDER BY count(*) DESC, " + keyList + " LIMIT " + KEYS_SHOWN)) {
             while (rs.next()) {
                 List<String> parts = new ArrayList<>();
@@ -177,6 +183,13 @@ public final class Extractor {
         }
         message.append(" fix the model or set invalid_rows: skip to leave such rows out");
         throw SluiceException.user(message.toString());
+    }
+
+    private static long queryLong(java.sql.Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** A stable digest of the key columns and the exported attributes with their types. */

@@ -41,7 +41,11 @@ public record Activation(
         InvalidRows invalidRows,
         Guards guards,
         List<String> notifications,
-        Retention retention) {
+        Retention retention,
+        StateLocation state) {
+
+    /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
+    public enum StateLocation { ENGINE, SOURCE }
 
     /** What to do with an output that has no rows. */
     public enum EmptyFiles { WRITE, SKIP }
@@ -59,6 +63,7 @@ public record Activation(
         }
         mapping = List.copyOf(mapping);
         guards = guards == null ? Guards.NONE : guards;
+        state = state == null ? StateLocation.ENGINE : state;
         notifications = notifications == null ? null : List.copyOf(notifications);
     }
 

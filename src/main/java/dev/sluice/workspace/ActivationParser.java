@@ -23,7 +23,7 @@ import java.util.Set;
 final class ActivationParser {
     static final List<String> KEYS = List.of("model", "segment", "destination", "folder", "file_name", "timezone",
             "format", "mapping", "run_type", "sync_mode", "schedule", "max_file_size", "max_rows_per_file",
-            "empty_files", "manifest", "overwrite", "publish", "invalid_rows", "guards", "notify", "retention", "description");
+            "empty_files", "manifest", "overwrite", "publish", "invalid_rows", "guards", "notify", "retention", "state", "description");
 
     private static final String DEFAULT_FILE_NAME = "{activation}";
 
@@ -70,12 +70,13 @@ final class ActivationParser {
         // Unset: every notification of the workspace applies; [] none. The names are checked by the caller.
         List<String> notify = node.get("notify").isUnset("every notification of the workspace") ? null : node.textList("notify");
         Retention retention = Retention.parse(node.get("retention"));
+        Activation.StateLocation state = node.choice("state", Activation.StateLocation.class, Activation.StateLocation.ENGINE);
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards, notify, retention);
+                invalidRows, guards, notify, retention, state);
     }
 
     /** The mapping entries; each exported name is checked against {@code format} (when known) at its own entry. */

@@ -258,6 +258,17 @@ final class WorkspaceParser {
                         + known("notifications", notificationNames));
                 ok = false;
             }
+            Activation parsed = activations.get(entry.getKey());
+            if (ok && parsed != null && parsed.state() == Activation.StateLocation.SOURCE) {
+                Segment viaSegment = segments.get(parsed.target());
+                Model target = models.get(viaSegment != null ? viaSegment.model() : parsed.target());
+                Source source = target == null ? null : sources.get(target.source());
+                if (source != null && source.warehouseState().isEmpty()) {
+                    node.problem("state", "the source '" + source.name() + "' (" + source.type() + ") cannot keep state: "
+                            + "state: source needs a postgres source; remove the line to keep the state in the engine");
+                    ok = false;
+                }
+            }
             if (!ok) {
                 activations.remove(entry.getKey());
             }

@@ -1,0 +1,71 @@
+package dev.sluice.source;
+
+import dev.sluice.engine.Column;
+import dev.sluice.engine.ColumnTypes;
+import dev.sluice.engine.LogicalType;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * PostgreSQL's side of {@code state: source}: rows hashed with {@code md5} over the row's text
+ * form (stable across PostgreSQL versions, unlike an engine's internal hash), rows out through
+ * {@code COPY … TO STDOUT}.
+ */
+record PostgresWarehouseState(String schema, String user) implements WarehouseState {
+
+    @Override
+    public String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public String rowHash(List<String> expressions) {
+        return "md5(ROW(" + String.join(", ", expressions) + ")::text)";
+    }
+
+    @Override
+    public String asText(String expression) {
+        return "CAST(" + expression + " AS text)";
+    }
+
+    @Override
+    public String exported(Column column, String expression) {
+        return column.type() == LogicalType.BINARY ? "translate(encode(" + expression + ", 'base64'), E'\\n', '')" : expression;
+    }
+
+    @Override
+    public List<Column> describe(Connection connection, String select) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM (" + select + ") AS sluice_q WHERE 1 = 0")) {
+            return ColumnTypes.columns(rs.getMetaData());
+        }
+    }
+
+    @Override
+    public long copyOut(Connection connection, String select, Path csv) throws SQLException, IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv), 1 << 16)) {
+            return new org.postgresql.copy.CopyManager(connection.unwrap(org.postgresql.core.BaseConnection.class))
+                    .copyOut("COPY (" + select + ") TO STDOUT WITH (FORMAT csv, NULL '\\N')", out);
+        }
+    }
+
+    @Override
+    public String missingPrivilege(SQLException cause) {
+        String state = cause.getSQLState();
+        if ("42501".equals(state)) {
+            return "the user " + (user == null ? "" : user + " ") + "may not create the schema " + schema
+                    + " or tables in it (" + cause.getMessage().strip() + "): grant it with GRANT CREATE ON DATABASE … TO "
+                    + (user == null ? "the user" : user) + ", or create the schema and GRANT CREATE, USAGE ON SCHEMA " + schema
+                    + " TO " + (user == null ? "the user" : user) + ", or set state_schema to a schema it may create tables in";
+        }
+        return cause.getMessage().strip();
+    }
+}

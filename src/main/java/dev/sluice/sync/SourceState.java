@@ -1,0 +1,531 @@
+package dev.sluice.sync;
+
+import dev.sluice.config.Problem;
+import dev.sluice.config.Problems;
+import dev.sluice.config.WorkspaceException;
+import dev.sluice.engine.Column;
+import dev.sluice.engine.Engine;
+import dev.sluice.engine.LogicalType;
+import dev.sluice.error.ErrorKind;
+import dev.sluice.error.SluiceException;
+import dev.sluice.format.ExportColumn;
+import dev.sluice.plan.OutputContent;
+import dev.sluice.plan.SyncMode;
+import dev.sluice.source.Model;
+import dev.sluice.source.Source;
+import dev.sluice.source.WarehouseState;
+import dev.sluice.source.filter.CompiledQuery;
+import dev.sluice.source.filter.Segment;
+import dev.sluice.source.filter.SegmentCompiler;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.SchemaCheck;
+import dev.sluice.workspace.Workspace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * {@code state: source}: the snapshot lives in the source, in a schema Sluice owns (one table per
+ * activation: the key columns, a row hash computed by the source, and for difference mode the
+ * exported values that {@code _removed} files need), and the comparison runs there. Only the rows
+ * the run writes leave the source (through its bulk path), into the engine that writes the files.
+ *
+ * <p>The run keeps one session on the source: this run's rows and its changed keys are temporary
+ * tables of that session. The commit — the decision point — is one transaction in the source that
+ * applies the changes to the state table (or replaces it) and records the run in the meta table;
+ * a process killed at any point leaves the previous snapshot in force and nothing half-made
+ * visible. Every statement here is written once, over {@link WarehouseState}'s few dialect parts.
+ */
+public final class SourceState implements ChangeState {
+    private static final String NOW = "sluice_now";
+    private static final String CHANGES = "sluice_changes";
+    /** Engine tables: the rows to write with their change kind, and the removed rows' last values. */
+    private static final String ROWS = "sluice_rows";
+    private static final String REMOVED_ROWS = "sluice_removed_rows";
+    private static final String KIND = "sluice_change_kind";
+    private static final String HASH = WorkTables.HASH;
+    static final String META = "sluice_meta";
+
+    private final Engine engine;
+    private final Workspace workspace;
+    private final Activation activation;
+    private final Clock clock;
+    private final Source source;
+    private final WarehouseState dialect;
+    private final SnapshotStore engineSnapshots;
+    private final Predicate<String> latestSuccess;
+    private Connection connection;
+    private Extracted now;
+    private List<Column> exportedTypes;
+    private Previous previous;
+    private boolean compared;
+    private boolean textKeys;
+    private boolean changesKnown;
+    /** Whether every previous row went away: the snapshot has another number of key columns. */
+    private boolean allRemoved;
+
+    /** The snapshot in force: the run that committed it, its fingerprint and its table. */
+    private record Previous(String run, String fingerprint, String table) {}
+
+    /**
+     * {@code latestSuccess} says whether a run id is the activation's latest succeeded run in the
+     * history: a snapshot committed by an older run (the activation kept its state in the engine
+     * since) is not used.
+     */
+    public SourceState(Engine engine, Workspace workspace, Activation activation, Clock clock, Source source,
+            WarehouseState dialect, SnapshotStore engineSnapshots, Predicate<String> latestSuccess) {
+        this.engine = engine;
+        this.workspace = workspace;
+        this.activation = activation;
+        this.clock = clock;
+        this.source = source;
+        this.dialect = dialect;
+        this.engineSnapshots = engineSnapshots;
+        this.latestSuccess = latestSuccess;
+    }
+
+    private String meta() {
+        return dialect.schema() + "." + META;
+    }
+
+    private String stateTable() {
+        return dialect.schema() + "." + dialect.quote(tableName(activation.name()));
+    }
+
+    /** The activation's state table name: its own name when short enough for any dialect, else shortened with a digest. */
+    static String tableName(String activation) {
+        if (activation.length() <= 50) {
+            return "snap_" + activation;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(activation.getBytes(StandardCharsets.UTF_8));
+            return "snap_" + activation.substring(0, 40) + "_" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+    }
+
+    private SluiceException failure(String doing, SQLException e) {
+        return new SluiceException(ErrorKind.EXTERNAL, "activations." + activation.name() + ": " + doing + " in source '"
+                + source.name() + "' failed: " + e.getMessage().strip(), e);
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private long queryLong(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Creates the schema and the meta table when missing; a refusal names the privilege and the fix. */
+    static void ensureSchema(Connection connection, Source source, WarehouseState dialect) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS " + dialect.schema());
+            statement.execute("CREATE TABLE IF NOT EXISTS " + dialect.schema() + "." + META + " (activation text PRIMARY KEY, "
+                    + "run text NOT NULL, fingerprint text NOT NULL, state_table text NOT NULL, committed_at text NOT NULL)");
+        } catch (SQLException e) {
+            throw new SluiceException("42501".equals(e.getSQLState()) ? ErrorKind.USER : ErrorKind.EXTERNAL,
+                    "sources." + source.name() + ": state: source keeps snapshots in the schema " + dialect.schema() + ", but "
+                            + dialect.missingPrivilege(e), e);
+        }
+    }
+
+    @Override
+    public Extracted extract() throws SQLException {
+        connection = source.connect();
+        connection.setAutoCommit(true);
+        execute("SET TIME ZONE 'UTC'");
+        ensureSchema(connection, source, dialect);
+        Model model = workspace.modelOf(activation.target());
+        String modelSelect = "SELECT * FROM " + model.asSubquery();
+        List<Column> columns;
+        try {
+            columns = dialect.describe(connection, modelSelect);
+        } catch (SQLException e) {
+            throw new SluiceException(ErrorKind.EXTERNAL, "models." + model.name() + ".sql: the query fails on source '"
+                    + model.source() + "': " + e.getMessage(), e);
+        }
+        CompiledQuery query = CompiledQuery.of(modelSelect);
+        Segment segment = workspace.segments().get(activation.target());
+        if (segment != null) {
+            Problems problems = new Problems();
+            query = new SegmentCompiler(clock).compile(model.asSubquery(), segment, columns, "\"", problems, workspace.file().toString());
+            if (query == null) {
+                throw new WorkspaceException(problems.list());
+            }
+        }
+        List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
+        if (!mismatches.isEmpty()) {
+            throw new WorkspaceException(mismatches);
+        }
+        for (String key : model.primaryKey()) {
+            if (columns.stream().noneMatch(c -> c.name().equals(key))) {
+                throw SluiceException.user("models." + model.name() + ".primary_key: " + SchemaCheck.missingKey(key, columns));
+            }
+        }
+        List<ExportColumn> exported = Extractor.exportColumns(columns, activation.mapping());
+        List<String> keys = IntStream.range(0, model.primaryKey().size()).mapToObj(i -> "sluice_k" + i).toList();
+        Map<String, Column> byName = new LinkedHashMap<>();
+        columns.forEach(c -> byName.putIfAbsent(c.name(), c));
+        exportedTypes = exported.stream().map(c -> {
+            Column source = byName.get(c.source());
+            return new Column(c.name(), source.type(), source.sourceType(), source.precision(), source.scale());
+        }).toList();
+        String select = IntStream.range(0, keys.size())
+                .mapToObj(i -> "q." + dialect.quote(model.primaryKey().get(i)) + " AS " + keys.get(i)).collect(Collectors.joining(", "))
+                + ", " + exported.stream().map(c -> "q." + dialect.quote(c.source()) + " AS " + dialect.quote(c.name()))
+                        .collect(Collectors.joining(", "))
+                + ", " + dialect.rowHash(exported.stream().map(c -> "q." + dialect.quote(c.source())).toList()) + " AS " + HASH;
+        execute("DROP TABLE IF EXISTS " + NOW);
+        // Created empty from the model alone (a segment's bound values cannot go into a CREATE), then filled.
+        execute("CREATE TEMP TABLE " + NOW + " AS SELECT " + select + " FROM (" + modelSelect + ") AS q WHERE 1 = 0");
+        try (PreparedStatement insert = new CompiledQuery("INSERT INTO " + NOW + " SELECT " + select + " FROM (" + query.sql() + ") AS q",
+                query.parameters()).prepare(connection)) {
+            insert.execute();
+        } catch (SQLException e) {
+            throw new SluiceException(ErrorKind.EXTERNAL, "models." + model.name() + ".sql: the query fails on source '"
+                    + model.source() + "': " + e.getMessage(), e);
+        }
+        long read = queryLong("SELECT count(*) FROM " + NOW);
+        long skipped = Extractor.checkKeys(connection, NOW, activation, model, keys);
+        if (skipped > 0) {
+            String keyList = String.join(", ", keys);
+            execute("DELETE FROM " + NOW + " WHERE " + keys.stream().map(k -> k + " IS NULL").collect(Collectors.joining(" OR "))
+                    + " OR (" + keyList + ") IN (SELECT " + keyList + " FROM " + NOW + " GROUP BY " + keyList + " HAVING count(*) > 1)");
+        }
+        Map<String, String> keyAttributes = new LinkedHashMap<>();
+        for (ExportColumn c : exported) {
+            int key = model.primaryKey().indexOf(c.source());
+            if (key >= 0) {
+                keyAttributes.put(c.name(), keys.get(key));
+            }
+        }
+        // The values are kept only where _removed files need them: a snapshot without them cannot serve a difference run.
+        String fingerprint = Extractor.fingerprint(model, exported, columns) + (keepsValues() ? "+values" : "");
+        now = new Extracted(keys, exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList(), read, skipped,
+                fingerprint, keyAttributes);
+        previous = readPrevious();
+        return now;
+    }
+
+    private boolean keepsValues() {
+        return activation.syncMode() == SyncMode.DIFFERENCE;
+    }
+
+    private Previous readPrevious() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT run, fingerprint, state_table FROM " + meta()
+                + " WHERE activation = ?")) {
+            statement.setString(1, activation.name());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Previous found = new Previous(rs.getString(1), rs.getString(2), rs.getString(3));
+                // A snapshot older than the activation's latest success (its state was kept in the engine since) is stale.
+                return latestSuccess.test(found.run()) ? found : null;
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> previousFingerprint() {
+        return previous == null ? Optional.empty() : Optional.of(previous.fingerprint());
+    }
+
+    private String previousTable() {
+        return dialect.schema() + "." + dialect.quote(previous.table());
+    }
+
+    private String on(String left, String right) {
+        return now.keys().stream().map(k -> left + "." + k + " = " + right + "." + k).collect(Collectors.joining(" AND "));
+    }
+
+    @Override
+    public Changes count() throws SQLException {
+        compared = true;
+        changesKnown = true;
+        String keys = String.join(", ", now.keys());
+        String first = now.keys().get(0);
+        execute("DROP TABLE IF EXISTS " + CHANGES);
+        execute("CREATE TEMP TABLE " + CHANGES + " AS SELECT "
+                + now.keys().stream().map(k -> "COALESCE(n." + k + ", p." + k + ") AS " + k).collect(Collectors.joining(", "))
+                + ", CASE WHEN p." + first + " IS NULL THEN 'A' WHEN n." + first + " IS NULL THEN 'R' ELSE 'U' END AS change"
+                + " FROM (SELECT " + keys + ", " + HASH + " FROM " + NOW + ") n FULL OUTER JOIN (SELECT " + keys + ", " + HASH
+                + " FROM " + previousTable() + ") p ON " + on("n", "p")
+                + " WHERE p." + first + " IS NULL OR n." + first + " IS NULL OR n." + HASH + " <> p." + HASH);
+        long rows = queryLong("SELECT count(*) FROM " + NOW);
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE change = 'A'), count(*) FILTER (WHERE change = 'U'), "
+                        + "count(*) FILTER (WHERE change = 'R') FROM " + CHANGES)) {
+            rs.next();
+            long added = rs.getLong(1);
+            long updated = rs.getLong(2);
+            return new Changes(added, updated, rs.getLong(3), rows - added - updated);
+        }
+    }
+
+    @Override
+    public Changes classifyKeys() throws SQLException {
+        textKeys = true;
+        changesKnown = true;
+        int previousKeys = 0;
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM " + previousTable() + " WHERE 1 = 0")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                if (rs.getMetaData().getColumnLabel(i).matches("sluice_k[0-9]+")) {
+                    previousKeys++;
+                }
+            }
+        }
+        boolean sameKeys = previousKeys == now.keys().size();
+        allRemoved = !sameKeys;
+        String textOf = now.keys().stream().map(k -> dialect.asText(k) + " AS " + k).collect(Collectors.joining(", "));
+        String keys = String.join(", ", now.keys());
+        execute("DROP TABLE IF EXISTS " + CHANGES);
+        if (sameKeys) {
+            execute("CREATE TEMP TABLE " + CHANGES + " AS SELECT " + keys + ", 'A' AS change FROM (SELECT " + textOf + " FROM " + NOW
+                    + " EXCEPT ALL SELECT " + textOf + " FROM " + previousTable() + ") AS a");
+            execute("INSERT INTO " + CHANGES + " SELECT " + keys + ", 'R' FROM (SELECT " + textOf + " FROM " + previousTable()
+                    + " EXCEPT ALL SELECT " + textOf + " FROM " + NOW + ") AS r");
+        } else {
+            // Another number of key columns: nothing matches; every row is new, every previous row went away (unnamed).
+            execute("CREATE TEMP TABLE " + CHANGES + " AS SELECT " + textOf + ", 'A' AS change FROM " + NOW);
+        }
+        long rows = queryLong("SELECT count(*) FROM " + NOW);
+        long added = queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'A'");
+        long removed = sameKeys ? queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'R'")
+                : queryLong("SELECT count(*) FROM " + previousTable());
+        return new Changes(added, rows - added, removed, 0);
+    }
+
+    /** The join of this run's rows (n) with the changed keys (c), typed or as text. */
+    private String changesOn() {
+        return textKeys ? now.keys().stream().map(k -> dialect.asText("n." + k) + " = c." + k).collect(Collectors.joining(" AND "))
+                : on("n", "c");
+    }
+
+    @Override
+    public void prepare(boolean all) throws SQLException {
+        List<Column> rowColumns = new ArrayList<>(exportedTypes);
+        rowColumns.add(Column.of(KIND, LogicalType.STRING));
+        String values = exportedTypes.stream().map(c -> dialect.exported(c, "n." + dialect.quote(c.name()))).collect(Collectors.joining(", "));
+        String rows;
+        if (!changesKnown) {
+            rows = "SELECT " + values + ", 'A' FROM " + NOW + " n";
+        } else {
+            rows = "SELECT " + values + ", c.change FROM " + NOW + " n LEFT JOIN (SELECT " + String.join(", ", now.keys())
+                    + ", change FROM " + CHANGES + " WHERE change <> 'R') c ON " + changesOn()
+                    + (all ? "" : " WHERE c.change IN ('A', 'U')");
+        }
+        copyIntoEngine(rows, rowColumns, ROWS);
+        if (keepsValues() && changesKnown && previous != null) {
+            copyIntoEngine(removedRows(), exportedTypes, REMOVED_ROWS);
+        } else {
+            copyIntoEngine("SELECT " + values + " FROM " + NOW + " n WHERE 1 = 0", exportedTypes, REMOVED_ROWS);
+        }
+    }
+
+    /**
+     * The removed rows' last values, from the state table. After a change of columns (keys compared
+     * as text) a key attribute takes its value from the stored key, any other from the previous
+     * column of the same name, if there was one; with another number of key columns every previous
+     * row went away.
+     */
+    private String removedRows() throws SQLException {
+        java.util.Set<String> previousColumns = new java.util.HashSet<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM " + previousTable() + " WHERE 1 = 0")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                previousColumns.add(rs.getMetaData().getColumnLabel(i));
+            }
+        }
+        String removed = exportedTypes.stream().map(c -> {
+            String key = now.keyAttributes().get(c.name());
+            if (!compared && key != null && !allRemoved) {
+                return "c." + key;
+            }
+            return previousColumns.contains(c.name()) ? dialect.exported(c, "p." + dialect.quote(c.name())) : "NULL";
+        }).collect(Collectors.joining(", "));
+        if (allRemoved) {
+            return "SELECT " + removed + " FROM " + previousTable() + " p";
+        }
+        return "SELECT " + removed + " FROM " + previousTable() + " p JOIN (SELECT " + String.join(", ", now.keys()) + " FROM "
+                + CHANGES + " WHERE change = 'R') c ON " + (textKeys
+                        ? now.keys().stream().map(k -> dialect.asText("p." + k) + " = c." + k).collect(Collectors.joining(" AND "))
+                        : on("p", "c"));
+    }
+
+    private void copyIntoEngine(String select, List<Column> columns, String table) throws SQLException {
+        Path csv = null;
+        try {
+            csv = dialect.tempCsv(engine);
+            dialect.copyOut(connection, select, csv);
+            dialect.load(engine, columns, csv, table);
+        } catch (IOException e) {
+            throw SluiceException.external("activations." + activation.name() + ": cannot stage rows from source '" + source.name()
+                    + "' in the engine: " + e.getMessage(), e);
+        } finally {
+            if (csv != null) {
+                try {
+                    Files.deleteIfExists(csv);
+                } catch (IOException ignored) {
+                    // the work folder goes at the end of the run
+                }
+            }
+        }
+    }
+
+    @Override
+    public String select(OutputContent content) {
+        String columns = now.columns().stream().map(c -> Engine.identifier(c.name())).collect(Collectors.joining(", "));
+        String from = "SELECT " + columns + " FROM " + ROWS;
+        return switch (content) {
+            case ALL -> from;
+            case NOTHING -> from + " WHERE false";
+            case ADDED, NEW_KEYS -> from + " WHERE " + KIND + " = 'A'";
+            case UPDATED -> from + " WHERE " + KIND + " = 'U'";
+            case ADDED_OR_UPDATED -> from + " WHERE " + KIND + " IN ('A', 'U')";
+            case KEPT_KEYS -> from + " WHERE " + KIND + " IS DISTINCT FROM 'A'";
+            case REMOVED -> "SELECT " + columns + " FROM " + REMOVED_ROWS;
+        };
+    }
+
+    @Override
+    public long previousBytes() {
+        return 0;
+    }
+
+    @Override
+    public void commit(String run, boolean comparable, Instant at) throws SQLException {
+        String keys = String.join(", ", now.keys());
+        String kept = keys + ", " + HASH + (keepsValues()
+                ? ", " + now.columns().stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", ")) : "");
+        String table = tableName(activation.name());
+        connection.setAutoCommit(false);
+        try {
+            if (comparable && previous != null && previous.table().equals(table)) {
+                execute("DELETE FROM " + stateTable() + " t USING (SELECT " + keys + " FROM " + CHANGES
+                        + " WHERE change IN ('U', 'R')) c WHERE " + on("t", "c"));
+                execute("INSERT INTO " + stateTable() + " (" + kept + ") SELECT " + now.keys().stream().map(k -> "n." + k)
+                        .collect(Collectors.joining(", ")) + ", n." + HASH + (keepsValues() ? ", " + now.columns().stream()
+                        .map(c -> "n." + dialect.quote(c.name())).collect(Collectors.joining(", ")) : "") + " FROM " + NOW
+                        + " n JOIN (SELECT " + keys + " FROM " + CHANGES + " WHERE change IN ('A', 'U')) c ON " + on("n", "c"));
+            } else {
+                execute("DROP TABLE IF EXISTS " + stateTable());
+                execute("CREATE TABLE " + stateTable() + " AS SELECT " + kept + " FROM " + NOW);
+            }
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + meta()
+                    + " (activation, run, fingerprint, state_table, committed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (activation) DO UPDATE "
+                    + "SET run = EXCLUDED.run, fingerprint = EXCLUDED.fingerprint, state_table = EXCLUDED.state_table, "
+                    + "committed_at = EXCLUDED.committed_at")) {
+                upsert.setString(1, activation.name());
+                upsert.setString(2, run);
+                upsert.setString(3, now.fingerprint());
+                upsert.setString(4, table);
+                upsert.setString(5, at.toString());
+                upsert.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException ended) {
+                e.addSuppressed(ended);
+            }
+            throw failure("committing the snapshot", e);
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the session ends with the run
+            }
+        }
+        // The engine's snapshot of this activation, if any, is older than this one: never compare with it again.
+        try {
+            engineSnapshots.reset(activation.name());
+        } catch (RuntimeException ignored) {
+            // a later engine-state run finds it older than its history says and starts again
+        }
+    }
+
+    @Override
+    public Optional<String> committedRun() {
+        return committedRun(source, dialect, activation.name());
+    }
+
+    /** The run whose snapshot is in force in the source; empty when there is none. */
+    static Optional<String> committedRun(Source source, WarehouseState dialect, String activation) {
+        try (Connection c = source.connect();
+                PreparedStatement statement = c.prepareStatement("SELECT run FROM " + dialect.schema() + "." + META
+                        + " WHERE activation = ?")) {
+            statement.setString(1, activation);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+                return Optional.empty(); // no state kept yet
+            }
+            throw new SluiceException(ErrorKind.EXTERNAL, "activations." + activation + ": cannot read its state in source '"
+                    + source.name() + "': " + e.getMessage().strip(), e);
+        }
+    }
+
+    /** Forgets the activation's snapshot in the source; whether there was one. */
+    static boolean reset(Source source, WarehouseState dialect, String activation) {
+        try (Connection c = source.connect()) {
+            c.setAutoCommit(false);
+            boolean had;
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + dialect.schema() + "." + META + " WHERE activation = ?");
+                    Statement drop = c.createStatement()) {
+                delete.setString(1, activation);
+                had = delete.executeUpdate() > 0;
+                drop.execute("DROP TABLE IF EXISTS " + dialect.schema() + "." + dialect.quote(tableName(activation)));
+            }
+            c.commit();
+            return had;
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+                return false;
+            }
+            throw new SluiceException(ErrorKind.EXTERNAL, "activations." + activation + ": cannot reset its state in source '"
+                    + source.name() + "': " + e.getMessage().strip(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close(); // the session's temporary tables go with it
+            } catch (SQLException ignored) {
+                // nothing to keep
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sluice.sync;
+
+import dev.sluice.engine.Engine;
+import dev.sluice.error.SluiceException;
+import dev.sluice.source.Source;
+import dev.sluice.source.WarehouseState;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Workspace;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Where an activation keeps its snapshot ({@code state}: engine or source): the one place that chooses. */
+public final class States {
+    private States() {}
+
+    /** The run's change state. {@code latestSuccess}: whether a run id is the activation's latest succeeded run. */
+    public static ChangeState open(Engine engine, Workspace workspace, Activation activation, Clock clock, Path stateDir,
+            Predicate<String> latestSuccess) {
+        SnapshotStore snapshots = new SnapshotStore(stateDir);
+        if (activation.state() == Activation.StateLocation.SOURCE) {
+            Source source = sourceOf(workspace, activation);
+            return new SourceState(engine, workspace, activation, clock, source, dialect(source, activation), snapshots, latestSuccess);
+        }
+        return new EngineState(engine, workspace, activation, clock, snapshots);
+    }
+
+    /** The run whose snapshot is in force; empty when none. */
+    public static Optional<String> committedRun(Workspace workspace, Activation activation, Path stateDir) {
+        if (activation.state() == Activation.StateLocation.SOURCE) {
+            Source source = sourceOf(workspace, activation);
+            return SourceState.committedRun(source, dialect(source, activation), activation.name());
+        }
+        return new SnapshotStore(stateDir).committedRun(activation.name());
+    }
+
+    /** Forgets the activation's snapshot wherever it is (the engine's, and the source's for {@code state: source}); whether there was one. */
+    public static boolean reset(Workspace workspace, Activation activation, Path stateDir) {
+        boolean had = new SnapshotStore(stateDir).reset(activation.name());
+        if (activation.state() == Activation.StateLocation.SOURCE) {
+            Source source = sourceOf(workspace, activation);
+            had |= SourceState.reset(source, dialect(source, activation), activation.name());
+        }
+        return had;
+    }
+
+    private static Source sourceOf(Workspace workspace, Activation activation) {
+        return workspace.sourceOf(workspace.modelOf(activation.target()));
+    }
+
+    private static WarehouseState dialect(Source source, Activation activation) {
+        return source.warehouseState().orElseThrow(() -> SluiceException.user("activations." + activation.name()
+                + ".state: the source '" + source.name() + "' (" + source.type() + ") cannot keep state; remove the line"));
+    }
+}
