@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sluice check DESTINATION}: writes, reads back and deletes a probe object. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Tests a destination: connects with its credentials, writes a probe object under the folder,",
-                "reads it back, lists it and deletes it. Says plainly what is wrong when a step fails."},
+        description = {"Tests a destination: writes, reads and deletes a probe object.",
+                "Connects with the destination's credentials and writes the probe under --folder; says plainly what is "
+                        + "wrong when a step fails, and gives up on an endpoint that does not answer after about 15 seconds."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the destination works", "1:the destination could not be reached or failed",
                 "2:a setting or a permission is wrong (the message names it)"})
