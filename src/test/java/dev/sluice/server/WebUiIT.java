@@ -295,4 +295,72 @@ class WebUiIT {
         phone.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("activations-390px.png")).setFullPage(true));
         assertThat(((Number) scrollWidth).intValue()).as("the page's width at 390 px").isLessThanOrEqualTo(390);
     }
+
+    /** Issue 16: the settings of SPEC section 2 the form lacked, and what the form now explains as it is filled. */
+    @Test
+    void theFormSetsEveryFileSettingAndExplainsWhatARunWillDo() throws Exception {
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        page.navigate(fx.base() + "/#/new");
+        page.locator("#f-name").fill("full_form");
+        page.locator("#f-target").selectOption("model:customers");
+        page.locator("#f-destination").selectOption("out");
+        page.locator("#f-folder").fill("ff");
+        page.locator("#f-file_name").fill("{activation}");
+        page.locator("#f-format").selectOption("xml");
+        page.locator("#f-root_element").fill("customers");
+        page.locator("#f-record_element").fill("customer");
+        page.locator("#f-compression").selectOption("gzip");
+        assertThat(page.locator("#file-preview-name")).hasText("ff/full_form.xml.gz");
+
+        // Run type × sync mode: always explained; difference names its three files in the preview.
+        assertThat(page.locator("#mode-summary")).containsText("full only × snapshot: Every run exports every row");
+        page.locator("#f-sync_mode").selectOption("difference");
+        assertThat(page.locator("#mode-summary")).containsText("full then delta × difference");
+        assertThat(page.locator("#file-preview")).hasText(
+                "A run now would write ff/full_form_added.xml.gz, ff/full_form_updated.xml.gz, ff/full_form_removed.xml.gz");
+
+        // Leaving the primary key out of a difference mapping is warned about.
+        page.locator("#f-mapping-on").check();
+        page.locator("#mapping tr[data-column=id] input[type=checkbox]").uncheck();
+        assertThat(page.locator("#mapping-warning")).containsText("id is the primary key");
+        page.locator("#mapping tr[data-column=id] input[type=checkbox]").check();
+        assertThat(page.locator("#mapping-warning")).isEmpty();
+
+        page.locator("#f-max_file_size").fill("10MB");
+        page.locator("#f-manifest").check();
+        page.locator("#f-empty_files").selectOption("skip");
+        page.locator("#f-overwrite").selectOption("true");
+        assertThat(page.locator("#file-preview")).containsText("ff/full_form_added-00001.xml.gz");
+        assertThat(page.locator("#file-preview")).containsText("ff/full_form.manifest.json");
+
+        // The cron schedule's next three times, and a list of time zones.
+        page.locator("input[name=schedule-kind][value=cron]").check();
+        page.locator("#f-cron").fill("15 7 * * *");
+        page.locator("#f-cron-timezone").fill("Asia/Tokyo");
+        assertThat(page.locator("#next-runs .next-run")).hasCount(3);
+        assertThat(page.locator("#next-runs .next-run").first()).containsText(Pattern.compile("07:15 JST \\(Asia/Tokyo\\)"));
+        assertThat(page.locator("#f-cron-timezone")).hasAttribute("list", "zones");
+        assertThat(page.locator("#zones option[value='Europe/Paris']")).hasCount(1);
+
+        page.locator("#check").click();
+        assertThat(page.locator("#banner")).containsText("Valid. A run now would write ff/full_form_added-00001.xml.gz, "
+                + "ff/full_form_updated-00001.xml.gz, ff/full_form_removed-00001.xml.gz, ff/full_form.manifest.json.");
+        assertThat(page.locator("#banner")).containsText("Next runs: ");
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Runs of full_form");
+        String saved = Files.readString(fx.activations.resolve("full_form.yaml"));
+        assertThat(saved).contains("root_element: customers", "record_element: customer", "compression: gzip", "max_file_size: 10MB",
+                "manifest: true", "empty_files: skip", "overwrite: true", "sync_mode: difference", "timezone: Asia/Tokyo");
+
+        // Parquet has its own codecs.
+        page.navigate(fx.base() + "/#/edit/full_form");
+        page.locator("#f-format").selectOption("parquet");
+        assertThat(page.locator("#f-compression")).isHidden();
+        page.locator("#f-parquet-compression").selectOption("zstd");
+        page.locator("#f-overwrite").selectOption(new SelectOption().setValue(""));
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Activations");
+        String parquet = Files.readString(fx.activations.resolve("full_form.yaml"));
+        assertThat(parquet).contains("type: parquet", "compression: zstd").doesNotContain("overwrite", "root_element");
+    }
 }
