@@ -99,8 +99,8 @@ final class ActivationApi {
     /** Create, update and delete go one at a time, so two saves of one name cannot both pass the checks. */
     synchronized void create(Context ctx) {
         JsonNode request = Json.objectBody(ctx);
-        String name = name(request);
         JsonNode settings = settings(request);
+        String name = checkedName(request, settings);
         if (definedNames().contains(name) || java.nio.file.Files.exists(files.file(name))) {
             throw ApiError.conflict("name", "an activation named '" + name + "' already exists; choose another name");
         }
@@ -137,8 +137,8 @@ final class ActivationApi {
     /** Checks an activation as create or update would, saving nothing. */
     void check(Context ctx) {
         JsonNode request = Json.objectBody(ctx);
-        String name = name(request);
         JsonNode settings = settings(request);
+        String name = checkedName(request, settings);
         Activation activation = validate(name, settings);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("valid", true);
@@ -257,19 +257,43 @@ final class ActivationApi {
         return template.render(now, zone, activation, target, RunIds.next(now)) + format.extension();
     }
 
-    private static String name(JsonNode request) {
+    /** What is wrong with the request's name; null when it is a valid name. */
+    private static String nameProblem(JsonNode request) {
         JsonNode value = request.get("name");
-        if (value == null || value.isNull()) {
-            throw ApiError.badRequest("name", "required: the activation's name (letters, digits, _ . -)");
+        if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
+            return "required: the activation's name (letters, digits, _ . -)";
         }
         if (!value.isTextual()) {
-            throw ApiError.badRequest("name", "must be a text, got " + Node.describe(value));
+            return "must be a text, got " + Node.describe(value);
         }
-        String problem = ActivationFiles.checkName(value.textValue());
-        if (problem != null) {
-            throw ApiError.badRequest("name", problem);
+        return ActivationFiles.checkName(value.textValue());
+    }
+
+    /** The name settings are checked under while the request's own name is not valid. */
+    private static final String STAND_IN = "unnamed_activation_being_checked";
+
+    /**
+     * The request's name. When it is missing or invalid, the settings are checked too, under a
+     * stand-in name, so that the answer names every problem at once, the name's first.
+     */
+    private String checkedName(JsonNode request, JsonNode settings) {
+        String problem = nameProblem(request);
+        if (problem == null) {
+            return request.get("name").textValue();
         }
-        return value.textValue();
+        List<ApiError.FieldError> errors = new ArrayList<>();
+        errors.add(new ApiError.FieldError("name", problem));
+        try {
+            validate(STAND_IN, settings);
+        } catch (ApiError other) {
+            if (other.status() == 400 && !other.title().equals("The workspace has problems")) {
+                errors.addAll(other.errors());
+            }
+        }
+        String detail = errors.size() == 1 ? "name: " + problem
+                : "the activation has " + errors.size() + " problems: "
+                        + String.join("; ", errors.stream().map(ActivationApi::describe).toList());
+        throw new ApiError(400, "Invalid activation", detail, errors);
     }
 
     /** The activation's settings: the request without its name. */

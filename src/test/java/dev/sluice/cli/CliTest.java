@@ -97,6 +97,24 @@ class CliTest {
         assertThat(root).contains("check     Tests a destination: writes, reads and deletes a probe object.\n");
     }
 
+    /** Issue 16: problems in the files no longer hide those only the source can tell (docs/cli.md's example). */
+    @Test
+    void validateReportsProblemsOfTheFilesAndOfTheSourcesAtOnce() throws IOException {
+        Path file = workspace(VALID
+                .replace("models:\n", "models:\n  orders:\n    sql: SELECT 1 AS order_id\n    primary_key: id\n")
+                .replace("filter: {attribute: country, op: eq, value: FR}", "filter: {attribute: contry, op: eq, value: FR}")
+                .replace("people_daily: {model: people, destination: out, format: csv}",
+                        "people_daily: {model: people, destination: out, format: {type: csv, delimiter: \";;\"}}"));
+        CliRun run = CliRun.of("validate", "-c", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains(
+                "activations.people_daily.format.delimiter: must be one character, got ';;'",
+                "segments.french.filter.attribute: unknown attribute 'contry'",
+                "models.orders.primary_key: ");
+        assertThat(run.err().lines().filter(l -> l.startsWith("error: ")).count()).as(run.err()).isEqualTo(3);
+        assertThat(run.err()).contains("3 problems in ");
+    }
+
     @Test
     void validateReportsAValidWorkspace() throws IOException {
         Path file = workspace(VALID);

@@ -155,6 +155,17 @@ class ServerApiIT {
                 "{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"nowhere\", \"manifest\": 3, \"colour\": 1}");
         assertThat(several.fields()).contains("destination", "manifest", "colour");
 
+        // Issue 16: an invalid name no longer hides the other problems; an empty body names every required field;
+        // a missing model or segment is on the field 'model'.
+        ServerFixture.Response badName = fx.post("/api/activations/validate",
+                "{\"name\": \"../bad\", \"model\": \"customers\", \"destination\": \"out\", \"format\": {\"type\": \"csv\", \"delimiter\": \";;\"}}");
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(badName.fields()).containsExactly("name", "format.delimiter");
+        assertThat(badName.json().path("detail").asText()).startsWith("the activation has 2 problems: name: '../bad' is not a valid name");
+        ServerFixture.Response empty = fx.post("/api/activations", "{}");
+        assertThat(empty.fields()).containsExactly("name", "model", "destination");
+        assertThat(fx.post("/api/activations/validate", "{\"name\": \"x\", \"destination\": \"out\"}").fields()).containsExactly("model");
+
         ServerFixture.Response huge = fx.post("/api/activations",
                 "{\"name\": \"x\", \"description\": \"" + "a".repeat(Server.MAX_BODY_BYTES + 10) + "\"}");
         assertThat(huge.status()).isEqualTo(413);
