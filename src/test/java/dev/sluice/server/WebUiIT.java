@@ -196,6 +196,17 @@ class WebUiIT {
         Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
         page.navigate(fx.base() + "/#/new");
         assertThat(page).hasTitle("New activation — Sluice");
+        // An empty form: every required field is marked at once, and the first takes the focus.
+        page.locator("#save").click();
+        assertThat(page.locator("#err-name")).containsText("required");
+        assertThat(page.locator("#err-target")).containsText("required: model or segment");
+        assertThat(page.locator("#err-destination")).containsText("required");
+        assertThat(page.locator("#f-name")).isFocused();
+        // An invalid name does not hide the rest.
+        page.locator("#f-name").fill("../bad");
+        page.locator("#save").click();
+        assertThat(page.locator("#err-name")).containsText("is not a valid name");
+        assertThat(page.locator("#err-target")).containsText("required: model or segment");
         page.locator("#f-target").selectOption("model:customers");
         page.locator("#f-mapping-on").check();
         assertThat(page.locator("#mapping tbody tr")).hasCount(4);
