@@ -128,9 +128,9 @@ async function route() {
 window.addEventListener('hashchange', route);
 window.addEventListener('DOMContentLoaded', route);
 
-async function runNow(name, after) {
+async function runNow(name, after, acceptHeld) {
   try {
-    const run = await api('POST', '/api/activations/' + encodeURIComponent(name) + '/runs');
+    const run = await api('POST', '/api/activations/' + encodeURIComponent(name) + '/runs' + (acceptHeld ? '?accept_held=true' : ''));
     showBanner('Run ' + run.id + ' of ' + name + ' started.', true);
     if (after) after(run);
   } catch (e) {
@@ -661,7 +661,7 @@ async function runHistory(activation, nav) {
   const here = '#/runs/' + (activation ? encodeURIComponent(activation) : '');
   const link = (o, st) => here + '?' + new URLSearchParams(Object.assign({ offset: o }, st ? { status: st } : {}));
   const statusSel = select('run-status', [['', 'all statuses'], ['succeeded', 'succeeded'], ['failed', 'failed'],
-    ['skipped', 'skipped'], ['running', 'running']], status);
+    ['held', 'held'], ['skipped', 'skipped'], ['running', 'running']], status);
   statusSel.addEventListener('change', () => { location.hash = link(0, statusSel.value); });
   const [data, info] = await Promise.all([api('GET', '/api/runs?' + query),
     activation ? api('GET', '/api/activations/' + encodeURIComponent(activation)).catch(() => null) : Promise.resolve(null)]);
@@ -722,10 +722,28 @@ async function runDetail(id, nav) {
         : ['read', 'added', 'updated', 'removed', 'unchanged', 'skipped', 'written'].map(k => k + ' ' + fmtNumber(c[k])).join(' · ')),
       r.error ? [h('dt', {}, 'Error'), h('dd', {}, h('pre', { class: 'err' }, r.error))] : null,
       (r.warnings || []).length ? [h('dt', {}, 'Warnings'), h('dd', {}, r.warnings.join('\n'))] : null)),
+    (r.guards || []).length ? [h('h2', {}, 'Guards' + (r.guardsLifted ? ' (lifted for this run)' : '')),
+      h('table', { id: 'guards' }, h('thead', {}, h('tr', {}, h('th', {}, 'Guard'), h('th', {}, 'Limit'), h('th', { class: 'num' }, 'Measured'),
+        h('th', {}, 'Outcome'))),
+        h('tbody', {}, r.guards.map(g => h('tr', { 'data-guard': g.guard }, h('td', { class: 'mono' }, g.guard),
+          h('td', {}, g.limit + (g.limitRows != null && String(g.limitRows) !== g.limit ? ' (' + fmtNumber(g.limitRows) + ' rows)' : '')),
+          h('td', { class: 'num' }, fmtNumber(g.value)),
+          h('td', {}, badge(g.outcome === 'broken' ? 'held' : g.outcome), g.note ? h('div', { class: 'muted small' }, g.note) : null))))),
+      r.status === 'held' ? h('div', { class: 'actions' }, h('button', { class: 'primary', id: 'accept-held',
+        onclick: () => { if (confirm('Publish the changes of ' + r.activation + ' with its guards lifted for one run?')) runNow(r.activation, run => { location.hash = '#/run/' + encodeURIComponent(run.id); }, true); } },
+        'Accept and publish with guards lifted'),
+        h('span', { class: 'muted small' }, ' A new run compares with the same previous snapshot and publishes past the guards, once.')) : null] : null,
     h('h2', {}, 'Files'),
     (r.files || []).length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Object'), h('th', {}, 'Output'),
       h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Bytes'), h('th', {}, 'CRC32C'))),
       h('tbody', {}, r.files.map(f => h('tr', {}, h('td', { class: 'mono' }, f.object), h('td', {}, f.output),
         h('td', { class: 'num' }, fmtNumber(f.rows)), h('td', { class: 'num' }, fmtNumber(f.bytes)), h('td', { class: 'mono' }, f.crc32c)))))
-      : h('p', { class: 'muted' }, 'No files.'));
+      : h('p', { class: 'muted' }, 'No files.'),
+    // What became of the run's notifications (webhook, Slack, email): delivered, or failed with the reason.
+    h('div', { id: 'run-notifications' }, (r.notifications || []).length ? [h('h2', {}, 'Notifications'),
+      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Notification'), h('th', {}, 'Type'), h('th', {}, 'Event'),
+        h('th', {}, 'Status'), h('th', { class: 'num' }, 'Attempts'), h('th', {}, 'At'), h('th', {}, 'Error'))),
+        h('tbody', {}, r.notifications.map(n => h('tr', {}, h('td', {}, n.name), h('td', {}, n.type), h('td', {}, n.event),
+          h('td', {}, badge(n.status)), h('td', { class: 'num' }, fmtNumber(n.attempts)), h('td', {}, fmtTime(n.at)),
+          h('td', {}, n.error ? h('pre', { class: 'err' }, n.error) : '')))))] : null));
 }

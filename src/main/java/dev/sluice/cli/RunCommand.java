@@ -6,8 +6,15 @@ import dev.sluice.engine.Engine;
 import dev.sluice.publish.FileRecord;
 import dev.sluice.run.Counts;
 import dev.sluice.run.RunRecord;
+import dev.sluice.run.RunStatus;
 import dev.sluice.run.RunStore;
+import dev.sluice.plan.Guards;
 import dev.sluice.run.Runner;
+import dev.sluice.run.RunJson;
+import dev.sluice.run.RunNotifications;
+import dev.sluice.notify.Delivery;
+import java.nio.file.Path;
+import java.util.List;
 import dev.sluice.workspace.Workspace;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +30,7 @@ import picocli.CommandLine.Parameters;
                 "Reads its model or segment, compares it with the last successful run, writes the files of its "
                         + "sync mode, publishes them and commits the new snapshot."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the run succeeded", "1:the run failed (see docs/runs.md: the next run repeats its changes, or completes its publish)",
+        exitCodeList = {"0:the run succeeded", "1:the run failed or was held by a guard (see docs/runs.md: the next run repeats its changes, or completes its publish)",
                 "2:invalid input or configuration"})
 public final class RunCommand extends WorkspaceCommand implements Callable<Integer> {
 
@@ -35,6 +42,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
 
     @Option(names = "--dry-run", description = "Read and compare, show what would be exported; write, publish and record nothing.")
     boolean dryRun;
+
+    @Option(names = "--accept-held", description = "Lift the activation's guards for this run (after checking a held run); recorded on the run.")
+    boolean acceptHeld;
 
     @Option(names = "--json", description = "Print the run record as one JSON object on stdout.")
     boolean json;
@@ -49,29 +59,53 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         Workspace workspace = loadWorkspace();
         workspace.activation(activation);
         RunRecord record;
+        Path stateDir = StateOptions.stateDir(root, workspace);
         try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
-            Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(), progress, memory);
+            Runner runner = new Runner(workspace, stateDir, Clock.systemUTC(), progress, memory);
             try {
-                record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual"));
+                // The run, then its notifications (which never change its outcome).
+                record = new RunNotifications(workspace, stateDir, Clock.systemUTC(), progress, null)
+                        .run(runner, new Runner.Request(activation, fullResync, dryRun, "manual", acceptHeld), null);
             } catch (Runner.RunFailed failed) {
                 // With --json, a failed run's record is printed too (the error goes to stderr as usual).
                 if (json && failed.record().isPresent()) {
-                    out().println(JsonText.MAPPER.writeValueAsString(failed.record().get()));
+                    out().println(JsonText.MAPPER.writeValueAsString(RunJson.of(failed.record().get(), notifications(stateDir,
+                            failed.record().get().id()))));
                     out().flush();
                 }
                 throw failed;
             }
         }
+        List<Delivery> notifications = dryRun ? List.of() : notifications(stateDir, record.id());
         if (json) {
-            out().println(JsonText.MAPPER.writeValueAsString(record));
+            out().println(JsonText.MAPPER.writeValueAsString(RunJson.of(record, notifications)));
+        } else if (record.status() == RunStatus.HELD) {
+            err().println("run " + record.id() + " of " + record.activation() + " " + record.error());
+            for (Delivery d : notifications) {
+                err().println("  notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
+                        + (d.error() == null ? "" : ": " + d.error()));
+            }
         } else {
             print(record, dryRun);
+            for (Delivery d : notifications) {
+                out().println("  notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
+                        + (d.error() == null ? "" : ": " + d.error()));
+            }
         }
         if (root.debug) {
             err().println(phases(record));
         }
         out().flush();
-        return 0;
+        return record.status() == RunStatus.HELD ? 1 : 0;
+    }
+
+    /** What became of the run's notifications, as recorded; none when the history cannot be read. */
+    private static List<Delivery> notifications(Path stateDir, String run) {
+        try (RunStore store = new RunStore(stateDir)) {
+            return store.notifications(run);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** Under --debug: the process start (JVM, command line, workspace) and each phase of the run, in ms. */
@@ -89,6 +123,14 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         if (dry) {
             out().printf(Locale.ROOT, "dry run of %s: a %s run would export from %,d rows read (%,d added, %,d updated, %,d removed, %,d unchanged, %,d left out)%n",
                     record.activation(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped());
+            for (Guards.Result guard : record.guards()) {
+                out().println("  guard " + guard.describe() + " — " + guard.outcome().replace('_', ' ')
+                        + (guard.broken() ? ": the run would be held" : "") + (guard.note() == null ? "" : " (" + guard.note() + ")"));
+            }
+            if (record.retention() != null) {
+                out().printf(Locale.ROOT, "  retention would delete %d objects of earlier runs%n", record.retention().wouldDelete().size());
+                record.retention().wouldDelete().forEach(name -> out().println("    " + name));
+            }
             return;
         }
         Duration took = Duration.between(record.startedAt(), record.endedAt());
@@ -98,6 +140,14 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped(), c.written());
         for (FileRecord file : record.files()) {
             out().printf(Locale.ROOT, "  %s  %,d rows, %,d bytes%n", file.object(), file.rows(), file.bytes());
+        }
+        for (Guards.Result guard : record.guards()) {
+            if (guard.outcome().equals("lifted")) {
+                out().println("  guard lifted (--accept-held): " + guard.describe());
+            }
+        }
+        if (record.retention() != null && !record.retention().deleted().isEmpty()) {
+            out().printf(Locale.ROOT, "  retention deleted %d objects of earlier runs%n", record.retention().deleted().size());
         }
         for (String warning : record.warnings()) {
             out().println("  warning: " + warning);

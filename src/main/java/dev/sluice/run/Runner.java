@@ -10,6 +10,7 @@ import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.WriteResult;
 import dev.sluice.format.WrittenFile;
+import dev.sluice.plan.Guards;
 import dev.sluice.plan.PlannedOutput;
 import dev.sluice.plan.Planner;
 import dev.sluice.plan.RunKind;
@@ -49,8 +50,15 @@ import java.util.stream.Stream;
  * run exports the same changes again plus newer ones.
  */
 public final class Runner {
-    /** What a caller asks of a run. */
-    public record Request(String activation, boolean fullResync, boolean dryRun, String trigger) {}
+    /**
+     * What a caller asks of a run. {@code acceptHeld} lifts the activation's guards for this run
+     * (recorded on it): what a user asks for after checking a held run.
+     */
+    public record Request(String activation, boolean fullResync, boolean dryRun, String trigger, boolean acceptHeld) {
+        public Request(String activation, boolean fullResync, boolean dryRun, String trigger) {
+            this(activation, fullResync, dryRun, trigger, false);
+        }
+    }
 
     /** What a dry run found: the plan and the counts, nothing written. */
     public record DryRun(RunPlan plan, Counts counts) {}
@@ -144,9 +152,21 @@ public final class Runner {
                         now.skipped(), 0);
                 log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
                         changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
+                List<Guards.Result> guards = activation.guards().check(new Guards.Measured(now.read(), changes.added(), changes.updated(),
+                        changes.removed(), changes.updated() + changes.removed() + changes.unchanged(),
+                        comparable ? null : previous.isPresent() ? "values not compared: " + stale : "no previous snapshot to compare with"),
+                        request.acceptHeld());
+                record = record.withGuards(guards, request.acceptHeld());
+                List<Guards.Result> broken = guards.stream().filter(Guards.Result::broken).toList();
                 if (request.dryRun()) {
-                    return record.withCounts(counts).withPhases(phases.end());
+                    return record.withCounts(counts).withPhases(phases.end()).withRetention(retentionPreview(store, destination, activation,
+                            record.id(), start));
                 }
+                if (!broken.isEmpty()) {
+                    return hold(store, record, counts, broken, phases);
+                }
+                guards.stream().filter(g -> g.outcome().equals("lifted"))
+                        .forEach(g -> log.accept("guard lifted (--accept-held): " + g.describe()));
                 if (comparable) {
                     detector.keepChangedRows();
                 }
@@ -185,7 +205,10 @@ public final class Runner {
                 } catch (RuntimeException e) {
                     throw new Decided(record.id(), e);
                 }
-                record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end());
+                // Retention never fails the run: what goes wrong there is a warning.
+                RetentionReport retention = activation.retention() == null ? null
+                        : new RetentionSweep(store, destination, activation, log).apply(record.id(), start, published, clock.instant(), warnings);
+                record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end()).withRetention(retention);
                 try {
                     store.save(record);
                 } catch (RuntimeException e) {
@@ -234,6 +257,35 @@ public final class Runner {
                 deleteTree(work);
             }
         }
+    }
+
+    /**
+     * Ends a run that broke a guard: nothing was written or published, the snapshot is untouched, so
+     * the next run compares with the same previous rows and nothing is lost.
+     */
+    private RunRecord hold(RunStore store, RunRecord record, Counts counts, List<Guards.Result> broken, Phases phases) {
+        String message = "held by " + (broken.size() == 1 ? "a guard" : broken.size() + " guards") + ": "
+                + broken.stream().map(Guards.Result::describe).collect(java.util.stream.Collectors.joining("; "))
+                + "; nothing was published and the previous snapshot is kept. Check the model; to publish these changes anyway, run "
+                + "`sluice run " + record.activation() + " --accept-held`";
+        RunRecord held = record.held(clock.instant(), counts, message).withPhases(phases.end());
+        log.accept(message);
+        store.save(held);
+        return held;
+    }
+
+    /**
+     * What the activation's retention would delete after this run (null without retention). The
+     * names this run would publish are those starting with its rendered file name.
+     */
+    private static RetentionReport retentionPreview(RunStore store, Destination destination, Activation activation, String run,
+            Instant start) {
+        if (activation.retention() == null) {
+            return null;
+        }
+        String base = objectName(activation, activation.fileName().render(start, activation.timezone(), activation.name(),
+                activation.target(), run));
+        return new RetentionSweep(store, destination, activation, line -> { }).preview(run, start, name -> name.startsWith(base));
     }
 
     /** Whether the snapshot in force is this run's; unknown (unreadable) counts as decided, so that nothing is withdrawn. */

@@ -216,7 +216,7 @@ final class ActivationApi {
 
     void run(Context ctx) {
         Activation activation = existing(ctx.pathParam("name"));
-        String id = dispatcher.start(activation.name());
+        String id = dispatcher.start(activation.name(), acceptHeld(ctx));
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("id", id);
         body.put("activation", activation.name());
@@ -250,6 +250,18 @@ final class ActivationApi {
             names.add(prefix + base + ".manifest.json");
         }
         return names;
+    }
+
+    /** {@code ?accept_held=true} lifts the guards for this run, as {@code sluice run --accept-held} does. */
+    private static boolean acceptHeld(Context ctx) {
+        String value = ctx.queryParam("accept_held");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiError.badRequest("accept_held", "must be true or false, got '" + value + "'");
     }
 
     private String preview(FileNameTemplate template, ZoneId zone, FileFormat format, String activation, String target) {

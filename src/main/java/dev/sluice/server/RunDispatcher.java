@@ -28,10 +28,10 @@ public final class RunDispatcher implements AutoCloseable {
     public static final String MANUAL = "manual";
     public static final String SCHEDULE = "schedule";
 
-    /** Runs one activation to its end; records the run itself. */
+    /** Runs one activation to its end; records the run itself. {@code acceptHeld}: the guards are lifted for this run. */
     @FunctionalInterface
     public interface Execution {
-        void run(String activation, String runId, String trigger);
+        void run(String activation, String runId, String trigger, boolean acceptHeld);
     }
 
     /** Records runs that did not start: skipped ones, and failures before the run could record itself. */
@@ -84,12 +84,17 @@ public final class RunDispatcher implements AutoCloseable {
 
     /** Starts a run asked for by a user; its id. {@link Busy} when one of the activation is going. */
     public String start(String activation) {
+        return start(activation, false);
+    }
+
+    /** As {@link #start(String)}; {@code acceptHeld} lifts the activation's guards for this run. */
+    public String start(String activation, boolean acceptHeld) {
         String id = RunIds.next(clock.instant());
         Optional<String> going = claim(activation, id, MANUAL);
         if (going.isPresent()) {
             throw new Busy(activation, going.get());
         }
-        submit(activation, id, MANUAL);
+        submit(activation, id, MANUAL, acceptHeld);
         return id;
     }
 
@@ -104,7 +109,7 @@ public final class RunDispatcher implements AutoCloseable {
             recorder.record(RunRecord.skipped(id, activation, SCHEDULE, now, reason));
             return;
         }
-        submit(activation, id, SCHEDULE);
+        submit(activation, id, SCHEDULE, false);
     }
 
     /** Takes the activation for run {@code id}; what is going instead when it cannot. */
@@ -120,19 +125,19 @@ public final class RunDispatcher implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void submit(String activation, String id, String trigger) {
+    private void submit(String activation, String id, String trigger, boolean acceptHeld) {
         try {
-            pool.execute(() -> execute(activation, id, trigger));
+            pool.execute(() -> execute(activation, id, trigger, acceptHeld));
         } catch (RejectedExecutionException e) {
             active.remove(activation);
             throw new SluiceException(ErrorKind.EXTERNAL, "the server is shutting down; no new runs start", e);
         }
     }
 
-    private void execute(String activation, String id, String trigger) {
+    private void execute(String activation, String id, String trigger, boolean acceptHeld) {
         active.put(activation, new Active(id, activation, trigger, true));
         try {
-            execution.run(activation, id, trigger);
+            execution.run(activation, id, trigger, acceptHeld);
         } catch (RuntimeException e) {
             String message = e instanceof SluiceException ? e.getMessage() : "internal error: " + e;
             log.accept(activation + ": run " + id + " failed: " + message);

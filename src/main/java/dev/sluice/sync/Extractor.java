@@ -134,10 +134,16 @@ public final class Extractor {
         String anyNull = keys.stream().map(k -> k + " IS NULL").collect(Collectors.joining(" OR "));
         String keyList = String.join(", ", keys);
         // One pass answers the usual question, "are all keys present and distinct?"; only when they
-        // are not do the queries below count and name the offending rows.
-        if (engine.queryLong("SELECT count(*) FILTER (WHERE " + anyNull + ") + count(*) FILTER (WHERE " + notNull(keys)
-                + ") - count(DISTINCT (" + keyList + ")) FILTER (WHERE " + notNull(keys) + ") FROM " + WorkTables.READ) == 0) {
-            return 0;
+        // are not do the queries below count and name the offending rows. Without a FILTER on the
+        // distinct count (about half the time of one at 3-5 M rows): when no key is null, the rows are
+        // valid exactly when there are as many distinct keys as rows.
+        try (Statement statement = engine.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE " + anyNull + "), count(*), count(DISTINCT ("
+                        + keyList + ")) FROM " + WorkTables.READ)) {
+            rs.next();
+            if (rs.getLong(1) == 0 && rs.getLong(2) == rs.getLong(3)) {
+                return 0;
+            }
         }
         long nullKeys = engine.queryLong("SELECT count(*) FROM " + WorkTables.READ + " WHERE " + anyNull);
         long duplicateRows = engine.queryLong("SELECT COALESCE(sum(n), 0) FROM (SELECT count(*) AS n FROM " + WorkTables.READ

@@ -2,7 +2,9 @@ package dev.sluice.workspace;
 
 import dev.sluice.format.FileFormat;
 import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.plan.Guards;
 import dev.sluice.plan.Mapping;
+import dev.sluice.plan.Retention;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.schedule.Schedule;
@@ -13,6 +15,8 @@ import java.util.Objects;
 /**
  * One model or segment sent to one destination, with every setting of the activation. Exactly one
  * of {@code model} and {@code segment} is set. {@code file} is the workspace file it was read from.
+ * {@code notifications} (the setting {@code notify}) names the workspace notifications that apply to it;
+ * null when the setting is absent (then all apply).
  */
 public record Activation(
         String name,
@@ -34,7 +38,10 @@ public record Activation(
         boolean manifest,
         Boolean overwrite,
         Publish publish,
-        InvalidRows invalidRows) {
+        InvalidRows invalidRows,
+        Guards guards,
+        List<String> notifications,
+        Retention retention) {
 
     /** What to do with an output that has no rows. */
     public enum EmptyFiles { WRITE, SKIP }
@@ -51,6 +58,8 @@ public record Activation(
             throw new IllegalArgumentException("exactly one of model and segment must be set");
         }
         mapping = List.copyOf(mapping);
+        guards = guards == null ? Guards.NONE : guards;
+        notifications = notifications == null ? null : List.copyOf(notifications);
     }
 
     /** The name of the model or segment this activation exports. */

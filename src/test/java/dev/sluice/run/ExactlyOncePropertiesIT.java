@@ -66,7 +66,7 @@ class ExactlyOncePropertiesIT {
     }
 
     /** One step of a generated sequence. */
-    sealed interface Step permits Insert, Update, Hidden, Delete, Run, Resync, Reset, Remap, FaultyRun, Kill, DiskFull {}
+    sealed interface Step permits Insert, Update, Hidden, Delete, Run, Resync, Reset, Remap, FaultyRun, Kill, DiskFull, Guard, Accept {}
 
     record Insert(int key, String name) implements Step {}
 
@@ -82,6 +82,12 @@ class ExactlyOncePropertiesIT {
     record Resync() implements Step {}
 
     record Reset() implements Step {}
+
+    /** Sets {@code guards: {max_changed_rows: N}} on the activation (none when negative): later runs may be held. */
+    record Guard(int maxChanged) implements Step {}
+
+    /** A run with {@code --accept-held}: the guards are lifted for it. */
+    record Accept() implements Step {}
 
     /** Exports score under another name (or back): the next run is full. */
     record Remap() implements Step {}
@@ -117,6 +123,8 @@ class ExactlyOncePropertiesIT {
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Resync())),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reset())),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Remap())),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(-1, 3).map(Guard::new)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Accept())),
                 net.jqwik.api.Tuple.of(3, Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(1, 4),
                         Arbitraries.of(false, false, true)).as(FaultyRun::new)),
                 net.jqwik.api.Tuple.of(2, Combinators.combine(Arbitraries.of(true, true, false), Arbitraries.integers().between(0, 36_000))
@@ -153,7 +161,8 @@ class ExactlyOncePropertiesIT {
         fx.sql("CREATE TABLE people (id INTEGER, name VARCHAR, score INTEGER, note VARCHAR)",
                 "INSERT INTO people VALUES (1, 'a', 1, 'x'), (2, 'b', 2, 'y'), (3, 'c', 3, 'z')");
         boolean remapped = false;
-        writeWorkspace(fx, remapped, direct);
+        int guard = -1;
+        writeWorkspace(fx, remapped, direct, guard);
         for (Step step : steps) {
             if (step instanceof Insert i) {
                 fx.sql("DELETE FROM people WHERE id = " + i.key(), "INSERT INTO people VALUES (" + i.key() + ", '" + i.name() + "', 0, 'n')");
@@ -169,12 +178,18 @@ class ExactlyOncePropertiesIT {
             } else if (step instanceof Resync) {
                 count("resyncs");
                 run(fx, true, Fault.NONE);
+            } else if (step instanceof Guard g) {
+                guard = g.maxChanged();
+                writeWorkspace(fx, remapped, direct, guard);
+            } else if (step instanceof Accept) {
+                count("runs with --accept-held");
+                run(fx, false, Fault.NONE, true);
             } else if (step instanceof Reset) {
                 count("resets");
                 new SnapshotStore(fx.state).reset("d");
             } else if (step instanceof Remap) {
                 remapped = !remapped;
-                writeWorkspace(fx, remapped, direct);
+                writeWorkspace(fx, remapped, direct, guard);
             } else if (step instanceof FaultyRun f) {
                 Fault fault = f.upload() ? Fault.upload(f.n()) : Fault.publish(f.n());
                 count(f.deletesFail() ? "faults with failing deletes" : "faults");
@@ -211,7 +226,8 @@ class ExactlyOncePropertiesIT {
                 }
             }
         }
-        run(fx, false, Fault.NONE);
+        // The last run publishes whatever held runs kept back.
+        run(fx, false, Fault.NONE, true);
 
         Map<String, Map<String, String>> consumer = replay(fx, remapped);
         assertThat(consumer).as("the consumer's rows after %s (%s)", steps, direct ? "direct" : "staged")
@@ -223,7 +239,7 @@ class ExactlyOncePropertiesIT {
         assertThat(fx.state.resolve("work")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
-    private static void writeWorkspace(Fixture fx, boolean remapped, boolean direct) {
+    private static void writeWorkspace(Fixture fx, boolean remapped, boolean direct, int maxChanged) {
         fx.workspace("""
                 sources:
                   w: {type: duckdb, path: warehouse.duckdb}
@@ -243,14 +259,22 @@ class ExactlyOncePropertiesIT {
                     run_type: full_then_delta
                     sync_mode: difference
                     mapping: [{from: id, to: id}, {from: name, to: name}, {from: score, to: %s}]
-                """.formatted(direct ? "direct" : "staged", remapped ? "points" : "score"));
+                """.formatted(direct ? "direct" : "staged", remapped ? "points" : "score")
+                + (maxChanged < 0 ? "" : "    guards: {max_changed_rows: " + maxChanged + "}\n"));
     }
 
     private static void run(Fixture fx, boolean fullResync, Fault fault) {
+        run(fx, fullResync, fault, false);
+    }
+
+    private static void run(Fixture fx, boolean fullResync, Fault fault, boolean acceptHeld) {
         Workspace workspace = WorkspaceLoader.withSystemEnv().load(fx.yaml);
-        new Runner(workspace, fx.state, Clock.systemUTC(), line -> {}, Engine.DEFAULT_MEMORY_LIMIT,
+        RunRecord record = new Runner(workspace, fx.state, Clock.systemUTC(), line -> {}, Engine.DEFAULT_MEMORY_LIMIT,
                 (DestinationConfig config) -> new FaultyDestination(config.open(), fault))
-                .run(new Runner.Request("d", fullResync, false, "manual"));
+                .run(new Runner.Request("d", fullResync, false, "manual", acceptHeld));
+        if (record.status() == RunStatus.HELD) {
+            count("held runs");
+        }
     }
 
     private static boolean hasManifest(Fixture fx, String object) {

@@ -63,6 +63,8 @@ final class Scenario {
     boolean manifest;
     boolean direct;
     boolean skipInvalid;
+    /** More settings of the activation, each line indented by four spaces. */
+    String extraYaml = "";
     /** Rows the next run must leave out for an invalid key (the oracle's query leaves them out too). */
     long skipped;
     char delimiter = ',';
@@ -170,6 +172,7 @@ final class Scenario {
         if (skipInvalid) {
             y.append("    invalid_rows: skip\n");
         }
+        y.append(extraYaml);
         return y.toString();
     }
 
