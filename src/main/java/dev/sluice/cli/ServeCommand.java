@@ -52,7 +52,7 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
     String memoryLimit;
 
     @Option(names = "--public-url", paramLabel = "URL",
-            description = "The address users reach the web UI at (e.g. https://sluice.example.com), for links to runs in notifications.")
+            description = {"The address users reach the web UI at, for links to runs in notifications, such as:", "https://sluice.example.com"})
     String publicUrl;
 
     @Override
