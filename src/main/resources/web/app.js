@@ -63,7 +63,7 @@ function problemText(e) {
 function fmtTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
 }
 
 function fmtDuration(run) {
@@ -95,6 +95,12 @@ function setView(...children) {
   view.replaceChildren(...children);
 }
 
+function setTitle(text) { document.title = text + ' — Sluice'; }
+
+// Each navigation gets a number; a view whose data arrives after the user went elsewhere draws nothing.
+let navCounter = 0;
+function stale(nav) { return nav !== navCounter; }
+
 function loading() { setView(h('p', { class: 'muted' }, 'Loading…')); }
 
 // ---- routes --------------------------------------------------------------------------------
@@ -102,16 +108,19 @@ function loading() { setView(h('p', { class: 'muted' }, 'Loading…')); }
 async function route() {
   clearTimeout(refreshTimer);
   showBanner('');
+  const nav = ++navCounter;
   const hash = location.hash.replace(/^#/, '') || '/';
   const parts = hash.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
   try {
-    if (parts.length === 0) await activationList();
-    else if (parts[0] === 'new') await activationForm(null);
-    else if (parts[0] === 'edit' && parts[1]) await activationForm(parts[1]);
-    else if (parts[0] === 'runs') await runHistory(parts[1] || null);
-    else if (parts[0] === 'run' && parts[1]) await runDetail(parts[1]);
-    else setView(h('p', {}, 'Nothing here. ', h('a', { href: '#/' }, 'Back to the activations')));
+    if (parts.length === 0) await activationList(nav);
+    else if (parts[0] === 'new') await activationForm(null, nav);
+    else if (parts[0] === 'edit' && parts[1]) await activationForm(parts[1], nav);
+    else if (parts[0] === 'runs') await runHistory(parts[1] || null, nav);
+    else if (parts[0] === 'run' && parts[1]) await runDetail(parts[1], nav);
+    else { setTitle('Not found'); setView(h('p', {}, 'Nothing here. ', h('a', { href: '#/' }, 'Back to the activations'))); }
   } catch (e) {
+    if (stale(nav)) return;
+    setTitle('Error');
     setView(h('h1', {}, 'Something went wrong'), h('pre', { class: 'err' }, problemText(e)));
   }
 }
@@ -131,33 +140,37 @@ async function runNow(name, after, acceptHeld) {
 
 // ---- activation list -----------------------------------------------------------------------
 
-async function activationList() {
+async function activationList(nav) {
+  setTitle('Activations');
   loading();
   const data = await api('GET', '/api/activations');
+  if (stale(nav)) return;
   const rows = data.activations.map(a => {
     const last = a.last_run;
+    const running = a.running || (last && last.status === 'running');
     return h('tr', { 'data-activation': a.name },
       h('td', {}, h('a', { href: '#/runs/' + encodeURIComponent(a.name) }, h('b', {}, a.name)),
         h('div', { class: 'muted small' }, (a.model ? 'model ' + a.model : 'segment ' + a.segment) + ' → ' + a.destination)),
       h('td', { class: 'small' }, a.format, h('div', { class: 'muted' }, a.sync_mode.replace('_', ' '))),
       h('td', { class: 'small' }, a.schedule || h('span', { class: 'muted' }, 'manual only')),
-      h('td', { class: 'small' }, a.running ? badge('running') : last ? [badge(last.status), ' ', fmtTime(last.startedAt),
+      h('td', { class: 'small' }, running ? badge('running') : last ? [badge(last.status), ' ', fmtTime(last.startedAt),
         h('div', {}, counts(last.counts))] : h('span', { class: 'muted' }, 'never run')),
       h('td', { class: 'small' }, a.next_run ? fmtTime(a.next_run) : h('span', { class: 'muted' }, '—')),
       h('td', {}, h('div', { class: 'actions' },
-        h('button', { class: 'primary', onclick: () => runNow(a.name, () => setTimeout(route, 800)) }, 'Run now'),
-        a.editable ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(a.name) }, 'Edit') : null,
+        h('button', { class: 'primary', disabled: !!running, title: running ? 'a run is going' : null,
+          onclick: () => runNow(a.name, () => setTimeout(route, 800)) }, 'Run now'),
+        h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(a.name) }, a.editable ? 'Edit' : 'View'),
         h('a', { class: 'button', href: '#/runs/' + encodeURIComponent(a.name) }, 'History'))));
   });
   setView(
     h('div', { class: 'bar' }, h('h1', {}, 'Activations'), h('a', { class: 'button primary', href: '#/new' }, 'New activation')),
-    rows.length ? h('table', {},
+    rows.length ? h('table', { class: 'activations' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Activation'), h('th', {}, 'Format'), h('th', {}, 'Schedule'),
         h('th', {}, 'Last run'), h('th', {}, 'Next run'), h('th', {}, ''))),
       h('tbody', {}, rows))
       : h('div', { class: 'card empty' }, 'No activations yet. ', h('a', { href: '#/new' }, 'Create the first one.')),
     h('p', { class: 'muted small' }, 'Activations created here are saved one file each in ', h('code', {}, data.activations_folder), '.'));
-  if (data.activations.some(a => a.running)) refreshTimer = setTimeout(route, 2000);
+  if (data.activations.some(a => a.running || (a.last_run && a.last_run.status === 'running'))) refreshTimer = setTimeout(route, 2000);
 }
 
 // ---- activation form -----------------------------------------------------------------------
@@ -181,11 +194,27 @@ function incompatibility(runType, syncMode) {
   return '';
 }
 
+// What a run type × sync mode pair exports, in one line (docs/runs.md has the table).
+function modeSummary(runType, syncMode) {
+  const later = {
+    snapshot: 'every row',
+    upsert: 'the added and updated rows',
+    insert: 'the added rows',
+    difference: 'three files: NAME_added, NAME_updated and NAME_removed',
+  }[syncMode];
+  if (runType === 'full_only') return 'Every run exports every row' + (syncMode === 'snapshot' ? ' and replaces its own file.' : ' (' + syncMode + ' files hold all rows).');
+  if (syncMode === 'difference') return 'The first run puts every row in NAME_added (the other two empty); later runs write ' + later + ', by primary key.';
+  return 'The first run exports every row; later runs export ' + later + ', compared by primary key with the last successful run.';
+}
+
+// A labelled field: the label points at the input's id; the hint and the error describe it.
 function field(name, labelText, input, hint) {
+  const hintId = hint ? 'hint-' + name : null;
+  input.setAttribute('aria-describedby', [hintId, 'err-' + name].filter(Boolean).join(' '));
   return h('div', { class: 'field', 'data-field': name },
-    h('label', { for: 'f-' + name }, labelText), input,
-    hint ? h('div', { class: 'hint' }, hint) : null,
-    h('div', { class: 'error', id: 'err-' + name }));
+    h('label', { for: input.id }, labelText), input,
+    hint ? h('div', { class: 'hint', id: hintId }, hint) : null,
+    h('div', { class: 'error', id: 'err-' + name, 'aria-live': 'polite' }));
 }
 
 function select(id, options, value) {
@@ -194,14 +223,25 @@ function select(id, options, value) {
   return el;
 }
 
-async function activationForm(name) {
+function zoneList() {
+  let zones = [];
+  try { zones = Intl.supportedValuesOf('timeZone'); } catch (e) { zones = []; }
+  return h('datalist', { id: 'zones' }, ['UTC', ...zones.filter(z => z !== 'UTC')].map(z => h('option', { value: z })));
+}
+
+async function activationForm(name, nav) {
+  setTitle(name ? 'Edit ' + name : 'New activation');
   loading();
   const [models, segments, destinations, existing] = await Promise.all([
     api('GET', '/api/models'), api('GET', '/api/segments'), api('GET', '/api/destinations'),
     name ? api('GET', '/api/activations/' + encodeURIComponent(name)) : Promise.resolve(null)]);
+  if (stale(nav)) return;
+  const readOnly = !!existing && !existing.editable;
+  if (readOnly) setTitle(name);
   const s = existing ? existing.settings : {};
   const fmt = typeof s.format === 'string' ? { type: s.format } : (s.format || { type: 'csv' });
   const schedule = s.schedule || null;
+  const text = v => (v === undefined || v === null ? '' : String(v));
 
   const targetSel = h('select', { id: 'f-target', name: 'target' }, h('option', { value: '' }, '— choose —'),
     h('optgroup', { label: 'Models' }, models.models.map(m => h('option', { value: 'model:' + m.name, selected: s.model === m.name }, m.name))),
@@ -210,29 +250,59 @@ async function activationForm(name) {
   const nameIn = h('input', { type: 'text', id: 'f-name', name: 'name', value: name || '', placeholder: 'e.g. vip_daily', disabled: !!name, autocomplete: 'off' });
   const folderIn = h('input', { type: 'text', id: 'f-folder', name: 'folder', value: s.folder || '', placeholder: 'e.g. exports/vip (empty: bucket root)' });
   const fileIn = h('input', { type: 'text', id: 'f-file_name', name: 'file_name', value: s.file_name || (existing ? '{activation}' : '{activation}_{run}'), autocomplete: 'off' });
-  const tzIn = h('input', { type: 'text', id: 'f-timezone', name: 'timezone', value: s.timezone || '', placeholder: 'UTC' });
-  const previewOut = h('div', { class: 'preview', id: 'file-preview' }, '…');
+  const tzIn = h('input', { type: 'text', id: 'f-timezone', name: 'timezone', value: s.timezone || '', placeholder: 'UTC', list: 'zones', autocomplete: 'off' });
+  const previewOut = h('div', { class: 'preview', id: 'file-preview', 'aria-live': 'polite' }, '…');
   const formatSel = select('format', [['csv', 'CSV'], ['json', 'JSON'], ['xml', 'XML'], ['parquet', 'Parquet']], fmt.type || 'csv');
   const delimiterIn = h('input', { type: 'text', id: 'f-delimiter', name: 'delimiter', value: fmt.delimiter === undefined ? ',' : fmt.delimiter, maxlength: 2, class: 'w-xs' });
   const headerIn = h('input', { type: 'checkbox', id: 'f-header', name: 'header', checked: fmt.header !== false && fmt.header !== 'false' });
   const layoutSel = select('layout', [['array', 'one JSON array (.json)'], ['lines', 'one object per line (.jsonl)']], fmt.layout || 'array');
+  const gzipSel = select('compression', [['none', 'none'], ['gzip', 'gzip (.gz)']], fmt.type !== 'parquet' && fmt.compression === 'gzip' ? 'gzip' : 'none');
+  const parquetSel = select('parquet-compression', [['snappy', 'snappy (default)'], ['zstd', 'zstd'], ['gzip', 'gzip'], ['none', 'none']],
+    fmt.type === 'parquet' && fmt.compression ? fmt.compression : 'snappy');
+  const rootIn = h('input', { type: 'text', id: 'f-root_element', name: 'root_element', value: text(fmt.root_element), placeholder: 'records' });
+  const recordIn = h('input', { type: 'text', id: 'f-record_element', name: 'record_element', value: text(fmt.record_element), placeholder: 'record' });
   const csvOptions = h('div', { class: 'row', id: 'csv-options' },
     field('format.delimiter', 'Delimiter', delimiterIn, 'one character; \\t for tab'),
-    h('div', { class: 'field', 'data-field': 'format.header' }, h('label', { for: 'f-header' }, 'Header row'),
-      h('label', { class: 'hint' }, headerIn, ' first line names the columns'), h('div', { class: 'error', id: 'err-format.header' })));
+    h('div', { class: 'field', 'data-field': 'format.header' }, h('span', { class: 'label' }, 'Header row'),
+      h('label', { class: 'hint', for: 'f-header' }, headerIn, ' first line names the columns'), h('div', { class: 'error', id: 'err-format.header' })));
   const jsonOptions = h('div', { class: 'row', id: 'json-options' }, field('format.layout', 'Layout', layoutSel));
+  const xmlOptions = h('div', { class: 'row', id: 'xml-options' },
+    field('format.root_element', 'Root element', rootIn, 'default records'),
+    field('format.record_element', 'Record element', recordIn, 'default record'));
+  const gzipRow = h('div', { class: 'row', id: 'gzip-options' }, field('format.compression', 'Compression', gzipSel, 'gzip writes .gz objects'));
+  const parquetRow = h('div', { class: 'row', id: 'parquet-options' }, field('parquet.compression', 'Parquet compression', parquetSel));
+
+  const maxSizeIn = h('input', { type: 'text', id: 'f-max_file_size', name: 'max_file_size', value: text(s.max_file_size), placeholder: 'e.g. 256MB', class: 'w-m' });
+  const maxRowsIn = h('input', { type: 'text', id: 'f-max_rows_per_file', name: 'max_rows_per_file', value: text(s.max_rows_per_file), placeholder: 'e.g. 1000000', inputmode: 'numeric', class: 'w-m' });
+  const manifestIn = h('input', { type: 'checkbox', id: 'f-manifest', name: 'manifest', checked: s.manifest === true || s.manifest === 'true' });
+  const emptySel = select('empty_files', [['', 'write (default)'], ['write', 'write'], ['skip', 'skip']], text(s.empty_files));
+  const overwriteSel = select('overwrite', [['', 'default: snapshot replaces its own file, delta modes refuse'], ['true', 'true: replace an existing object'],
+    ['false', 'false: refuse any existing object']], text(s.overwrite));
+  const outputOptions = h('div', {},
+    h('div', { class: 'row' },
+      field('max_file_size', 'Largest file', maxSizeIn, 'split into numbered parts (name-00001…); empty: no limit'),
+      field('max_rows_per_file', 'Most rows per file', maxRowsIn, 'empty: no limit')),
+    h('div', { class: 'row' },
+      field('empty_files', 'Empty outputs', emptySel, 'skip: no file when there is nothing to export'),
+      field('overwrite', 'Existing objects', overwriteSel)),
+    h('div', { class: 'field', 'data-field': 'manifest' }, h('span', { class: 'label' }, 'Manifest'),
+      h('label', { class: 'hint', for: 'f-manifest' }, manifestIn, ' write NAME.manifest.json after the files (rows, bytes, CRC32C of each)'),
+      h('div', { class: 'error', id: 'err-manifest' })));
 
   const mappingOn = h('input', { type: 'checkbox', id: 'f-mapping-on', checked: Array.isArray(s.mapping) && s.mapping.length > 0 });
   const mappingBody = h('tbody', {});
   const mappingTable = h('table', { class: 'mapping', id: 'mapping' },
     h('thead', {}, h('tr', {}, h('th', {}, 'Export'), h('th', {}, 'Model column'), h('th', {}, 'Type'), h('th', {}, 'Exported as'))), mappingBody);
   const mappingNote = h('div', { class: 'hint', id: 'mapping-note' });
+  const mappingWarning = h('div', { class: 'explain', id: 'mapping-warning', role: 'status' });
   let columns = [];
+  let primaryKey = [];
 
   const runTypeSel = select('run_type', Object.entries(RUN_TYPES).map(([k, v]) => [k, k.replace(/_/g, ' ') + ' — ' + v]), s.run_type || '');
   runTypeSel.prepend(h('option', { value: '', selected: !s.run_type }, 'default for the sync mode'));
   const syncSel = select('sync_mode', Object.entries(SYNC_MODES).map(([k, v]) => [k, k + ' — ' + v]), s.sync_mode || 'snapshot');
-  const explain = h('div', { class: 'explain', id: 'mode-explain' });
+  const summary = h('div', { class: 'hint', id: 'mode-summary', role: 'status' });
+  const explain = h('div', { class: 'explain', id: 'mode-explain', role: 'status' });
 
   const schedKind = schedule && schedule.cron ? 'cron' : schedule && schedule.every ? 'every' : 'none';
   const radios = ['none', 'every', 'cron'].map(k => h('label', {},
@@ -240,15 +310,16 @@ async function activationForm(name) {
     { none: 'Manual only', every: 'Every…', cron: 'Cron…' }[k]));
   const everyIn = h('input', { type: 'text', id: 'f-every', name: 'every', value: schedule && schedule.every || '15m', class: 'w-s' });
   const cronIn = h('input', { type: 'text', id: 'f-cron', name: 'cron', value: schedule && schedule.cron || '0 6 * * *', class: 'w-m' });
-  const cronTzIn = h('input', { type: 'text', id: 'f-cron-timezone', name: 'cron-timezone', value: schedule && schedule.timezone || 'UTC', class: 'w-l' });
+  const cronTzIn = h('input', { type: 'text', id: 'f-cron-timezone', name: 'cron-timezone', value: schedule && schedule.timezone || 'UTC', class: 'w-l', list: 'zones', autocomplete: 'off' });
+  const nextRuns = h('div', { class: 'hint', id: 'next-runs', 'aria-live': 'polite' });
   const everyRow = h('div', { class: 'row', id: 'every-row' }, field('schedule.every', 'Interval', everyIn, 'e.g. 15m, 1h, 1d (at least 1m)'));
   const cronRow = h('div', { class: 'row', id: 'cron-row' },
     field('schedule.cron', 'Cron expression', cronIn, 'five fields: minute hour day-of-month month day-of-week'),
     field('schedule.timezone', 'Time zone', cronTzIn, 'IANA name, e.g. Europe/Paris'));
 
   const saveBtn = h('button', { type: 'submit', class: 'primary', id: 'save' }, name ? 'Save changes' : 'Create activation');
-  const validState = h('span', { class: 'hint', id: 'valid-state' });
-  const form = h('form', { class: 'activation', novalidate: true },
+  const validState = h('span', { class: 'hint', id: 'valid-state', role: 'status' });
+  const fieldsets = [
     h('fieldset', {}, h('legend', {}, 'What and where'),
       field('name', 'Name', nameIn, name ? 'names cannot be changed' : 'letters, digits, _ . -'),
       h('div', { class: 'row' },
@@ -259,21 +330,26 @@ async function activationForm(name) {
       h('div', { class: 'row' },
         field('file_name', 'File name', fileIn, 'variables: {YYYY} {YY} {MM} {DD} {HH} {mm} {ss} {ms} {X} {x} {activation} {model} {run}'),
         field('timezone', 'Time zone of the name', tzIn, 'for the time variables; default UTC')),
-      h('div', { class: 'field' }, h('label', {}, 'Preview'), previewOut),
-      field('format', 'Format', formatSel), csvOptions, jsonOptions),
+      h('div', { class: 'field' }, h('span', { class: 'label', id: 'preview-label' }, 'Preview'), previewOut),
+      field('format', 'Format', formatSel), csvOptions, jsonOptions, xmlOptions, gzipRow, parquetRow),
+    h('fieldset', {}, h('legend', {}, 'Splitting, empty outputs, manifest'), outputOptions),
     h('fieldset', {}, h('legend', {}, 'Attribute mapping'),
-      h('label', { class: 'hint' }, mappingOn, ' Choose and rename the exported attributes (otherwise every column is exported under its own name)'),
-      mappingNote, mappingTable, h('div', { class: 'error', id: 'err-mapping' })),
+      h('label', { class: 'hint', for: 'f-mapping-on' }, mappingOn, ' Choose and rename the exported attributes (otherwise every column is exported under its own name)'),
+      mappingNote, mappingTable, mappingWarning, h('div', { class: 'error', id: 'err-mapping' })),
     h('fieldset', {}, h('legend', {}, 'Run type and sync mode'),
-      h('div', { class: 'row' }, field('run_type', 'Run type', runTypeSel), field('sync_mode', 'Sync mode', syncSel)), explain),
+      h('div', { class: 'row' }, field('run_type', 'Run type', runTypeSel), field('sync_mode', 'Sync mode', syncSel)), summary, explain),
     h('fieldset', {}, h('legend', {}, 'Schedule'),
-      h('div', { class: 'field' }, h('div', { class: 'radio' }, radios)), everyRow, cronRow,
-      h('div', { class: 'error', id: 'err-schedule' })),
+      h('div', { class: 'field', role: 'radiogroup', 'aria-label': 'Schedule' }, h('div', { class: 'radio' }, radios)), everyRow, cronRow, nextRuns,
+      h('div', { class: 'error', id: 'err-schedule' }))];
+  const form = h('form', { class: 'activation', novalidate: true }, zoneList(), ...fieldsets,
     h('div', { class: 'error', id: 'err-' }),
-    h('div', { class: 'actions' }, saveBtn,
-      h('button', { type: 'button', id: 'check', onclick: () => submit(true) }, 'Check without saving'),
-      h('a', { class: 'button', href: '#/' }, 'Cancel'),
-      name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null, validState));
+    readOnly ? h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/runs/' + encodeURIComponent(name) }, 'Runs of ' + name),
+      h('a', { class: 'button', href: '#/' }, 'Back'))
+      : h('div', { class: 'actions' }, saveBtn,
+        h('button', { type: 'button', id: 'check', onclick: () => submit(true) }, 'Check without saving'),
+        h('a', { class: 'button', href: '#/' }, 'Cancel'),
+        name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null, validState));
+  if (readOnly) for (const f of fieldsets) f.disabled = true;
 
   function target() {
     const v = targetSel.value;
@@ -287,6 +363,14 @@ async function activationForm(name) {
     const f = Object.assign({}, fmt.type === type ? fmt : {}, { type });
     if (type === 'csv') { f.delimiter = delimiterIn.value; f.header = headerIn.checked; }
     if (type === 'json') f.layout = layoutSel.value;
+    if (type === 'xml') {
+      if (rootIn.value.trim()) f.root_element = rootIn.value.trim(); else delete f.root_element;
+      if (recordIn.value.trim()) f.record_element = recordIn.value.trim(); else delete f.record_element;
+    }
+    if (type === 'parquet') {
+      if (parquetSel.value !== 'snappy' || f.compression) f.compression = parquetSel.value;
+    } else if (gzipSel.value === 'gzip') f.compression = 'gzip';
+    else delete f.compression;
     return f;
   }
 
@@ -299,6 +383,12 @@ async function activationForm(name) {
     b.file_name = fileIn.value;
     if (tzIn.value.trim()) b.timezone = tzIn.value.trim(); else delete b.timezone;
     b.format = formatBody();
+    if (maxSizeIn.value.trim()) b.max_file_size = maxSizeIn.value.trim(); else delete b.max_file_size;
+    const rows = maxRowsIn.value.trim();
+    if (rows) b.max_rows_per_file = /^\d+$/.test(rows) ? Number(rows) : rows; else delete b.max_rows_per_file;
+    if (manifestIn.checked) b.manifest = true; else delete b.manifest;
+    if (emptySel.value) b.empty_files = emptySel.value; else delete b.empty_files;
+    if (overwriteSel.value) b.overwrite = overwriteSel.value === 'true'; else delete b.overwrite;
     if (mappingOn.checked) {
       b.mapping = [...mappingBody.querySelectorAll('tr')].filter(tr => tr.querySelector('input[type=checkbox]').checked)
         .map(tr => ({ from: tr.dataset.column, to: tr.querySelector('input[type=text]').value.trim() || tr.dataset.column }));
@@ -313,27 +403,51 @@ async function activationForm(name) {
     return b;
   }
 
+  function runType() { return runTypeSel.value || (syncSel.value === 'snapshot' ? 'full_only' : 'full_then_delta'); }
+
   function toggles() {
-    csvOptions.hidden = formatSel.value !== 'csv';
-    jsonOptions.hidden = formatSel.value !== 'json';
+    const type = formatSel.value;
+    csvOptions.hidden = type !== 'csv';
+    jsonOptions.hidden = type !== 'json';
+    xmlOptions.hidden = type !== 'xml';
+    gzipRow.hidden = type === 'parquet';
+    parquetRow.hidden = type !== 'parquet';
     mappingTable.hidden = !mappingOn.checked || columns.length === 0;
     const kind = form.querySelector('input[name=schedule-kind]:checked').value;
     everyRow.hidden = kind !== 'every';
     cronRow.hidden = kind !== 'cron';
-    const rt = runTypeSel.value || (syncSel.value === 'snapshot' ? 'full_only' : 'full_then_delta');
-    explain.textContent = incompatibility(rt, syncSel.value);
+    nextRuns.hidden = kind === 'none';
+    const clash = incompatibility(runType(), syncSel.value);
+    summary.textContent = clash ? '' : runType().replace(/_/g, ' ') + ' × ' + syncSel.value + ': ' + modeSummary(runType(), syncSel.value);
+    explain.textContent = clash;
+    keyWarning();
+  }
+
+  // Upsert and difference compare rows by primary key: a key column left out of the mapping is worth a word.
+  function keyWarning() {
+    const mode = syncSel.value;
+    const dropped = !mappingOn.checked ? [] : primaryKey.filter(k => {
+      const tr = mappingBody.querySelector('tr[data-column="' + CSS.escape(k) + '"]');
+      return tr && !tr.querySelector('input[type=checkbox]').checked;
+    });
+    mappingWarning.textContent = (mode === 'upsert' || mode === 'difference') && dropped.length
+      ? 'Warning: ' + dropped.join(', ') + (dropped.length > 1 ? ' are' : ' is') + ' the primary key. A ' + mode
+        + ' file without ' + (dropped.length > 1 ? 'them' : 'it') + ' does not say which row each line replaces; keep it ticked.'
+      : '';
   }
 
   async function loadColumns() {
     const t = target();
     const n = t.model || t.segment;
     columns = [];
+    primaryKey = [];
     mappingBody.replaceChildren();
     if (!n) { mappingNote.textContent = 'Choose a model or segment to see its columns.'; toggles(); return; }
     try {
       const data = await api('GET', '/api/columns/' + encodeURIComponent(n));
       columns = data.columns;
-      mappingNote.textContent = 'Columns of model ' + data.model + ' (primary key: ' + data.primary_key.join(', ') + ').';
+      primaryKey = data.primary_key || [];
+      mappingNote.textContent = 'Columns of model ' + data.model + ' (primary key: ' + primaryKey.join(', ') + ').';
     } catch (e) {
       mappingNote.textContent = 'Columns unavailable: ' + problemText(e);
     }
@@ -344,10 +458,16 @@ async function activationForm(name) {
       const col = columns.find(x => x.name === c);
       mappingBody.append(h('tr', { 'data-column': c },
         h('td', {}, h('input', { type: 'checkbox', checked: mapped.size === 0 || mapped.has(c), 'aria-label': 'export ' + c })),
-        h('td', { class: 'mono' }, c), h('td', { class: 'muted small' }, col.source_type),
+        h('td', { class: 'mono' }, c, primaryKey.includes(c) ? h('span', { class: 'muted small' }, ' (key)') : null),
+        h('td', { class: 'muted small' }, col.source_type),
         h('td', {}, h('input', { type: 'text', value: mapped.get(c) || c, 'aria-label': c + ' exported as' }))));
     }
     toggles();
+  }
+
+  function fileNames(names) {
+    const folder = folderIn.value.trim().replace(/^\/+|\/+$/g, '');
+    return names.map(n => (folder ? folder + '/' : '') + n);
   }
 
   let previewSeq = 0;
@@ -359,50 +479,87 @@ async function activationForm(name) {
   async function preview() {
     const seq = ++previewSeq;
     const b = body();
-    const req = { name: b.name, file_name: b.file_name, format: b.format };
-    if (b.timezone) req.timezone = b.timezone;
-    if (b.model) req.model = b.model;
-    if (b.segment) req.segment = b.segment;
+    const req = { name: b.name, file_name: b.file_name, format: b.format, sync_mode: b.sync_mode };
+    for (const k of ['timezone', 'model', 'segment', 'run_type', 'max_file_size', 'max_rows_per_file', 'manifest']) if (b[k] !== undefined) req[k] = b[k];
     try {
       const r = await api('POST', '/api/file-name-preview', req);
       if (seq !== previewSeq) return;
-      const folder = folderIn.value.trim().replace(/^\/+|\/+$/g, '');
-      previewOut.replaceChildren('A run now would write ', h('strong', { id: 'file-preview-name' }, (folder ? folder + '/' : '') + r.file_name));
-      setError('file_name', ''); setError('timezone', ''); setError('format', '');
+      const names = fileNames(r.file_names || [r.file_name]);
+      previewOut.replaceChildren('A run now would write ', h('strong', { id: 'file-preview-name' }, names[0]),
+        ...names.slice(1).flatMap(n => [', ', h('strong', { class: 'file-preview-more' }, n)]));
+      for (const f of ['file_name', 'timezone', 'format', 'max_file_size', 'max_rows_per_file']) setError(f, '');
     } catch (e) {
       if (seq !== previewSeq) return;
-      previewOut.textContent = 'No preview: fix the file name.';
+      previewOut.textContent = 'No preview: fix the fields marked.';
       if (e instanceof ApiProblem && e.problem.errors) for (const f of e.problem.errors) setError(f.field, f.message);
     }
   }
 
+  // The schedule's next three times, from the server (cron on the zone's wall clock, as the scheduler does).
+  let nextSeq = 0;
+  let nextTimer = null;
+  function scheduleNextRuns() {
+    clearTimeout(nextTimer);
+    nextTimer = setTimeout(showNextRuns, 250);
+  }
+  async function showNextRuns() {
+    const seq = ++nextSeq;
+    const b = body();
+    if (!b.schedule) { nextRuns.textContent = ''; return; }
+    try {
+      const r = await api('POST', '/api/schedule-preview', b.schedule);
+      if (seq !== nextSeq) return;
+      nextRuns.replaceChildren('Next runs: ', ...r.next_runs.flatMap((n, i) => [i ? ' · ' : '', h('span', { class: 'next-run' }, n.local)]));
+    } catch (e) {
+      if (seq !== nextSeq) return;
+      nextRuns.textContent = 'Next runs: none until the schedule is fixed.';
+    }
+  }
+
+  function inputOf(fieldName) {
+    return form.querySelector('[data-field="' + CSS.escape(fieldName) + '"] input, [data-field="' + CSS.escape(fieldName) + '"] select');
+  }
+
   function setError(fieldName, message) {
+    if (fieldName === 'format.compression' && formatSel.value === 'parquet') fieldName = 'parquet.compression';
     const el = document.getElementById('err-' + fieldName);
     if (el) el.textContent = message;
-    const input = form.querySelector('[data-field="' + fieldName + '"] input, [data-field="' + fieldName + '"] select');
-    if (input) input.classList.toggle('invalid', !!message);
+    const input = inputOf(fieldName);
+    if (input) {
+      input.classList.toggle('invalid', !!message);
+      if (message) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    }
     return !!el;
   }
 
   function clearErrors() {
     form.querySelectorAll('.error').forEach(e => { e.textContent = ''; });
-    form.querySelectorAll('.invalid').forEach(e => e.classList.remove('invalid'));
+    form.querySelectorAll('.invalid').forEach(e => { e.classList.remove('invalid'); e.removeAttribute('aria-invalid'); });
+  }
+
+  function placeOf(fieldName) {
+    let key = fieldName;
+    if (key === 'model' || key === 'segment') key = 'target';
+    if (key.startsWith('mapping')) key = 'mapping';
+    if (key === 'format.type') key = 'format';
+    if (key === 'schedule.timezone' && !document.getElementById('err-schedule.timezone')) key = 'schedule';
+    return key;
   }
 
   function showErrors(e, quiet) {
     if (!(e instanceof ApiProblem)) { if (!quiet) showBanner(String(e.message || e)); return; }
     const unplaced = [];
     for (const f of e.problem.errors || []) {
-      let key = f.field;
-      if (key === 'model' || key === 'segment') key = 'target';
-      if (key.startsWith('mapping')) key = 'mapping';
-      if (key === 'format.type') key = 'format';
-      if (key === 'schedule.timezone' && !document.getElementById('err-schedule.timezone')) key = 'schedule';
+      const key = placeOf(f.field);
       if (!setError(key, f.message) && !setError(key.split('.')[0], f.message)) unplaced.push((f.field ? f.field + ': ' : '') + f.message);
     }
     if (quiet) validState.textContent = unplaced.length ? unplaced.join('; ') : 'Not valid yet: see the fields marked above.';
-    else if (!e.problem.errors || unplaced.length) showBanner([e.problem.detail, ...unplaced].filter(Boolean).join('\n'));
-    else showBanner(e.problem.title + ': see the fields marked below.');
+    else {
+      if (!e.problem.errors || unplaced.length) showBanner([e.problem.detail, ...unplaced].filter(Boolean).join('\n'));
+      else showBanner(e.problem.title + ': see the fields marked below.');
+      const first = form.querySelector('[aria-invalid=true]:not([hidden])');
+      if (first) first.focus();
+    }
   }
 
   // Inline validation: the server checks the form as it would on save, a moment after each change.
@@ -443,7 +600,8 @@ async function activationForm(name) {
       if (checkOnly) {
         const r = await api('POST', '/api/activations/validate', b);
         const warnings = (r.warnings || []).map(w => '\nWarning: ' + w.message).join('');
-        showBanner('Valid. A run now would write ' + r.file_name + '.' + warnings, true);
+        const next = (r.next_runs || []).length ? '\nNext runs: ' + r.next_runs.map(n => n.local).join(' · ') : '';
+        showBanner('Valid. A run now would write ' + (r.files || [r.file_name]).join(', ') + '.' + next + warnings, true);
       } else if (name) {
         delete b.name;
         await api('PUT', '/api/activations/' + encodeURIComponent(name), b);
@@ -467,17 +625,24 @@ async function activationForm(name) {
     } catch (e) { showBanner(problemText(e)); }
   }
 
-  form.addEventListener('submit', ev => { ev.preventDefault(); submit(false); });
+  form.addEventListener('submit', ev => { ev.preventDefault(); if (!readOnly) submit(false); });
   form.addEventListener('change', toggles);
-  form.addEventListener('change', scheduleValidate);
-  for (const el of [nameIn, fileIn, tzIn, folderIn, delimiterIn]) el.addEventListener('input', schedulePreview);
-  for (const el of [formatSel, layoutSel, targetSel]) el.addEventListener('change', schedulePreview);
+  if (!readOnly) form.addEventListener('change', scheduleValidate);
+  for (const el of [nameIn, fileIn, tzIn, folderIn, delimiterIn, rootIn, recordIn, maxSizeIn, maxRowsIn]) el.addEventListener('input', schedulePreview);
+  for (const el of [formatSel, layoutSel, targetSel, gzipSel, syncSel, runTypeSel, manifestIn]) el.addEventListener('change', schedulePreview);
+  for (const el of [everyIn, cronIn, cronTzIn]) el.addEventListener('input', scheduleNextRuns);
+  form.querySelectorAll('input[name=schedule-kind]').forEach(r => r.addEventListener('change', scheduleNextRuns));
   targetSel.addEventListener('change', loadColumns);
   mappingOn.addEventListener('change', toggles);
+  mappingBody.addEventListener('change', keyWarning);
 
-  setView(h('div', { class: 'bar' }, h('h1', {}, name ? 'Edit ' + name : 'New activation')), form);
+  setView(h('div', { class: 'bar' }, h('h1', {}, readOnly ? name : name ? 'Edit ' + name : 'New activation')),
+    readOnly ? h('p', { class: 'card note', id: 'read-only-note' }, name + ' is written by hand in ', h('code', {}, existing.file),
+      '; change it there. The web UI edits only the activations it saved itself, in its activations folder.') : null,
+    form);
   toggles();
   preview();
+  showNextRuns();
   loadColumns();
 }
 
@@ -485,7 +650,8 @@ async function activationForm(name) {
 
 const PAGE = 25;
 
-async function runHistory(activation) {
+async function runHistory(activation, nav) {
+  setTitle(activation ? activation : 'Runs');
   const params = new URLSearchParams(location.hash.split('?')[1] || '');
   const offset = Number(params.get('offset') || 0);
   const status = params.get('status') || '';
@@ -499,38 +665,47 @@ async function runHistory(activation) {
   statusSel.addEventListener('change', () => { location.hash = link(0, statusSel.value); });
   const [data, info] = await Promise.all([api('GET', '/api/runs?' + query),
     activation ? api('GET', '/api/activations/' + encodeURIComponent(activation)).catch(() => null) : Promise.resolve(null)]);
+  if (stale(nav)) return;
+  const going = r => r.status === 'running' || r.status === 'queued';
   const rows = data.runs.map(r => h('tr', { 'data-run': r.id, 'data-status': r.status },
     h('td', {}, h('a', { href: '#/run/' + encodeURIComponent(r.id), class: 'mono' }, r.id),
       activation ? null : h('div', { class: 'small' }, r.activation)),
     h('td', {}, badge(r.status), h('div', { class: 'muted small' }, r.trigger + (r.kind ? ' · ' + r.kind : ''))),
-    h('td', { class: 'small' }, fmtTime(r.startedAt), h('div', { class: 'muted' }, fmtDuration(r))),
-    h('td', { class: 'num' }, fmtNumber(r.counts.read)),
-    h('td', { class: 'num' }, fmtNumber(r.counts.added)),
-    h('td', { class: 'num' }, fmtNumber(r.counts.updated)),
-    h('td', { class: 'num' }, fmtNumber(r.counts.removed)),
+    h('td', { class: 'small' }, fmtTime(r.startedAt), h('div', { class: 'muted' }, going(r) ? 'going' : fmtDuration(r))),
+    going(r) ? h('td', { class: 'muted', colspan: 4 }, 'running: counts when it ends')
+      : [h('td', { class: 'num' }, fmtNumber(r.counts.read)),
+        h('td', { class: 'num' }, fmtNumber(r.counts.added)),
+        h('td', { class: 'num' }, fmtNumber(r.counts.updated)),
+        h('td', { class: 'num' }, fmtNumber(r.counts.removed))],
     h('td', { class: 'small' }, r.files.length ? h('ul', { class: 'files' }, r.files.map(f => h('li', { class: 'mono' }, f.object,
       h('span', { class: 'muted' }, ' ' + fmtNumber(f.rows) + ' rows, ' + fmtBytes(f.bytes))))) : h('span', { class: 'muted' }, '—'),
       r.error ? h('pre', { class: 'err' }, r.error) : null)));
-  const nav = h('div', { class: 'actions' },
+  const pager = h('div', { class: 'actions' },
     offset > 0 ? h('a', { class: 'button', href: link(Math.max(0, offset - PAGE), status) }, 'Newer') : null,
     offset + PAGE < data.total ? h('a', { class: 'button', href: link(offset + PAGE, status) }, 'Older') : null);
   setView(
     h('div', { class: 'bar' }, h('h1', {}, activation ? 'Runs of ' + activation : 'Runs'),
       h('div', { class: 'actions' }, h('label', { class: 'hint', for: 'f-run-status' }, 'Show'), statusSel,
       activation ? h('div', { class: 'actions' },
-        h('button', { class: 'primary', id: 'run-now', onclick: () => runNow(activation, () => setTimeout(route, 500)) }, 'Run now'),
-        info && info.editable ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, 'Edit') : null) : null)),
+        h('button', { class: 'primary', id: 'run-now', disabled: !!(info && info.running) || data.runs.some(going),
+          onclick: ev => { ev.target.disabled = true; runNow(activation, () => setTimeout(route, 500)); } }, 'Run now'),
+        info ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, info.editable ? 'Edit' : 'View') : null) : null)),
     rows.length ? h('table', { id: 'runs' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started · duration'),
         h('th', { class: 'num' }, 'Read'), h('th', { class: 'num' }, 'Added'), h('th', { class: 'num' }, 'Updated'),
         h('th', { class: 'num' }, 'Removed'), h('th', {}, 'Files · error'))),
-      h('tbody', {}, rows)) : h('div', { class: 'card empty' }, 'No runs yet.'),
-    h('p', { class: 'muted small' }, (data.total === 1 ? '1 run' : data.total + ' runs') + (status ? ' ' + status : '') + ' in all.'), nav);
-  if (data.runs.some(r => r.status === 'running') || (info && info.running)) refreshTimer = setTimeout(route, 1500);
+      h('tbody', {}, rows))
+      : h('div', { class: 'card empty' }, status || offset ? 'No ' + (status || '') + ' runs' + (activation ? ' of ' + activation : '')
+        + (offset ? ' on this page' : '') + '. ' : 'No runs yet.',
+        status ? h('a', { href: link(0, '') }, 'Show every status') : null),
+    h('p', { class: 'muted small' }, (data.total === 1 ? '1 run' : data.total + ' runs') + (status ? ' ' + status : '') + ' in all.'), pager);
+  if (data.runs.some(going) || (info && info.running)) refreshTimer = setTimeout(route, 1500);
 }
 
-async function runDetail(id) {
+async function runDetail(id, nav) {
+  setTitle('Run ' + id);
   const r = await api('GET', '/api/runs/' + encodeURIComponent(id));
+  if (stale(nav)) return;
   if (r.status === 'queued' || r.status === 'running') refreshTimer = setTimeout(route, 1500);
   const c = r.counts || {};
   setView(
@@ -543,8 +718,8 @@ async function runDetail(id) {
       h('dt', {}, 'Kind'), h('dd', {}, (r.kind || '') + (r.fullReason ? ' (' + r.fullReason + ')' : '')),
       h('dt', {}, 'Started'), h('dd', {}, fmtTime(r.startedAt)),
       h('dt', {}, 'Duration'), h('dd', {}, r.endedAt ? fmtDuration(r) : ''),
-      h('dt', {}, 'Counts'), h('dd', {}, ['read', 'added', 'updated', 'removed', 'unchanged', 'skipped', 'written']
-        .map(k => k + ' ' + fmtNumber(c[k])).join(' · ')),
+      h('dt', {}, 'Counts'), h('dd', {}, r.status === 'running' || r.status === 'queued' ? r.status + ': counts when it ends'
+        : ['read', 'added', 'updated', 'removed', 'unchanged', 'skipped', 'written'].map(k => k + ' ' + fmtNumber(c[k])).join(' · ')),
       r.error ? [h('dt', {}, 'Error'), h('dd', {}, h('pre', { class: 'err' }, r.error))] : null,
       (r.warnings || []).length ? [h('dt', {}, 'Warnings'), h('dd', {}, r.warnings.join('\n'))] : null)),
     (r.guards || []).length ? [h('h2', {}, 'Guards' + (r.guardsLifted ? ' (lifted for this run)' : '')),

@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code sluice bench}: the benchmarks behind docs/benchmarks.md, rerunnable by anyone. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks: Sluice against DuckDB doing the same work bare.",
+        description = {"Benchmarks Sluice against DuckDB doing the same work bare.",
                 "Each benchmark generates its data, measures both in the same run and prints every figure with its "
-                        + "ratio, target and PASS or MISS. See docs/benchmarks.md."},
+                        + "ratio, target and PASS or MISS.", "See docs/benchmarks.md"},
         subcommands = {BenchCommand.Runs.class, BenchCommand.Formats.class, BenchCommand.Sync.class, BenchCommand.Upload.class})
 public final class BenchCommand implements Runnable {
     @Spec
@@ -123,7 +123,7 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Whole sluice run processes against a process doing only DuckDB's COPY TO, per format.",
+            description = {"Times whole sluice run processes against DuckDB's bare COPY TO, per format.",
                     "A full_only x snapshot run of N rows in each format, each a JVM of its own, alternating --repeat times with "
                             + "a JVM that only runs DuckDB's COPY TO of the same table into the same kind of file; prints "
                             + "medians, the ratio, where the run's time went, and peak RSS."})
@@ -135,7 +135,7 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "formats", mixinStandardHelpOptions = true,
-            description = {"Sluice's file writers against DuckDB's bare COPY TO, per format.",
+            description = {"Times Sluice's file writers against DuckDB's bare COPY TO, per format.",
                     "Generates a table once, then for each format times DuckDB's bare COPY TO and Sluice's writer (default "
                             + "options, as in a run), each in a JVM of its own; prints rows/s, the ratio and peak RSS."})
     static final class Formats extends Benchmark {
@@ -159,8 +159,9 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "sync", mixinStandardHelpOptions = true,
-            description = {"Full and delta runs of upsert and difference, and change detection against a bare join.",
-                    "A model of N rows: a first (full) run, then 1%% updated, 0.5%% added, 0.5%% removed and a second (delta) "
+            description = {"Times full and delta runs, and change detection against a bare join.",
+                    "Upsert and difference activations are measured. "
+                            + "A model of N rows: a first (full) run, then 1%% updated, 0.5%% added, 0.5%% removed and a second (delta) "
                             + "run, for upsert and difference, each run a JVM of its own; then change detection alone beside "
                             + "DuckDB's bare FULL OUTER JOIN on the same data."})
     static final class Sync extends Benchmark {
@@ -171,9 +172,9 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "upload", mixinStandardHelpOptions = true,
-            description = {"Full CSV and Parquet runs of N rows to a GCS bucket you name, through the official client.",
-                    "Prints MB, run and upload seconds, upload MB/s, the upload's share of the run and peak RSS; deletes what "
-                            + "it uploaded (under sluice-bench-upload/) unless --keep. --repeat, --heap and --json do not apply."})
+            description = {"Times full CSV and Parquet runs of N rows to a GCS bucket you name.",
+                    "Uploads through the official client and prints MB, run and upload seconds, upload MB/s, the upload's "
+                            + "share of the run and peak RSS; deletes what it uploaded (under sluice-bench-upload/) unless --keep."})
     static final class Upload implements Callable<Integer> {
         @Mixin
         Options options;

@@ -6,15 +6,23 @@ import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.SluiceException;
 import dev.sluice.plan.FolderPath;
 import dev.sluice.workspace.Workspace;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sluice check DESTINATION}: writes, reads back and deletes a probe object. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Tests a destination: connects with its credentials, writes a probe object under the folder,",
-                "reads it back, lists it and deletes it. Says plainly what is wrong when a step fails."},
+        description = {"Tests a destination: writes, reads and deletes a probe object.",
+                "Connects with the destination's credentials and writes the probe under --folder; says plainly what is "
+                        + "wrong when a step fails, and gives up on an endpoint that does not answer after about 15 seconds."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the destination works", "1:the destination could not be reached or failed",
                 "2:a setting or a permission is wrong (the message names it)"})
@@ -42,12 +50,61 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
         } catch (IllegalArgumentException e) {
             throw SluiceException.user("--folder: " + e.getMessage());
         }
-        try (Destination opened = config.open()) {
-            opened.check(path);
-        }
+        err().println("checking destination " + destination + " (" + config.describe() + ")"
+                + (config.describe().contains("://") ? ": connecting…" : "…"));
+        err().flush();
+        probe(config, path);
         out().println(Terminal.green("ok: ") + "destination " + destination + " (" + config.describe() + ") works: wrote, read back, listed and deleted a probe object"
                 + (path.isEmpty() ? "" : " under " + path + "/"));
         out().flush();
         return 0;
+    }
+
+    /** How long the check may take before it gives up: the client's own retries may go on for minutes. */
+    static Duration giveUpAfter = Duration.ofSeconds(15);
+    /** When "no answer yet" is said, if the check is still going. */
+    static final Duration STILL_WAITING = Duration.ofSeconds(2);
+
+    /**
+     * Opens the destination and writes, reads back and deletes the probe, on a thread of its own so
+     * that an endpoint that does not answer (or refuses, retried with backoff) is given up on in
+     * bounded time, saying so.
+     */
+    private void probe(DestinationConfig config, String path) {
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-check");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?> done = worker.submit(() -> {
+            try (Destination opened = config.open()) {
+                opened.check(path);
+            }
+        });
+        worker.shutdown();
+        try {
+            try {
+                done.get(Math.min(STILL_WAITING.toMillis(), giveUpAfter.toMillis()), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                err().println("no answer yet from " + config.describe() + "; retrying, giving up after "
+                        + giveUpAfter.toSeconds() + " s");
+                err().flush();
+            }
+            done.get(Math.max(0, giveUpAfter.minus(STILL_WAITING).toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            done.cancel(true);
+            throw SluiceException.external("destination " + destination + " (" + config.describe() + ") did not answer within "
+                    + giveUpAfter.toSeconds() + " s; check that the endpoint or bucket address is right and reachable from "
+                    + "this machine (a proxy or firewall in between?)", null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw SluiceException.internal("the check failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SluiceException.external("the check was interrupted", e);
+        }
     }
 }

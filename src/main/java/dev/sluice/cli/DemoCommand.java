@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
 /** {@code sluice demo}: builds a sample workspace with synthetic data and shows what it holds. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Builds a sample workspace and runs it: the quick start.",
-                "The workspace (in ./sluice-demo unless --dir says otherwise) has a DuckDB database of synthetic",
-                "customers, a model, two segments and one activation per sync mode; the demo previews it, then",
-                "runs every activation twice with a change of the data in between."})
+                "The workspace (in the folder sluice-demo unless --dir says otherwise) has a DuckDB database of synthetic "
+                        + "customers, a model, two segments and one activation per sync mode; the demo previews it, then "
+                        + "runs every activation twice with a change of the data in between."})
 public final class DemoCommand extends WorkspaceCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "sluice-demo",

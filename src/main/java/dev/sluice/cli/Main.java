@@ -30,6 +30,24 @@ public final class Main {
         cmd.setExecutionExceptionHandler(new ErrorReporter());
         cmd.setParameterExceptionHandler(Main::usageError);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        dropOptions(cmd.getSubcommands().get("demo"), "--config", "--state-dir");
+        CommandLine bench = cmd.getSubcommands().get("bench");
+        dropOptions(bench, "--config", "--state-dir");
+        bench.getSubcommands().values().forEach(sub -> dropOptions(sub, "--config", "--state-dir"));
+        dropOptions(bench.getSubcommands().get("upload"), "--repeat", "--heap", "--json");
         return cmd;
+    }
+
+    /**
+     * Removes options a command inherits or mixes in but does not use (the demo and the benchmarks
+     * build their own workspace), so that its help lists only what applies and giving one is a usage error.
+     */
+    private static void dropOptions(CommandLine command, String... names) {
+        for (String name : names) {
+            CommandLine.Model.OptionSpec option = command.getCommandSpec().findOption(name);
+            if (option != null) {
+                command.getCommandSpec().remove(option);
+            }
+        }
     }
 }

@@ -21,8 +21,8 @@ public final class NotifyCommand extends WorkspaceCommand implements Runnable {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
-            description = {"Sends a test message through a notification, with its retries and timeout,",
-                    "and says whether it was delivered."},
+            description = {"Sends a test message through a notification and says whether it was delivered.",
+                    "The message goes with the notification's own retries and timeout."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:delivered", "1:not delivered (the reason is printed)", "2:no such notification, or an invalid workspace"})
     int test(@Parameters(paramLabel = "NAME", description = "The notification, as named under notifications:.") String name) {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sluice reset}: forget an activation's snapshot, so that its next run is a first run. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
-        description = "Forgets the snapshot of an activation: its next run is a first (full) run. History is kept.")
+        description = {"Forgets the snapshot of an activation: its next run is a first (full) run.",
+                "The run history is kept."})
 public final class ResetCommand extends WorkspaceCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ACTIVATION", description = "The activation to reset.")

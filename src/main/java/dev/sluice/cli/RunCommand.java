@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice run}: one run of an activation. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs an activation once.",
-                "Reads its model or segment, compares it with the last successful run, writes the files of its",
-                "sync mode, publishes them and commits the new snapshot."},
+                "Reads its model or segment, compares it with the last successful run, writes the files of its "
+                        + "sync mode, publishes them and commits the new snapshot."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run succeeded", "1:the run failed or was held by a guard (see docs/runs.md: the next run repeats its changes, or completes its publish)",
                 "2:invalid input or configuration"})

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code sluice serve}: the scheduler, the REST API and the web UI. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Runs scheduled activations and serves the REST API (/api) and the web UI (/).",
-                "Binds to 127.0.0.1 unless --host says otherwise; any other address needs a token in SLUICE_TOKEN.",
-                "Stops on Ctrl-C or SIGTERM, letting runs going finish within --grace-period."},
+        description = {"Runs scheduled activations and serves the REST API and the web UI.",
+                "Serves the API under /api and the UI at /. Binds to 127.0.0.1 unless --host says otherwise; any other "
+                        + "address needs a token in SLUICE_TOKEN. Stops on Ctrl-C or SIGTERM, letting runs going finish "
+                        + "within --grace-period."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped", "1:could not start (port in use, state not readable)",
                 "2:invalid workspace or options"})
@@ -39,8 +40,8 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
     int threads;
 
     @Option(names = "--activations-dir", paramLabel = "DIR",
-            description = "Where the web UI saves activations, one YAML file each (default: activations beside the workspace); "
-                    + "the workspace must include it, e.g. include: [activations/*.yaml].")
+            description = {"Where the web UI saves activations, one YAML file each (default: activations beside the workspace); "
+                    + "the workspace must include it:", "include: [activations/*.yaml]"})
     Path activationsDir;
 
     @Option(names = "--no-scheduler", description = "Serve the API and UI only; run nothing by schedule.")
@@ -51,7 +52,7 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
     String memoryLimit;
 
     @Option(names = "--public-url", paramLabel = "URL",
-            description = "The address users reach the web UI at (e.g. https://sluice.example.com), for links to runs in notifications.")
+            description = {"The address users reach the web UI at, for links to runs in notifications, such as:", "https://sluice.example.com"})
     String publicUrl;
 
     @Override

@@ -8,6 +8,7 @@ import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.ObjectNames;
 import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceLoader;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
         try {
             workspace = loadWorkspace();
         } catch (WorkspaceException e) {
-            return report(e.problems(), List.of());
+            return offline ? report(e.problems(), List.of()) : reportWithSources(e.problems());
         }
         List<SluiceException> keys = new java.util.ArrayList<>();
         for (var destination : workspace.destinations().values()) {
@@ -59,6 +60,25 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
         out().println(Terminal.green("ok: ") + root.config + " is valid: " + summary(workspace)
                 + (offline ? " (sources not checked: --offline)" : ""));
         return 0;
+    }
+
+    /**
+     * A workspace with problems in its files: the checks that need the sources still run on the
+     * entries that are valid (an unknown key column, an unknown attribute of a segment), so that one
+     * run of validate reports every problem at once.
+     */
+    private int reportWithSources(List<Problem> fileProblems) {
+        WorkspaceLoader.Partial partial = WorkspaceLoader.withSystemEnv().loadPartially(root.config);
+        List<Problem> problems = new java.util.ArrayList<>(fileProblems);
+        List<SluiceException> failures = new java.util.ArrayList<>();
+        if (!partial.workspace().models().isEmpty()) {
+            try (Catalog catalog = new Catalog(partial.workspace(), Clock.systemUTC())) {
+                SchemaCheck.Result result = SchemaCheck.run(partial.workspace(), catalog);
+                result.problems().stream().filter(p -> !problems.contains(p)).forEach(problems::add);
+                failures.addAll(result.failures());
+            }
+        }
+        return report(problems, failures);
     }
 
     private int report(List<Problem> problems, List<SluiceException> failures) {

@@ -181,7 +181,8 @@ public final class Runner {
                 boolean replace = new Replacements(store, destination, activation, record.id()).check(finalNames);
                 RunRecord pending = record.withCounts(counts).withFiles(all.stream().map(LocalFile::record).toList(), warnings);
                 store.publishing(pending, finalNames, publisher.directNames(all));
-                log.accept("publishing " + all.size() + (all.size() == 1 ? " file" : " files") + " to " + destination.name());
+                log.accept(String.format(Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
+                        all.size() == 1 ? "file" : "files", written, all.stream().mapToLong(LocalFile::bytes).sum(), destination.name()));
                 uploading = true;
                 publisher.stage(all, replace);
                 StateSpace.require(stateDir, state.previousBytes(), work.resolve("files"));

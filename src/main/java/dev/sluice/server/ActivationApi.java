@@ -13,6 +13,10 @@ import dev.sluice.config.WorkspaceException;
 import dev.sluice.format.FileFormat;
 import dev.sluice.format.FileFormats;
 import dev.sluice.plan.FileNameTemplate;
+import dev.sluice.plan.PlannedOutput;
+import dev.sluice.plan.Planner;
+import dev.sluice.plan.RunType;
+import dev.sluice.plan.SyncMode;
 import dev.sluice.run.RunIds;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
@@ -95,8 +99,8 @@ final class ActivationApi {
     /** Create, update and delete go one at a time, so two saves of one name cannot both pass the checks. */
     synchronized void create(Context ctx) {
         JsonNode request = Json.objectBody(ctx);
-        String name = name(request);
         JsonNode settings = settings(request);
+        String name = checkedName(request, settings);
         if (definedNames().contains(name) || java.nio.file.Files.exists(files.file(name))) {
             throw ApiError.conflict("name", "an activation named '" + name + "' already exists; choose another name");
         }
@@ -133,13 +137,20 @@ final class ActivationApi {
     /** Checks an activation as create or update would, saving nothing. */
     void check(Context ctx) {
         JsonNode request = Json.objectBody(ctx);
-        String name = name(request);
         JsonNode settings = settings(request);
+        String name = checkedName(request, settings);
         Activation activation = validate(name, settings);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("valid", true);
-        body.put("file_name", preview(activation.fileName(), activation.timezone(), activation.format(), name, activation.target()));
+        String fileName = preview(activation.fileName(), activation.timezone(), activation.format(), name, activation.target());
+        body.put("file_name", fileName);
+        body.set("files", Json.MAPPER.valueToTree(objectNames(activation.folder(), fileName, activation.format().extension(),
+                suffixes(activation.runType(), activation.syncMode()),
+                activation.maxFileSize() != null || activation.maxRowsPerFile() != null, activation.manifest())));
         body.set("warnings", warnings(activation, LiteralText.unescape(settings)));
+        if (activation.schedule() != null) {
+            body.set("next_runs", nextRuns(activation.schedule()));
+        }
         Json.send(ctx, body);
     }
 
@@ -153,6 +164,10 @@ final class ActivationApi {
                 : FileNameTemplate.parse("{activation}");
         ZoneId zone = node.parse("timezone", Schedule::zone).orElse(ZoneOffset.UTC);
         FileFormat format = FileFormats.parse(node.get("format"));
+        SyncMode syncMode = node.choice("sync_mode", SyncMode.class, SyncMode.SNAPSHOT);
+        RunType runType = node.choice("run_type", RunType.class, syncMode.defaultRunType());
+        boolean split = node.has("max_file_size") || node.has("max_rows_per_file");
+        boolean manifest = node.has("manifest") && node.bool("manifest", false);
         if (!problems.isEmpty() || template == null || format == null) {
             throw new ApiError(400, "Invalid request", problems.list().get(0).toString(),
                     ProblemDetails.fields(problems.list(), ""));
@@ -160,10 +175,43 @@ final class ActivationApi {
         String name = node.text("name", "");
         String target = node.text("segment", node.text("model", ""));
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("file_name", preview(template, zone, format, name.isEmpty() ? "activation" : name,
-                target.isEmpty() ? "model" : target));
+        String fileName = preview(template, zone, format, name.isEmpty() ? "activation" : name, target.isEmpty() ? "model" : target);
+        body.put("file_name", fileName);
+        body.set("file_names", Json.MAPPER.valueToTree(
+                objectNames("", fileName, format.extension(), suffixes(runType, syncMode), split, manifest)));
         body.put("at", clock.instant().toString());
         Json.send(ctx, body);
+    }
+
+    /**
+     * The next three times a schedule would start a run, from {@code {cron, timezone}} or
+     * {@code {every}}: each as an instant and as wall-clock time in the schedule's zone.
+     */
+    void previewSchedule(Context ctx) {
+        JsonNode request = Json.objectBody(ctx);
+        Problems problems = new Problems();
+        Schedule schedule = Schedule.parse(Node.root(request, null, problems));
+        if (!problems.isEmpty() || schedule == null) {
+            throw new ApiError(400, "Invalid request", problems.isEmpty() ? "a schedule is required" : problems.list().get(0).toString(),
+                    ProblemDetails.fields(problems.list(), ""));
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("schedule", schedule.describe());
+        body.set("next_runs", nextRuns(schedule));
+        Json.send(ctx, body);
+    }
+
+    /** The next three start times of {@code schedule} from now: {@code [{at, local}]}, local in the schedule's zone. */
+    private ArrayNode nextRuns(Schedule schedule) {
+        ZoneId zone = schedule instanceof Schedule.Cron cron ? cron.zone() : ZoneOffset.UTC;
+        java.time.format.DateTimeFormatter local = java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm zzz", Locale.ROOT);
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        Instant at = clock.instant();
+        for (int i = 0; i < 3; i++) {
+            at = dev.sluice.schedule.NextRun.after(schedule, at);
+            list.addObject().put("at", at.toString()).put("local", local.format(at.atZone(zone)) + " (" + zone.getId() + ")");
+        }
+        return list;
     }
 
     void run(Context ctx) {
@@ -176,6 +224,32 @@ final class ActivationApi {
         body.put("href", "/api/runs/" + id);
         ctx.status(202).header("Location", "/api/runs/" + id);
         Json.send(ctx, body);
+    }
+
+    /** The output suffixes of a run type × sync mode ({@code _added} …, or one without); one empty suffix for a pair that is not valid. */
+    private static List<String> suffixes(RunType runType, SyncMode syncMode) {
+        if (syncMode.incompatibility(runType) != null) {
+            return List.of("");
+        }
+        return Planner.plan(runType, syncMode, false, false, null).outputs().stream().map(PlannedOutput::suffix).toList();
+    }
+
+    /**
+     * The object names a run writes: {@code fileName} (extension included) in {@code folder}, one per
+     * output suffix, the first part's number when split, and the manifest.
+     */
+    static List<String> objectNames(String folder, String fileName, String extension, List<String> suffixes, boolean split,
+            boolean manifest) {
+        String prefix = folder.isEmpty() ? "" : folder + "/";
+        String base = fileName.substring(0, fileName.length() - extension.length());
+        List<String> names = new ArrayList<>();
+        for (String suffix : suffixes) {
+            names.add(prefix + base + suffix + (split ? "-00001" : "") + extension);
+        }
+        if (manifest) {
+            names.add(prefix + base + ".manifest.json");
+        }
+        return names;
     }
 
     /** {@code ?accept_held=true} lifts the guards for this run, as {@code sluice run --accept-held} does. */
@@ -195,19 +269,43 @@ final class ActivationApi {
         return template.render(now, zone, activation, target, RunIds.next(now)) + format.extension();
     }
 
-    private static String name(JsonNode request) {
+    /** What is wrong with the request's name; null when it is a valid name. */
+    private static String nameProblem(JsonNode request) {
         JsonNode value = request.get("name");
-        if (value == null || value.isNull()) {
-            throw ApiError.badRequest("name", "required: the activation's name (letters, digits, _ . -)");
+        if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
+            return "required: the activation's name (letters, digits, _ . -)";
         }
         if (!value.isTextual()) {
-            throw ApiError.badRequest("name", "must be a text, got " + Node.describe(value));
+            return "must be a text, got " + Node.describe(value);
         }
-        String problem = ActivationFiles.checkName(value.textValue());
-        if (problem != null) {
-            throw ApiError.badRequest("name", problem);
+        return ActivationFiles.checkName(value.textValue());
+    }
+
+    /** The name settings are checked under while the request's own name is not valid. */
+    private static final String STAND_IN = "unnamed_activation_being_checked";
+
+    /**
+     * The request's name. When it is missing or invalid, the settings are checked too, under a
+     * stand-in name, so that the answer names every problem at once, the name's first.
+     */
+    private String checkedName(JsonNode request, JsonNode settings) {
+        String problem = nameProblem(request);
+        if (problem == null) {
+            return request.get("name").textValue();
         }
-        return value.textValue();
+        List<ApiError.FieldError> errors = new ArrayList<>();
+        errors.add(new ApiError.FieldError("name", problem));
+        try {
+            validate(STAND_IN, settings);
+        } catch (ApiError other) {
+            if (other.status() == 400 && !other.title().equals("The workspace has problems")) {
+                errors.addAll(other.errors());
+            }
+        }
+        String detail = errors.size() == 1 ? "name: " + problem
+                : "the activation has " + errors.size() + " problems: "
+                        + String.join("; ", errors.stream().map(ActivationApi::describe).toList());
+        throw new ApiError(400, "Invalid activation", detail, errors);
     }
 
     /** The activation's settings: the request without its name. */

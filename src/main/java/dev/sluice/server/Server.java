@@ -83,6 +83,7 @@ public final class Server implements AutoCloseable {
     private final Javalin app;
     private final Metrics metrics = new Metrics();
     private volatile String lastScheduleProblem;
+    private Routes allowed;
 
     private Server(Options options, Consumer<String> log) {
         this.options = options;
@@ -114,6 +115,7 @@ public final class Server implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.prefer405over404 = true;
             config.jetty.host = options.host();
             config.jetty.port = options.port();
             config.routes.before(ctx -> {
@@ -124,39 +126,45 @@ public final class Server implements AutoCloseable {
                 }
                 guard(ctx, loopback);
             });
-            config.routes.get("/", ctx -> asset(ctx, "index.html"));
-            config.routes.get("/assets/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
-            config.routes.get("/api/openapi.json", ctx -> asset(ctx, "openapi.json"));
-            config.routes.get("/api/status", this::status);
-            config.routes.get("/metrics", metrics::serve);
-            config.routes.get("/api/activations", activations::list);
-            config.routes.post("/api/activations", activations::create);
-            config.routes.post("/api/activations/validate", activations::check);
-            config.routes.post("/api/file-name-preview", activations::previewFileName);
-            config.routes.get("/api/activations/{name}", activations::get);
-            config.routes.put("/api/activations/{name}", activations::update);
-            config.routes.delete("/api/activations/{name}", activations::delete);
-            config.routes.post("/api/activations/{name}/runs", activations::run);
-            config.routes.get("/api/runs", runs::list);
-            config.routes.get("/api/runs/{id}", runs::get);
-            config.routes.get("/api/models", catalog::models);
-            config.routes.get("/api/segments", catalog::segments);
-            config.routes.get("/api/columns/{name}", catalog::columns);
-            config.routes.get("/api/destinations", catalog::destinations);
-            config.routes.post("/api/destinations/{name}/check", catalog::check);
+            Routes routes = new Routes(config.routes);
+            routes.get("/", ctx -> asset(ctx, "index.html"));
+            routes.get("/assets/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
+            routes.get("/api/openapi.json", ctx -> asset(ctx, "openapi.json"));
+            routes.get("/api/status", this::status);
+            routes.get("/metrics", metrics::serve);
+            routes.get("/api/activations", activations::list);
+            routes.post("/api/activations", activations::create);
+            routes.post("/api/activations/validate", activations::check);
+            routes.post("/api/file-name-preview", activations::previewFileName);
+            routes.post("/api/schedule-preview", activations::previewSchedule);
+            routes.get("/api/activations/{name}", activations::get);
+            routes.put("/api/activations/{name}", activations::update);
+            routes.delete("/api/activations/{name}", activations::delete);
+            routes.post("/api/activations/{name}/runs", activations::run);
+            routes.get("/api/runs", runs::list);
+            routes.get("/api/runs/{id}", runs::get);
+            routes.get("/api/models", catalog::models);
+            routes.get("/api/segments", catalog::segments);
+            routes.get("/api/columns/{name}", catalog::columns);
+            routes.get("/api/destinations", catalog::destinations);
+            routes.post("/api/destinations/{name}/check", catalog::check);
+            this.allowed = routes;
             config.routes.exception(ApiError.class, (e, ctx) -> ProblemDetails.send(ctx, e));
             config.routes.exception(RunDispatcher.Busy.class,
                     (e, ctx) -> ProblemDetails.send(ctx, ApiError.conflict(null, e.getMessage())));
             config.routes.exception(SluiceException.class, (e, ctx) -> ProblemDetails.send(ctx, ProblemDetails.of(e)));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> ProblemDetails.send(ctx, httpError(e, ctx)));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> ProblemDetails.send(ctx, httpError(e, ctx, allowed)));
             config.routes.exception(Exception.class, (e, ctx) -> ProblemDetails.internal(ctx, e, this.log));
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(ProblemDetails.WRITTEN) == null) {
                     ProblemDetails.send(ctx, ApiError.notFound("nothing at " + ctx.method() + " " + ctx.path()));
                 }
             });
-            config.routes.error(405, ctx -> ProblemDetails.send(ctx, new ApiError(405, "Method not allowed",
-                    ctx.method() + " is not allowed on " + ctx.path(), List.of())));
+            config.routes.error(405, ctx -> {
+                if (ctx.attribute(ProblemDetails.WRITTEN) == null) {
+                    ProblemDetails.send(ctx, notAllowed(ctx, allowed));
+                }
+            });
         });
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-scheduler");
@@ -299,6 +307,10 @@ public final class Server implements AutoCloseable {
                 }
             }
             String type = ctx.contentType();
+            boolean bodiless = (length == null || length.trim().equals("0")) && ctx.header("Transfer-Encoding") == null;
+            if (bodiless && type == null) {
+                return; // run now, check: nothing to read, so no type to declare
+            }
             if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 throw new ApiError(415, "Unsupported media type", "send JSON with the header 'Content-Type: application/json'"
                         + (type == null ? "" : ", got '" + type + "'"), List.of());
@@ -321,17 +333,28 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static ApiError httpError(HttpResponseException e, Context ctx) {
+    private static ApiError httpError(HttpResponseException e, Context ctx, Routes routes) {
         if (e.getStatus() == 404) {
             return ApiError.notFound("nothing at " + ctx.method() + " " + ctx.path());
         }
         if (e.getStatus() == 405) {
-            return new ApiError(405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path(), List.of());
+            return notAllowed(ctx, routes);
         }
         if (e.getStatus() == 413) {
             return new ApiError(413, "Request body too large", "at most " + MAX_BODY_BYTES + " bytes are accepted", List.of());
         }
         return new ApiError(e.getStatus(), "Request failed", String.valueOf(e.getMessage()), List.of());
+    }
+
+    /** 405 with the {@code Allow} header listing the methods the path does answer. */
+    private static ApiError notAllowed(Context ctx, Routes routes) {
+        String allow = String.join(", ", routes.methods(ctx.path()));
+        if (allow.isEmpty()) {
+            return ApiError.notFound("nothing at " + ctx.method() + " " + ctx.path());
+        }
+        ctx.header("Allow", allow);
+        return new ApiError(405, "Method not allowed", ctx.method() + " is not allowed on " + ctx.path() + "; allowed: " + allow,
+                List.of());
     }
 
     private static void asset(Context ctx, String name) throws IOException {

@@ -38,7 +38,7 @@ final class ActivationParser {
         String model = node.text("model", null);
         String segment = node.text("segment", null);
         if (model == null && segment == null) {
-            node.problem("required: model or segment (what to export)");
+            node.problem("model", "required: model or segment (what to export)");
         } else if (model != null && segment != null) {
             node.problem("segment", "give either model or segment, not both");
         }

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import dev.sluice.config.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,28 @@ public final class WorkspaceLoader {
      * file does not exist yet. This is how the server validates an edit before saving it.
      */
     public Workspace load(Path file, Map<Path, JsonNode> overlay) {
+        Problems problems = new Problems();
+        WorkspaceParser parser = parse(file, overlay, problems);
+        if (!problems.isEmpty()) {
+            throw new WorkspaceException(problems.list());
+        }
+        return parser.build(file);
+    }
+
+    /**
+     * A workspace with problems, for {@code sluice validate}: its problems, and the entries that
+     * are valid with everything they use (an activation on a broken model is left out), so that the
+     * checks that need the sources can run on those and every problem is reported at once.
+     */
+    public record Partial(Workspace workspace, List<Problem> problems) {}
+
+    public Partial loadPartially(Path file) {
+        Problems problems = new Problems();
+        WorkspaceParser parser = parse(file, Map.of(), problems);
+        return new Partial(parser.buildValidPart(file), problems.list());
+    }
+
+    private WorkspaceParser parse(Path file, Map<Path, JsonNode> overlay, Problems problems) {
         if (!Files.exists(file)) {
             throw SluiceException.user("workspace file " + file + " not found (in " + Path.of("").toAbsolutePath()
                     + "); pass -c FILE to choose another, or run 'sluice demo' for an example");
@@ -50,7 +73,6 @@ public final class WorkspaceLoader {
             throw SluiceException.user("workspace file " + file + " is a folder; pass -c FOLDER/sluice.yaml");
         }
         Path baseDir = file.toAbsolutePath().normalize().getParent();
-        Problems problems = new Problems();
         WorkspaceParser parser = new WorkspaceParser(baseDir, problems);
         String mainName = file.toString();
         JsonNode root = YamlFile.read(file, mainName, problems);
@@ -68,10 +90,7 @@ public final class WorkspaceLoader {
             }
             parser.checkReferences();
         }
-        if (!problems.isEmpty()) {
-            throw new WorkspaceException(problems.list());
-        }
-        return parser.build(file);
+        return parser;
     }
 
     /** The files matched by {@code include}: globs in the last path segment, in name order. */

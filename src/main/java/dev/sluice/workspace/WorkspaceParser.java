@@ -283,4 +283,21 @@ final class WorkspaceParser {
     Workspace build(Path file) {
         return new Workspace(file, sources, models, segments, destinations, activations, notifications);
     }
+
+    /**
+     * The entries without a problem whose every reference has none either: what can be checked
+     * against the sources without reporting a problem twice.
+     */
+    Workspace buildValidPart(Path file) {
+        Map<String, Source> validSources = new LinkedHashMap<>(sources);
+        validSources.keySet().removeIf(name -> problems.touches("sources." + name));
+        Map<String, Model> validModels = new LinkedHashMap<>(models);
+        validModels.values().removeIf(m -> problems.touches("models." + m.name()) || !validSources.containsKey(m.source()));
+        Map<String, Segment> validSegments = new LinkedHashMap<>(segments);
+        validSegments.values().removeIf(s -> problems.touches("segments." + s.name()) || !validModels.containsKey(s.model()));
+        Map<String, Activation> validActivations = new LinkedHashMap<>(activations);
+        validActivations.values().removeIf(a -> !destinations.containsKey(a.destination())
+                || !validModels.containsKey(a.target()) && !validSegments.containsKey(a.target()));
+        return new Workspace(file, validSources, validModels, validSegments, destinations, validActivations);
+    }
 }

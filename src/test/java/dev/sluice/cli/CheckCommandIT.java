@@ -120,6 +120,28 @@ class CheckCommandIT {
         assertThat(r.err()).doesNotContain("\tat ").as("no stack trace without --debug");
     }
 
+    /** Issue 16: an endpoint that never answers left the command silent for minutes. */
+    @Test
+    void anEndpointThatDoesNotAnswerIsSaidAtOnceAndGivenUpOnInBoundedTime() throws IOException {
+        // Connections are taken by the kernel's backlog and never answered.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String endpoint = "http://127.0.0.1:" + silent.getLocalPort();
+            java.time.Duration before = CheckCommand.giveUpAfter;
+            CheckCommand.giveUpAfter = java.time.Duration.ofSeconds(4);
+            Result r;
+            try {
+                r = check("  bucket:\n    type: gcs\n    bucket: acme-activation\n    endpoint: " + endpoint + "\n", "bucket");
+            } finally {
+                CheckCommand.giveUpAfter = before;
+            }
+            assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+            List<String> lines = r.err().lines().toList();
+            assertThat(lines.get(0)).isEqualTo("checking destination bucket (gs://acme-activation at " + endpoint + "): connecting…");
+            assertThat(lines.get(1)).isEqualTo("no answer yet from gs://acme-activation at " + endpoint + "; retrying, giving up after 4 s");
+            assertThat(r.err()).contains("error: destination bucket (gs://acme-activation at " + endpoint + ") did not answer within 4 s");
+        }
+    }
+
     @Test
     void aMissingBucketIs404() throws IOException {
         Result r = check(withKeyFile("acme-activatoin"), "bucket");

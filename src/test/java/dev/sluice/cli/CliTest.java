@@ -53,6 +53,68 @@ class CliTest {
         }
     }
 
+    /**
+     * Issue 16: summaries cut mid-sentence in the command lists, dotted words ({@code .sluice},
+     * {@code sluice.yaml}) broken at the dot, and options listed where they do not apply.
+     */
+    @Test
+    void helpTextsAreWholeSentencesAndListOnlyOptionsThatApply() {
+        List<CommandLine> all = new java.util.ArrayList<>();
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(Main.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine command = todo.pop();
+            all.add(command);
+            todo.addAll(command.getSubcommands().values());
+        }
+        List<String> broken = new java.util.ArrayList<>();
+        for (CommandLine command : all) {
+            String name = command.getCommandSpec().qualifiedName();
+            String[] description = command.getCommandSpec().usageMessage().description();
+            assertThat(description).as(name).isNotEmpty();
+            assertThat(description[0]).as("the summary of %s, shown in its parent's list", name).endsWith(".");
+            for (int width = 70; width <= 140; width++) {
+                command.setUsageHelpAutoWidth(false);
+                command.setUsageHelpWidth(width);
+                String[] lines = command.getUsageMessage(CommandLine.Help.Ansi.OFF).split("\n");
+                for (int i = 0; i + 1 < lines.length; i++) {
+                    // A sentence ends with a dot and the next starts with a capital; a line ending in '.' and going on
+                    // in lower case is a word such as .sluice or sluice.yaml cut at its dot.
+                    boolean entry = lines[i + 1].matches(" {2}[a-z-]+ {2,}\\S.*"); // the next command of a list
+                    boolean brokenAtDot = !entry && lines[i].stripTrailing().endsWith(".") && lines[i + 1].strip().matches("[a-z].*");
+                    if (brokenAtDot) {
+                        broken.add(name + " at width " + width + ":\n" + lines[i] + "\n" + lines[i + 1]);
+                    }
+                }
+            }
+        }
+        assertThat(broken).as("words broken at a dot").isEmpty();
+        String demo = CliRun.of("demo", "--help").out();
+        assertThat(demo).contains("--dir", "--rows").doesNotContain("--config", "--state-dir");
+        assertThat(CliRun.of("demo", "--state-dir", "x").exitCode()).isEqualTo(2);
+        String upload = CliRun.of("bench", "upload", "--help").out();
+        assertThat(upload).contains("--bucket", "--rows").doesNotContain("--repeat", "--heap", "--json", "--config");
+        String root = CliRun.of("--help").out();
+        assertThat(root).contains("check     Tests a destination: writes, reads and deletes a probe object.\n");
+    }
+
+    /** Issue 16: problems in the files no longer hide those only the source can tell (docs/cli.md's example). */
+    @Test
+    void validateReportsProblemsOfTheFilesAndOfTheSourcesAtOnce() throws IOException {
+        Path file = workspace(VALID
+                .replace("models:\n", "models:\n  orders:\n    sql: SELECT 1 AS order_id\n    primary_key: id\n")
+                .replace("filter: {attribute: country, op: eq, value: FR}", "filter: {attribute: contry, op: eq, value: FR}")
+                .replace("people_daily: {model: people, destination: out, format: csv}",
+                        "people_daily: {model: people, destination: out, format: {type: csv, delimiter: \";;\"}}"));
+        CliRun run = CliRun.of("validate", "-c", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains(
+                "activations.people_daily.format.delimiter: must be one character, got ';;'",
+                "segments.french.filter.attribute: unknown attribute 'contry'",
+                "models.orders.primary_key: ");
+        assertThat(run.err().lines().filter(l -> l.startsWith("error: ")).count()).as(run.err()).isEqualTo(3);
+        assertThat(run.err()).contains("3 problems in ");
+    }
+
     @Test
     void validateReportsAValidWorkspace() throws IOException {
         Path file = workspace(VALID);

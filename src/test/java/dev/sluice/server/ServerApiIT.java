@@ -155,6 +155,17 @@ class ServerApiIT {
                 "{\"name\": \"x\", \"model\": \"customers\", \"destination\": \"nowhere\", \"manifest\": 3, \"colour\": 1}");
         assertThat(several.fields()).contains("destination", "manifest", "colour");
 
+        // Issue 16: an invalid name no longer hides the other problems; an empty body names every required field;
+        // a missing model or segment is on the field 'model'.
+        ServerFixture.Response badName = fx.post("/api/activations/validate",
+                "{\"name\": \"../bad\", \"model\": \"customers\", \"destination\": \"out\", \"format\": {\"type\": \"csv\", \"delimiter\": \";;\"}}");
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(badName.fields()).containsExactly("name", "format.delimiter");
+        assertThat(badName.json().path("detail").asText()).startsWith("the activation has 2 problems: name: '../bad' is not a valid name");
+        ServerFixture.Response empty = fx.post("/api/activations", "{}");
+        assertThat(empty.fields()).containsExactly("name", "model", "destination");
+        assertThat(fx.post("/api/activations/validate", "{\"name\": \"x\", \"destination\": \"out\"}").fields()).containsExactly("model");
+
         ServerFixture.Response huge = fx.post("/api/activations",
                 "{\"name\": \"x\", \"description\": \"" + "a".repeat(Server.MAX_BODY_BYTES + 10) + "\"}");
         assertThat(huge.status()).isEqualTo(413);
@@ -176,6 +187,26 @@ class ServerApiIT {
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().path("file_name").asText()).matches("french_daily_20\\d\\d_.+\\.csv");
         assertThat(savedFiles()).isEmpty();
+        // Issue 16: the folder and every output's name, and the schedule's next three times.
+        assertThat(ok.json().path("files").get(0).asText()).matches("exports/fr/french_daily_20\\d\\d_.+\\.csv");
+        assertThat(ok.json().path("next_runs")).hasSize(3);
+        assertThat(ok.json().path("next_runs").get(0).path("local").asText()).contains(" 06:00 ").endsWith("(Europe/Paris)");
+        JsonNode difference = fx.post("/api/activations/validate", VALID.replace("\"upsert\"", "\"difference\"")
+                .replace("\"mapping\"", "\"manifest\": true, \"max_rows_per_file\": 10, \"mapping\"")).json();
+        assertThat(difference.path("files").toString()).as(difference.toString()).matches(
+                "\\[\"exports/fr/french_daily_20\\d\\d_[^\"]+_added-00001\\.csv\",\"[^\"]+_updated-00001\\.csv\","
+                        + "\"[^\"]+_removed-00001\\.csv\",\"exports/fr/french_daily_20\\d\\d_[^\"_]+\\.manifest\\.json\"\\]");
+        JsonNode suffixed = fx.post("/api/file-name-preview", "{\"name\": \"vip\", \"file_name\": \"{activation}\", "
+                + "\"sync_mode\": \"difference\", \"format\": {\"type\": \"xml\", \"compression\": \"gzip\"}}").json();
+        assertThat(suffixed.path("file_names").toString()).isEqualTo("[\"vip_added.xml.gz\",\"vip_updated.xml.gz\",\"vip_removed.xml.gz\"]");
+        JsonNode cron = fx.post("/api/schedule-preview", "{\"cron\": \"30 6 * * 1\", \"timezone\": \"America/New_York\"}").json();
+        assertThat(cron.path("next_runs")).hasSize(3);
+        java.time.Instant first = java.time.Instant.parse(cron.path("next_runs").get(0).path("at").asText());
+        java.time.Instant second = java.time.Instant.parse(cron.path("next_runs").get(1).path("at").asText());
+        assertThat(java.time.Duration.between(first, second).toDays()).isEqualTo(7);
+        assertThat(cron.path("next_runs").get(0).path("local").asText()).startsWith("Mon ").contains(" 06:30 ");
+        assertThat(fx.post("/api/schedule-preview", "{\"cron\": \"0 6 * *\"}").fields()).containsExactly("cron");
+        assertThat(fx.post("/api/schedule-preview", "{\"every\": \"2h\"}").json().path("next_runs")).hasSize(3);
 
         JsonNode preview = fx.post("/api/file-name-preview",
                 "{\"name\": \"vip\", \"segment\": \"french\", \"file_name\": \"{model}-{activation}\", \"format\": {\"type\": \"json\", \"layout\": \"lines\", \"compression\": \"gzip\"}}").json();
@@ -237,6 +268,35 @@ class ServerApiIT {
         var run = fx.awaitRun(started.json().path("id").asText());
         assertThat(run.path("status").asText()).as("the run after the lock was let go: %s", run).isEqualTo("succeeded");
         assertThat(fx.post("/api/activations/nope/runs", "").status()).isEqualTo(404);
+    }
+
+    /** Issue 16: a bodiless POST needs no Content-Type; unsupported methods on known paths get 405 with Allow. */
+    @Test
+    void bodilessPostsNeedNoContentTypeAndUnsupportedMethodsGet405WithAllow() throws Exception {
+        start();
+        ServerFixture.Response started = fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/activations/by_hand/runs"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        fx.awaitRun(started.json().path("id").asText());
+        ServerFixture.Response check = fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/destinations/out/check"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(check.status()).as(check.body()).isEqualTo(200);
+        // A body of another type is still refused.
+        ServerFixture.Response text = fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/activations/by_hand/runs"))
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("go")));
+        assertThat(text.status()).isEqualTo(415);
+
+        ServerFixture.Response patch = fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/activations/by_hand"))
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(patch.status()).as(patch.body()).isEqualTo(405);
+        assertThat(patch.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(patch.header("Allow")).isEqualTo("GET, PUT, DELETE");
+        assertThat(patch.json().path("detail").asText()).isEqualTo("PATCH is not allowed on /api/activations/by_hand; allowed: GET, PUT, DELETE");
+        ServerFixture.Response deleteRuns = fx.delete("/api/runs");
+        assertThat(deleteRuns.status()).isEqualTo(405);
+        assertThat(deleteRuns.header("Allow")).isEqualTo("GET");
+        assertThat(fx.get("/api/activations/by_hand/runs").header("Allow")).isEqualTo("POST");
+        assertThat(fx.delete("/api/nothing-here").status()).isEqualTo(404);
     }
 
     @Test

@@ -141,7 +141,8 @@ class WebUiIT {
 
         // The history filters by status.
         page.locator("#f-run-status").selectOption("failed");
-        assertThat(page.locator(".card.empty")).hasText("No runs yet.");
+        // Issue 16: a filter without results says so (it said "No runs yet.").
+        assertThat(page.locator(".card.empty")).containsText("No failed runs of french_web.");
         page.locator("#f-run-status").selectOption(new SelectOption().setValue(""));
         assertThat(run).hasCount(1);
 
@@ -176,12 +177,201 @@ class WebUiIT {
         assertThat(page.locator("#f-name")).hasValue("kept");
         assertThat(page.locator("#f-every")).hasValue("2h");
         page.locator("#f-folder").fill("kept/here");
-        assertThat(page.locator("#file-preview-name")).hasText("kept/here/kept.csv");
+        // Split into parts and with a manifest: the preview shows the names a run writes (issue 16).
+        assertThat(page.locator("#file-preview-name")).hasText("kept/here/kept-00001.csv");
+        assertThat(page.locator("#file-preview .file-preview-more")).hasText("kept/here/kept.manifest.json");
+        assertThat(page.locator("#f-max_rows_per_file")).hasValue("1000");
+        assertThat(page.locator("#f-manifest")).isChecked();
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Activations");
         String saved = Files.readString(fx.activations.resolve("kept.yaml"));
         assertThat(saved).contains("folder: kept/here", "manifest: true", "max_rows_per_file: 1000", "quote_mode: all", "every: 2h");
         assertThat(page.locator("tr[data-activation=kept]")).containsText("every 2h");
         assertThat(page.locator("tr[data-activation=by_hand] a.button", new Page.LocatorOptions().setHasText("Edit"))).hasCount(0);
+    }
+
+    /** Issue 16: labels point at their inputs, every input has a name, errors are tied to their field and focused. */
+    @Test
+    void theFormIsAccessibleAndErrorsAreTiedToTheirFields() {
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        page.navigate(fx.base() + "/#/new");
+        assertThat(page).hasTitle("New activation — Sluice");
+        // An empty form: every required field is marked at once, and the first takes the focus.
+        page.locator("#save").click();
+        assertThat(page.locator("#err-name")).containsText("required");
+        assertThat(page.locator("#err-target")).containsText("required: model or segment");
+        assertThat(page.locator("#err-destination")).containsText("required");
+        assertThat(page.locator("#f-name")).isFocused();
+        // An invalid name does not hide the rest.
+        page.locator("#f-name").fill("../bad");
+        page.locator("#save").click();
+        assertThat(page.locator("#err-name")).containsText("is not a valid name");
+        assertThat(page.locator("#err-target")).containsText("required: model or segment");
+        page.locator("#f-target").selectOption("model:customers");
+        page.locator("#f-mapping-on").check();
+        assertThat(page.locator("#mapping tbody tr")).hasCount(4);
+        for (String kind : List.of("every", "cron")) {
+            page.locator("input[name=schedule-kind][value=" + kind + "]").check();
+        }
+        for (String format : List.of("csv", "json", "xml", "parquet")) {
+            page.locator("#f-format").selectOption(format);
+            Object problems = page.evaluate("""
+                    () => {
+                      const out = [];
+                      for (const l of document.querySelectorAll('label[for]'))
+                        if (!document.getElementById(l.htmlFor)) out.push('label for a missing id: ' + l.htmlFor);
+                      for (const el of document.querySelectorAll('input, select')) {
+                        if (el.type === 'hidden') continue;
+                        const named = (el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+                        if (!named) out.push('no accessible name: ' + (el.id || el.name || el.outerHTML));
+                      }
+                      return out;
+                    }""");
+            assertThat((List<?>) problems).as(format).isEmpty();
+        }
+        page.locator("#f-format").selectOption("csv");
+        page.locator("#f-name").fill("a11y");
+        page.locator("#f-destination").selectOption("out");
+        page.locator("#f-cron").fill("0 6 * *");
+        page.locator("#save").click();
+        assertThat(page.locator("#err-schedule\\.cron")).containsText("must have five fields");
+        assertThat(page.locator("#f-cron")).hasAttribute("aria-invalid", "true");
+        assertThat(page.locator("#f-cron")).hasAttribute("aria-describedby", Pattern.compile(".*\\berr-schedule\\.cron\\b.*"));
+        assertThat(page.locator("#f-cron")).isFocused();
+        page.locator("#f-cron").fill("0 6 * * *");
+        page.locator("#f-cron").blur();
+        assertThat(page.locator("#valid-state")).hasText("Valid.");
+        assertThat(page.locator("#f-cron")).not().hasAttribute("aria-invalid", "true");
+    }
+
+    /** Issue 16: titles per view, a slow earlier page never drawn under a later address, hand-written activations read-only. */
+    @Test
+    void titlesNavigationAndHandWrittenActivations() {
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        // The history's requests take 1.5 s: the page that asked for them is gone by then.
+        page.addInitScript("""
+                const slowFetch = window.fetch;
+                window.fetch = (url, init) => String(url).startsWith('/api/runs')
+                  ? new Promise(r => setTimeout(r, 1500)).then(() => slowFetch(url, init)) : slowFetch(url, init);""");
+        page.navigate(fx.base() + "/");
+        assertThat(page).hasTitle("Activations — Sluice");
+        page.navigate(fx.base() + "/#/runs/by_hand");
+        page.evaluate("() => { location.hash = '#/new'; }");
+        assertThat(page.locator("h1")).hasText("New activation");
+        page.waitForTimeout(2500);
+        assertThat(page.locator("h1")).hasText("New activation");
+        assertThat(page).hasTitle("New activation — Sluice");
+        assertThat(page.locator("#f-name")).isVisible();
+
+        page.navigate(fx.base() + "/#/runs/by_hand");
+        assertThat(page).hasTitle("by_hand — Sluice");
+        assertThat(page.locator("a.button", new Page.LocatorOptions().setHasText("View"))).isVisible();
+
+        page.navigate(fx.base() + "/#/edit/by_hand");
+        assertThat(page.locator("#read-only-note")).containsText("by_hand is written by hand in " + fx.yaml.toAbsolutePath());
+        assertThat(page.locator("#f-folder")).isDisabled();
+        assertThat(page.locator("#f-folder")).hasValue("hand");
+        assertThat(page.locator("#save")).hasCount(0);
+        assertThat(page).hasTitle("by_hand — Sluice");
+    }
+
+    /** Issue 16: a run going shows as running, not 0/0/0/0, Run now waits for it; times carry their zone; a phone-width list fits. */
+    @Test
+    void runningRunsTimesWithTheirZoneAndANarrowScreen() throws Exception {
+        try (dev.sluice.run.RunStore store = new dev.sluice.run.RunStore(dir.resolve(".sluice"))) {
+            store.insert(dev.sluice.run.RunRecord.started("20260101T000000Z-abcd", "by_hand", "manual",
+                    java.time.Instant.parse("2026-01-15T09:30:00Z")), null);
+        }
+        Browser.NewContextOptions paris = new Browser.NewContextOptions().setTimezoneId("Europe/Paris").setLocale("en-US");
+        Page page = browser.newContext(paris.setViewportSize(1280, 900)).newPage();
+        page.navigate(fx.base() + "/#/runs/by_hand");
+        Locator going = page.locator("#runs tr[data-status=running]");
+        assertThat(going).containsText("running: counts when it ends");
+        assertThat(going).containsText(Pattern.compile("Jan 15, 2026, 10:30:00\\W+(AM )?GMT\\+1"));
+        assertThat(page.locator("#run-now")).isDisabled();
+        page.navigate(fx.base() + "/");
+        Locator row = page.locator("tr[data-activation=by_hand]");
+        assertThat(row.locator(".badge")).hasText("running");
+        assertThat(row.locator("button", new Locator.LocatorOptions().setHasText("Run now"))).isDisabled();
+        assertThat(row).not().containsText("read 0");
+
+        assertThat(fx.post("/api/activations", """
+                {"name": "a_long_activation_name_for_a_small_screen", "model": "customers", "destination": "out",
+                 "folder": "some/rather/long/folder/path", "schedule": {"cron": "0 6 * * *", "timezone": "America/Argentina/Buenos_Aires"}}
+                """).status()).isEqualTo(201);
+        Page phone = browser.newPage(new Browser.NewPageOptions().setViewportSize(390, 844));
+        phone.navigate(fx.base() + "/");
+        assertThat(phone.locator("tr[data-activation=a_long_activation_name_for_a_small_screen]")).isVisible();
+        Object scrollWidth = phone.evaluate("() => document.scrollingElement.scrollWidth");
+        phone.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("activations-390px.png")).setFullPage(true));
+        assertThat(((Number) scrollWidth).intValue()).as("the page's width at 390 px").isLessThanOrEqualTo(390);
+    }
+
+    /** Issue 16: the settings of SPEC section 2 the form lacked, and what the form now explains as it is filled. */
+    @Test
+    void theFormSetsEveryFileSettingAndExplainsWhatARunWillDo() throws Exception {
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        page.navigate(fx.base() + "/#/new");
+        page.locator("#f-name").fill("full_form");
+        page.locator("#f-target").selectOption("model:customers");
+        page.locator("#f-destination").selectOption("out");
+        page.locator("#f-folder").fill("ff");
+        page.locator("#f-file_name").fill("{activation}");
+        page.locator("#f-format").selectOption("xml");
+        page.locator("#f-root_element").fill("customers");
+        page.locator("#f-record_element").fill("customer");
+        page.locator("#f-compression").selectOption("gzip");
+        assertThat(page.locator("#file-preview-name")).hasText("ff/full_form.xml.gz");
+
+        // Run type × sync mode: always explained; difference names its three files in the preview.
+        assertThat(page.locator("#mode-summary")).containsText("full only × snapshot: Every run exports every row");
+        page.locator("#f-sync_mode").selectOption("difference");
+        assertThat(page.locator("#mode-summary")).containsText("full then delta × difference");
+        assertThat(page.locator("#file-preview")).hasText(
+                "A run now would write ff/full_form_added.xml.gz, ff/full_form_updated.xml.gz, ff/full_form_removed.xml.gz");
+
+        // Leaving the primary key out of a difference mapping is warned about.
+        page.locator("#f-mapping-on").check();
+        page.locator("#mapping tr[data-column=id] input[type=checkbox]").uncheck();
+        assertThat(page.locator("#mapping-warning")).containsText("id is the primary key");
+        page.locator("#mapping tr[data-column=id] input[type=checkbox]").check();
+        assertThat(page.locator("#mapping-warning")).isEmpty();
+
+        page.locator("#f-max_file_size").fill("10MB");
+        page.locator("#f-manifest").check();
+        page.locator("#f-empty_files").selectOption("skip");
+        page.locator("#f-overwrite").selectOption("true");
+        assertThat(page.locator("#file-preview")).containsText("ff/full_form_added-00001.xml.gz");
+        assertThat(page.locator("#file-preview")).containsText("ff/full_form.manifest.json");
+
+        // The cron schedule's next three times, and a list of time zones.
+        page.locator("input[name=schedule-kind][value=cron]").check();
+        page.locator("#f-cron").fill("15 7 * * *");
+        page.locator("#f-cron-timezone").fill("Asia/Tokyo");
+        assertThat(page.locator("#next-runs .next-run")).hasCount(3);
+        assertThat(page.locator("#next-runs .next-run").first()).containsText(Pattern.compile("07:15 JST \\(Asia/Tokyo\\)"));
+        assertThat(page.locator("#f-cron-timezone")).hasAttribute("list", "zones");
+        assertThat(page.locator("#zones option[value='Europe/Paris']")).hasCount(1);
+
+        page.locator("#check").click();
+        assertThat(page.locator("#banner")).containsText("Valid. A run now would write ff/full_form_added-00001.xml.gz, "
+                + "ff/full_form_updated-00001.xml.gz, ff/full_form_removed-00001.xml.gz, ff/full_form.manifest.json.");
+        assertThat(page.locator("#banner")).containsText("Next runs: ");
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Runs of full_form");
+        String saved = Files.readString(fx.activations.resolve("full_form.yaml"));
+        assertThat(saved).contains("root_element: customers", "record_element: customer", "compression: gzip", "max_file_size: 10MB",
+                "manifest: true", "empty_files: skip", "overwrite: true", "sync_mode: difference", "timezone: Asia/Tokyo");
+
+        // Parquet has its own codecs.
+        page.navigate(fx.base() + "/#/edit/full_form");
+        page.locator("#f-format").selectOption("parquet");
+        assertThat(page.locator("#f-compression")).isHidden();
+        page.locator("#f-parquet-compression").selectOption("zstd");
+        page.locator("#f-overwrite").selectOption(new SelectOption().setValue(""));
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Activations");
+        String parquet = Files.readString(fx.activations.resolve("full_form.yaml"));
+        assertThat(parquet).contains("type: parquet", "compression: zstd").doesNotContain("overwrite", "root_element");
     }
 }
