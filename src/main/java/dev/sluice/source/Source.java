@@ -29,4 +29,12 @@ public interface Source {
      * copied in through a bulk path.
      */
     String loadInto(dev.sluice.engine.Engine engine, Model model) throws java.sql.SQLException;
+
+    /**
+     * A session for the catalog (columns without rows, preview queries); by default on a
+     * connection from {@link #connect()}. Sources without a JDBC driver give their own.
+     */
+    default SourceSession session() {
+        return new JdbcSession(connect());
+    }
 }
