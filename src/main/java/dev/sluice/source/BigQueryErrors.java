@@ -94,6 +94,11 @@ final class BigQueryErrors {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
+            if (!(root instanceof java.io.IOException)) {
+                return SluiceException.external(where + ": BigQuery's answer could not be read while " + action + " ("
+                        + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + Secrets.redact(root.getMessage()))
+                        + "); run again, and report it if it persists", null);
+            }
             return SluiceException.external(where + ": cannot reach BigQuery" + (source.endpoint() == null ? "" : " at " + source.endpoint())
                     + " while " + action + " (" + root.getClass().getSimpleName()
                     + (root.getMessage() == null ? "" : ": " + Secrets.redact(root.getMessage())) + ") after " + source.maxAttempts()

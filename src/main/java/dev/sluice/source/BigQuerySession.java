@@ -2,6 +2,7 @@ package dev.sluice.source;
 
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.Job;
+import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.JobStatistics;
 import com.google.cloud.bigquery.QueryJobConfiguration;
@@ -43,7 +44,8 @@ final class BigQuerySession implements SourceSession {
         QueryJobConfiguration config = reader.query(BigQueryReader.body(model)).setDryRun(true).build();
         JobStatistics.QueryStatistics statistics;
         try {
-            Job job = client.bigquery().create(JobInfo.of(config));
+            JobId id = JobId.newBuilder().setRandomJob().setLocation(source.location()).build();
+            Job job = client.bigquery().create(JobInfo.of(id, config));
             statistics = job.getStatistics();
         } catch (BigQueryException e) {
             if (BigQueryErrors.rejectsQuery(e)) {

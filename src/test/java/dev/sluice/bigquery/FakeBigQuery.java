@@ -458,8 +458,12 @@ public final class FakeBigQuery implements AutoCloseable {
 
     private Failure failure(String project, String location, String dataset, SQLException e) {
         String message = String.valueOf(e.getMessage());
-        Matcher table = Pattern.compile("Table with name ([^ ]+) does not exist").matcher(message);
-        if (table.find()) {
+        Matcher table = Pattern.compile("Table with name \"?([^ \"]+)\"? does not exist").matcher(message);
+        if (table.find() && table.group(1).contains(".") && !schemaExists(table.group(1).substring(0, table.group(1).lastIndexOf('.')))) {
+            return new Failure(404, "notFound", "Not found: Dataset " + project + ":" + table.group(1).substring(0, table.group(1).lastIndexOf('.'))
+                    + " was not found in location " + location);
+        }
+        if (table.find(0)) {
             return new Failure(404, "notFound", "Not found: Table " + project + ":" + (dataset == null ? "" : dataset + ".")
                     + table.group(1) + " was not found in location " + location);
         }
@@ -471,6 +475,18 @@ public final class FakeBigQuery implements AutoCloseable {
         String first = message.lines().filter(l -> !l.isBlank()).findFirst().orElse(message)
                 .replaceFirst("^(Parser|Binder|Catalog|Conversion) Error: ", "");
         return new Failure(400, "invalidQuery", (message.contains("Parser Error") ? "Syntax error: " : "") + first + " at [1:1]");
+    }
+
+    private boolean schemaExists(String name) {
+        try (PreparedStatement statement = db.prepareStatement("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private List<String[]> describe(String select, JsonNode parameters) throws SQLException {
