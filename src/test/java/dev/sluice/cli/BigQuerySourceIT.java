@@ -238,6 +238,24 @@ class BigQuerySourceIT {
         assertOutputEqualsFixture();
     }
 
+    @Test
+    void aServiceAccountKeyIsUsedAndNeverPrinted() throws Exception {
+        String key = dev.sluice.gcs.TestKeys.serviceAccountKey(gcs);
+        Files.writeString(dir.resolve("key.json"), key);
+        bq.deny("bigquery.tables.getData");
+        Path file = workspace("SELECT * FROM `test-project.shop.items`", "id", "credentials_file: key.json");
+        CliRun run = run(file);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("bigquery.tables.getData").contains("roles/bigquery.dataViewer on the dataset")
+                .contains("sources.bq.credentials_file").doesNotContain(dev.sluice.gcs.TestKeys.privateKeyBody(key).substring(0, 40));
+        assertThat(bq.authorizations()).isNotEmpty().allMatch(a -> a.equals("Bearer fake-access-token"));
+        bq.deny(null);
+        CliRun ok = run(file);
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out() + ok.err()).doesNotContain(dev.sluice.gcs.TestKeys.privateKeyBody(key).substring(0, 40));
+        assertOutputEqualsFixture();
+    }
+
     // ---------------------------------------------------------------- reading back
 
     private String outputFiles() throws Exception {
