@@ -563,5 +563,12 @@ async function runDetail(id) {
       h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Bytes'), h('th', {}, 'CRC32C'))),
       h('tbody', {}, r.files.map(f => h('tr', {}, h('td', { class: 'mono' }, f.object), h('td', {}, f.output),
         h('td', { class: 'num' }, fmtNumber(f.rows)), h('td', { class: 'num' }, fmtNumber(f.bytes)), h('td', { class: 'mono' }, f.crc32c)))))
-      : h('p', { class: 'muted' }, 'No files.'));
+      : h('p', { class: 'muted' }, 'No files.'),
+    // What became of the run's notifications (webhook, Slack, email): delivered, or failed with the reason.
+    h('div', { id: 'run-notifications' }, (r.notifications || []).length ? [h('h2', {}, 'Notifications'),
+      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Notification'), h('th', {}, 'Type'), h('th', {}, 'Event'),
+        h('th', {}, 'Status'), h('th', { class: 'num' }, 'Attempts'), h('th', {}, 'At'), h('th', {}, 'Error'))),
+        h('tbody', {}, r.notifications.map(n => h('tr', {}, h('td', {}, n.name), h('td', {}, n.type), h('td', {}, n.event),
+          h('td', {}, badge(n.status)), h('td', { class: 'num' }, fmtNumber(n.attempts)), h('td', {}, fmtTime(n.at)),
+          h('td', {}, n.error ? h('pre', { class: 'err' }, n.error) : '')))))] : null));
 }

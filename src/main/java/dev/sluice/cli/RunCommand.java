@@ -10,6 +10,11 @@ import dev.sluice.run.RunStatus;
 import dev.sluice.run.RunStore;
 import dev.sluice.plan.Guards;
 import dev.sluice.run.Runner;
+import dev.sluice.run.RunJson;
+import dev.sluice.run.RunNotifications;
+import dev.sluice.notify.Delivery;
+import java.nio.file.Path;
+import java.util.List;
 import dev.sluice.workspace.Workspace;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,31 +59,53 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         Workspace workspace = loadWorkspace();
         workspace.activation(activation);
         RunRecord record;
+        Path stateDir = StateOptions.stateDir(root, workspace);
         try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
-            Runner runner = new Runner(workspace, StateOptions.stateDir(root, workspace), Clock.systemUTC(), progress, memory);
+            Runner runner = new Runner(workspace, stateDir, Clock.systemUTC(), progress, memory);
             try {
-                record = runner.run(new Runner.Request(activation, fullResync, dryRun, "manual", acceptHeld));
+                // The run, then its notifications (which never change its outcome).
+                record = new RunNotifications(workspace, stateDir, Clock.systemUTC(), progress, null)
+                        .run(runner, new Runner.Request(activation, fullResync, dryRun, "manual", acceptHeld), null);
             } catch (Runner.RunFailed failed) {
                 // With --json, a failed run's record is printed too (the error goes to stderr as usual).
                 if (json && failed.record().isPresent()) {
-                    out().println(JsonText.MAPPER.writeValueAsString(failed.record().get()));
+                    out().println(JsonText.MAPPER.writeValueAsString(RunJson.of(failed.record().get(), notifications(stateDir,
+                            failed.record().get().id()))));
                     out().flush();
                 }
                 throw failed;
             }
         }
+        List<Delivery> notifications = dryRun ? List.of() : notifications(stateDir, record.id());
         if (json) {
-            out().println(JsonText.MAPPER.writeValueAsString(record));
+            out().println(JsonText.MAPPER.writeValueAsString(RunJson.of(record, notifications)));
         } else if (record.status() == RunStatus.HELD) {
             err().println("run " + record.id() + " of " + record.activation() + " " + record.error());
+            for (Delivery d : notifications) {
+                err().println("  notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
+                        + (d.error() == null ? "" : ": " + d.error()));
+            }
         } else {
             print(record, dryRun);
+            for (Delivery d : notifications) {
+                out().println("  notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
+                        + (d.error() == null ? "" : ": " + d.error()));
+            }
         }
         if (root.debug) {
             err().println(phases(record));
         }
         out().flush();
         return record.status() == RunStatus.HELD ? 1 : 0;
+    }
+
+    /** What became of the run's notifications, as recorded; none when the history cannot be read. */
+    private static List<Delivery> notifications(Path stateDir, String run) {
+        try (RunStore store = new RunStore(stateDir)) {
+            return store.notifications(run);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** Under --debug: the process start (JVM, command line, workspace) and each phase of the run, in ms. */
@@ -100,6 +127,10 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 out().println("  guard " + guard.describe() + " — " + guard.outcome().replace('_', ' ')
                         + (guard.broken() ? ": the run would be held" : "") + (guard.note() == null ? "" : " (" + guard.note() + ")"));
             }
+            if (record.retention() != null) {
+                out().printf(Locale.ROOT, "  retention would delete %d objects of earlier runs%n", record.retention().wouldDelete().size());
+                record.retention().wouldDelete().forEach(name -> out().println("    " + name));
+            }
             return;
         }
         Duration took = Duration.between(record.startedAt(), record.endedAt());
@@ -114,6 +145,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             if (guard.outcome().equals("lifted")) {
                 out().println("  guard lifted (--accept-held): " + guard.describe());
             }
+        }
+        if (record.retention() != null && !record.retention().deleted().isEmpty()) {
+            out().printf(Locale.ROOT, "  retention deleted %d objects of earlier runs%n", record.retention().deleted().size());
         }
         for (String warning : record.warnings()) {
             out().println("  warning: " + warning);

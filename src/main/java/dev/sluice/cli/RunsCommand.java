@@ -5,6 +5,9 @@ import dev.sluice.config.JsonText;
 import dev.sluice.error.SluiceException;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
+import dev.sluice.run.RunJson;
+import dev.sluice.notify.Delivery;
+import java.util.Map;
 import dev.sluice.workspace.Workspace;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -40,11 +43,15 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
             workspace.activation(activation);
         }
         List<RunRecord> runs;
+        Map<String, List<Delivery>> notifications;
+        com.fasterxml.jackson.databind.node.ArrayNode array;
         try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
             runs = store.list(activation, limit);
+            notifications = store.notifications(runs.stream().map(RunRecord::id).toList());
+            array = RunJson.of(runs, store);
         }
         if (json) {
-            out().println(JsonText.MAPPER.writeValueAsString(runs));
+            out().println(JsonText.MAPPER.writeValueAsString(array));
         } else if (runs.isEmpty()) {
             out().println("no runs yet" + (activation == null ? "" : " of " + activation));
         } else {
@@ -58,6 +65,10 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
                         r.counts().read(), r.counts().added(), r.counts().updated(), r.counts().removed());
                 if (r.error() != null) {
                     out().println("    error: " + r.error());
+                }
+                for (Delivery d : notifications.getOrDefault(r.id(), List.of())) {
+                    out().println("    notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
+                            + (d.error() == null ? "" : ": " + d.error()));
                 }
             }
         }

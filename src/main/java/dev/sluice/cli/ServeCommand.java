@@ -50,6 +50,10 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
             description = "Each run's engine memory before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "The address users reach the web UI at (e.g. https://sluice.example.com), for links to runs in notifications.")
+    String publicUrl;
+
     @Override
     public Integer call() throws InterruptedException {
         String token = System.getenv("SLUICE_TOKEN");
@@ -67,6 +71,17 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
         if (threads < 1 || threads > 64) {
             throw SluiceException.user("--max-concurrent-runs must be between 1 and 64, got " + threads);
         }
+        if (publicUrl != null) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(publicUrl.strip());
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw SluiceException.user("--public-url must be an http:// or https:// URL, got '" + publicUrl + "'");
+            }
+        }
         Duration grace;
         try {
             grace = DurationText.parse(gracePeriod);
@@ -75,7 +90,8 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
         }
         Path workspace = root.config;
         Server.Options options = Server.Options.of(workspace, StateOptions.checked(root.stateDir), activationsDir, host, port,
-                token == null || token.isBlank() ? null : token, grace, threads, StateOptions.memoryLimit(memoryLimit), !noScheduler);
+                token == null || token.isBlank() ? null : token, grace, threads, StateOptions.memoryLimit(memoryLimit), !noScheduler)
+                .withPublicUrl(publicUrl == null ? null : publicUrl.strip());
         Server server;
         try {
             server = Server.start(options, line -> {

@@ -32,6 +32,25 @@ public interface Destination extends AutoCloseable {
     /** Deletes an object; deleting a missing object is not an error. */
     void delete(String objectName);
 
+    /** What {@link #deleteIfUnchanged} did. */
+    enum Removal {
+        /** The object was as recorded and is deleted. */
+        DELETED,
+        /** The object differs from the record (someone replaced it): left alone. */
+        CHANGED,
+        /** There is no such object (already deleted). */
+        MISSING,
+        /** The bucket refused the delete (a retention policy or a hold): left alone. */
+        REFUSED
+    }
+
+    /**
+     * Deletes an object only if it still is the one recorded: {@code bytes} long with the CRC32C
+     * {@code crc32c} (base64, as GCS shows it). Throws, like the other calls, when the destination
+     * fails (network, permission).
+     */
+    Removal deleteIfUnchanged(String objectName, String crc32c, long bytes);
+
     /** Whether an object of that name exists. */
     boolean exists(String objectName);
 

@@ -157,6 +157,41 @@ public final class GcsDestination implements Destination {
         }
     }
 
+    /**
+     * Reads the object's generation, size and CRC32C; deletes that generation only
+     * ({@code ifGenerationMatch}), so an object replaced since it was read is left alone. A bucket
+     * retention policy or a hold that refuses the delete (403) is {@link Removal#REFUSED}.
+     */
+    @Override
+    public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
+        Blob current;
+        try {
+            current = storage.get(id(objectName), Storage.BlobGetOption.fields(Storage.BlobField.NAME, Storage.BlobField.GENERATION,
+                    Storage.BlobField.SIZE, Storage.BlobField.CRC32C));
+        } catch (RuntimeException e) {
+            throw GcsErrors.translate(config, GcsErrors.unwrap(e), "looking up " + objectName, "storage.objects.get", null);
+        }
+        if (current == null) {
+            return Removal.MISSING;
+        }
+        if (!Objects.equals(current.getCrc32c(), crc32c) || current.getSize() == null || current.getSize() != bytes) {
+            return Removal.CHANGED;
+        }
+        try {
+            return storage.delete(BlobId.of(config.bucket(), objectName), Storage.BlobSourceOption.generationMatch(current.getGeneration()))
+                    ? Removal.DELETED : Removal.MISSING;
+        } catch (RuntimeException e) {
+            RuntimeException cause = GcsErrors.unwrap(e);
+            if (GcsErrors.preconditionFailed(cause)) {
+                return Removal.CHANGED;
+            }
+            if (GcsErrors.retentionRefused(cause)) {
+                return Removal.REFUSED;
+            }
+            throw GcsErrors.translate(config, cause, "deleting " + objectName, "storage.objects.delete", folderOf(objectName));
+        }
+    }
+
     @Override
     public boolean exists(String objectName) {
         try {

@@ -123,6 +123,20 @@ final class GcsErrors {
         return code(e) == 412;
     }
 
+    /**
+     * Whether a delete was refused because the object is held: a bucket retention policy it has not
+     * met yet (403, reason {@code retentionPolicyNotMet}) or an event-based or temporary hold.
+     */
+    static boolean retentionRefused(RuntimeException e) {
+        if (code(e) != 403) {
+            return false;
+        }
+        String reason = e instanceof BaseServiceException service ? service.getReason() : null;
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        return "retentionPolicyNotMet".equals(reason) || message.contains("retention policy") || message.contains("active temporary hold")
+                || message.contains("active event-based hold");
+    }
+
     /** A client failure as a runtime exception: unwraps what futures and channels wrap around it. */
     static RuntimeException unwrap(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -116,6 +116,46 @@ public final class LocalDestination implements Destination {
         }
     }
 
+    /**
+     * Compares the file's size and CRC32C with the record, then deletes it. A file system has no
+     * precondition on delete: a file replaced between the comparison and the delete (a moment) is
+     * deleted too.
+     */
+    @Override
+    public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
+        Path path = pathOf(objectName);
+        try {
+            if (!Files.isRegularFile(path)) {
+                return Removal.MISSING;
+            }
+            if (Files.size(path) != bytes || !crc32c(path).equals(crc32c)) {
+                return Removal.CHANGED;
+            }
+            if (!Files.deleteIfExists(path)) {
+                return Removal.MISSING;
+            }
+            pruneEmptyFolders(path.getParent());
+            return Removal.DELETED;
+        } catch (NoSuchFileException e) {
+            return Removal.MISSING;
+        } catch (IOException e) {
+            throw failure("cannot delete " + path, e);
+        }
+    }
+
+    /** CRC32C of a file, base64 of its four big-endian bytes, as GCS shows it. */
+    private static String crc32c(Path file) throws IOException {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        byte[] buffer = new byte[1 << 16];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                crc.update(buffer, 0, n);
+            }
+        }
+        return GcsDestination.crc32c(crc.getValue());
+    }
+
     private void pruneEmptyFolders(Path folder) {
         Path current = folder;
         while (current != null && current.startsWith(root) && !current.equals(root)) {

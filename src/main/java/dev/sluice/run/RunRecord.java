@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Everything recorded of a run. {@code kind} is full or delta; {@code fullReason} says why a run
- * of a full_then_delta activation was full. Never holds a secret.
+ * of a full_then_delta activation was full; {@code retention} what the activation's retention
+ * deleted after the run (null when it has none). Never holds a secret.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunRecord(
@@ -29,7 +30,8 @@ public record RunRecord(
         String error,
         Map<String, Long> phases,
         List<Guards.Result> guards,
-        boolean guardsLifted) {
+        boolean guardsLifted,
+        RetentionReport retention) {
 
     public RunRecord {
         files = files == null ? List.of() : List.copyOf(files);
@@ -41,48 +43,54 @@ public record RunRecord(
 
     /** This record with the time its phases took, in milliseconds, in the order they ran. */
     public RunRecord withPhases(Map<String, Long> phases) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted, retention);
     }
 
     public static RunRecord started(String id, String activation, String trigger, Instant at) {
-        return new RunRecord(id, activation, trigger, RunStatus.RUNNING, null, null, at, null, Counts.ZERO, List.of(), List.of(), null, Map.of(), List.of(), false);
+        return new RunRecord(id, activation, trigger, RunStatus.RUNNING, null, null, at, null, Counts.ZERO, List.of(), List.of(), null, Map.of(), List.of(), false, null);
     }
 
     /** A scheduled run that did not start because another run of the activation was going. */
     public static RunRecord skipped(String id, String activation, String trigger, Instant at, String reason) {
-        return new RunRecord(id, activation, trigger, RunStatus.SKIPPED, null, null, at, at, Counts.ZERO, List.of(), List.of(), reason, Map.of(), List.of(), false);
+        return new RunRecord(id, activation, trigger, RunStatus.SKIPPED, null, null, at, at, Counts.ZERO, List.of(), List.of(), reason, Map.of(), List.of(), false, null);
     }
 
     public RunRecord planned(String kind, String fullReason) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted, retention);
     }
 
     public RunRecord succeeded(Instant at, Counts counts, List<FileRecord> files, List<String> warnings) {
-        return new RunRecord(id, activation, trigger, RunStatus.SUCCEEDED, kind, fullReason, startedAt, at, counts, files, warnings, null, phases, guards, guardsLifted);
+        return new RunRecord(id, activation, trigger, RunStatus.SUCCEEDED, kind, fullReason, startedAt, at, counts, files, warnings, null, phases, guards, guardsLifted, retention);
     }
 
     public RunRecord failed(Instant at, Counts counts, List<String> warnings, String error) {
-        return new RunRecord(id, activation, trigger, RunStatus.FAILED, kind, fullReason, startedAt, at, counts, List.of(), warnings, error, phases, guards, guardsLifted);
+        return new RunRecord(id, activation, trigger, RunStatus.FAILED, kind, fullReason, startedAt, at, counts, List.of(), warnings, error, phases, guards, guardsLifted, retention);
     }
 
     /** This record with the files and warnings it will have if it succeeds (recorded before its decision point). */
     public RunRecord withFiles(List<FileRecord> files, List<String> warnings) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted, retention);
     }
 
     /** This record with what its guards found; {@code lifted} when the run was told to go on past broken guards. */
     public RunRecord withGuards(List<Guards.Result> guards, boolean lifted) {
         return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases,
-                guards, lifted);
+                guards, lifted, retention);
     }
 
     /** A run that broke a guard: nothing published, the snapshot kept; {@code error} names each broken guard. */
     public RunRecord held(Instant at, Counts counts, String error) {
         return new RunRecord(id, activation, trigger, RunStatus.HELD, kind, fullReason, startedAt, at, counts, List.of(), warnings, error,
-                phases, guards, guardsLifted);
+                phases, guards, guardsLifted, retention);
+    }
+
+    /** This record with what retention deleted, or would delete in a dry run. */
+    public RunRecord withRetention(RetentionReport retention) {
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases,
+                guards, guardsLifted, retention);
     }
 
     public RunRecord withCounts(Counts counts) {
-        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted);
+        return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted, retention);
     }
 }

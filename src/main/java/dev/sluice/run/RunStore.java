@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.JsonText;
 import dev.sluice.config.PrivateFiles;
 import dev.sluice.error.SluiceException;
+import dev.sluice.notify.Delivery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,12 @@ public final class RunStore implements AutoCloseable {
                     addColumnIfMissing(s, "direct_names", "TEXT");
                     addColumnIfMissing(s, "leftovers", "TEXT");
                     addColumnIfMissing(s, "decided_at", "TEXT");
+                    // What became of each notification of a run (added with notifications; created when missing).
+                    s.execute("CREATE TABLE IF NOT EXISTS notifications (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, "
+                            + "name TEXT NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL, status TEXT NOT NULL, "
+                            + "attempts INTEGER NOT NULL, error TEXT, at TEXT NOT NULL)");
+                    s.execute("CREATE INDEX IF NOT EXISTS notifications_by_run ON notifications (run_id)");
+                    addColumnIfMissing(s, "retired_at", "TEXT");
                     s.execute("COMMIT");
                 } catch (SQLException e) {
                     s.execute("ROLLBACK");
@@ -124,6 +131,41 @@ public final class RunStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw failure(e);
+        }
+    }
+
+    /**
+     * A succeeded run of an activation that published files, for retention: {@code retired} once
+     * retention has removed (or given up) every one of its files.
+     */
+    public record Published(String id, java.time.Instant startedAt, List<dev.sluice.publish.FileRecord> files, boolean retired) {}
+
+    /** The succeeded runs of {@code activation} that published files, newest first. */
+    public List<Published> published(String activation) {
+        List<Published> result = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT id, started_at, "
+                + "json_extract(record, '$.files'), retired_at FROM runs WHERE activation = ? AND status = 'succeeded' "
+                + "AND json_array_length(json_extract(record, '$.files')) > 0")) {
+            s.setString(1, activation);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new Published(rs.getString(1), java.time.Instant.parse(rs.getString(2)),
+                            List.of(JSON.readValue(rs.getString(3), dev.sluice.publish.FileRecord[].class)), rs.getString(4) != null));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        } catch (JsonProcessingException e) {
+            throw SluiceException.internal("the run history holds an unreadable file list: " + e.getOriginalMessage(), e);
+        }
+        result.sort(java.util.Comparator.comparing(Published::startedAt).thenComparing(Published::id).reversed());
+        return result;
+    }
+
+    /** Records that retention is done with these runs: none of their files is a candidate again. */
+    public void retire(List<String> ids, java.time.Instant at) {
+        for (String id : ids) {
+            update("UPDATE runs SET retired_at = ? WHERE id = ?", at.toString(), id);
         }
     }
 
@@ -251,6 +293,40 @@ public final class RunStore implements AutoCloseable {
                 while (rs.next()) {
                     result.add(new Unfinished(parse(rs.getString(1)), rs.getString(2), parseNames(rs.getString(3)),
                             parseNames(rs.getString(4)), rs.getString(5) != null));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return result;
+    }
+
+    /** Records what became of one notification of run {@code runId}; {@code delivery.error} must be redacted already. */
+    public void notified(String runId, Delivery delivery) {
+        update("INSERT INTO notifications (run_id, name, type, event, status, attempts, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                runId, delivery.name(), delivery.type(), delivery.event(), delivery.status(), String.valueOf(delivery.attempts()),
+                delivery.error(), delivery.at().toString());
+    }
+
+    /** The notifications of run {@code runId}, in the order they were settled. */
+    public List<Delivery> notifications(String runId) {
+        return notifications(List.of(runId)).getOrDefault(runId, List.of());
+    }
+
+    /** The notifications of each of {@code runIds} that has any, in the order they were settled. */
+    public java.util.Map<String, List<Delivery>> notifications(java.util.Collection<String> runIds) {
+        java.util.Map<String, List<Delivery>> result = new java.util.LinkedHashMap<>();
+        if (runIds.isEmpty()) {
+            return result;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(runIds.size(), "?"));
+        try (PreparedStatement s = connection.prepareStatement("SELECT run_id, name, type, event, status, attempts, error, at "
+                + "FROM notifications WHERE run_id IN (" + marks + ") ORDER BY seq")) {
+            bind(s, List.copyOf(runIds));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(new Delivery(rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7), java.time.Instant.parse(rs.getString(8))));
                 }
             }
         } catch (SQLException e) {

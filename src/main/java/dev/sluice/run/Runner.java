@@ -159,7 +159,8 @@ public final class Runner {
                 record = record.withGuards(guards, request.acceptHeld());
                 List<Guards.Result> broken = guards.stream().filter(Guards.Result::broken).toList();
                 if (request.dryRun()) {
-                    return record.withCounts(counts).withPhases(phases.end());
+                    return record.withCounts(counts).withPhases(phases.end()).withRetention(retentionPreview(store, destination, activation,
+                            record.id(), start));
                 }
                 if (!broken.isEmpty()) {
                     return hold(store, record, counts, broken, phases);
@@ -203,7 +204,10 @@ public final class Runner {
                 } catch (RuntimeException e) {
                     throw new Decided(record.id(), e);
                 }
-                record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end());
+                // Retention never fails the run: what goes wrong there is a warning.
+                RetentionReport retention = activation.retention() == null ? null
+                        : new RetentionSweep(store, destination, activation, log).apply(record.id(), start, published, clock.instant(), warnings);
+                record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end()).withRetention(retention);
                 try {
                     store.save(record);
                 } catch (RuntimeException e) {
@@ -267,6 +271,20 @@ public final class Runner {
         log.accept(message);
         store.save(held);
         return held;
+    }
+
+    /**
+     * What the activation's retention would delete after this run (null without retention). The
+     * names this run would publish are those starting with its rendered file name.
+     */
+    private static RetentionReport retentionPreview(RunStore store, Destination destination, Activation activation, String run,
+            Instant start) {
+        if (activation.retention() == null) {
+            return null;
+        }
+        String base = objectName(activation, activation.fileName().render(start, activation.timezone(), activation.name(),
+                activation.target(), run));
+        return new RetentionSweep(store, destination, activation, line -> { }).preview(run, start, name -> name.startsWith(base));
     }
 
     /** Whether the snapshot in force is this run's; unknown (unreadable) counts as decided, so that nothing is withdrawn. */

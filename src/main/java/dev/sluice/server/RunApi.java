@@ -3,6 +3,7 @@ package dev.sluice.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.run.RunStatus;
 import dev.sluice.run.RunStore;
+import dev.sluice.run.RunJson;
 import io.javalin.http.Context;
 import java.util.Arrays;
 import java.util.List;
@@ -35,11 +36,13 @@ final class RunApi {
         int limit = (int) number(ctx, "limit", 50, 1, MAX_LIMIT);
         long offset = number(ctx, "offset", 0, 0, Long.MAX_VALUE);
         RunStore.Page page;
+        com.fasterxml.jackson.databind.node.ArrayNode runs;
         try (RunStore store = new RunStore(workspaces.stateDir())) {
             page = store.page(new RunStore.Filter(activation, status, trigger), limit, offset);
+            runs = RunJson.of(page.runs(), store);
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.set("runs", Json.MAPPER.valueToTree(page.runs()));
+        body.set("runs", runs);
         body.put("total", page.total());
         body.put("limit", limit);
         body.put("offset", offset);
@@ -48,9 +51,9 @@ final class RunApi {
 
     void get(Context ctx) {
         String id = ctx.pathParam("id");
-        Optional<dev.sluice.run.RunRecord> record;
+        Optional<ObjectNode> record;
         try (RunStore store = new RunStore(workspaces.stateDir())) {
-            record = store.get(id);
+            record = store.get(id).map(r -> RunJson.of(r, store.notifications(r.id())));
         }
         if (record.isPresent()) {
             Json.send(ctx, record.get());

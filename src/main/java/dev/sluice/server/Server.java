@@ -8,6 +8,7 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
 import dev.sluice.run.Runner;
+import dev.sluice.run.RunNotifications;
 import dev.sluice.schedule.Schedule;
 import dev.sluice.schedule.Scheduler;
 import dev.sluice.workspace.Activation;
@@ -49,7 +50,21 @@ public final class Server implements AutoCloseable {
     /** How the server is started. {@code stateDir} null: {@code .sluice} beside the workspace. */
     public record Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
             Duration gracePeriod, int threads, String memoryLimit, boolean schedule, Clock clock,
-            Function<String, String> env, Function<DestinationConfig, Destination> opener) {
+            Function<String, String> env, Function<DestinationConfig, Destination> opener, String publicUrl) {
+
+        /** As the canonical constructor, without a public URL. */
+        public Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
+                Duration gracePeriod, int threads, String memoryLimit, boolean schedule, Clock clock,
+                Function<String, String> env, Function<DestinationConfig, Destination> opener) {
+            this(workspaceFile, stateDir, activationsFolder, host, port, token, gracePeriod, threads, memoryLimit, schedule, clock, env,
+                    opener, null);
+        }
+
+        /** These options with the address the web UI is reached at, for links in notifications. */
+        public Options withPublicUrl(String url) {
+            return new Options(workspaceFile, stateDir, activationsFolder, host, port, token, gracePeriod, threads, memoryLimit, schedule,
+                    clock, env, opener, url);
+        }
 
         /** The options of {@code sluice serve}: the system environment, destinations opened as configured. */
         public static Options of(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
@@ -66,6 +81,7 @@ public final class Server implements AutoCloseable {
     private final Scheduler scheduler;
     private final ScheduledExecutorService ticker;
     private final Javalin app;
+    private final Metrics metrics = new Metrics();
     private volatile String lastScheduleProblem;
 
     private Server(Options options, Consumer<String> log) {
@@ -77,9 +93,15 @@ public final class Server implements AutoCloseable {
         Path stateDir = Runner.stateDir(initial, options.stateDir());
         this.workspaces = new Workspaces(workspaceFile, loader, stateDir);
         Clock clock = options.clock();
-        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir), RunDispatcher.lockProbe(stateDir), clock,
-                options.threads(), this.log);
-        this.scheduler = new Scheduler(clock, dispatcher::scheduled, this::lastScheduled);
+        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, metrics), RunDispatcher.lockProbe(stateDir),
+                clock, options.threads(), this.log);
+        this.scheduler = new Scheduler(clock, (activation, due) -> {
+            metrics.schedulerLag(Duration.between(due, clock.instant()));
+            dispatcher.scheduled(activation, due);
+        }, this::lastScheduled);
+        try (RunStore store = new RunStore(stateDir)) {
+            metrics.seed(store, initial.activations().keySet());
+        }
         ActivationFiles files = new ActivationFiles(options.activationsFolder() != null ? options.activationsFolder()
                 : initial.baseDir().resolve("activations"));
         ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);
@@ -106,6 +128,7 @@ public final class Server implements AutoCloseable {
             config.routes.get("/assets/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
             config.routes.get("/api/openapi.json", ctx -> asset(ctx, "openapi.json"));
             config.routes.get("/api/status", this::status);
+            config.routes.get("/metrics", metrics::serve);
             config.routes.get("/api/activations", activations::list);
             config.routes.post("/api/activations", activations::create);
             config.routes.post("/api/activations/validate", activations::check);
@@ -165,6 +188,11 @@ public final class Server implements AutoCloseable {
         return dispatcher;
     }
 
+    /** The metrics served at {@code /metrics}. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** One scheduler step: takes up schedule edits, then starts what is due. */
     void tick() {
         try {
@@ -206,7 +234,17 @@ public final class Server implements AutoCloseable {
         log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
                 line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener());
-        RunRecord record = runner.run(new Runner.Request(activation, false, false, trigger, acceptHeld), runId);
+        RunRecord record;
+        try {
+            record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
+                    line -> log.accept(activation + ": " + line), options.publicUrl())
+                    .countingUndelivered(metrics::notificationFailed)
+                    .run(runner, new Runner.Request(activation, false, false, trigger, acceptHeld), runId);
+        } catch (Runner.RunFailed failed) {
+            failed.record().ifPresentOrElse(metrics::recordRun, () -> metrics.recordFailure(activation));
+            throw failed;
+        }
+        metrics.recordRun(record);
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
                 record.counts().updated(), record.counts().removed())
@@ -358,13 +396,16 @@ public final class Server implements AutoCloseable {
     /** Skipped runs and runs that failed before they could record themselves, into the run history. */
     private static final class StoreRecorder implements RunDispatcher.Recorder {
         private final Path stateDir;
+        private final Metrics metrics;
 
-        StoreRecorder(Path stateDir) {
+        StoreRecorder(Path stateDir, Metrics metrics) {
             this.stateDir = stateDir;
+            this.metrics = metrics;
         }
 
         @Override
         public void record(RunRecord record) {
+            metrics.recordRun(record);
             try (RunStore store = new RunStore(stateDir)) {
                 store.insert(record, null);
             }

@@ -37,12 +37,13 @@ public final class TokenAuth {
             return true;
         }
         String query = ctx.queryParam("token");
-        if (query != null && matches(query) && "GET".equals(ctx.method().name()) && !ctx.path().startsWith("/api/")) {
+        if (query != null && matches(query) && "GET".equals(ctx.method().name()) && !ctx.path().startsWith("/api/")
+                && !ctx.path().equals("/metrics")) {
             ctx.header("Set-Cookie", COOKIE + "=" + query + "; Path=/; HttpOnly; SameSite=Strict");
             ctx.redirect(ctx.path());
             return false;
         }
-        if (ctx.path().startsWith("/api/")) {
+        if (ctx.path().startsWith("/api/") || ctx.path().equals("/metrics")) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"sluice\"");
             ProblemDetails.send(ctx, new ApiError(401, "Token required",
                     "this server needs its token: send the header 'Authorization: Bearer TOKEN' (the value of SLUICE_TOKEN)",

@@ -4,6 +4,7 @@ import dev.sluice.format.FileFormat;
 import dev.sluice.plan.FileNameTemplate;
 import dev.sluice.plan.Guards;
 import dev.sluice.plan.Mapping;
+import dev.sluice.plan.Retention;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.schedule.Schedule;
@@ -14,6 +15,8 @@ import java.util.Objects;
 /**
  * One model or segment sent to one destination, with every setting of the activation. Exactly one
  * of {@code model} and {@code segment} is set. {@code file} is the workspace file it was read from.
+ * {@code notifications} (the setting {@code notify}) names the workspace notifications that apply to it;
+ * null when the setting is absent (then all apply).
  */
 public record Activation(
         String name,
@@ -36,7 +39,9 @@ public record Activation(
         Boolean overwrite,
         Publish publish,
         InvalidRows invalidRows,
-        Guards guards) {
+        Guards guards,
+        List<String> notifications,
+        Retention retention) {
 
     /** What to do with an output that has no rows. */
     public enum EmptyFiles { WRITE, SKIP }
@@ -54,6 +59,7 @@ public record Activation(
         }
         mapping = List.copyOf(mapping);
         guards = guards == null ? Guards.NONE : guards;
+        notifications = notifications == null ? null : List.copyOf(notifications);
     }
 
     /** The name of the model or segment this activation exports. */

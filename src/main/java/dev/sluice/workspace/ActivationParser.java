@@ -8,6 +8,7 @@ import dev.sluice.plan.FileNameTemplate;
 import dev.sluice.plan.FolderPath;
 import dev.sluice.plan.Guards;
 import dev.sluice.plan.Mapping;
+import dev.sluice.plan.Retention;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.schedule.Schedule;
@@ -22,7 +23,7 @@ import java.util.Set;
 final class ActivationParser {
     static final List<String> KEYS = List.of("model", "segment", "destination", "folder", "file_name", "timezone",
             "format", "mapping", "run_type", "sync_mode", "schedule", "max_file_size", "max_rows_per_file",
-            "empty_files", "manifest", "overwrite", "publish", "invalid_rows", "guards", "description");
+            "empty_files", "manifest", "overwrite", "publish", "invalid_rows", "guards", "notify", "retention", "description");
 
     private static final String DEFAULT_FILE_NAME = "{activation}";
 
@@ -66,12 +67,15 @@ final class ActivationParser {
         Activation.Publish publish = node.choice("publish", Activation.Publish.class, Activation.Publish.STAGED);
         Activation.InvalidRows invalidRows = node.choice("invalid_rows", Activation.InvalidRows.class, Activation.InvalidRows.FAIL);
         Guards guards = Guards.parse(node.get("guards"));
+        // Unset: every notification of the workspace applies; [] none. The names are checked by the caller.
+        List<String> notify = node.get("notify").isUnset("every notification of the workspace") ? null : node.textList("notify");
+        Retention retention = Retention.parse(node.get("retention"));
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards);
+                invalidRows, guards, notify, retention);
     }
 
     /** The mapping entries; each exported name is checked against {@code format} (when known) at its own entry. */

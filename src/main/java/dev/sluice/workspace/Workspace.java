@@ -3,6 +3,7 @@ package dev.sluice.workspace;
 import dev.sluice.config.Suggestions;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.SluiceException;
+import dev.sluice.notify.Notifier;
 import dev.sluice.source.Model;
 import dev.sluice.source.Source;
 import dev.sluice.source.filter.Segment;
@@ -18,7 +19,8 @@ public record Workspace(
         Map<String, Model> models,
         Map<String, Segment> segments,
         Map<String, DestinationConfig> destinations,
-        Map<String, Activation> activations) {
+        Map<String, Activation> activations,
+        Map<String, Notifier> notifications) {
 
     public Workspace {
         sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
@@ -26,6 +28,32 @@ public record Workspace(
         segments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(segments));
         destinations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(destinations));
         activations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(activations));
+        notifications = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(notifications));
+    }
+
+    /** A workspace without notifications. */
+    public Workspace(Path file, Map<String, Source> sources, Map<String, Model> models, Map<String, Segment> segments,
+            Map<String, DestinationConfig> destinations, Map<String, Activation> activations) {
+        this(file, sources, models, segments, destinations, activations, Map.of());
+    }
+
+    /** The notifications that apply to {@code activation}: those it names in {@code notify}, or all when it names none. */
+    public List<Notifier> notificationsOf(Activation activation) {
+        if (activation.notifications() == null) {
+            return List.copyOf(notifications.values());
+        }
+        return activation.notifications().stream().map(notifications::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The notification named {@code name}; a user error naming the known ones when there is none. */
+    public Notifier notification(String name) {
+        Notifier notifier = notifications.get(name);
+        if (notifier == null) {
+            throw SluiceException.user("no notification named '" + name + "'"
+                    + Suggestions.didYouMean(name, notifications.keySet())
+                    + (notifications.isEmpty() ? "; the workspace defines none" : "; known: " + String.join(", ", notifications.keySet())));
+        }
+        return notifier;
     }
 
     /** The folder relative paths in the workspace are resolved against. */

@@ -5,6 +5,8 @@ import dev.sluice.config.Problems;
 import dev.sluice.config.Suggestions;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.destination.DestinationTypes;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.NotifierTypes;
 import dev.sluice.source.DuckDbSource;
 import dev.sluice.source.Model;
 import dev.sluice.source.Source;
@@ -25,7 +27,8 @@ import java.util.regex.Pattern;
  * {@link Workspace}, recording every problem instead of stopping at the first.
  */
 final class WorkspaceParser {
-    static final List<String> ROOT_KEYS = List.of("sources", "models", "segments", "destinations", "activations", "include");
+    static final List<String> ROOT_KEYS = List.of("sources", "models", "segments", "destinations", "notifications", "activations",
+            "include");
     /** Names become file and folder names: keep them to a safe alphabet. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
     /** The source used by models that name none when the workspace declares no source. */
@@ -38,6 +41,8 @@ final class WorkspaceParser {
     private final Map<String, Segment> segments = new LinkedHashMap<>();
     private final Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
     private final Map<String, Activation> activations = new LinkedHashMap<>();
+    private final Map<String, Notifier> notifications = new LinkedHashMap<>();
+    private final Set<String> notificationNames = new LinkedHashSet<>();
     /** Names seen in each section, including entries too broken to keep, so references to them are not reported twice. */
     private final Set<String> modelNames = new LinkedHashSet<>();
     private final Set<String> segmentNames = new LinkedHashSet<>();
@@ -75,6 +80,12 @@ final class WorkspaceParser {
             DestinationConfig destination = DestinationTypes.parseDestination(e.getKey(), e.getValue(), baseDir);
             if (destination != null) {
                 destinations.put(e.getKey(), destination);
+            }
+        }
+        for (Map.Entry<String, Node> e : named(root.get("notifications"), notificationNames).entrySet()) {
+            Notifier notifier = NotifierTypes.parseNotifier(e.getKey(), e.getValue(), baseDir);
+            if (notifier != null) {
+                notifications.put(e.getKey(), notifier);
             }
         }
         parseActivations(root);
@@ -231,6 +242,22 @@ final class WorkspaceParser {
                         + known("destinations", destinationNames));
                 ok = false;
             }
+            Node notify = node.get("notify");
+            if (notify.json().isArray()) {
+                for (Node element : notify.elements()) {
+                    String name = element.asText();
+                    if (name != null && !name.isBlank() && !notificationNames.contains(name)) {
+                        element.problem("unknown notification '" + name + "'" + Suggestions.didYouMean(name, notificationNames)
+                                + known("notifications", notificationNames));
+                        ok = false;
+                    }
+                }
+            } else if (notify.json().isTextual() && !notificationNames.contains(notify.json().textValue())) {
+                String name = notify.json().textValue();
+                notify.problem("unknown notification '" + name + "'" + Suggestions.didYouMean(name, notificationNames)
+                        + known("notifications", notificationNames));
+                ok = false;
+            }
             if (!ok) {
                 activations.remove(entry.getKey());
             }
@@ -243,6 +270,6 @@ final class WorkspaceParser {
     }
 
     Workspace build(Path file) {
-        return new Workspace(file, sources, models, segments, destinations, activations);
+        return new Workspace(file, sources, models, segments, destinations, activations, notifications);
     }
 }

@@ -39,7 +39,7 @@ class ArchitectureTest {
                 .layer("base: config").definedBy(ROOT + ".config..")
                 .layer("base: engine").definedBy(ROOT + ".engine..")
                 .layer("plug-ins").definedBy(ROOT + ".source..", ROOT + ".format..", ROOT + ".destination..",
-                        ROOT + ".schedule..", ROOT + ".plan..")
+                        ROOT + ".schedule..", ROOT + ".plan..", ROOT + ".notify..")
                 .layer("workspace").definedBy(ROOT + ".workspace..")
                 .layer("run: sync").definedBy(ROOT + ".sync..")
                 .layer("run: publish").definedBy(ROOT + ".publish..")
@@ -63,8 +63,8 @@ class ArchitectureTest {
     void pluginsDoNotImportEachOther() {
         // Each plug-in stands on the base alone, so that a new source, format or destination can be
         // read and written without the others.
-        for (String plugin : new String[] {"source", "format", "destination", "schedule", "plan"}) {
-            String[] others = java.util.stream.Stream.of("source", "format", "destination", "schedule", "plan")
+        for (String plugin : new String[] {"source", "format", "destination", "schedule", "plan", "notify"}) {
+            String[] others = java.util.stream.Stream.of("source", "format", "destination", "schedule", "plan", "notify")
                     .filter(p -> !p.equals(plugin)).map(p -> ROOT + "." + p + "..").toArray(String[]::new);
             ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + "." + plugin + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(others)

@@ -300,6 +300,35 @@ abstract class DestinationContract {
         assertThat(names()).containsExactly("out/b.csv");
     }
 
+    /** CRC32C of bytes, base64 of its four big-endian bytes, computed here with the JDK. */
+    static String crc32c(byte[] content) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(content);
+        long v = crc.getValue();
+        return java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+    }
+
+    @Test
+    void deleteIfUnchangedDeletesOnlyTheObjectAsRecorded() throws Exception {
+        byte[] kept = bytes(100, 21);
+        upload(kept, "out/a.csv");
+        byte[] replaced = bytes(100, 22);
+        upload(replaced, "out/b.csv");
+        byte[] c = bytes(100, 23);
+        upload(c, "out/c.csv");
+
+        assertThat(destination.deleteIfUnchanged("out/a.csv", crc32c(kept), kept.length + 1)).as("other size")
+                .isEqualTo(Destination.Removal.CHANGED);
+        assertThat(destination.deleteIfUnchanged("out/b.csv", crc32c(bytes(100, 99)), 100)).as("other content")
+                .isEqualTo(Destination.Removal.CHANGED);
+        assertThat(destination.deleteIfUnchanged("out/c.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.DELETED);
+        assertThat(destination.deleteIfUnchanged("out/c.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
+        assertThat(destination.deleteIfUnchanged("nowhere/x.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
+        assertThat(stored("out/a.csv")).isEqualTo(kept);
+        assertThat(stored("out/b.csv")).isEqualTo(replaced);
+        assertThat(names()).containsExactly("out/a.csv", "out/b.csv");
+    }
+
     @Test
     void deleteAllRemovesAStagingPrefixAndCountsWhatItDeleted() throws Exception {
         for (String name : List.of("out/.sluice-staging/r1/a.csv", "out/.sluice-staging/r1/b.csv", "out/.sluice-staging/r1/sub/c.csv",

@@ -126,6 +126,7 @@ public final class FakeGcs implements AutoCloseable {
     private final List<Long> times = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final AtomicInteger corruptions = new AtomicInteger();
+    private volatile Predicate<String> retained = name -> false;
     private volatile boolean rejectCredentials;
     private volatile boolean refuseKeys;
     private volatile String account = "sluice-test@sluice-project.iam.gserviceaccount.com";
@@ -195,6 +196,14 @@ public final class FakeGcs implements AutoCloseable {
     /** Removes a permission such as {@code storage.objects.delete}: requests needing it get a 403 naming it. */
     public void revoke(String permission) {
         revoked.add(permission);
+    }
+
+    /**
+     * Puts the objects whose names match under a bucket retention policy they have not met: a
+     * delete of one answers 403 with reason {@code retentionPolicyNotMet}, as GCS does.
+     */
+    public void retentionPolicy(Predicate<String> names) {
+        retained = names;
     }
 
     /** Answers every storage request with 401, as GCS does for a token it does not accept. */
@@ -737,6 +746,10 @@ public final class FakeGcs implements AutoCloseable {
                 throw new HttpError(404, "notFound", "No such object: " + bucket + "/" + name);
             }
             checkMatch(o, q, "");
+            if (retained.test(name)) {
+                throw new HttpError(403, "retentionPolicyNotMet", "Object '" + bucket + "/" + name + "' is subject to bucket's "
+                        + "retention policy or object retention and cannot be deleted or overwritten until 2099-01-01T00:00:00Z");
+            }
             removed = map.remove(name);
         }
         Files.deleteIfExists(removed.data());

@@ -103,6 +103,15 @@ final class FaultyDestination implements Destination {
     }
 
     @Override
+    public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
+        calls.add("deleteIfUnchanged " + objectName);
+        if (fault.failDeletes()) {
+            throw SluiceException.external("injected failure of delete (" + objectName + ")", null);
+        }
+        return inner.deleteIfUnchanged(objectName, crc32c, bytes);
+    }
+
+    @Override
     public boolean exists(String objectName) {
         return inner.exists(objectName);
     }

@@ -120,4 +120,33 @@ class GuardsIT {
         fx.sql("INSERT INTO people VALUES ('EU', 10, 'Jo', 'Oslo', 9, NULL, 9.90, true, 'j'), ('EU', 11, 'Kim', NULL, 1, NULL, 1.00, true, 'k')");
         assertThat(held(fx, "snap").path("error").asText()).contains("max_added 1: 2 added");
     }
+
+    @Test
+    void eachGuardHoldsAndPasses() {
+        Fixture fx = new Fixture(dir);
+        Scenario s = new Scenario(fx, "changes", RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.PARQUET, "changes",
+                People.EU_SQL, List.of("id"), People.COLUMNS, null);
+        s.extraYaml = "    guards: {max_rows: 6, max_updated: 1, max_changed_rows: 2}\n";
+        People.create(fx);
+        fx.workspace(People.WORKSPACE + s.yaml("eu_people", "out"));
+        assertThat(s.sync().path("guards").get(0).path("outcome").asText()).as("max_rows on a first run").isEqualTo("passed");
+
+        fx.sql("UPDATE people SET score = score + 1 WHERE region = 'EU' AND id IN (1, 2)");
+        JsonNode updated = held(fx, "changes");
+        assertThat(updated.path("guards")).extracting(g -> g.path("guard").asText() + " " + g.path("outcome").asText())
+                .containsExactly("max_rows passed", "max_updated broken", "max_changed_rows passed");
+        s.sync("--accept-held");
+
+        fx.sql("INSERT INTO people VALUES ('EU', 20, 'T', NULL, 1, NULL, 1.00, true, 't'), ('EU', 21, 'U', NULL, 2, NULL, 2.00, true, 'u')");
+        JsonNode tooMany = held(fx, "changes");
+        assertThat(tooMany.path("error").asText()).contains("max_rows 6: 7 rows read").doesNotContain("max_changed_rows");
+
+        fx.sql("DELETE FROM people WHERE region = 'EU' AND id IN (1, 2, 3)");
+        JsonNode changed = held(fx, "changes");
+        assertThat(changed.path("guards")).extracting(g -> g.path("guard").asText() + " " + g.path("outcome").asText())
+                .containsExactly("max_rows passed", "max_updated passed", "max_changed_rows broken");
+        assertThat(changed.path("error").asText()).contains("max_changed_rows 2: 5 changed (added + updated + removed)");
+        s.sync("--accept-held");
+        s.sync();
+    }
 }

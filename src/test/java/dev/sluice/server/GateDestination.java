@@ -65,6 +65,11 @@ final class GateDestination implements Destination {
     }
 
     @Override
+    public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
+        return delegate.deleteIfUnchanged(objectName, crc32c, bytes);
+    }
+
+    @Override
     public boolean exists(String objectName) {
         return delegate.exists(objectName);
     }

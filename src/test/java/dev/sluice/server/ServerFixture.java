@@ -116,6 +116,14 @@ final class ServerFixture implements AutoCloseable {
         return this;
     }
 
+    /** Starts the server without its scheduler, with the web UI's public address given (as serve --public-url does). */
+    ServerFixture startWithPublicUrl(String publicUrl) {
+        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, null, Duration.ofSeconds(60), 2, "256MB",
+                false, Clock.systemUTC(), Map.of("GCS_KEY", GCS_KEY, "PLANTED_SECRET", PLANTED)::get, DestinationConfig::open)
+                .withPublicUrl(publicUrl), log::add);
+        return this;
+    }
+
     String base() {
         return "http://127.0.0.1:" + server.port();
     }

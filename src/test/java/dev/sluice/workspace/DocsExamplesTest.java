@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.sluice.config.WorkspaceException;
 import dev.sluice.destination.DestinationTypes;
 import dev.sluice.format.FileFormats;
+import dev.sluice.notify.NotifierSettings;
+import dev.sluice.notify.NotifierTypes;
 import dev.sluice.plan.FileNameTemplate;
 import dev.sluice.source.SourceTypes;
 import dev.sluice.source.filter.Operator;
@@ -42,7 +44,10 @@ class DocsExamplesTest {
     private static final Path DOC = Path.of("docs", "workspace.md");
     private static final Pattern BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
     private static final Map<String, String> ENV = Map.of("CRM_PASSWORD", "example-password", "GCS_KEY", "{}",
-            "PG_PASSWORD", "example-password");
+            "PG_PASSWORD", "example-password", "HOOK_SECRET", "example-hook-secret-0123456789",
+            "SLACK_URL", "https://hooks.slack.com/services/T000/B000/example", "SMTP_USER", "example-smtp-user",
+            "SMTP_PASSWORD", "example-password", "SLUICE_HOOK_SECRET", "example-hook-secret-0123456789",
+            "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/example");
 
     /** The model fragments are checked against: in-memory DuckDB, real columns of the usual types. */
     private static final String BASE = """
@@ -67,6 +72,23 @@ class DocsExamplesTest {
             blocks.add(m.group(1));
         }
         return blocks;
+    }
+
+    /** The workspace of docs/operations.md (guards, notifications, retention together) loads as it is written. */
+    @Test
+    void theOperationsPagesWorkspaceLoads() throws Exception {
+        Matcher m = BLOCK.matcher(Files.readString(Path.of("docs", "operations.md")));
+        int workspaces = 0;
+        while (m.find()) {
+            if (m.group(1).startsWith("# workspace")) {
+                Path work = Files.createTempDirectory(dir, "operations");
+                prepareFiles(work);
+                Workspace ws = load(work, m.group(1));
+                assertThat(ws.activations().get("audience_changes").guards().isEmpty()).isFalse();
+                workspaces++;
+            }
+        }
+        assertThat(workspaces).isEqualTo(1);
     }
 
     @TestFactory
@@ -173,6 +195,12 @@ class DocsExamplesTest {
         for (String type : DestinationTypes.typeNames()) {
             expect(doc, "### " + type, missing);
         }
+        for (String type : NotifierTypes.typeNames()) {
+            expect(doc, "### " + type, missing);
+        }
+        for (String key : NotifierSettings.KEYS) {
+            expect(doc, "`" + key + "`", missing);
+        }
         for (String type : FileFormats.typeNames()) {
             expect(doc, "**" + type + "**", missing);
         }
@@ -196,7 +224,7 @@ class DocsExamplesTest {
     void linksBetweenPagesResolve() throws Exception {
         Pattern link = Pattern.compile("\\]\\(([A-Za-z0-9_.-]*\\.md)?(?:#([A-Za-z0-9_-]+))?\\)");
         List<String> broken = new ArrayList<>();
-        for (String page : List.of("workspace.md", "cli.md", "runs.md")) {
+        for (String page : List.of("workspace.md", "cli.md", "runs.md", "notifications.md", "operations.md", "server.md")) {
             Path from = Path.of("docs", page);
             Matcher m = link.matcher(Files.readString(from));
             while (m.find()) {

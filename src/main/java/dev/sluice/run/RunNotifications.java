@@ -1,0 +1,209 @@
+package dev.sluice.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.JsonText;
+import dev.sluice.error.Secrets;
+import dev.sluice.notify.Deliverer;
+import dev.sluice.notify.Delivery;
+import dev.sluice.notify.Notice;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.NotifyEvent;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Workspace;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Sends the notifications of a run once it has ended, and records what became of each in the run
+ * history. Nothing here changes a run's outcome: a notification that cannot be delivered is
+ * recorded as failed, with the reason, and the run's record, exception and exit code stay as they were.
+ *
+ * <p>The event is the run's end status (failed, held, succeeded); a success that follows one or more
+ * failed or held runs of the activation is also {@code recovered}. An entry that listens for
+ * {@code recovered} gets that event, one that listens for {@code succeeded} only gets
+ * {@code succeeded}: one message per entry and run.
+ */
+public final class RunNotifications {
+    private final Workspace workspace;
+    private final Path stateDir;
+    private final Consumer<String> log;
+    private final String publicUrl;
+    private final Deliverer deliverer;
+    private final Clock clock;
+    private Runnable onUndelivered = () -> { };
+
+    /** {@code publicUrl}: the web UI's address ({@code serve --public-url}), for entries that do not set their own; may be null. */
+    public RunNotifications(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String publicUrl) {
+        this(workspace, stateDir, clock, log, publicUrl, Deliverer.system());
+    }
+
+    public RunNotifications(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String publicUrl, Deliverer deliverer) {
+        this.workspace = workspace;
+        this.stateDir = stateDir;
+        this.clock = clock;
+        this.log = line -> log.accept(Secrets.redact(line));
+        this.publicUrl = publicUrl;
+        this.deliverer = deliverer;
+    }
+
+    /** This, calling {@code counter} for every notification that could not be delivered (the server's metric). */
+    public RunNotifications countingUndelivered(Runnable counter) {
+        this.onUndelivered = counter;
+        return this;
+    }
+
+    /**
+     * Runs {@code request} through {@code runner}, then sends its notifications: the run's record,
+     * or its {@link Runner.RunFailed}, unchanged. A dry run notifies nobody.
+     */
+    public RunRecord run(Runner runner, Runner.Request request, String runId) {
+        RunRecord record;
+        try {
+            record = runner.run(request, runId);
+        } catch (Runner.RunFailed failed) {
+            if (!request.dryRun()) {
+                afterFailure(request.activation(), failed);
+            }
+            throw failed;
+        }
+        if (!request.dryRun()) {
+            after(record);
+        }
+        return record;
+    }
+
+    /** Sends the notifications of a run that ended with {@code record}; what became of each, also recorded. */
+    public List<Delivery> after(RunRecord record) {
+        try {
+            Optional<NotifyEvent> event = NotifyEvent.ofStatus(record.status().json());
+            Activation activation = workspace.activations().get(record.activation());
+            if (event.isEmpty() || activation == null) {
+                return List.of();
+            }
+            List<Notifier> notifiers = workspace.notificationsOf(activation);
+            if (notifiers.isEmpty()) {
+                return List.of();
+            }
+            try (RunStore store = new RunStore(stateDir)) {
+                int failedBefore = event.get() == NotifyEvent.SUCCEEDED ? failedBefore(store, record) : 0;
+                List<Delivery> deliveries = new ArrayList<>();
+                for (Notifier notifier : notifiers) {
+                    NotifyEvent chosen = choose(notifier, event.get(), failedBefore > 0);
+                    if (chosen == null) {
+                        continue;
+                    }
+                    Notice notice = notice(chosen, activation, record, failedBefore)
+                            .withPublicUrl(notifier.settings().publicUrl() != null ? notifier.settings().publicUrl() : publicUrl);
+                    Delivery delivery = deliverer.deliver(notifier, notice);
+                    log.accept(delivery.delivered()
+                            ? "notification " + notifier.name() + " (" + notifier.type() + ", " + chosen.json() + ") delivered"
+                            : "warning: notification " + notifier.name() + " (" + notifier.type() + ", " + chosen.json()
+                                    + ") not delivered: " + delivery.error());
+                    deliveries.add(delivery);
+                    if (!delivery.delivered()) {
+                        onUndelivered.run();
+                    }
+                    try {
+                        store.notified(record.id(), delivery);
+                    } catch (RuntimeException e) {
+                        log.accept("warning: the delivery of notification " + notifier.name() + " could not be recorded: " + e.getMessage());
+                    }
+                }
+                return deliveries;
+            }
+        } catch (RuntimeException e) {
+            log.accept("warning: the notifications of run " + record.id() + " could not be sent: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * A failed run: its record as the history holds it; for one that failed after its decision point
+     * (recorded as running until the next run completes it), its running record marked failed here.
+     */
+    private void afterFailure(String activation, Runner.RunFailed failed) {
+        Optional<RunRecord> record = failed.record();
+        if (record.isEmpty()) {
+            try (RunStore store = new RunStore(stateDir)) {
+                record = store.get(failed.run()).map(r -> r.failed(clock.instant(), r.counts(), r.warnings(), failed.getMessage()));
+            } catch (RuntimeException e) {
+                log.accept("warning: the notifications of run " + failed.run() + " could not be sent: " + e.getMessage());
+                return;
+            }
+        }
+        record.ifPresent(this::after);
+    }
+
+    /** The event {@code notifier} gets for a run that ended with {@code event}; null when it gets none. */
+    static NotifyEvent choose(Notifier notifier, NotifyEvent event, boolean recovered) {
+        if (event == NotifyEvent.SUCCEEDED && recovered && notifier.settings().wants(NotifyEvent.RECOVERED)) {
+            return NotifyEvent.RECOVERED;
+        }
+        return notifier.settings().wants(event) ? event : null;
+    }
+
+    /** How many failed or held runs of the activation came right before this one (skipped and running ones aside). */
+    private static int failedBefore(RunStore store, RunRecord record) {
+        int count = 0;
+        for (RunRecord earlier : store.list(record.activation(), 50)) {
+            String status = earlier.status().json();
+            if (earlier.id().equals(record.id()) || status.equals("skipped") || status.equals("running")
+                    || earlier.startedAt().isAfter(record.startedAt())) {
+                continue;
+            }
+            if (status.equals("failed") || status.equals("held")) {
+                count++;
+            } else {
+                break;
+            }
+        }
+        return count;
+    }
+
+    private Notice notice(NotifyEvent event, Activation activation, RunRecord record, int failedBefore) {
+        String what = switch (event) {
+            case RECOVERED -> "succeeded again after " + failedBefore + (failedBefore == 1 ? " failed run" : " failed runs");
+            default -> event.json();
+        };
+        String title = activation.name() + ": run " + record.id() + " " + what;
+        List<String> lines = new ArrayList<>();
+        Counts c = record.counts();
+        String took = record.endedAt() == null ? "" : String.format(Locale.ROOT, " in %.1f s",
+                Duration.between(record.startedAt(), record.endedAt()).toMillis() / 1000.0);
+        lines.add((record.kind() == null ? "" : record.kind() + " run, ") + (record.trigger() == null ? "" : record.trigger() + " trigger, ")
+                + "to " + activation.destination() + took);
+        lines.add(String.format(Locale.ROOT, "read %,d · added %,d · updated %,d · removed %,d · unchanged %,d · written %,d",
+                c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.written()));
+        if (!record.files().isEmpty()) {
+            long bytes = record.files().stream().mapToLong(f -> f.bytes()).sum();
+            lines.add(String.format(Locale.ROOT, "%d %s, %,d bytes", record.files().size(), record.files().size() == 1 ? "file" : "files",
+                    bytes));
+        }
+        if (record.error() != null) {
+            lines.add("error: " + record.error());
+        }
+        lines.replaceAll(Secrets::redact);
+        ObjectNode document = JsonText.MAPPER.createObjectNode();
+        document.put("event", event.json());
+        document.put("activation", activation.name());
+        document.put("destination", activation.destination());
+        document.set("run", redacted(record));
+        return new Notice(event.json(), record.id(), Secrets.redact(title), lines, document, null);
+    }
+
+    /** The run record as JSON, passed through {@link Secrets#redact} (a record never holds a secret; this makes sure). */
+    private static ObjectNode redacted(RunRecord record) {
+        try {
+            return (ObjectNode) JsonText.MAPPER.readTree(Secrets.redact(JsonText.MAPPER.writeValueAsString(record)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write run " + record.id() + " as JSON", e);
+        }
+    }
+}
