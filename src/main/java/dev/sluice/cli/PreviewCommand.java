@@ -1,12 +1,10 @@
 package dev.sluice.cli;
 
 import dev.sluice.error.SluiceException;
+import dev.sluice.source.SourceSession;
 import dev.sluice.source.filter.CompiledQuery;
 import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.Workspace;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -41,15 +39,20 @@ public final class PreviewCommand extends WorkspaceCommand implements Callable<I
     void preview(Catalog catalog, String target, int rows) {
         CompiledQuery query = catalog.query(target);
         String source = catalog.workspace().modelOf(target).source();
-        Connection connection = catalog.connection(source);
+        SourceSession session = catalog.session(source);
         try {
-            long count = count(connection, query);
+            CompiledQuery counting = query.wrap("SELECT count(*) FROM ", "");
+            long count = session.query(counting.sql(), counting.parameters(), rs -> {
+                rs.next();
+                return rs.getLong(1);
+            });
             TablePrinter table = new TablePrinter();
             if (rows > 0) {
-                try (PreparedStatement statement = query.wrap("SELECT * FROM ", " LIMIT " + rows).prepare(connection);
-                        ResultSet rs = statement.executeQuery()) {
+                CompiledQuery first = query.wrap("SELECT * FROM ", " LIMIT " + rows);
+                session.query(first.sql(), first.parameters(), rs -> {
                     table.print(rs, out());
-                }
+                    return null;
+                });
             }
             String kind = catalog.workspace().segments().containsKey(target) ? "segment" : "model";
             out().printf("%s %s: %,d %s%s%n", kind, target, count, count == 1 ? "row" : "rows",
@@ -58,14 +61,6 @@ public final class PreviewCommand extends WorkspaceCommand implements Callable<I
         } catch (SQLException e) {
             throw SluiceException.external("preview of " + target + " failed on source '" + source + "': "
                     + dev.sluice.error.Secrets.redact(String.valueOf(e.getMessage()).strip()), e);
-        }
-    }
-
-    private static long count(Connection connection, CompiledQuery query) throws SQLException {
-        try (PreparedStatement statement = query.wrap("SELECT count(*) FROM ", "").prepare(connection);
-                ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -1,27 +1,12 @@
 package dev.sluice.destination;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.gax.retrying.RetrySettings;
-import com.google.auth.Credentials;
-import com.google.auth.oauth2.GoogleCredentials;
-import com.google.auth.oauth2.ServiceAccountCredentials;
-import com.google.cloud.NoCredentials;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.BlobWriteSessionConfigs;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.StorageRetryStrategy;
-import dev.sluice.config.JsonText;
-import dev.sluice.error.Secrets;
-import dev.sluice.error.SluiceException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.sluice.config.GoogleKeys;
 import java.time.Duration;
 
 /**
@@ -40,15 +25,11 @@ final class GcsClientFactory {
     static final long INITIAL_DELAY_MS = 500;
     static final long MAX_DELAY_S = 32;
     static final long TOTAL_TIMEOUT_MIN = 10;
-    private static final ObjectMapper JSON = JsonText.MAPPER;
 
     private GcsClientFactory() {}
 
-    /** The project the key names, when one is given; read before the client exists. */
-    record Auth(Credentials credentials, String keyProject, String account) {}
-
     static Storage open(GcsDestinationConfig config) {
-        Auth auth = credentials(config);
+        GoogleKeys.Auth auth = credentials(config);
         HttpTransportOptions transport = HttpTransportOptions.newBuilder()
                 .setConnectTimeout(20_000)
                 .setReadTimeout(60_000)
@@ -77,91 +58,8 @@ final class GcsClientFactory {
         return builder.build().getService();
     }
 
-    static Auth credentials(GcsDestinationConfig config) {
-        String where = "destinations." + config.name();
-        if (config.credentialsFile() != null) {
-            String setting = where + ".credentials_file";
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(config.credentialsFile());
-            } catch (NoSuchFileException e) {
-                throw SluiceException.user(setting + ": the key file " + config.credentialsFile()
-                        + " does not exist; download a JSON key of the service account (IAM > Service accounts > Keys) and give its path");
-            } catch (AccessDeniedException e) {
-                throw SluiceException.user(setting + ": the key file " + config.credentialsFile()
-                        + " cannot be read by this user; check its permissions");
-            } catch (IOException e) {
-                throw SluiceException.user(setting + ": the key file " + config.credentialsFile() + " cannot be read ("
-                        + e.getClass().getSimpleName() + "); check the path and its permissions");
-            }
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            if (text.isBlank()) {
-                throw SluiceException.user(setting + ": the key file " + config.credentialsFile()
-                        + " is empty; it must be a service-account key as downloaded from IAM > Service accounts > Keys");
-            }
-            Secrets.register(text.strip());
-            return serviceAccount(text, setting, "the key file " + config.credentialsFile());
-        }
-        if (config.credentialsJson() != null) {
-            Secrets.register(config.credentialsJson().strip());
-            return serviceAccount(config.credentialsJson(), where + ".credentials_json", "the key text");
-        }
-        if (config.endpoint() != null) {
-            return new Auth(NoCredentials.getInstance(), null, null);
-        }
-        try {
-            return new Auth(GoogleCredentials.getApplicationDefault(), null, null);
-        } catch (IOException e) {
-            throw SluiceException.user(where + ": no credentials given and no Application Default Credentials found; set "
-                    + where + ".credentials_file to a service-account JSON key (or credentials_json to its text, e.g. ${GCS_KEY}), "
-                    + "or set GOOGLE_APPLICATION_CREDENTIALS, or run 'gcloud auth application-default login'");
-        }
-    }
-
-    /** Checks the key's shape with plain messages (never quoting it), then lets the auth library read it. */
-    private static Auth serviceAccount(String text, String setting, String what) {
-        JsonNode key;
-        try {
-            key = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw SluiceException.user(setting + ": " + what + " is not valid JSON" + at
-                    + "; it must be a service-account key as downloaded from IAM > Service accounts > Keys");
-        }
-        if (key == null || !key.isObject()) {
-            throw SluiceException.user(setting + ": " + what + " is not a JSON object; it must be a service-account key as downloaded from IAM > Service accounts > Keys");
-        }
-        if (key.hasNonNull("private_key")) {
-            String privateKey = key.path("private_key").asText();
-            Secrets.register(privateKey);
-            Secrets.register(privateKey.replace("\n", "\\n"));
-            for (String line : privateKey.split("\\R")) {
-                if (line.length() >= 16 && !line.startsWith("-----")) {
-                    Secrets.register(line);
-                }
-            }
-        }
-        if (key.hasNonNull("private_key_id")) {
-            Secrets.register(key.path("private_key_id").asText());
-        }
-        String type = key.path("type").asText("");
-        if (!"service_account".equals(type)) {
-            throw SluiceException.user(setting + ": " + what + " is not a service-account key (its \"type\" is "
-                    + (type.isEmpty() ? "missing" : "'" + type + "'") + ", expected 'service_account'); create a JSON key for a service account");
-        }
-        for (String field : new String[] {"client_email", "private_key"}) {
-            if (key.path(field).asText("").isBlank()) {
-                throw SluiceException.user(setting + ": " + what + " has no \"" + field + "\"; it is incomplete, download a new JSON key");
-            }
-        }
-        try {
-            ServiceAccountCredentials credentials = ServiceAccountCredentials.fromStream(
-                    new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-            return new Auth(credentials.createScoped("https://www.googleapis.com/auth/devstorage.read_write"),
-                    key.path("project_id").asText(null), key.path("client_email").asText());
-        } catch (IOException | RuntimeException e) {
-            throw SluiceException.user(setting + ": " + what + " is malformed: its private_key cannot be read as a PKCS#8 key"
-                    + "; download a new JSON key of the service account");
-        }
+    static GoogleKeys.Auth credentials(GcsDestinationConfig config) {
+        return GoogleKeys.read("destinations." + config.name(), config.credentialsFile(), config.credentialsJson(),
+                config.endpoint() != null, "GCS_KEY", java.util.List.of("https://www.googleapis.com/auth/devstorage.read_write"));
     }
 }

@@ -58,6 +58,38 @@ final class EngineStaging {
                 + "delim = ',', new_line = '\\n', auto_detect = false, columns = {" + definitions + "})");
     }
 
+    /**
+     * Loads Parquet files into the same temporary table as {@link #load}, each column cast to the
+     * engine type its logical type gets there.
+     */
+    static String loadParquet(Engine engine, List<Column> columns, List<Path> files) throws SQLException {
+        String list = files.stream().map(f -> Engine.literal(f.toAbsolutePath().toString())).collect(Collectors.joining(", ", "[", "]"));
+        String casts = columns.stream().map(c -> "CAST(" + Engine.identifier(c.name()) + " AS " + engineType(c) + ") AS "
+                + Engine.identifier(c.name())).collect(Collectors.joining(", "));
+        engine.execute("CREATE OR REPLACE TEMP TABLE " + TABLE + " AS SELECT " + casts + " FROM read_parquet(" + list + ")");
+        return TABLE;
+    }
+
+    private static String engineType(Column column) {
+        return switch (column.type()) {
+            case INTEGER -> "BIGINT";
+            case BINARY -> "BLOB";
+            default -> stagedType(column);
+        };
+    }
+
+    /** Writes one CSV line the way {@link #load} reads it; a null value is NULL. */
+    static void writeRow(Writer out, List<String> values) throws IOException {
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            String value = values.get(i);
+            out.write(value == null ? "\\N" : quote(value));
+        }
+        out.write('\n');
+    }
+
     /** The engine type the CSV column is read as. */
     private static String stagedType(Column column) {
         return switch (column.type()) {

@@ -34,4 +34,12 @@ public interface Source {
     default java.util.Optional<WarehouseState> warehouseState() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * A session for the catalog (columns without rows, preview queries); by default on a
+     * connection from {@link #connect()}. Sources without a JDBC driver give their own.
+     */
+    default SourceSession session() {
+        return new JdbcSession(connect());
+    }
 }

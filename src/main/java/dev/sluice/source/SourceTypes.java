@@ -11,6 +11,7 @@ public final class SourceTypes {
             .add("duckdb", DuckDbSource::parse)
             .add("postgres", (name, node, baseDir) -> PostgresSource.parse(name, node))
             .add("jdbc", (name, node, baseDir) -> JdbcSource.parse(name, node))
+            .add("bigquery", BigQuerySource::parse)
             .build();
 
     private SourceTypes() {}

@@ -1,0 +1,693 @@
+package dev.sluice.bigquery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.gcs.FakeGcs;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An in-process fake of the BigQuery REST API (v2) as the official Java client calls it:
+ * {@code jobs.query} (POST .../queries), {@code jobs.getQueryResults} (GET .../queries/JOB),
+ * {@code jobs.insert} (POST .../jobs; dry runs return the schema), {@code jobs.get} (GET .../jobs/JOB)
+ * and {@code tabledata.list} (GET .../datasets/D/tables/T/data) with page tokens. SQL runs in an
+ * in-memory DuckDB holding the test's tables: datasets are DuckDB schemas, and the few BigQuery-isms
+ * the tests use are translated (backquoted {@code project.dataset.table} names, positional
+ * parameters). Results are kept as tables in the schema {@value #ANON} (BigQuery's anonymous result
+ * tables) and answered in BigQuery's JSON form (INT64 as strings, TIMESTAMP as epoch seconds, BYTES as
+ * base64), at most {@link #pageRows} rows per page. {@code EXPORT DATA ... AS SELECT} writes Parquet
+ * files into a {@link FakeGcs} under the statement's {@code uri}. Errors come in BigQuery's error JSON:
+ * 404 notFound, 400 invalidQuery, and, injected, 403 accessDenied and quota errors.
+ */
+public final class FakeBigQuery implements AutoCloseable {
+    public static final String ANON = "_anon_results";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern EXPORT = Pattern.compile("(?is)^\\s*EXPORT\\s+DATA\\s+OPTIONS\\s*\\((.*?)\\)\\s*AS\\s+(.*)$");
+    private static final Pattern URI = Pattern.compile("(?i)uri\\s*=\\s*'([^']*)'");
+    private static final Pattern BACKQUOTED = Pattern.compile("`([^`]+)`");
+
+    private final HttpServer server;
+    private final Connection db;
+    private final Path dir;
+    private final FakeGcs gcs;
+    private final AtomicInteger jobs = new AtomicInteger();
+    private final Map<String, ObjectNode> jobResources = new HashMap<>();
+    private final Map<String, String> typeOverrides = new HashMap<>();
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+    private volatile int pageRows = 1000;
+    private volatile int exportFileRows = 1000;
+    private volatile String deniedPermission;
+    private volatile String quotaReason;
+    private volatile int quotaTimes;
+    private volatile boolean corruptExport;
+
+    public FakeBigQuery(Path dir, FakeGcs gcs) {
+        this.dir = dir;
+        this.gcs = gcs;
+        try {
+            Files.createDirectories(dir);
+            db = DriverManager.getConnection("jdbc:duckdb:");
+            execute("CREATE SCHEMA " + ANON);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** {@code http://127.0.0.1:PORT}: the source's {@code endpoint}. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Runs DuckDB SQL on the fake's database: how tests create datasets (schemas) and tables. */
+    public synchronized FakeBigQuery execute(String sql) {
+        try (Statement statement = db.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** The most rows a page holds (BigQuery's own limit is about 10 MB per page). */
+    public FakeBigQuery pageRows(int rows) {
+        this.pageRows = rows;
+        return this;
+    }
+
+    /** The most rows one exported Parquet file holds. */
+    public FakeBigQuery exportFileRows(int rows) {
+        this.exportFileRows = rows;
+        return this;
+    }
+
+    /** Reports columns of this name with a BigQuery type DuckDB lacks (BIGNUMERIC, JSON), their value as text. */
+    public FakeBigQuery typeOf(String column, String bigQueryType) {
+        typeOverrides.put(column, bigQueryType);
+        return this;
+    }
+
+    /** Answers every query and job request with 403 accessDenied naming {@code permission}; null to stop. */
+    public FakeBigQuery deny(String permission) {
+        this.deniedPermission = permission;
+        return this;
+    }
+
+    /** Answers the next {@code times} query requests with 403 and {@code reason} (quotaExceeded, rateLimitExceeded). */
+    public FakeBigQuery quota(String reason, int times) {
+        this.quotaReason = reason;
+        this.quotaTimes = times;
+        return this;
+    }
+
+    /** Adds a file that is not Parquet to every export, so that reading the export fails. */
+    public FakeBigQuery corruptExport(boolean corrupt) {
+        this.corruptExport = corrupt;
+        return this;
+    }
+
+    /** "METHOD /path" of every request, in order. */
+    public List<String> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** The Authorization header of every request ("" when absent). */
+    public List<String> authorizations() {
+        synchronized (authorizations) {
+            return List.copyOf(authorizations);
+        }
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            String path = ex.getRequestURI().getRawPath();
+            requests.add(ex.getRequestMethod() + " " + path);
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(auth == null ? "" : auth);
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+                body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+            }
+            int at = path.indexOf("/projects/");
+            if (at < 0) {
+                send(ex, 404, error(404, "notFound", "Not found: " + path));
+                return;
+            }
+            String[] parts = path.substring(at + 1).split("/");
+            String project = parts[1];
+            String method = ex.getRequestMethod();
+            if (deniedPermission != null) {
+                send(ex, 403, error(403, "accessDenied", "Access Denied: Project " + project + ": User does not have "
+                        + deniedPermission + " permission in project " + project + "."));
+                return;
+            }
+            if (quotaTimes > 0 && method.equals("POST")) {
+                quotaTimes--;
+                send(ex, 403, error(403, quotaReason, quotaReason.equals("rateLimitExceeded")
+                        ? "Exceeded rate limits: too many concurrent queries for this project_and_region."
+                        : "Quota exceeded: Your project exceeded quota for free query bytes scanned. For more information, see "
+                                + "https://cloud.google.com/bigquery/docs/troubleshoot-quotas"));
+                return;
+            }
+            ObjectNode answer;
+            synchronized (this) {
+                if (method.equals("POST") && parts.length == 3 && parts[2].equals("queries")) {
+                    answer = jobsQuery(project, JSON.readTree(body));
+                } else if (method.equals("GET") && parts.length == 4 && parts[2].equals("queries")) {
+                    answer = getQueryResults(parts[3]);
+                } else if (method.equals("POST") && parts.length == 3 && parts[2].equals("jobs")) {
+                    answer = jobsInsert(project, JSON.readTree(body));
+                } else if (method.equals("GET") && parts.length == 4 && parts[2].equals("jobs")) {
+                    answer = jobResources.get(parts[3]);
+                    if (answer == null) {
+                        throw new Failure(404, "notFound", "Not found: Job " + project + ":" + parts[3]);
+                    }
+                } else if (method.equals("GET") && parts.length == 7 && parts[2].equals("datasets") && parts[6].equals("data")) {
+                    answer = tableData(parts[3], parts[5], query);
+                } else {
+                    throw new Failure(400, "invalid", "The fake does not answer " + method + " " + path);
+                }
+            }
+            send(ex, 200, answer);
+        } catch (Failure f) {
+            send(ex, f.code, error(f.code, f.reason, f.getMessage()));
+        } catch (RuntimeException | SQLException | IOException | Error e) {
+            e.printStackTrace();
+            send(ex, 500, error(500, "internalError", String.valueOf(e)));
+        } finally {
+            ex.close();
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                result.put(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return result;
+    }
+
+    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static ObjectNode error(int code, String reason, String message) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        ObjectNode item = error.putArray("errors").addObject();
+        item.put("message", message);
+        item.put("domain", "global");
+        item.put("reason", reason);
+        error.put("status", code == 404 ? "NOT_FOUND" : code == 403 ? "PERMISSION_DENIED" : code == 400 ? "INVALID_ARGUMENT" : "INTERNAL");
+        return root;
+    }
+
+    private static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int code;
+        final String reason;
+
+        Failure(int code, String reason, String message) {
+            super(message);
+            this.code = code;
+            this.reason = reason;
+        }
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    private ObjectNode jobsQuery(String project, JsonNode request) throws SQLException, IOException {
+        String location = request.path("location").asText("US");
+        String jobId = "job_" + jobs.incrementAndGet();
+        Result result = execute(project, location, jobId, request.path("query").asText(), request.path("defaultDataset"),
+                request.path("queryParameters"), false);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("kind", "bigquery#queryResponse");
+        answer.set("jobReference", reference(project, jobId, location));
+        answer.put("jobComplete", true);
+        if (result.table != null) {
+            answer.set("schema", result.schema);
+            long maxResults = request.hasNonNull("maxResults") ? request.get("maxResults").asLong() : Long.MAX_VALUE;
+            page(answer, result, 0, maxResults);
+        }
+        jobResources.put(jobId, job(project, location, jobId, request.path("query").asText(), result, false));
+        return answer;
+    }
+
+    private ObjectNode getQueryResults(String jobId) throws SQLException {
+        ObjectNode job = jobResources.get(jobId);
+        if (job == null) {
+            throw new Failure(404, "notFound", "Not found: Job " + jobId);
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("kind", "bigquery#getQueryResultsResponse");
+        answer.set("jobReference", job.get("jobReference"));
+        answer.put("jobComplete", true);
+        JsonNode destination = job.path("configuration").path("query").path("destinationTable");
+        if (destination.isMissingNode()) {
+            answer.put("totalRows", "0");
+            answer.putObject("schema").putArray("fields");
+        } else {
+            answer.set("schema", job.path("statistics").path("query").path("schema"));
+            answer.put("totalRows", String.valueOf(count(destination.path("tableId").asText())));
+        }
+        return answer;
+    }
+
+    private ObjectNode jobsInsert(String project, JsonNode job) throws SQLException, IOException {
+        JsonNode configuration = job.path("configuration");
+        JsonNode q = configuration.path("query");
+        String location = job.path("jobReference").path("location").asText("US");
+        String jobId = job.path("jobReference").path("jobId").asText("job_" + jobs.incrementAndGet());
+        boolean dryRun = configuration.path("dryRun").asBoolean(false);
+        Result result = execute(project, location, jobId, q.path("query").asText(), q.path("defaultDataset"),
+                q.path("queryParameters"), dryRun);
+        ObjectNode resource = job(project, location, jobId, q.path("query").asText(), result, dryRun);
+        if (!dryRun) {
+            jobResources.put(jobId, resource);
+        }
+        return resource;
+    }
+
+    private ObjectNode job(String project, String location, String jobId, String sql, Result result, boolean dryRun) {
+        ObjectNode job = JSON.createObjectNode();
+        job.put("kind", "bigquery#job");
+        job.put("id", project + ":" + location + "." + jobId);
+        job.set("jobReference", reference(project, jobId, location));
+        ObjectNode configuration = job.putObject("configuration");
+        configuration.put("jobType", "QUERY");
+        if (dryRun) {
+            configuration.put("dryRun", true);
+        }
+        ObjectNode query = configuration.putObject("query");
+        query.put("query", sql);
+        query.put("useLegacySql", false);
+        if (result.table != null && !dryRun) {
+            ObjectNode table = query.putObject("destinationTable");
+            table.put("projectId", project);
+            table.put("datasetId", ANON);
+            table.put("tableId", result.table);
+        }
+        job.putObject("status").put("state", "DONE");
+        ObjectNode statistics = job.putObject("statistics");
+        long now = System.currentTimeMillis();
+        statistics.put("creationTime", String.valueOf(now));
+        statistics.put("startTime", String.valueOf(now));
+        statistics.put("endTime", String.valueOf(now));
+        ObjectNode queryStatistics = statistics.putObject("query");
+        queryStatistics.put("totalBytesProcessed", "0");
+        queryStatistics.put("statementType", result.table == null ? "EXPORT_DATA" : "SELECT");
+        if (result.schema != null) {
+            queryStatistics.set("schema", result.schema);
+        }
+        return job;
+    }
+
+    private static ObjectNode reference(String project, String jobId, String location) {
+        ObjectNode reference = JSON.createObjectNode();
+        reference.put("projectId", project);
+        reference.put("jobId", jobId);
+        reference.put("location", location);
+        return reference;
+    }
+
+    private ObjectNode tableData(String dataset, String table, Map<String, String> query) throws SQLException {
+        if (!dataset.equals(ANON) || !table.matches("job_\\d+")) {
+            throw new Failure(404, "notFound", "Not found: Table " + dataset + "." + table);
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("kind", "bigquery#tableDataList");
+        long offset = query.containsKey("pageToken") ? Long.parseLong(query.get("pageToken")) : 0;
+        long maxResults = query.containsKey("maxResults") ? Long.parseLong(query.get("maxResults")) : Long.MAX_VALUE;
+        ObjectNode job = jobResources.get(table);
+        Result result = new Result(table, (ObjectNode) job.path("statistics").path("query").path("schema"));
+        page(answer, result, offset, maxResults);
+        return answer;
+    }
+
+    // ---------------------------------------------------------------- SQL
+
+    private record Result(String table, ObjectNode schema) {}
+
+    private Result execute(String project, String location, String jobId, String sql, JsonNode defaultDataset,
+            JsonNode parameters, boolean dryRun) throws SQLException, IOException {
+        String dataset = defaultDataset.path("datasetId").asText(null);
+        try (Statement statement = db.createStatement()) {
+            statement.execute("USE memory." + (dataset == null ? "main" : "\"" + dataset + "\""));
+        } catch (SQLException e) {
+            throw new Failure(404, "notFound", "Not found: Dataset " + project + ":" + dataset + " was not found in location " + location);
+        }
+        Matcher export = EXPORT.matcher(sql);
+        if (export.matches()) {
+            if (!dryRun) {
+                exportData(project, location, jobId, export.group(1), translate(export.group(2)));
+            }
+            return new Result(null, null);
+        }
+        String select = translate(sql);
+        try {
+            if (dryRun) {
+                return new Result(null, schema(describe(select, parameters)));
+            }
+            run("CREATE TABLE " + ANON + "." + jobId + " AS " + select, parameters);
+        } catch (SQLException e) {
+            throw failure(project, location, dataset, e);
+        }
+        return new Result(jobId, schema(describe("SELECT * FROM " + ANON + "." + jobId, null)));
+    }
+
+    private void run(String sql, JsonNode parameters) throws SQLException {
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            bind(statement, parameters);
+            statement.execute();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, JsonNode parameters) throws SQLException {
+        if (parameters == null || !parameters.isArray()) {
+            return;
+        }
+        int i = 1;
+        for (JsonNode p : parameters) {
+            String type = p.path("parameterType").path("type").asText();
+            JsonNode value = p.path("parameterValue").path("value");
+            if (value.isMissingNode() || value.isNull()) {
+                statement.setObject(i++, null);
+            } else if (type.equals("INT64")) {
+                statement.setLong(i++, Long.parseLong(value.asText()));
+            } else if (type.equals("FLOAT64")) {
+                statement.setDouble(i++, Double.parseDouble(value.asText()));
+            } else if (type.equals("BOOL")) {
+                statement.setBoolean(i++, Boolean.parseBoolean(value.asText()));
+            } else if (type.equals("NUMERIC") || type.equals("BIGNUMERIC")) {
+                statement.setBigDecimal(i++, new BigDecimal(value.asText()));
+            } else {
+                statement.setString(i++, value.asText());
+            }
+        }
+    }
+
+    /** BigQuery names to DuckDB's: `project.dataset.table` → "dataset"."table", `name` → "name"; INT64 → BIGINT. */
+    static String translate(String sql) {
+        Matcher m = BACKQUOTED.matcher(sql);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String[] parts = m.group(1).split("\\.");
+            List<String> kept = new ArrayList<>(List.of(parts));
+            if (kept.size() == 3) {
+                kept.remove(0);
+            }
+            StringBuilder name = new StringBuilder();
+            for (String part : kept) {
+                name.append(name.length() == 0 ? "" : ".").append('"').append(part.replace("\"", "\"\"")).append('"');
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(name.toString()));
+        }
+        m.appendTail(out);
+        return out.toString().replaceAll("(?i)\\bAS\\s+INT64\\b", "AS BIGINT").replaceAll("(?i)\\bAS\\s+FLOAT64\\b", "AS DOUBLE")
+                .replaceAll("(?i)\\bAS\\s+STRING\\b", "AS VARCHAR").replaceAll("(?i)\\bAS\\s+BOOL\\b", "AS BOOLEAN");
+    }
+
+    private Failure failure(String project, String location, String dataset, SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        Matcher table = Pattern.compile("Table with name \"?([^ \"]+)\"? does not exist").matcher(message);
+        if (table.find() && table.group(1).contains(".") && !schemaExists(table.group(1).substring(0, table.group(1).lastIndexOf('.')))) {
+            return new Failure(404, "notFound", "Not found: Dataset " + project + ":" + table.group(1).substring(0, table.group(1).lastIndexOf('.'))
+                    + " was not found in location " + location);
+        }
+        if (table.find(0)) {
+            return new Failure(404, "notFound", "Not found: Table " + project + ":" + (dataset == null ? "" : dataset + ".")
+                    + table.group(1) + " was not found in location " + location);
+        }
+        Matcher schema = Pattern.compile("Schema with name \"?([^ \"]+)\"? does not exist|Catalog \"?([^ \"]+)\"? does not exist").matcher(message);
+        if (schema.find()) {
+            String name = schema.group(1) != null ? schema.group(1) : schema.group(2);
+            return new Failure(404, "notFound", "Not found: Dataset " + project + ":" + name + " was not found in location " + location);
+        }
+        String first = message.lines().filter(l -> !l.isBlank()).findFirst().orElse(message)
+                .replaceFirst("^(Parser|Binder|Catalog|Conversion) Error: ", "");
+        return new Failure(400, "invalidQuery", (message.contains("Parser Error") ? "Syntax error: " : "") + first + " at [1:1]");
+    }
+
+    private boolean schemaExists(String name) {
+        try (PreparedStatement statement = db.prepareStatement("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private List<String[]> describe(String select, JsonNode parameters) throws SQLException {
+        List<String[]> columns = new ArrayList<>();
+        try (PreparedStatement statement = db.prepareStatement("DESCRIBE " + select)) {
+            bind(statement, parameters);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new String[] {rs.getString("column_name"), rs.getString("column_type")});
+                }
+            }
+        }
+        return columns;
+    }
+
+    private ObjectNode schema(List<String[]> columns) {
+        ObjectNode schema = JSON.createObjectNode();
+        ArrayNode fields = schema.putArray("fields");
+        for (String[] column : columns) {
+            fields.add(field(column[0], column[1]));
+        }
+        return schema;
+    }
+
+    private ObjectNode field(String name, String duckType) {
+        ObjectNode field = JSON.createObjectNode();
+        field.put("name", name);
+        String type = duckType.toUpperCase(java.util.Locale.ROOT);
+        String mode = "NULLABLE";
+        if (type.endsWith("[]")) {
+            mode = "REPEATED";
+            type = type.substring(0, type.length() - 2);
+        }
+        String bq;
+        Matcher decimal = Pattern.compile("DECIMAL\\((\\d+),\\s*(\\d+)\\)").matcher(type);
+        if (typeOverrides.containsKey(name)) {
+            bq = typeOverrides.get(name);
+        } else if (decimal.matches()) {
+            if (decimal.group(1).equals("38") && decimal.group(2).equals("9")) {
+                bq = "NUMERIC";
+            } else {
+                bq = "BIGNUMERIC";
+                field.put("precision", decimal.group(1));
+                field.put("scale", decimal.group(2));
+            }
+        } else if (type.startsWith("STRUCT")) {
+            bq = "RECORD";
+            field.putArray("fields").addObject().put("name", "value").put("type", "STRING");
+        } else {
+            bq = switch (type) {
+                case "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER" -> "INTEGER";
+                case "DOUBLE", "FLOAT" -> "FLOAT";
+                case "BOOLEAN" -> "BOOLEAN";
+                case "BLOB" -> "BYTES";
+                case "DATE" -> "DATE";
+                case "TIME" -> "TIME";
+                case "TIMESTAMP" -> "DATETIME";
+                case "TIMESTAMP WITH TIME ZONE" -> "TIMESTAMP";
+                case "JSON" -> "JSON";
+                default -> "STRING";
+            };
+        }
+        field.put("type", bq);
+        field.put("mode", mode);
+        return field;
+    }
+
+    private long count(String table) throws SQLException {
+        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + ANON + "." + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Adds totalRows, rows from {@code offset} and, when more remain, a pageToken. */
+    private void page(ObjectNode answer, Result result, long offset, long maxResults) throws SQLException {
+        long total = count(result.table);
+        answer.put("totalRows", String.valueOf(total));
+        long size = Math.min(maxResults, pageRows);
+        List<ObjectNode> fields = new ArrayList<>();
+        result.schema.path("fields").forEach(f -> fields.add((ObjectNode) f));
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (int i = 0; i < fields.size(); i++) {
+            select.append(i == 0 ? "" : ", ").append(valueExpression(fields.get(i)));
+        }
+        select.append(" FROM ").append(ANON).append('.').append(result.table).append(" LIMIT ").append(size).append(" OFFSET ").append(offset);
+        ArrayNode rows = answer.putArray("rows");
+        long read = 0;
+        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(select.toString())) {
+            while (rs.next()) {
+                ArrayNode cells = rows.addObject().putArray("f");
+                for (int i = 0; i < fields.size(); i++) {
+                    cells.add(cell(fields.get(i), rs.getString(i + 1)));
+                }
+                read++;
+            }
+        }
+        if (offset + read < total) {
+            answer.put("pageToken", String.valueOf(offset + read));
+        }
+    }
+
+    private static String valueExpression(ObjectNode field) {
+        String c = "\"" + field.path("name").asText().replace("\"", "\"\"") + "\"";
+        if (field.path("mode").asText().equals("REPEATED")) {
+            return "CAST(to_json(" + c + ") AS VARCHAR)";
+        }
+        return switch (field.path("type").asText()) {
+            case "BYTES" -> "base64(" + c + ")";
+            case "DATETIME" -> "strftime(" + c + ", '%Y-%m-%dT%H:%M:%S.%f')";
+            case "TIMESTAMP" -> "CAST(epoch_us(" + c + ") AS VARCHAR)";
+            case "RECORD" -> "CAST(to_json(" + c + ") AS VARCHAR)";
+            default -> "CAST(" + c + " AS VARCHAR)";
+        };
+    }
+
+    private static ObjectNode cell(ObjectNode field, String text) {
+        ObjectNode cell = JSON.createObjectNode();
+        if (text == null) {
+            cell.putNull("v");
+            return cell;
+        }
+        if (field.path("mode").asText().equals("REPEATED")) {
+            ArrayNode list = cell.putArray("v");
+            try {
+                for (JsonNode item : JSON.readTree(text)) {
+                    list.addObject().put("v", item.asText());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return cell;
+        }
+        if (field.path("type").asText().equals("RECORD")) {
+            cell.putObject("v").putArray("f").addObject().put("v", text);
+            return cell;
+        }
+        if (field.path("type").asText().equals("TIMESTAMP")) {
+            cell.put("v", epochSeconds(Long.parseLong(text)));
+            return cell;
+        }
+        cell.put("v", text);
+        return cell;
+    }
+
+    /** Epoch microseconds as BigQuery writes a TIMESTAMP: seconds in E notation, e.g. 1.700000000123456E9. */
+    static String epochSeconds(long micros) {
+        BigDecimal seconds = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+        if (seconds.signum() == 0) {
+            return "0.0";
+        }
+        String digits = seconds.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - seconds.scale();
+        String mantissa = digits.charAt(0) + "." + (digits.length() > 1 ? digits.substring(1) : "0");
+        return (seconds.signum() < 0 ? "-" : "") + mantissa + "E" + exponent;
+    }
+
+    // ---------------------------------------------------------------- EXPORT DATA
+
+    private void exportData(String project, String location, String jobId, String options, String select) throws SQLException, IOException {
+        Matcher uri = URI.matcher(options);
+        if (!uri.find() || !uri.group(1).startsWith("gs://") || !uri.group(1).contains("*")) {
+            throw new Failure(400, "invalidQuery", "EXPORT DATA requires a uri option of the form gs://bucket/path*, got " + options);
+        }
+        String target = uri.group(1).substring("gs://".length());
+        String bucket = target.substring(0, target.indexOf('/'));
+        String pattern = target.substring(bucket.length() + 1);
+        String table = ANON + ".export_" + jobId;
+        try {
+            run("CREATE TABLE " + table + " AS " + select, null);
+        } catch (SQLException e) {
+            throw failure(project, location, null, e);
+        }
+        long total;
+        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            total = rs.getLong(1);
+        }
+        int file = 0;
+        for (long offset = 0; offset == 0 || offset < total; offset += exportFileRows) {
+            Path local = Files.createTempFile(dir, "export-", ".parquet");
+            execute("COPY (SELECT * FROM " + table + " LIMIT " + exportFileRows + " OFFSET " + offset + ") TO '"
+                    + local.toAbsolutePath().toString().replace("'", "''") + "' (FORMAT parquet)");
+            gcs.putObject(bucket, pattern.replace("*", String.format("%012d", file++)), Files.readAllBytes(local),
+                    "application/octet-stream");
+            Files.delete(local);
+        }
+        if (corruptExport) {
+            gcs.putObject(bucket, pattern.replace("*", String.format("%012d", file)), "not parquet".getBytes(StandardCharsets.UTF_8),
+                    "application/octet-stream");
+        }
+        execute("DROP TABLE " + table);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // in memory
+        }
+    }
+}
