@@ -63,6 +63,7 @@ public final class SourceState implements ChangeState {
     private static final String REMOVED_ROWS = "sluice_removed_rows";
     private static final String KIND = "sluice_change_kind";
     private static final String HASH = WorkTables.HASH;
+    private static final String ORDER = "sluice_ord";
     static final String META = "sluice_meta";
 
     private final Engine engine;
@@ -200,7 +201,9 @@ public final class SourceState implements ChangeState {
                 .mapToObj(i -> "q." + dialect.quote(model.primaryKey().get(i)) + " AS " + keys.get(i)).collect(Collectors.joining(", "))
                 + ", " + exported.stream().map(c -> "q." + dialect.quote(c.source()) + " AS " + dialect.quote(c.name()))
                         .collect(Collectors.joining(", "))
-                + ", " + dialect.rowHash(exported.stream().map(c -> "q." + dialect.quote(c.source())).toList()) + " AS " + HASH;
+                + ", " + dialect.rowHash(exported.stream().map(c -> "q." + dialect.quote(c.source())).toList()) + " AS " + HASH
+                // The model's own order, kept for the files: the rows come out of the source in it.
+                + ", row_number() OVER () AS " + ORDER;
         execute("DROP TABLE IF EXISTS " + NOW);
         // Created empty from the model alone (a segment's bound values cannot go into a CREATE), then filled.
         execute("CREATE TEMP TABLE " + NOW + " AS SELECT " + select + " FROM (" + modelSelect + ") AS q WHERE 1 = 0");
@@ -336,11 +339,11 @@ public final class SourceState implements ChangeState {
         String values = exportedTypes.stream().map(c -> dialect.exported(c, "n." + dialect.quote(c.name()))).collect(Collectors.joining(", "));
         String rows;
         if (!changesKnown) {
-            rows = "SELECT " + values + ", 'A' FROM " + NOW + " n";
+            rows = "SELECT " + values + ", 'A' FROM " + NOW + " n ORDER BY n." + ORDER;
         } else {
             rows = "SELECT " + values + ", c.change FROM " + NOW + " n LEFT JOIN (SELECT " + String.join(", ", now.keys())
                     + ", change FROM " + CHANGES + " WHERE change <> 'R') c ON " + changesOn()
-                    + (all ? "" : " WHERE c.change IN ('A', 'U')");
+                    + (all ? "" : " WHERE c.change IN ('A', 'U')") + " ORDER BY n." + ORDER;
         }
         copyIntoEngine(rows, rowColumns, ROWS);
         if (keepsValues() && changesKnown && previous != null) {
@@ -357,7 +360,7 @@ public final class SourceState implements ChangeState {
      * row went away.
      */
     private String removedRows() throws SQLException {
-        java.util.Set<String> previousColumns = new java.util.HashSet<>();
+        List<String> previousColumns = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT * FROM " + previousTable() + " WHERE 1 = 0")) {
             for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
@@ -369,7 +372,9 @@ public final class SourceState implements ChangeState {
             if (!compared && key != null && !allRemoved) {
                 return "c." + key;
             }
-            return previousColumns.contains(c.name()) ? dialect.exported(c, "p." + dialect.quote(c.name())) : "NULL";
+            // By name, ignoring case as the engine's UNION BY NAME does: an attribute renamed only in case keeps its values.
+            Optional<String> same = previousColumns.stream().filter(name -> name.equalsIgnoreCase(c.name())).findFirst();
+            return same.map(name -> dialect.exported(c, "p." + dialect.quote(name))).orElse("NULL");
         }).collect(Collectors.joining(", "));
         if (allRemoved) {
             return "SELECT " + removed + " FROM " + previousTable() + " p";
@@ -437,7 +442,7 @@ public final class SourceState implements ChangeState {
                         + " n JOIN (SELECT " + keys + " FROM " + CHANGES + " WHERE change IN ('A', 'U')) c ON " + on("n", "c"));
             } else {
                 execute("DROP TABLE IF EXISTS " + stateTable());
-                execute("CREATE TABLE " + stateTable() + " AS SELECT " + kept + " FROM " + NOW);
+                execute("CREATE TABLE " + stateTable() + " AS SELECT " + kept + " FROM " + NOW + " ORDER BY " + ORDER);
             }
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + meta()
                     + " (activation, run, fingerprint, state_table, committed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (activation) DO UPDATE "
