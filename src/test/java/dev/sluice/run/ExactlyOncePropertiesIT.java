@@ -286,7 +286,7 @@ class ExactlyOncePropertiesIT {
     }
 
     /** The consumer: every manifest in the order of its start, its files applied once. */
-    private static Map<String, Map<String, String>> replay(Fixture fx, boolean remapped) throws Exception {
+    static Map<String, Map<String, String>> replay(Fixture fx, boolean remapped) throws Exception {
         List<JsonNode> manifests = new ArrayList<>();
         for (String object : fx.objects().keySet()) {
             if (object.endsWith(".manifest.json")) {
