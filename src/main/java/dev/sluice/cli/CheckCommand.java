@@ -1,5 +1,8 @@
 package dev.sluice.cli;
 
+import dev.sluice.source.Source;
+import dev.sluice.sync.States;
+
 import dev.sluice.config.Suggestions;
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
@@ -28,7 +31,8 @@ import picocli.CommandLine.Parameters;
                 "2:a setting or a permission is wrong (the message names it)"})
 public final class CheckCommand extends WorkspaceCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "DESTINATION", description = "The destination to check.")
+    @Parameters(paramLabel = "NAME", description = {"The destination (or source) to check.",
+            "For a source: connects and runs a query; for a PostgreSQL source, also checks that the schema of state: source can be created."})
     String destination;
 
     @Option(names = "--folder", paramLabel = "PATH", description = "Where to write the probe object (default: the bucket's root).")
@@ -38,6 +42,15 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
     public Integer call() {
         Workspace workspace = loadWorkspace();
         DestinationConfig config = workspace.destinations().get(destination);
+        if (config == null && workspace.sources().containsKey(destination)) {
+            Source source = workspace.sources().get(destination);
+            err().println("checking source " + destination + " (" + source.describe() + ")…");
+            err().flush();
+            String checked = States.check(source);
+            out().println(Terminal.green("ok: ") + "source " + destination + " (" + source.describe() + ") works: " + checked);
+            out().flush();
+            return 0;
+        }
         if (config == null) {
             throw SluiceException.user("no destination named '" + destination + "'"
                     + Suggestions.didYouMean(destination, workspace.destinations().keySet())

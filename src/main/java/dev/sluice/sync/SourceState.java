@@ -156,6 +156,28 @@ public final class SourceState implements ChangeState {
         }
     }
 
+    /**
+     * What {@code sluice check SOURCE} does for a source that can keep state: creates the schema and a
+     * probe table in a transaction it rolls back, so that a missing privilege is named before a run needs it.
+     */
+    static void probe(Source source, WarehouseState dialect) {
+        try (Connection c = source.connect()) {
+            c.setAutoCommit(false);
+            try (Statement statement = c.createStatement()) {
+                statement.execute("CREATE SCHEMA IF NOT EXISTS " + dialect.schema());
+                statement.execute("CREATE TABLE " + dialect.schema() + ".sluice_probe (x integer)");
+            } catch (SQLException e) {
+                throw new SluiceException("42501".equals(e.getSQLState()) ? ErrorKind.USER : ErrorKind.EXTERNAL,
+                        "sources." + source.name() + ": state: source keeps snapshots in the schema " + dialect.schema() + ", but "
+                                + dialect.missingPrivilege(e), e);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new SluiceException(ErrorKind.EXTERNAL, "sources." + source.name() + ": " + e.getMessage().strip(), e);
+        }
+    }
+
     @Override
     public Extracted extract() throws SQLException {
         connection = source.connect();

@@ -45,6 +45,25 @@ public final class States {
         return had;
     }
 
+    /**
+     * Checks a source: connects and runs a trivial query; for one that can keep state, also that
+     * the state's schema and a table in it can be created (in a transaction rolled back). Returns
+     * what was checked, for the message.
+     */
+    public static String check(Source source) {
+        try (java.sql.Connection c = source.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (java.sql.SQLException e) {
+            throw SluiceException.external("sources." + source.name() + ": " + e.getMessage().strip(), e);
+        }
+        Optional<WarehouseState> dialect = source.warehouseState();
+        if (dialect.isEmpty()) {
+            return "connected and ran a query";
+        }
+        SourceState.probe(source, dialect.get());
+        return "connected, ran a query, and may create the schema " + dialect.get().schema() + " and tables in it (for state: source)";
+    }
+
     private static Source sourceOf(Workspace workspace, Activation activation) {
         return workspace.sourceOf(workspace.modelOf(activation.target()));
     }

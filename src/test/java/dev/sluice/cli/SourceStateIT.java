@@ -252,6 +252,19 @@ class SourceStateIT {
                 .contains("GRANT CREATE ON DATABASE").contains("reader").doesNotContain("\tat ");
         // The engine-side twin runs as usual.
         assertThat(CliRun.of("run", "p0_engine", "-c", yaml.toString()).exitCode()).isZero();
+        // `sluice check SOURCE` says it before a run needs it, and creates nothing.
+        CliRun check = CliRun.of("check", "pg", "-c", yaml.toString());
+        assertThat(check.exitCode()).as(check.err()).isEqualTo(2);
+        assertThat(check.err()).contains("GRANT CREATE ON DATABASE").contains("state_schema").doesNotContain("\tat ");
+        Files.writeString(yaml, Files.readString(yaml).replace("user: reader", "user: postgres"));
+        CliRun ok = CliRun.of("check", "pg", "-c", yaml.toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("may create the schema sluice_state");
+        try (Connection c = postgres.getDatabase("postgres", "no_create").getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'sluice_state'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the probe was rolled back").isZero();
+        }
     }
 
     @Test
@@ -268,5 +281,31 @@ class SourceStateIT {
         CliRun validate = CliRun.of("validate", "-c", yaml.toString());
         assertThat(validate.exitCode()).isEqualTo(2);
         assertThat(validate.err()).contains("activations.a.state: the source").contains("(duckdb) cannot keep state: state: source needs a postgres source");
+    }
+
+    @Test
+    void movingTheStateBetweenEngineAndSourceStartsAgainWithAFirstRun() throws Exception {
+        createDatabase("moving");
+        Path yaml = workspace("moving", null, null);
+        String engine = Files.readString(yaml);
+        assertThat(run(yaml, "p4_engine").path("fullReason").asText()).startsWith("first run");
+        sql("moving", "DELETE FROM people WHERE id = 2");
+        assertThat(run(yaml, "p4_engine").path("kind").asText()).isEqualTo("delta");
+        // Now in the source: nothing there yet, a first run.
+        Files.writeString(yaml, engine.replace("folder: p4_engine\n", "folder: p4_engine\n    state: source\n"));
+        assertThat(run(yaml, "p4_engine").path("fullReason").asText()).startsWith("first run");
+        sql("moving", "DELETE FROM people WHERE id = 3");
+        JsonNode delta = run(yaml, "p4_engine");
+        assertThat(delta.path("kind").asText()).isEqualTo("delta");
+        assertThat(delta.path("counts").path("removed").asLong()).isEqualTo(1);
+        assertThat(dir.resolve(".sluice").resolve("activations").resolve("p4_engine").resolve("current.json"))
+                .as("the engine's older snapshot is forgotten").doesNotExist();
+        // Back in the engine: its old snapshot is gone, a first run; then back in the source: the
+        // source's snapshot is older than the last success, not compared with.
+        Files.writeString(yaml, engine);
+        assertThat(run(yaml, "p4_engine").path("fullReason").asText()).startsWith("first run");
+        sql("moving", "DELETE FROM people WHERE id = 4");
+        Files.writeString(yaml, engine.replace("folder: p4_engine\n", "folder: p4_engine\n    state: source\n"));
+        assertThat(run(yaml, "p4_engine").path("fullReason").asText()).startsWith("first run");
     }
 }
