@@ -92,7 +92,8 @@ function counts(c) {
 }
 
 function setView(...children) {
-  view.replaceChildren(...children);
+  // Like h(): nested lists are flattened and null or false leave nothing.
+  view.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));
 }
 
 function setTitle(text) { document.title = text + ' — Sluice'; }
@@ -728,7 +729,7 @@ async function runDetail(id, nav) {
         h('tbody', {}, r.guards.map(g => h('tr', { 'data-guard': g.guard }, h('td', { class: 'mono' }, g.guard),
           h('td', {}, g.limit + (g.limitRows != null && String(g.limitRows) !== g.limit ? ' (' + fmtNumber(g.limitRows) + ' rows)' : '')),
           h('td', { class: 'num' }, fmtNumber(g.value)),
-          h('td', {}, badge(g.outcome === 'broken' ? 'held' : g.outcome), g.note ? h('div', { class: 'muted small' }, g.note) : null))))),
+          h('td', {}, badge(g.outcome), g.note ? h('div', { class: 'muted small' }, g.note) : null))))),
       r.status === 'held' ? h('div', { class: 'actions' }, h('button', { class: 'primary', id: 'accept-held',
         onclick: () => { if (confirm('Publish the changes of ' + r.activation + ' with its guards lifted for one run?')) runNow(r.activation, run => { location.hash = '#/run/' + encodeURIComponent(run.id); }, true); } },
         'Accept and publish with guards lifted'),

@@ -307,6 +307,33 @@ class WebUiIT {
         assertThat(((Number) scrollWidth).intValue()).as("the page's width at 390 px").isLessThanOrEqualTo(390);
     }
 
+    /** Issue 15: a held run's page shows each guard, and its button publishes past them once. */
+    @Test
+    void aHeldRunIsShownWithItsGuardsAndAcceptedFromTheBrowser() throws Exception {
+        fx.write(ServerFixture.WORKSPACE.replace("    folder: hand\n",
+                "    folder: hand\n    file_name: \"{activation}_{run}\"\n    sync_mode: upsert\n    guards: {max_removed: 10%, min_rows: 1}\n"));
+        assertThat(fx.awaitRun(fx.post("/api/activations/by_hand/runs", "").json().path("id").asText()).path("status").asText())
+                .isEqualTo("succeeded");
+        fx.sql("DELETE FROM customers WHERE id IN (1, 2)");
+        String held = fx.post("/api/activations/by_hand/runs", "").json().path("id").asText();
+        assertThat(fx.awaitRun(held).path("status").asText()).isEqualTo("held");
+
+        Page page = browser.newPage();
+        page.onDialog(dialog -> dialog.accept());
+        page.navigate(fx.base() + "/#/run/" + held);
+        assertThat(page.locator(".kv .badge").first()).hasText("held");
+        assertThat(page.locator("#guards tr[data-guard=max_removed]")).containsText("10% (0 rows)");
+        assertThat(page.locator("#guards tr[data-guard=max_removed] .badge")).hasText("broken");
+        assertThat(page.locator("#guards tr[data-guard=min_rows] .badge")).hasText("passed");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("held-run.png")).setFullPage(true));
+        page.locator("#accept-held").click();
+        page.waitForURL(Pattern.compile(".*#/run/(?!" + held + ").+"));
+        assertThat(page.locator(".kv .badge").first()).hasText("succeeded");
+        assertThat(page.locator("h2", new Page.LocatorOptions().setHasText("Guards"))).hasText("Guards (lifted for this run)");
+        assertThat(page.locator("#guards tr[data-guard=max_removed] .badge")).hasText("lifted");
+        assertThat(page.locator("#accept-held")).hasCount(0);
+    }
+
     /** Issue 16: the settings of SPEC section 2 the form lacked, and what the form now explains as it is filled. */
     @Test
     void theFormSetsEveryFileSettingAndExplainsWhatARunWillDo() throws Exception {
