@@ -15,6 +15,8 @@ import java.util.Map;
  * deleted after the run (null when it has none). Never holds a secret.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
+// Read back from the history and from `run --json` (which adds the notifications' deliveries): fields it does not hold are skipped.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
 public record RunRecord(
         String id,
         String activation,
