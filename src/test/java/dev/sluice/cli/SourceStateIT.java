@@ -308,4 +308,45 @@ class SourceStateIT {
         Files.writeString(yaml, engine.replace("folder: p4_engine\n", "folder: p4_engine\n    state: source\n"));
         assertThat(run(yaml, "p4_engine").path("fullReason").asText()).startsWith("first run");
     }
+
+    @Test
+    void aSegmentIsFilteredInTheSourceWithBoundValues() throws Exception {
+        createDatabase("segments");
+        Path yaml = dir.resolve("sluice.yaml");
+        String text = """
+                sources:
+                  pg: {type: postgres, host: localhost, port: %d, database: segments, user: postgres}
+                models:
+                  people: {source: pg, sql: "SELECT region, id, name, score, amount FROM people", primary_key: [region, id]}
+                segments:
+                  eu_scored:
+                    model: people
+                    filter:
+                      all:
+                        - {attribute: region, op: eq, value: EU}
+                        - {attribute: score, op: gte, value: 15}
+                        - {attribute: name, op: not_contains, value: "%%'; DROP TABLE people; --"}
+                destinations:
+                  out: {type: local, path: out}
+                activations:
+                """.formatted(postgres.getPort());
+        for (String state : List.of("engine", "source")) {
+            text += "  s_" + state + ": {segment: eu_scored, destination: out, folder: s_" + state
+                    + ", file_name: \"out_{run}\", sync_mode: difference" + (state.equals("source") ? ", state: source" : "") + "}\n";
+        }
+        Files.writeString(yaml, text);
+        JsonNode first = run(yaml, "s_source");
+        assertThat(first.path("counts").path("read").asLong()).as("EU rows with a score of 15 or more").isEqualTo(2);
+        assertThat(run(yaml, "s_engine").path("counts")).isEqualTo(first.path("counts"));
+        sql("segments", "UPDATE people SET score = 5 WHERE region = 'EU' AND id = 2", "UPDATE people SET score = 50 WHERE region = 'EU' AND id = 1");
+        JsonNode source = run(yaml, "s_source");
+        JsonNode engine = run(yaml, "s_engine");
+        assertThat(source.path("counts")).isEqualTo(engine.path("counts"));
+        assertThat(source.path("counts").path("removed").asLong()).isEqualTo(1);
+        assertThat(source.path("counts").path("added").asLong()).isEqualTo(1);
+        assertThat(files(source, "s_source").keySet()).isEqualTo(files(engine, "s_engine").keySet());
+        for (String output : files(engine, "s_engine").keySet()) {
+            assertThat(rowsOf(output, files(source, "s_source").get(output))).as(output).isEqualTo(rowsOf(output, files(engine, "s_engine").get(output)));
+        }
+    }
 }
