@@ -28,6 +28,14 @@ import java.util.Optional;
 public final class RunStore implements AutoCloseable {
     private static final ObjectMapper JSON = JsonText.MAPPER;
 
+    /**
+     * Start times are ISO-8601 text without trailing zero digits ({@code …:00Z}, {@code …:00.5Z}),
+     * which do not sort as text ('Z' comes after '.' and after digits): order by the time they
+     * denote (to the millisecond), then by the text without its 'Z' (digits past the millisecond), then by id.
+     */
+    private static final String CHRONOLOGICAL = "julianday(started_at), rtrim(started_at, 'Z'), id";
+    private static final String NEWEST_FIRST = "julianday(started_at) DESC, rtrim(started_at, 'Z') DESC, id DESC";
+
     private final Connection connection;
 
     public RunStore(Path stateDir) {
@@ -105,7 +113,7 @@ public final class RunStore implements AutoCloseable {
     public java.util.Map<String, List<String>> leftovers(String activation) {
         java.util.Map<String, List<String>> result = new java.util.LinkedHashMap<>();
         try (PreparedStatement s = connection.prepareStatement(
-                "SELECT id, leftovers FROM runs WHERE activation = ? AND leftovers IS NOT NULL ORDER BY started_at")) {
+                "SELECT id, leftovers FROM runs WHERE activation = ? AND leftovers IS NOT NULL ORDER BY " + CHRONOLOGICAL)) {
             s.setString(1, activation);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -124,7 +132,7 @@ public final class RunStore implements AutoCloseable {
      */
     public Optional<RunRecord> publishedBy(String name) {
         try (PreparedStatement s = connection.prepareStatement("SELECT r.record FROM runs r, json_each(json_extract(r.record, '$.files')) f "
-                + "WHERE r.status = 'succeeded' AND json_extract(f.value, '$.object') = ? ORDER BY r.started_at DESC LIMIT 1")) {
+                + "WHERE r.status = 'succeeded' AND json_extract(f.value, '$.object') = ? ORDER BY julianday(r.started_at) DESC, rtrim(r.started_at, 'Z') DESC LIMIT 1")) {
             s.setString(1, name);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
@@ -246,7 +254,7 @@ public final class RunStore implements AutoCloseable {
     private List<RunRecord> records(String where, List<String> values, int limit, long offset) throws SQLException {
         List<RunRecord> records = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement(
-                "SELECT record FROM runs" + where + " ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?")) {
+                "SELECT record FROM runs" + where + " ORDER BY " + NEWEST_FIRST + " LIMIT ? OFFSET ?")) {
             bind(s, values);
             s.setInt(values.size() + 1, limit);
             s.setLong(values.size() + 2, offset);
@@ -287,7 +295,7 @@ public final class RunStore implements AutoCloseable {
         List<Unfinished> result = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement(
                 "SELECT record, staging, final_names, direct_names, decided_at FROM runs WHERE activation = ? AND status = 'running' "
-                        + "ORDER BY started_at")) {
+                        + "ORDER BY " + CHRONOLOGICAL)) {
             s.setString(1, activation);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -73,4 +73,16 @@ class RunStoreTest {
             assertThat(rs.getInt(1)).isEqualTo(1);
         }
     }
+
+    @Test
+    void runsStartedWithinOneSecondAreListedNewestFirst(@org.junit.jupiter.api.io.TempDir Path state) {
+        // Instant text leaves out zero digits: "…:00Z" sorts after "…:00.5Z" as text, though it is earlier.
+        try (RunStore store = new RunStore(state)) {
+            store.insert(RunRecord.started("b-later", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00.500Z")), null);
+            store.insert(RunRecord.started("a-earlier", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00Z")), null);
+            store.insert(RunRecord.started("c-latest", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00.500100Z")), null);
+            org.assertj.core.api.Assertions.assertThat(store.list("a", 10)).extracting(RunRecord::id)
+                    .containsExactly("c-latest", "b-later", "a-earlier");
+        }
+    }
 }
