@@ -124,4 +124,19 @@ public final class GoogleKeys {
                     + "; download a new JSON key of the service account");
         }
     }
+
+    /** Whether Google's token endpoint refused the key (revoked, deleted, or a wrong client): somewhere in the causes. */
+    public static boolean refusedToken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("invalid_grant") || message.contains("invalid_client")
+                    || message.contains("Error getting access token"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
 }

@@ -44,7 +44,7 @@ final class GcsErrors {
         String serverMessage = Secrets.redact(e.getMessage() == null ? "" : e.getMessage());
         String credentialSetting = config.credentialsFile() != null ? where + ".credentials_file"
                 : config.credentialsJson() != null ? where + ".credentials_json" : "the Application Default Credentials";
-        if (code == 401 || mentionsInvalidGrant(e)) {
+        if (code == 401 || dev.sluice.config.GoogleKeys.refusedToken(e)) {
             return SluiceException.user(where + ": Google Cloud Storage refused the credentials (401 Unauthorized) while " + action
                     + ": the service account or its key was deleted or disabled, or the key was revoked; create a new key and update "
                     + credentialSetting, null);
@@ -91,19 +91,6 @@ final class GcsErrors {
         return m.find() ? m.group() : null;
     }
 
-    private static boolean mentionsInvalidGrant(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && (message.contains("invalid_grant") || message.contains("invalid_client")
-                    || message.contains("Error getting access token"))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
 
     private static Throwable rootCause(Throwable e) {
         Throwable t = e;

@@ -56,7 +56,7 @@ final class BigQueryErrors {
         String message = message(e);
         String credentials = source.credentialsFile() != null ? where + ".credentials_file"
                 : source.credentialsJson() != null ? where + ".credentials_json" : "the Application Default Credentials";
-        if (code == 401 || mentionsInvalidGrant(e)) {
+        if (code == 401 || dev.sluice.config.GoogleKeys.refusedToken(e)) {
             return SluiceException.user(where + ": BigQuery refused the credentials (401 Unauthorized) while " + action
                     + ": the service account or its key was deleted or disabled, or the key was revoked; create a new key and update "
                     + credentials, null);
@@ -124,17 +124,4 @@ final class BigQueryErrors {
         return nl < 0 ? text : text.substring(0, nl);
     }
 
-    private static boolean mentionsInvalidGrant(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && (message.contains("invalid_grant") || message.contains("invalid_client")
-                    || message.contains("Error getting access token"))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
 }

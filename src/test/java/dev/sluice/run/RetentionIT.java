@@ -171,10 +171,10 @@ class RetentionIT {
     @Test
     void keepDaysCountsFromTheRunsStart() throws Exception {
         workspace("people_{run}", "{keep_days: 2}");
-        MovableClock clock = new MovableClock(Instant.parse("2026-03-01T06:00:00Z"));
+        dev.sluice.schedule.ManualClock clock = new dev.sluice.schedule.ManualClock(Instant.parse("2026-03-01T06:00:00Z"));
         List<RunRecord> runs = new ArrayList<>();
         for (Duration step : List.of(Duration.ZERO, Duration.ofDays(1), Duration.ofHours(36), Duration.ofHours(12))) {
-            clock.now = clock.now.plus(step);
+            clock.advance(step);
             runs.add(runner(clock).run(new Runner.Request("daily", false, false, "manual")));
         }
         // Runs at day 0, 1, 2.5 and 3: the third is more than 2 days after the first, the fourth
@@ -189,7 +189,7 @@ class RetentionIT {
         assertThat(fx.objects().keySet()).isEqualTo(expected);
         // With keep_runs as well, a run inside either window stays.
         workspace("people_{run}", "{keep_runs: 3, keep_days: 1}");
-        clock.now = clock.now.plus(Duration.ofDays(10));
+        clock.advance(Duration.ofDays(10));
         RunRecord fifth = runner(clock).run(new Runner.Request("daily", false, false, "manual"));
         expected.removeAll(names(runs.get(1)));
         expected.addAll(names(fifth));
@@ -205,27 +205,4 @@ class RetentionIT {
         return run.files().stream().map(f -> f.object()).toList();
     }
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 }
