@@ -185,7 +185,7 @@ public final class Extractor {
         throw SluiceException.user(message.toString());
     }
 
-    private static long queryLong(java.sql.Connection connection, String sql) throws SQLException {
+    static long queryLong(java.sql.Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

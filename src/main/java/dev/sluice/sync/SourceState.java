@@ -137,10 +137,7 @@ public final class SourceState implements ChangeState {
     }
 
     private long queryLong(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Extractor.queryLong(connection, sql);
     }
 
     /** Creates the schema and the meta table when missing; a refusal names the privilege and the fix. */

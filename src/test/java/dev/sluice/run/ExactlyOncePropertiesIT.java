@@ -361,8 +361,15 @@ class ExactlyOncePropertiesIT {
     }
 
     private static Map<String, Map<String, String>> source(Fixture fx, boolean remapped) throws Exception {
+        try (Connection c = fx.readSource()) {
+            return people(c);
+        }
+    }
+
+    /** The rows of the test's people table as the consumer keeps them (id, name, score), read with the test's own connection. */
+    static Map<String, Map<String, String>> people(Connection c) throws Exception {
         Map<String, Map<String, String>> rows = new TreeMap<>();
-        try (Connection c = fx.readSource(); Statement s = c.createStatement();
+        try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id, name, score FROM people")) {
             while (rs.next()) {
                 Map<String, String> row = new TreeMap<>();

@@ -49,18 +49,9 @@ class SourceStateKillIT {
     }
 
     private static Map<String, Map<String, String>> truth() throws Exception {
-        Map<String, Map<String, String>> rows = new TreeMap<>();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, name, score FROM people")) {
-            while (rs.next()) {
-                Map<String, String> row = new TreeMap<>();
-                row.put("id", rs.getString(1));
-                row.put("name", rs.getString(2));
-                row.put("score", rs.getString(3));
-                rows.put(rs.getString(1), row);
-            }
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            return ExactlyOncePropertiesIT.people(c);
         }
-        return rows;
     }
 
     private static RunRecord run(Fixture fx) {
