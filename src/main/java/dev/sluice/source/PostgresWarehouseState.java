@@ -21,6 +21,16 @@ import java.util.List;
  */
 record PostgresWarehouseState(String schema, String user) implements WarehouseState {
 
+    /**
+     * The comparison joins two tables of the model's size; with PostgreSQL's default 4 MB of
+     * work_mem the hash join spills in batches (a 2 M-row FULL OUTER JOIN: 1.6 s, 0.9 s with 256 MB,
+     * measured here). This session only.
+     */
+    @Override
+    public List<String> sessionSettings() {
+        return List.of("SET work_mem = '128MB'");
+    }
+
     @Override
     public String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";

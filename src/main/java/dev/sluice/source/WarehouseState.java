@@ -49,6 +49,11 @@ public interface WarehouseState {
         return EngineStaging.tempCsv(engine);
     }
 
+    /** Statements run when a run's session on the source starts (e.g. memory for its joins). */
+    default java.util.List<String> sessionSettings() {
+        return java.util.List.of();
+    }
+
     /** What to do when the state's schema or tables cannot be created: the privilege and the fix. */
     String missingPrivilege(SQLException cause);
 }

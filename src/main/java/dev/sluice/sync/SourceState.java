@@ -180,6 +180,9 @@ public final class SourceState implements ChangeState {
         connection = source.connect();
         connection.setAutoCommit(true);
         execute("SET TIME ZONE 'UTC'");
+        for (String setting : dialect.sessionSettings()) {
+            execute(setting);
+        }
         ensureSchema(connection, source, dialect);
         Model model = workspace.modelOf(activation.target());
         String modelSelect = "SELECT * FROM " + model.asSubquery();
@@ -233,6 +236,8 @@ public final class SourceState implements ChangeState {
             throw new SluiceException(ErrorKind.EXTERNAL, "models." + model.name() + ".sql: the query fails on source '"
                     + model.source() + "': " + e.getMessage(), e);
         }
+        // Statistics for the planner: the comparison joins this table with the state table.
+        execute("ANALYZE " + NOW);
         long read = queryLong("SELECT count(*) FROM " + NOW);
         long skipped = Extractor.checkKeys(connection, NOW, activation, model, keys);
         if (skipped > 0) {
@@ -300,6 +305,8 @@ public final class SourceState implements ChangeState {
                 + " FROM (SELECT " + keys + ", " + HASH + " FROM " + NOW + ") n FULL OUTER JOIN (SELECT " + keys + ", " + HASH
                 + " FROM " + previousTable() + ") p ON " + on("n", "p")
                 + " WHERE p." + first + " IS NULL OR n." + first + " IS NULL OR n." + HASH + " <> p." + HASH);
+        // Without statistics the planner hashes the big side when the changed rows are read out (1.0 s against 0.3 s at 2 M rows).
+        execute("ANALYZE " + CHANGES);
         long rows = queryLong("SELECT count(*) FROM " + NOW);
         try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE change = 'A'), count(*) FILTER (WHERE change = 'U'), "
@@ -338,6 +345,7 @@ public final class SourceState implements ChangeState {
             // Another number of key columns: nothing matches; every row is new, every previous row went away (unnamed).
             execute("CREATE TEMP TABLE " + CHANGES + " AS SELECT " + textOf + ", 'A' AS change FROM " + NOW);
         }
+        execute("ANALYZE " + CHANGES);
         long rows = queryLong("SELECT count(*) FROM " + NOW);
         long added = queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'A'");
         long removed = sameKeys ? queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'R'")
@@ -360,9 +368,10 @@ public final class SourceState implements ChangeState {
         if (!changesKnown) {
             rows = "SELECT " + values + ", 'A' FROM " + NOW + " n ORDER BY n." + ORDER;
         } else {
-            rows = "SELECT " + values + ", c.change FROM " + NOW + " n LEFT JOIN (SELECT " + String.join(", ", now.keys())
-                    + ", change FROM " + CHANGES + " WHERE change <> 'R') c ON " + changesOn()
-                    + (all ? "" : " WHERE c.change IN ('A', 'U')") + " ORDER BY n." + ORDER;
+            // A delta run reads only its changed rows: joined from the (small) changed keys, not every row.
+            rows = "SELECT " + values + ", c.change FROM " + NOW + " n " + (all ? "LEFT " : "") + "JOIN (SELECT "
+                    + String.join(", ", now.keys()) + ", change FROM " + CHANGES + " WHERE change <> 'R') c ON " + changesOn()
+                    + " ORDER BY n." + ORDER;
         }
         copyIntoEngine(rows, rowColumns, ROWS);
         if (keepsValues() && changesKnown && previous != null) {
@@ -462,6 +471,9 @@ public final class SourceState implements ChangeState {
             } else {
                 execute("DROP TABLE IF EXISTS " + stateTable());
                 execute("CREATE TABLE " + stateTable() + " AS SELECT " + kept + " FROM " + NOW + " ORDER BY " + ORDER);
+                // The key is unique (checked above): an index for the next comparison and incremental commits.
+                execute("ALTER TABLE " + stateTable() + " ADD PRIMARY KEY (" + keys + ")");
+                execute("ANALYZE " + stateTable());
             }
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + meta()
                     + " (activation, run, fingerprint, state_table, committed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (activation) DO UPDATE "
