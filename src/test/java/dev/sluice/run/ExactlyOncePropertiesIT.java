@@ -136,42 +136,148 @@ class ExactlyOncePropertiesIT {
     @Property(shrinking = ShrinkingMode.FULL)
     void aConsumerApplyingEveryCompleteSetOnceEndsWithTheSource(@ForAll @Size(min = 3, max = 14) List<@net.jqwik.api.From("steps") Step> steps)
             throws Exception {
+        checkBoth(steps, fx -> DUCKDB);
+    }
+
+    /** The same sequences with the people table in PostgreSQL and the snapshot kept there ({@code state: source}). */
+    @Property(shrinking = ShrinkingMode.FULL)
+    void theSameHoldsWithTheStateInPostgres(@ForAll @Size(min = 3, max = 14) List<@net.jqwik.api.From("steps") Step> steps)
+            throws Exception {
+        checkBoth(steps, fx -> new PostgresSide());
+    }
+
+    private void checkBoth(List<Step> steps, java.util.function.Function<Fixture, Side> sides) throws Exception {
         Path dir = Files.createTempDirectory("sluice-exactly-once-");
         try {
             for (boolean direct : new boolean[] {false, true}) {
-                check(dir.resolve(direct ? "direct" : "staged"), steps, direct);
+                Path sub = dir.resolve(direct ? "direct" : "staged");
+                Files.createDirectories(sub);
+                Fixture fx = new Fixture(sub);
+                check(fx, steps, direct, sides.apply(fx));
             }
         } finally {
             Runner.deleteTree(dir);
         }
     }
 
-    private void check(Path dir, List<Step> steps, boolean direct) throws Exception {
-        Files.createDirectories(dir);
-        Fixture fx = new Fixture(dir);
-        boolean fills = steps.stream().anyMatch(DiskFull.class::isInstance);
-        try (SmallDisk stateDisk = fills ? SmallDisk.mount(fx.state, 64) : null;
-                SmallDisk outDisk = fills ? SmallDisk.mount(fx.out, 64) : null) {
-            check(fx, steps, direct, stateDisk, outDisk);
+    /** Where the people table lives, and so where the activation keeps its snapshot. */
+    interface Side {
+        void sql(Fixture fx, String... statements) throws Exception;
+
+        Connection read(Fixture fx) throws Exception;
+
+        /** The workspace's source entry (one line under {@code sources:}) and the activation's state line. */
+        String source();
+
+        String state();
+    }
+
+    /** The fixture's DuckDB file; the snapshot in the engine. */
+    private static final Side DUCKDB = new Side() {
+        @Override
+        public void sql(Fixture fx, String... statements) {
+            fx.sql(statements);
+        }
+
+        @Override
+        public Connection read(Fixture fx) throws Exception {
+            return fx.readSource();
+        }
+
+        @Override
+        public String source() {
+            return "  w: {type: duckdb, path: warehouse.duckdb}\n";
+        }
+
+        @Override
+        public String state() {
+            return "";
+        }
+    };
+
+    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+    private static final java.util.concurrent.atomic.AtomicInteger DATABASES = new java.util.concurrent.atomic.AtomicInteger();
+
+    private static synchronized io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres() throws Exception {
+        if (postgres == null) {
+            postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+        }
+        return postgres;
+    }
+
+    @net.jqwik.api.lifecycle.AfterContainer
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
         }
     }
 
-    private void check(Fixture fx, List<Step> steps, boolean direct, SmallDisk stateDisk, SmallDisk outDisk) throws Exception {
-        count("sequences");
-        fx.sql("CREATE TABLE people (id INTEGER, name VARCHAR, score INTEGER, note VARCHAR)",
+    /** A database of its own in an embedded PostgreSQL; the snapshot kept there. */
+    private static final class PostgresSide implements Side {
+        private final String database = "eo_" + DATABASES.incrementAndGet();
+
+        PostgresSide() throws RuntimeException {
+            try (Connection c = postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + database);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create a test database: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void sql(Fixture fx, String... statements) throws Exception {
+            try (Connection c = read(fx); Statement s = c.createStatement()) {
+                for (String statement : statements) {
+                    s.execute(statement);
+                }
+            }
+        }
+
+        @Override
+        public Connection read(Fixture fx) throws Exception {
+            return postgres().getDatabase("postgres", database).getConnection();
+        }
+
+        @Override
+        public String source() {
+            try {
+                return "  w: {type: postgres, host: localhost, port: " + postgres().getPort() + ", database: " + database + ", user: postgres}\n";
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public String state() {
+            return "    state: source\n";
+        }
+    }
+
+    private void check(Fixture fx, List<Step> steps, boolean direct, Side side) throws Exception {
+        boolean fills = steps.stream().anyMatch(DiskFull.class::isInstance);
+        try (SmallDisk stateDisk = fills ? SmallDisk.mount(fx.state, 64) : null;
+                SmallDisk outDisk = fills ? SmallDisk.mount(fx.out, 64) : null) {
+            check(fx, steps, direct, stateDisk, outDisk, side);
+        }
+    }
+
+    private void check(Fixture fx, List<Step> steps, boolean direct, SmallDisk stateDisk, SmallDisk outDisk, Side side) throws Exception {
+        count(side == DUCKDB ? "sequences" : "sequences with the state in PostgreSQL");
+        side.sql(fx, "CREATE TABLE people (id INTEGER, name VARCHAR, score INTEGER, note VARCHAR)",
                 "INSERT INTO people VALUES (1, 'a', 1, 'x'), (2, 'b', 2, 'y'), (3, 'c', 3, 'z')");
         boolean remapped = false;
         int guard = -1;
-        writeWorkspace(fx, remapped, direct, guard);
+        writeWorkspace(fx, remapped, direct, guard, side);
         for (Step step : steps) {
             if (step instanceof Insert i) {
-                fx.sql("DELETE FROM people WHERE id = " + i.key(), "INSERT INTO people VALUES (" + i.key() + ", '" + i.name() + "', 0, 'n')");
+                side.sql(fx, "DELETE FROM people WHERE id = " + i.key(), "INSERT INTO people VALUES (" + i.key() + ", '" + i.name() + "', 0, 'n')");
             } else if (step instanceof Update u) {
-                fx.sql("UPDATE people SET score = " + u.score() + " WHERE id = " + u.key());
+                side.sql(fx, "UPDATE people SET score = " + u.score() + " WHERE id = " + u.key());
             } else if (step instanceof Hidden h) {
-                fx.sql("UPDATE people SET note = note || '+' WHERE id = " + h.key());
+                side.sql(fx, "UPDATE people SET note = note || '+' WHERE id = " + h.key());
             } else if (step instanceof Delete d) {
-                fx.sql("DELETE FROM people WHERE id = " + d.key());
+                side.sql(fx, "DELETE FROM people WHERE id = " + d.key());
             } else if (step instanceof Run) {
                 count("runs");
                 run(fx, false, Fault.NONE);
@@ -180,16 +286,17 @@ class ExactlyOncePropertiesIT {
                 run(fx, true, Fault.NONE);
             } else if (step instanceof Guard g) {
                 guard = g.maxChanged();
-                writeWorkspace(fx, remapped, direct, guard);
+                writeWorkspace(fx, remapped, direct, guard, side);
             } else if (step instanceof Accept) {
                 count("runs with --accept-held");
                 run(fx, false, Fault.NONE, true);
             } else if (step instanceof Reset) {
                 count("resets");
-                new SnapshotStore(fx.state).reset("d");
+                Workspace forReset = WorkspaceLoader.withSystemEnv().load(fx.yaml);
+                dev.sluice.sync.States.reset(forReset, forReset.activation("d"), fx.state);
             } else if (step instanceof Remap) {
                 remapped = !remapped;
-                writeWorkspace(fx, remapped, direct, guard);
+                writeWorkspace(fx, remapped, direct, guard, side);
             } else if (step instanceof FaultyRun f) {
                 Fault fault = f.upload() ? Fault.upload(f.n()) : Fault.publish(f.n());
                 count(f.deletesFail() ? "faults with failing deletes" : "faults");
@@ -231,7 +338,7 @@ class ExactlyOncePropertiesIT {
 
         Map<String, Map<String, String>> consumer = replay(fx, remapped);
         assertThat(consumer).as("the consumer's rows after %s (%s)", steps, direct ? "direct" : "staged")
-                .isEqualTo(source(fx, remapped));
+                .isEqualTo(source(fx, side));
         assertThat(fx.stagingLeftovers()).as("staging leftovers").isEmpty();
         for (String object : fx.objects().keySet()) {
             assertThat(object).as("every data file belongs to a complete set").matches(name -> hasManifest(fx, name));
@@ -239,10 +346,8 @@ class ExactlyOncePropertiesIT {
         assertThat(fx.state.resolve("work")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
-    private static void writeWorkspace(Fixture fx, boolean remapped, boolean direct, int maxChanged) {
-        fx.workspace("""
-                sources:
-                  w: {type: duckdb, path: warehouse.duckdb}
+    private static void writeWorkspace(Fixture fx, boolean remapped, boolean direct, int maxChanged, Side side) {
+        fx.workspace("sources:\n" + side.source() + """
                 models:
                   people: {sql: "SELECT * FROM people", primary_key: [id]}
                 destinations:
@@ -260,7 +365,7 @@ class ExactlyOncePropertiesIT {
                     sync_mode: difference
                     mapping: [{from: id, to: id}, {from: name, to: name}, {from: score, to: %s}]
                 """.formatted(direct ? "direct" : "staged", remapped ? "points" : "score")
-                + (maxChanged < 0 ? "" : "    guards: {max_changed_rows: " + maxChanged + "}\n"));
+                + (maxChanged < 0 ? "" : "    guards: {max_changed_rows: " + maxChanged + "}\n") + side.state());
     }
 
     private static void run(Fixture fx, boolean fullResync, Fault fault) {
@@ -360,8 +465,8 @@ class ExactlyOncePropertiesIT {
         return rows;
     }
 
-    private static Map<String, Map<String, String>> source(Fixture fx, boolean remapped) throws Exception {
-        try (Connection c = fx.readSource()) {
+    private static Map<String, Map<String, String>> source(Fixture fx, Side side) throws Exception {
+        try (Connection c = side.read(fx)) {
             return people(c);
         }
     }
