@@ -127,7 +127,8 @@ public final class Runner {
             boolean uploading = false;
             phases.begin("engine"); // DuckDB's native library loads on first use
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
-                    ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run))) {
+                    ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run),
+                            request.dryRun())) {
                 phases.begin("read");
                 log.accept("reading " + activation.target());
                 Extracted now = state.extract();

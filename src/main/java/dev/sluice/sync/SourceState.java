@@ -74,6 +74,7 @@ public final class SourceState implements ChangeState {
     private final WarehouseState dialect;
     private final SnapshotStore engineSnapshots;
     private final Predicate<String> latestSuccess;
+    private final boolean dryRun;
     private Connection connection;
     private Extracted now;
     private List<Column> exportedTypes;
@@ -93,7 +94,7 @@ public final class SourceState implements ChangeState {
      * since) is not used.
      */
     public SourceState(Engine engine, Workspace workspace, Activation activation, Clock clock, Source source,
-            WarehouseState dialect, SnapshotStore engineSnapshots, Predicate<String> latestSuccess) {
+            WarehouseState dialect, SnapshotStore engineSnapshots, Predicate<String> latestSuccess, boolean dryRun) {
         this.engine = engine;
         this.workspace = workspace;
         this.activation = activation;
@@ -102,6 +103,7 @@ public final class SourceState implements ChangeState {
         this.dialect = dialect;
         this.engineSnapshots = engineSnapshots;
         this.latestSuccess = latestSuccess;
+        this.dryRun = dryRun;
     }
 
     private String meta() {
@@ -183,7 +185,9 @@ public final class SourceState implements ChangeState {
         for (String setting : dialect.sessionSettings()) {
             execute(setting);
         }
-        ensureSchema(connection, source, dialect);
+        if (!dryRun) {
+            ensureSchema(connection, source, dialect); // a dry run writes nothing: without the schema it has no previous snapshot
+        }
         Model model = workspace.modelOf(activation.target());
         String modelSelect = "SELECT * FROM " + model.asSubquery();
         List<Column> columns;
@@ -265,6 +269,9 @@ public final class SourceState implements ChangeState {
     }
 
     private Previous readPrevious() throws SQLException {
+        if (dryRun && !metaExists()) {
+            return null;
+        }
         try (PreparedStatement statement = connection.prepareStatement("SELECT run, fingerprint, state_table FROM " + meta()
                 + " WHERE activation = ?")) {
             statement.setString(1, activation.name());
@@ -276,6 +283,12 @@ public final class SourceState implements ChangeState {
                 // A snapshot older than the activation's latest success (its state was kept in the engine since) is stale.
                 return latestSuccess.test(found.run()) ? found : null;
             }
+        }
+    }
+
+    private boolean metaExists() throws SQLException {
+        try (ResultSet rs = connection.getMetaData().getTables(null, dialect.schema(), META, null)) {
+            return rs.next();
         }
     }
 

@@ -15,13 +15,17 @@ import java.util.function.Predicate;
 public final class States {
     private States() {}
 
-    /** The run's change state. {@code latestSuccess}: whether a run id is the activation's latest succeeded run. */
+    /**
+     * The run's change state. {@code latestSuccess}: whether a run id is the activation's latest
+     * succeeded run; {@code dryRun}: the run writes nothing, not even the source's state schema.
+     */
     public static ChangeState open(Engine engine, Workspace workspace, Activation activation, Clock clock, Path stateDir,
-            Predicate<String> latestSuccess) {
+            Predicate<String> latestSuccess, boolean dryRun) {
         SnapshotStore snapshots = new SnapshotStore(stateDir);
         if (activation.state() == Activation.StateLocation.SOURCE) {
             Source source = sourceOf(workspace, activation);
-            return new SourceState(engine, workspace, activation, clock, source, dialect(source, activation), snapshots, latestSuccess);
+            return new SourceState(engine, workspace, activation, clock, source, dialect(source, activation), snapshots, latestSuccess,
+                    dryRun);
         }
         return new EngineState(engine, workspace, activation, clock, snapshots);
     }

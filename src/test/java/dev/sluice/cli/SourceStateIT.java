@@ -268,6 +268,24 @@ class SourceStateIT {
     }
 
     @Test
+    void aDryRunWritesNothingInTheSource() throws Exception {
+        createDatabase("dry");
+        Path yaml = workspace("dry", null, null);
+        CliRun dry = CliRun.of("run", "p4_source", "-c", yaml.toString(), "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("a full run would export from 5 rows read");
+        try (Connection c = postgres.getDatabase("postgres", "dry").getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'sluice_state'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the state schema after a dry run").isZero();
+        }
+        run(yaml, "p4_source");
+        sql("dry", "DELETE FROM people WHERE id = 1");
+        CliRun second = CliRun.of("run", "p4_source", "-c", yaml.toString(), "--dry-run");
+        assertThat(second.out()).contains("a delta run would export from 3 rows read (0 added, 0 updated, 2 removed");
+    }
+
+    @Test
     void aSourceThatCannotKeepStateIsAValidationError() throws Exception {
         Path yaml = dir.resolve("sluice.yaml");
         Files.writeString(yaml, """
