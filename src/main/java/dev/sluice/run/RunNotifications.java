@@ -153,12 +153,12 @@ public final class RunNotifications {
     private static int failedBefore(RunStore store, RunRecord record) {
         int count = 0;
         for (RunRecord earlier : store.list(record.activation(), 50)) {
-            String status = earlier.status().json();
-            if (earlier.id().equals(record.id()) || status.equals("skipped") || status.equals("running")
+            RunStatus status = earlier.status();
+            if (earlier.id().equals(record.id()) || status == RunStatus.SKIPPED || status == RunStatus.RUNNING
                     || earlier.startedAt().isAfter(record.startedAt())) {
                 continue;
             }
-            if (status.equals("failed") || status.equals("held")) {
+            if (status == RunStatus.FAILED || status == RunStatus.HELD) {
                 count++;
             } else {
                 break;

@@ -73,15 +73,7 @@ public final class ChangeDetector {
                 + " FROM (SELECT " + keys + ", " + HASH + " AS sluice_hash FROM " + NOW + ") n"
                 + " FULL OUTER JOIN (SELECT " + keys + ", " + previousHash + " AS sluice_hash FROM " + PREV + ") p ON " + joinOn()
                 + " WHERE p." + firstKey() + " IS NULL OR n." + firstKey() + " IS NULL OR n.sluice_hash <> p.sluice_hash");
-        long rows = engine.queryLong("SELECT count(*) FROM " + NOW);
-        try (Statement statement = engine.connection().createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE change = 'A'), count(*) FILTER (WHERE change = 'U'), "
-                        + "count(*) FILTER (WHERE change = 'R') FROM " + CHANGES)) {
-            rs.next();
-            long added = rs.getLong(1);
-            long updated = rs.getLong(2);
-            return new Changes(added, updated, rs.getLong(3), rows - added - updated);
-        }
+        return Changes.counted(engine.connection(), NOW, CHANGES);
     }
 
     /**

@@ -320,15 +320,7 @@ public final class SourceState implements ChangeState {
                 + " WHERE p." + first + " IS NULL OR n." + first + " IS NULL OR n." + HASH + " <> p." + HASH);
         // Without statistics the planner hashes the big side when the changed rows are read out (1.0 s against 0.3 s at 2 M rows).
         execute("ANALYZE " + CHANGES);
-        long rows = queryLong("SELECT count(*) FROM " + NOW);
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE change = 'A'), count(*) FILTER (WHERE change = 'U'), "
-                        + "count(*) FILTER (WHERE change = 'R') FROM " + CHANGES)) {
-            rs.next();
-            long added = rs.getLong(1);
-            long updated = rs.getLong(2);
-            return new Changes(added, updated, rs.getLong(3), rows - added - updated);
-        }
+        return Changes.counted(connection, NOW, CHANGES);
     }
 
     @Override
