@@ -136,8 +136,7 @@ public final class Runner {
                 log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
                         now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
                 Optional<String> previous = state.previousFingerprint();
-                String stale = previous.isPresent() && !previous.get().equals(now.fingerprint())
-                        ? "the mapping, primary key or attribute types changed since the last successful run" : null;
+                String stale = state.staleReason(now);
                 RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(),
                         request.fullResync(), stale);
                 record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null);

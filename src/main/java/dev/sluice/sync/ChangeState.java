@@ -23,6 +23,15 @@ public interface ChangeState extends AutoCloseable {
      */
     Optional<String> previousFingerprint();
 
+    /**
+     * Why the previous snapshot cannot be compared with this run's rows (the run is then a full
+     * run, its keys classified by {@link #classifyKeys}); null when it can, or when there is none.
+     */
+    default String staleReason(Extracted now) {
+        return previousFingerprint().filter(f -> !f.equals(now.fingerprint()))
+                .map(f -> "the mapping, primary key or attribute types changed since the last successful run").orElse(null);
+    }
+
     /** Compares this run's rows with the previous snapshot (same fingerprint): the counts. */
     Changes count() throws SQLException;
 

@@ -2,6 +2,8 @@ package dev.sluice.sync;
 
 import dev.sluice.engine.Engine;
 import dev.sluice.plan.OutputContent;
+import dev.sluice.plan.RunType;
+import dev.sluice.plan.SyncMode;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.Workspace;
 import java.sql.SQLException;
@@ -33,9 +35,20 @@ public final class EngineState implements ChangeState {
         this.snapshots = snapshots;
     }
 
+    /** Whether the snapshot must keep the exported values: only {@code _removed} files need them. */
+    private boolean keepsValues() {
+        return activation.runType() == RunType.FULL_THEN_DELTA && activation.syncMode() == SyncMode.DIFFERENCE;
+    }
+
+    /**
+     * A full_only run writes every row on every run and compares only for its counts and guards:
+     * it reads keys and hashes, and writes straight from the model. Other runs keep every value of
+     * the rows they read, since what they write must be exactly what they compared.
+     */
     @Override
     public Extracted extract() throws SQLException {
-        now = Extractor.extract(engine, workspace, activation, clock);
+        now = activation.runType() == RunType.FULL_ONLY ? Extractor.extractKeys(engine, workspace, activation, clock)
+                : Extractor.extract(engine, workspace, activation, clock);
         previous = snapshots.current(activation.name());
         detector = new ChangeDetector(engine, now);
         detector.usePrevious(previous.orElse(null));
@@ -45,6 +58,27 @@ public final class EngineState implements ChangeState {
     @Override
     public Optional<String> previousFingerprint() {
         return previous.map(SnapshotStore.Snapshot::fingerprint);
+    }
+
+    @Override
+    public String staleReason(Extracted rows) {
+        String reason = ChangeState.super.staleReason(rows);
+        if (reason != null || previous.isEmpty() || previous.get().values()) {
+            return reason;
+        }
+        if (keepsValues()) {
+            return "the previous snapshot keeps only keys and row hashes (the activation was not full_then_delta × difference"
+                    + " then), so the last values of removed rows are unknown";
+        }
+        try {
+            if (!previous.get().engine().equals(engine.version())) {
+                return "the previous snapshot's row hashes were computed by another engine version (" + previous.get().engine()
+                        + ") and it keeps no values to compute them again";
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the engine's version: " + e.getMessage(), e);
+        }
+        return null;
     }
 
     @Override
@@ -67,6 +101,12 @@ public final class EngineState implements ChangeState {
 
     @Override
     public String select(OutputContent content) {
+        if (!now.holdsValues()) {
+            if (content != OutputContent.ALL) {
+                throw new IllegalStateException("a run that read only keys and hashes can only write all rows, not " + content);
+            }
+            return now.rows();
+        }
         return detector.select(content);
     }
 
@@ -77,7 +117,7 @@ public final class EngineState implements ChangeState {
 
     @Override
     public void commit(String run, boolean comparable, Instant at) {
-        snapshots.commit(engine, activation.name(), run, now, comparable ? previous : Optional.empty(), at);
+        snapshots.commit(engine, activation.name(), run, now, comparable ? previous : Optional.empty(), at, keepsValues());
     }
 
     @Override

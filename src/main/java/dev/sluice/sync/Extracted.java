@@ -12,13 +12,28 @@ import java.util.Map;
  * {@code keyAttributes} maps each exported attribute that is a primary key column to its key column
  * ({@code Id → sluice_k0}): a removed row of an older snapshot takes its key from there, whatever
  * the attribute was called then.
+ *
+ * <p>{@code rows}, when not null, is the SELECT of the rows' exported attributes straight from the
+ * model: then {@value WorkTables#NOW} holds only the keys and {@value WorkTables#HASH} (a run that
+ * writes every row and compares only for its counts reads the model twice instead of storing it;
+ * see {@link Extractor#extractKeys}).
  */
 public record Extracted(List<String> keys, List<ExportColumn> columns, long read, long skipped, String fingerprint,
-        Map<String, String> keyAttributes) {
+        Map<String, String> keyAttributes, String rows) {
     public Extracted {
         keys = List.copyOf(keys);
         columns = List.copyOf(columns);
         keyAttributes = Map.copyOf(keyAttributes);
+    }
+
+    public Extracted(List<String> keys, List<ExportColumn> columns, long read, long skipped, String fingerprint,
+            Map<String, String> keyAttributes) {
+        this(keys, columns, read, skipped, fingerprint, keyAttributes, null);
+    }
+
+    /** Whether {@value WorkTables#NOW} holds the exported attributes (not only keys and hashes). */
+    public boolean holdsValues() {
+        return rows == null;
     }
 
     /** Rows whose exported attributes hold no primary key column. */

@@ -43,7 +43,48 @@ public final class Extractor {
 
     private Extractor() {}
 
-    public static Extracted extract(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
+    /** What both kinds of extraction start from: the model's query on the engine and the columns it exports. */
+    private record Query(Model model, List<Column> columns, CompiledQuery query, List<ExportColumn> exported, List<String> keys) {
+        /** SELECT of the key columns as {@code sluice_kN}, the exported attributes under their names (if {@code values}), and the row hash. */
+        String select(boolean values) {
+            return "SELECT "
+                    + IntStream.range(0, keys.size()).mapToObj(i -> Engine.identifier(model.primaryKey().get(i)) + " AS " + keys.get(i))
+                            .collect(Collectors.joining(", "))
+                    + (values ? ", " + rows() : "")
+                    + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), null) + " AS " + WorkTables.HASH
+                    + " FROM (" + query.sql() + ") AS sluice_q";
+        }
+
+        private String rows() {
+            return exported.stream().map(c -> Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
+                    .collect(Collectors.joining(", "));
+        }
+
+        Map<String, String> keyAttributes() {
+            Map<String, String> result = new java.util.LinkedHashMap<>();
+            for (ExportColumn c : exported) {
+                int key = model.primaryKey().indexOf(c.source());
+                if (key >= 0) {
+                    result.put(c.name(), keys.get(key));
+                }
+            }
+            return result;
+        }
+
+        List<ExportColumn> exportedAsNamed() {
+            return exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList();
+        }
+
+        String fingerprint() {
+            return Extractor.fingerprint(model, exported, columns);
+        }
+    }
+
+    /** The one-row table the values of a segment are read from when its query runs inside COPY. */
+    static final String SEGMENT_VALUES = "sluice_segment_values";
+
+    private static Query query(Engine engine, Workspace workspace, Activation activation, Clock clock, boolean valuesInTable)
+            throws SQLException {
         Model model = workspace.modelOf(activation.target());
         String relation;
         List<Column> columns;
@@ -59,9 +100,14 @@ public final class Extractor {
         Segment segment = workspace.segments().get(activation.target());
         if (segment != null) {
             Problems problems = new Problems();
-            query = new SegmentCompiler(clock).compile(relation, segment, columns, "\"", problems, workspace.file().toString());
+            SegmentCompiler compiler = new SegmentCompiler(clock);
+            query = (valuesInTable ? compiler.valuesFrom(SEGMENT_VALUES) : compiler)
+                    .compile(relation, segment, columns, "\"", problems, workspace.file().toString());
             if (query == null) {
                 throw new WorkspaceException(problems.list());
+            }
+            if (valuesInTable) {
+                query = query.bindInto(engine.connection(), SEGMENT_VALUES);
             }
         }
         List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
@@ -75,21 +121,24 @@ public final class Extractor {
                 throw SluiceException.user("models." + model.name() + ".primary_key: " + SchemaCheck.missingKey(key, columns));
             }
         }
-        String select = "SELECT "
-                + IntStream.range(0, keys.size()).mapToObj(i -> Engine.identifier(model.primaryKey().get(i)) + " AS " + keys.get(i))
-                        .collect(Collectors.joining(", "))
-                + ", " + exported.stream().map(c -> Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
-                        .collect(Collectors.joining(", "))
-                + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), null) + " AS " + WorkTables.HASH
-                + " FROM (" + query.sql() + ") AS sluice_q";
+        return new Query(model, columns, query, exported, keys);
+    }
+
+    /** Reads every row with its exported attributes into {@value WorkTables#NOW}, then checks the keys. */
+    public static Extracted extract(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
+        return materialise(engine, activation, query(engine, workspace, activation, clock, false));
+    }
+
+    private static Extracted materialise(Engine engine, Activation activation, Query q) throws SQLException {
+        List<String> keys = q.keys();
         engine.execute("DROP TABLE IF EXISTS " + WorkTables.READ);
         engine.execute("DROP TABLE IF EXISTS " + WorkTables.NOW);
-        try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + WorkTables.READ + " AS " + select, query.parameters())
-                .prepare(engine.connection())) {
+        try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + WorkTables.READ + " AS " + q.select(true),
+                q.query().parameters()).prepare(engine.connection())) {
             statement.execute();
         }
         long read = engine.queryLong("SELECT count(*) FROM " + WorkTables.READ);
-        long skipped = checkKeys(engine.connection(), WorkTables.READ, activation, model, keys);
+        long skipped = checkKeys(engine.connection(), WorkTables.READ, activation, q.model(), keys);
         if (skipped > 0) {
             engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS SELECT * FROM " + WorkTables.READ + " WHERE " + notNull(keys)
                     + " QUALIFY count(*) OVER (PARTITION BY " + String.join(", ", keys) + ") = 1");
@@ -97,15 +146,29 @@ public final class Extractor {
         } else {
             engine.execute("ALTER TABLE " + WorkTables.READ + " RENAME TO " + WorkTables.NOW);
         }
-        List<ExportColumn> nowColumns = exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList();
-        Map<String, String> keyAttributes = new java.util.LinkedHashMap<>();
-        for (ExportColumn c : exported) {
-            int key = model.primaryKey().indexOf(c.source());
-            if (key >= 0) {
-                keyAttributes.put(c.name(), keys.get(key));
-            }
+        return new Extracted(keys, q.exportedAsNamed(), read, skipped, q.fingerprint(), q.keyAttributes());
+    }
+
+    /**
+     * For a run that writes every row (run_type full_only) and compares only for its counts and
+     * guards: reads only the keys and row hashes into {@value WorkTables#NOW} and checks the keys;
+     * the files are then written straight from the model's query ({@link Extracted#rows}), which
+     * the engine evaluates a second time instead of storing every value. When rows with invalid
+     * keys are to be left out ({@code invalid_rows: skip}), the files must not hold them: such a
+     * run falls back to {@link #extract}.
+     */
+    public static Extracted extractKeys(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
+        Query q = query(engine, workspace, activation, clock, true);
+        engine.execute("DROP TABLE IF EXISTS " + WorkTables.NOW);
+        engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS " + q.select(false));
+        long read = engine.queryLong("SELECT count(*) FROM " + WorkTables.NOW);
+        long skipped = checkKeys(engine.connection(), WorkTables.NOW, activation, q.model(), q.keys());
+        if (skipped > 0) {
+            engine.execute("DROP TABLE " + WorkTables.NOW);
+            return materialise(engine, activation, q);
         }
-        return new Extracted(keys, nowColumns, read, skipped, fingerprint(model, exported, columns), keyAttributes);
+        String rows = "SELECT " + q.rows() + " FROM (" + q.query().sql() + ") AS sluice_q";
+        return new Extracted(q.keys(), q.exportedAsNamed(), read, 0, q.fingerprint(), q.keyAttributes(), rows);
     }
 
     /** The exported attributes: the mapping's, in its order and names, or every column under its own name. */

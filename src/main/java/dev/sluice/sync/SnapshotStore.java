@@ -1,6 +1,7 @@
 package dev.sluice.sync;
 
 import static dev.sluice.sync.WorkTables.ATTACHED;
+import static dev.sluice.sync.WorkTables.CHANGED_ROWS;
 import static dev.sluice.sync.WorkTables.CHANGES;
 import static dev.sluice.sync.WorkTables.FRESH;
 import static dev.sluice.sync.WorkTables.NOW;
@@ -28,9 +29,11 @@ import java.util.stream.Collectors;
 
 /**
  * The committed snapshot of each activation: the rows the last successful run read (all of them,
- * whatever the mode), with the key, the exported attributes and a hash of those attributes, in a
- * DuckDB database file under {@code STATE/activations/NAME/}; {@code current.json} names the file,
- * the fingerprint of its columns and the engine version that computed its hashes.
+ * whatever the mode), with the key and a hash of the exported attributes — and the attributes
+ * themselves only for full_then_delta × difference, whose {@code _removed} files need the last
+ * values of the rows that go away — in a DuckDB database file under
+ * {@code STATE/activations/NAME/}; {@code current.json} names the file, the fingerprint of its
+ * columns, whether it keeps values, and the engine version that computed its hashes.
  *
  * <p>A run whose rows were compared with the snapshot commits <em>incrementally</em>: one
  * transaction in the snapshot file deletes the updated and removed keys and inserts the added and
@@ -43,8 +46,11 @@ public final class SnapshotStore {
     private static final ObjectMapper JSON = JsonText.MAPPER;
     private static final String CURRENT = "current.json";
 
-    /** A committed snapshot; {@code engine} is the version of the engine that hashed its rows. */
-    public record Snapshot(Path file, String fingerprint, String engine) {}
+    /**
+     * A committed snapshot; {@code engine} is the version of the engine that hashed its rows;
+     * {@code values}: whether it keeps the exported attributes, or only the keys and row hashes.
+     */
+    public record Snapshot(Path file, String fingerprint, String engine, boolean values) {}
 
     private final Path root;
 
@@ -72,7 +78,9 @@ public final class SnapshotStore {
                 throw SluiceException.external("the state of activation " + activation + " names " + file
                         + ", which is missing; run 'sluice reset " + activation + "' to start again with a full run", null);
             }
-            return Optional.of(new Snapshot(file, node.path("fingerprint").asText(), node.path("engine").asText()));
+            // Snapshots written before "values" was recorded kept every value.
+            return Optional.of(new Snapshot(file, node.path("fingerprint").asText(), node.path("engine").asText(),
+                    node.path("values").asBoolean(true)));
         } catch (IOException e) {
             throw SluiceException.external("the state of activation " + activation + " (" + current + ") is unreadable: "
                     + e.getMessage() + "; run 'sluice reset " + activation + "' to start again with a full run", e);
@@ -112,24 +120,33 @@ public final class SnapshotStore {
     }
 
     /**
-     * Makes this run's rows ({@value WorkTables#NOW}) the committed snapshot. With {@code compared}
+     * Makes this run's rows ({@value WorkTables#NOW}) the committed snapshot: their keys and row
+     * hashes, and their exported attributes too if {@code values} (only a run that writes
+     * {@code _removed} files needs the last values of the rows that go away). With {@code compared}
      * (the snapshot these rows were compared with, its changes in {@value WorkTables#CHANGES} and
-     * the added and updated rows in {@value WorkTables#CHANGED_ROWS})
-     * and the same engine version, only the changed rows are written.
+     * the added and updated rows in {@value WorkTables#CHANGED_ROWS}), the same engine version and
+     * the same kept columns, only the changed rows are written.
      */
-    public void commit(Engine engine, String activation, String run, Extracted now, Optional<Snapshot> compared, Instant at) {
+    public void commit(Engine engine, String activation, String run, Extracted now, Optional<Snapshot> compared, Instant at,
+            boolean values) {
+        if (values && !now.holdsValues()) {
+            throw new IllegalStateException("activation " + activation + ": the snapshot must keep values this run did not store");
+        }
         Path folder = folder(activation);
+        String kept = String.join(", ", now.keys()) + (values ? ", " + now.columns().stream().map(c -> Engine.identifier(c.name()))
+                .collect(Collectors.joining(", ")) : "") + ", " + WorkTables.HASH;
         try {
             PrivateFiles.folder(root);
             PrivateFiles.folder(folder);
             String version = engine.version();
-            if (compared.isPresent() && compared.get().engine().equals(version) && compared.get().fingerprint().equals(now.fingerprint())) {
-                commitChanges(engine, compared.get(), now, run, at);
-                writeCurrent(folder, compared.get().file().getFileName().toString(), now.fingerprint(), version, run, at);
+            if (compared.isPresent() && compared.get().engine().equals(version) && compared.get().fingerprint().equals(now.fingerprint())
+                    && compared.get().values() == values) {
+                commitChanges(engine, compared.get(), now, kept, run, at);
+                writeCurrent(folder, compared.get().file().getFileName().toString(), now.fingerprint(), version, values, run, at);
             } else {
                 String fileName = "snapshot-" + run + ".duckdb";
-                writeFresh(engine, folder, fileName, now, run, at);
-                writeCurrent(folder, fileName, now.fingerprint(), version, run, at);
+                writeFresh(engine, folder, fileName, now, kept, run, at);
+                writeCurrent(folder, fileName, now.fingerprint(), version, values, run, at);
                 // The new snapshot is in force from here: failing to remove older files must not fail
                 // the commit (the caller would take back files that the snapshot says were delivered).
                 // They are harmless and removed by a later commit.
@@ -146,7 +163,8 @@ public final class SnapshotStore {
     }
 
     /** One transaction in the compared snapshot: out go updated and removed keys, in come added and updated rows. */
-    private static void commitChanges(Engine engine, Snapshot snapshot, Extracted now, String run, Instant at) throws SQLException {
+    private static void commitChanges(Engine engine, Snapshot snapshot, Extracted now, String kept, String run, Instant at)
+            throws SQLException {
         String target = ATTACHED + "." + SNAPSHOT;
         String keys = String.join(", ", now.keys());
         String on = now.keys().stream().map(k -> "t." + k + " = c." + k).collect(Collectors.joining(" AND "));
@@ -158,7 +176,7 @@ public final class SnapshotStore {
             try {
                 engine.execute("DELETE FROM " + target + " t USING (SELECT " + keys + " FROM " + CHANGES
                         + " WHERE change IN ('U', 'R')) c WHERE " + on);
-                engine.execute("INSERT INTO " + target + " " + WorkTables.changedRows());
+                engine.execute("INSERT INTO " + target + " SELECT " + kept + " FROM " + CHANGED_ROWS);
                 engine.execute("UPDATE " + ATTACHED + ".sluice_meta SET run = " + Engine.literal(run) + ", committed_at = "
                         + Engine.literal(at.toString()));
                 engine.execute("COMMIT");
@@ -182,7 +200,7 @@ public final class SnapshotStore {
     }
 
     /** The whole of {@value WorkTables#NOW} in a new file, checkpointed and synced before it is named current. */
-    private static void writeFresh(Engine engine, Path folder, String fileName, Extracted now, String run, Instant at)
+    private static void writeFresh(Engine engine, Path folder, String fileName, Extracted now, String kept, String run, Instant at)
             throws SQLException, IOException {
         Path partial = folder.resolve(fileName + ".partial");
         Files.deleteIfExists(partial);
@@ -192,7 +210,7 @@ public final class SnapshotStore {
         // The engine creates the file with the process umask and keeps the mode of a file it reopens.
         PrivateFiles.restrict(partial);
         try {
-            engine.execute("CREATE TABLE " + FRESH + "." + SNAPSHOT + " AS SELECT * FROM " + NOW);
+            engine.execute("CREATE TABLE " + FRESH + "." + SNAPSHOT + " AS SELECT " + kept + " FROM " + NOW);
             engine.execute("CREATE TABLE " + FRESH + ".sluice_meta AS SELECT " + Engine.literal(run) + " AS run, "
                     + Engine.literal(at.toString()) + " AS committed_at, " + Engine.literal(now.fingerprint()) + " AS fingerprint");
             engine.execute("CHECKPOINT " + FRESH);
@@ -204,10 +222,10 @@ public final class SnapshotStore {
         move(partial, folder.resolve(fileName));
     }
 
-    private static void writeCurrent(Path folder, String fileName, String fingerprint, String engine, String run, Instant at)
-            throws IOException {
+    private static void writeCurrent(Path folder, String fileName, String fingerprint, String engine, boolean values, String run,
+            Instant at) throws IOException {
         ObjectNode node = JSON.createObjectNode();
-        node.put("snapshot", fileName).put("fingerprint", fingerprint).put("engine", engine)
+        node.put("snapshot", fileName).put("fingerprint", fingerprint).put("engine", engine).put("values", values)
                 .put("run", run).put("committed_at", at.toString());
         Path next = folder.resolve(CURRENT + ".partial");
         PrivateFiles.write(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));

@@ -10,9 +10,10 @@ import java.util.stream.Collectors;
  * <ol>
  * <li>{@value #READ}: the rows as read, before the key checks; renamed or filtered into
  * <li>{@value #NOW}: this run's rows — the key columns {@code sluice_k0…}, the exported attributes
- * under their exported names, then {@value #HASH};
+ * under their exported names (unless the run writes straight from the model, see
+ * {@link Extracted#rows}), then {@value #HASH};
  * <li>{@value #PREV}: the previous snapshot ({@value #SNAPSHOT} in the file attached as
- * {@value #ATTACHED}), same columns;
+ * {@value #ATTACHED}): keys and {@value #HASH}, and the attributes where {@code _removed} files need them;
  * <li>{@value #CHANGES}: the changed keys with their kind ({@code change} is A, U or R);
  * <li>{@value #CHANGED_ROWS}: the added and updated rows of {@value #NOW} with their kind in
  * {@value #KIND}, read once for the output files and the snapshot commit.
@@ -35,11 +36,6 @@ public final class WorkTables {
     static final String FRESH = "sluice_fresh";
 
     private WorkTables() {}
-
-    /** The rows of {@value #CHANGED_ROWS} with the columns of {@value #NOW}, for the snapshot commit. */
-    static String changedRows() {
-        return "SELECT * EXCLUDE (" + KIND + ") FROM " + CHANGED_ROWS;
-    }
 
     /**
      * The hash of a row's attributes as this engine computes it, over {@code columns} (qualified by

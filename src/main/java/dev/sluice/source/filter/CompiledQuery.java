@@ -19,6 +19,25 @@ public record CompiledQuery(String sql, List<Object> parameters) {
         return new CompiledQuery(prefix + "(\n" + sql + "\n) AS sluice_q" + suffix, parameters);
     }
 
+    /**
+     * For a query compiled with {@link SegmentCompiler#valuesFrom}{@code (table)}: creates the
+     * temporary one-row {@code table} with the values bound as columns {@code p0, p1 …}, and returns
+     * the query with nothing left to bind.
+     */
+    public CompiledQuery bindInto(java.sql.Connection connection, String table) throws SQLException {
+        if (parameters.isEmpty()) {
+            return this;
+        }
+        StringBuilder create = new StringBuilder("CREATE OR REPLACE TEMP TABLE " + table + " AS SELECT ");
+        for (int i = 0; i < parameters.size(); i++) {
+            create.append(i == 0 ? "" : ", ").append("? AS p").append(i);
+        }
+        try (PreparedStatement statement = new CompiledQuery(create.toString(), parameters).prepare(connection)) {
+            statement.execute();
+        }
+        return of(sql);
+    }
+
     public PreparedStatement prepare(java.sql.Connection connection) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         for (int i = 0; i < parameters.size(); i++) {

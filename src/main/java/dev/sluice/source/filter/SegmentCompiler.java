@@ -32,9 +32,26 @@ public final class SegmentCompiler {
     private static final Pattern SIMPLE_TYPE = Pattern.compile("[A-Za-z_][A-Za-z0-9_ ]*");
 
     private final Clock clock;
+    /** Where compiled values are read from: null for {@code ?} placeholders, else a one-row table (see {@link #valuesFrom}). */
+    private final String valuesTable;
 
     public SegmentCompiler(Clock clock) {
+        this(clock, null);
+    }
+
+    private SegmentCompiler(Clock clock, String valuesTable) {
         this.clock = clock;
+        this.valuesTable = valuesTable;
+    }
+
+    /**
+     * A compiler whose queries read each value from column {@code pN} of the one-row table
+     * {@code table} instead of a {@code ?} placeholder, so that the query can be used where
+     * nothing can be bound (inside {@code COPY}, twice in one run). Values still never reach the
+     * SQL text: {@link CompiledQuery#bindInto} creates the table with the values bound.
+     */
+    public SegmentCompiler valuesFrom(String table) {
+        return new SegmentCompiler(clock, table);
     }
 
     /**
@@ -47,7 +64,7 @@ public final class SegmentCompiler {
             Problems problems, String file) {
         Map<String, Column> byName = columns.stream()
                 .collect(Collectors.toMap(Column::name, Function.identity(), (a, b) -> a, java.util.LinkedHashMap::new));
-        Context context = new Context(byName, identifierQuote, problems, file, clock.instant());
+        Context context = new Context(byName, identifierQuote, problems, file, clock.instant(), valuesTable);
         String where = context.filter(segment.filter());
         if (context.failed) {
             return null;
@@ -69,7 +86,10 @@ public final class SegmentCompiler {
         private final List<Object> parameters = new ArrayList<>();
         private boolean failed;
 
-        Context(Map<String, Column> columns, String identifierQuote, Problems problems, String file, Instant now) {
+        private final String valuesTable;
+
+        Context(Map<String, Column> columns, String identifierQuote, Problems problems, String file, Instant now, String valuesTable) {
+            this.valuesTable = valuesTable;
             this.columns = columns;
             this.identifierQuote = identifierQuote;
             this.problems = problems;
@@ -212,7 +232,7 @@ public final class SegmentCompiler {
 
         private String bind(Object value) {
             parameters.add(value);
-            return "?";
+            return valuesTable == null ? "?" : "(SELECT p" + (parameters.size() - 1) + " FROM " + valuesTable + ")";
         }
     }
 }

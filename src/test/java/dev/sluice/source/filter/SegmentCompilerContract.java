@@ -263,9 +263,19 @@ abstract class SegmentCompilerContract {
         }
     }
 
+    /** The compiler under test: values bound to {@code ?} unless a variant reads them from a table. */
+    SegmentCompiler compiler() {
+        return new SegmentCompiler(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    /** Makes a compiled query runnable: as compiled (values bound at prepare) unless a variant binds them elsewhere. */
+    CompiledQuery runnable(CompiledQuery query) throws SQLException {
+        return query;
+    }
+
     CompiledQuery compile(String filterYaml) throws SQLException {
         Problems problems = new Problems();
-        CompiledQuery query = new SegmentCompiler(Clock.fixed(NOW, ZoneOffset.UTC))
+        CompiledQuery query = compiler()
                 .compile(TABLE, segment(filterYaml), columns(), "\"", problems, "test");
         assertThat(problems.list()).as(filterYaml).isEmpty();
         assertThat(query).isNotNull();
@@ -273,7 +283,7 @@ abstract class SegmentCompilerContract {
     }
 
     Set<Integer> select(String filterYaml) throws SQLException {
-        CompiledQuery query = compile(filterYaml).wrap("SELECT id FROM ", " ORDER BY id");
+        CompiledQuery query = runnable(compile(filterYaml)).wrap("SELECT id FROM ", " ORDER BY id");
         Set<Integer> ids = new TreeSet<>();
         try (PreparedStatement statement = query.prepare(connection()); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
