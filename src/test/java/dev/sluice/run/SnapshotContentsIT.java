@@ -1,0 +1,161 @@
+package dev.sluice.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.plan.RunType;
+import dev.sluice.plan.SyncMode;
+import dev.sluice.run.ExportReader.Format;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a snapshot keeps, read back with DuckDB itself: keys and row hashes for every mode but
+ * full_then_delta × difference, which also keeps the values its {@code _removed} files need; and
+ * what a change of mode does with a snapshot of the other kind. full_only runs write straight from
+ * the model's query (a segment's values read from a one-row table): the Scenario oracle checks
+ * every file against the source.
+ */
+class SnapshotContentsIT {
+    private static final String KEYS_ONLY = "the previous snapshot keeps only keys and row hashes (the activation was not"
+            + " full_then_delta × difference then), so the last values of removed rows are unknown";
+
+    @TempDir
+    Path dir;
+
+    private static Scenario scenario(Fixture fx, RunType type, SyncMode mode, Format format) {
+        return new Scenario(fx, "people", type, mode, format, "people", People.ALL_SQL, List.of("region", "id"), People.COLUMNS, null);
+    }
+
+    /** The column names of the activation's committed snapshot table and current.json's "values". */
+    private static List<String> snapshotColumns(Fixture fx) throws Exception {
+        Path folder = fx.state.resolve("activations").resolve("people");
+        JsonNode current = Fixture.JSON.readTree(Files.readString(folder.resolve("current.json")));
+        Properties readOnly = new Properties();
+        readOnly.setProperty("duckdb.read_only", "true");
+        List<String> columns = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + folder.resolve(current.path("snapshot").asText()), readOnly);
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT column_name FROM (DESCRIBE snapshot)")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        columns.add("values=" + current.path("values").asText());
+        return columns;
+    }
+
+    private static void carryOver(Scenario from, Scenario to) {
+        to.previous = from.previous;
+        to.committed = from.committed;
+        to.replica.putAll(from.replica);
+        to.published.putAll(from.published);
+    }
+
+    @Test
+    void fullOnlyKeepsKeysAndHashesThenDifferenceStartsWithAFullRunThenUpsertKeepsComparing() throws Exception {
+        Fixture fx = new Fixture(dir);
+        People.create(fx);
+        Scenario snapshot = scenario(fx, RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV);
+        fx.workspace(People.WORKSPACE + snapshot.yaml("all_people", "out"));
+        snapshot.sync();
+        People.step(fx, 0);
+        JsonNode second = snapshot.sync(); // the counts come from comparing keys and hashes
+        assertThat(second.path("counts").path("updated").asLong() + second.path("counts").path("added").asLong()
+                + second.path("counts").path("removed").asLong()).isPositive();
+        assertThat(snapshotColumns(fx)).containsExactly("sluice_k0", "sluice_k1", "sluice_hash", "values=false");
+
+        // To difference: the snapshot has no values for _removed, so the run is full, says why, and
+        // names the removed rows by their key attributes only.
+        Scenario difference = scenario(fx, RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.CSV);
+        carryOver(snapshot, difference);
+        difference.previous = null;
+        Map<List<String>, List<String>> keysOnly = new LinkedHashMap<>();
+        snapshot.committed.rows().keySet().forEach(k -> keysOnly.put(k, List.of()));
+        difference.committed = new Scenario.State(List.of(), keysOnly);
+        fx.workspace(People.WORKSPACE + difference.yaml("all_people", "out"));
+        People.step(fx, 1);
+        difference.syncExpecting(KEYS_ONLY);
+        assertThat(difference.lastCli.err()).contains("this is a full run: " + KEYS_ONLY);
+        assertThat(snapshotColumns(fx)).containsExactly("sluice_k0", "sluice_k1", "region", "id", "name", "city", "score", "born",
+                "amount", "active", "note", "sluice_hash", "values=true");
+        People.step(fx, 2);
+        JsonNode delta = difference.sync();
+        assertThat(delta.path("kind").asText()).isEqualTo("delta");
+
+        // To upsert: the snapshot with values is compared (a delta run), then rewritten without them.
+        Scenario upsert = scenario(fx, RunType.FULL_THEN_DELTA, SyncMode.UPSERT, Format.JSON_ARRAY);
+        upsert.jsonNumbers = java.util.Set.of("id", "score", "amount");
+        carryOver(difference, upsert);
+        fx.workspace(People.WORKSPACE + upsert.yaml("all_people", "out"));
+        People.step(fx, 3);
+        assertThat(upsert.sync().path("kind").asText()).isEqualTo("delta");
+        assertThat(snapshotColumns(fx)).containsExactly("sluice_k0", "sluice_k1", "sluice_hash", "values=false");
+        People.step(fx, 4);
+        assertThat(upsert.sync().path("kind").asText()).isEqualTo("delta");
+    }
+
+    @Test
+    void aSnapshotOfAnOlderVersionWithoutTheValuesFlagIsReadAsKeepingValues() throws Exception {
+        Fixture fx = new Fixture(dir);
+        People.create(fx);
+        Scenario difference = scenario(fx, RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.CSV);
+        fx.workspace(People.WORKSPACE + difference.yaml("all_people", "out"));
+        difference.sync();
+        Path current = fx.state.resolve("activations").resolve("people").resolve("current.json");
+        Files.writeString(current, Files.readString(current).replaceFirst(",\\s*\"values\" : true", ""));
+        assertThat(Files.readString(current)).doesNotContain("values");
+        People.step(fx, 0);
+        JsonNode delta = difference.sync(); // _removed rows carry their last values: the oracle checks them
+        assertThat(delta.path("kind").asText()).isEqualTo("delta");
+    }
+
+    @Test
+    void aFullOnlySegmentWritesStraightFromTheFilteredModel() throws Exception {
+        Fixture fx = new Fixture(dir);
+        People.create(fx);
+        Scenario segment = new Scenario(fx, "people", RunType.FULL_ONLY, SyncMode.UPSERT, Format.JSON_LINES, "people",
+                People.ALL_SQL + " WHERE region = 'EU' AND score >= 10", List.of("region", "id"), People.COLUMNS, null);
+        segment.jsonNumbers = java.util.Set.of("id", "score", "amount");
+        String segments = """
+                segments:
+                  eu_scored:
+                    model: all_people
+                    filter:
+                      all:
+                        - {attribute: region, op: eq, value: EU}
+                        - {attribute: score, op: gte, value: 10}
+                """;
+        fx.workspace(People.WORKSPACE.replace("destinations:", segments + "destinations:")
+                + segment.yaml("eu_scored", "out").replace("model: eu_scored", "segment: eu_scored"));
+        segment.sync();
+        for (int step = 0; step < 3; step++) {
+            People.step(fx, step);
+            segment.sync();
+        }
+        assertThat(snapshotColumns(fx)).containsExactly("sluice_k0", "sluice_k1", "sluice_hash", "values=false");
+        assertThat(count(fx, "SELECT count(*) FROM people WHERE region = 'EU' AND score >= 10"))
+                .as("the segment selects some rows, not all").isBetween(1L, count(fx, "SELECT count(*) FROM people") - 1);
+    }
+
+    private static long count(Fixture fx, String sql) throws SQLException {
+        Properties readOnly = new Properties();
+        readOnly.setProperty("duckdb.read_only", "true");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + fx.db.toAbsolutePath(), readOnly);
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
