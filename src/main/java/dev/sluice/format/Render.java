@@ -52,6 +52,8 @@ public final class Render {
             case INTEGER, DECIMAL, BOOLEAN -> "CAST(" + c + " AS VARCHAR)";
             case FLOATING -> "CASE WHEN isnan(" + c + ") OR isinf(" + c + ") THEN NULL ELSE CAST(" + c + " AS VARCHAR) END";
             case OTHER -> "CAST(to_json(" + c + ") AS VARCHAR)";
+            // Their text holds digits, letters and - : . T Z + / = ( ) and spaces only: nothing to escape.
+            case DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, BINARY -> "('\"' || " + text(column) + " || '\"')";
             default -> "CAST(to_json(" + text(column) + ") AS VARCHAR)";
         };
         return "COALESCE(" + value + ", 'null')";
