@@ -140,7 +140,11 @@ public final class Runner {
                 RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(),
                         request.fullResync(), stale);
                 record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null);
-                if (plan.kind() == RunKind.FULL && (stale != null || activation.runType() != dev.sluice.plan.RunType.FULL_ONLY)) {
+                if (activation.runType() == dev.sluice.plan.RunType.FULL_ONLY) {
+                    if (stale != null) {
+                        log.accept("values not compared with the last snapshot (every kept key counts as updated): " + stale);
+                    }
+                } else if (plan.kind() == RunKind.FULL) {
                     log.accept("this is a full run: " + plan.reason());
                 }
                 phases.begin("detect");
@@ -185,7 +189,7 @@ public final class Runner {
                         all.size() == 1 ? "file" : "files", written, all.stream().mapToLong(LocalFile::bytes).sum(), destination.name()));
                 uploading = true;
                 publisher.stage(all, replace);
-                StateSpace.require(stateDir, state.previousBytes(), work.resolve("files"));
+                StateSpace.require(stateDir, state.commitBytes(all.stream().mapToLong(LocalFile::bytes).sum()));
                 phases.begin("commit");
                 state.commit(record.id(), comparable, clock.instant());
                 // Decided: from here on nothing is withdrawn.

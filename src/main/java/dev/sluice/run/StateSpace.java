@@ -4,13 +4,12 @@ import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * The free-space check before a run's decision point. Committing the snapshot and recording the run
  * must not fail for want of disk once files are staged, so a run needs, on the state folder's disk,
- * room for a snapshot as large as the larger of the previous snapshot and this run's files, plus a
- * margin for the history and the engine's log. Without it the run stops before its decision point:
+ * room for the larger of the previous snapshot and the new one (as the run's state estimates it),
+ * plus a margin for the history and the engine's log. Without it the run stops before its decision point:
  * nothing is published, the snapshot is untouched.
  */
 final class StateSpace {
@@ -18,15 +17,10 @@ final class StateSpace {
 
     private StateSpace() {}
 
-    static void require(Path stateDir, long previousSnapshotBytes, Path files) {
+    /** Fails unless the state folder's disk has room for {@code commitBytes} (see {@code ChangeState.commitBytes}) and the margin. */
+    static void require(Path stateDir, long commitBytes) {
         try {
-            long written = 0;
-            if (Files.isDirectory(files)) {
-                try (Stream<Path> paths = Files.walk(files)) {
-                    written = paths.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-                }
-            }
-            long needed = MARGIN + Math.max(previousSnapshotBytes, written);
+            long needed = MARGIN + commitBytes;
             long free = Files.getFileStore(stateDir).getUsableSpace();
             if (free < needed) {
                 throw SluiceException.external("the state folder " + stateDir + " has " + (free >> 20) + " MB free; committing this "

@@ -47,8 +47,12 @@ public interface ChangeState extends AutoCloseable {
     /** The SELECT, on the engine, of an output's rows: the exported attributes under their exported names. */
     String select(OutputContent content);
 
-    /** The bytes the previous snapshot takes in the state folder (0 when it lives elsewhere): for the free-space check. */
-    long previousBytes();
+    /**
+     * About how many bytes the commit may need in the state folder, for the free-space check before
+     * the decision point; {@code filesBytes} is the size of this run's files (0 when the snapshot
+     * lives elsewhere).
+     */
+    long commitBytes(long filesBytes) throws SQLException;
 
     /**
      * Makes this run's rows the committed snapshot: the run's decision point. {@code comparable}:

@@ -110,9 +110,28 @@ public final class EngineState implements ChangeState {
         return detector.select(content);
     }
 
+    /**
+     * The larger of the previous snapshot and the new one: a snapshot with values is about as large
+     * as the files; one of keys and hashes holds 8 bytes of hash a row and its keys, whose width is
+     * taken from a sample of 10,000 rows (as text, which for numbers and dates is wider than stored).
+     */
     @Override
-    public long previousBytes() {
-        return snapshots.sizeOf(previous);
+    public long commitBytes(long filesBytes) throws SQLException {
+        long previousBytes = snapshots.sizeOf(previous);
+        if (keepsValues()) {
+            return Math.max(previousBytes, filesBytes);
+        }
+        String width = now.keys().stream().map(k -> "COALESCE(strlen(CAST(" + k + " AS VARCHAR)), 0) + 4")
+                .collect(java.util.stream.Collectors.joining(" + "));
+        long rows = now.read() - now.skipped();
+        double keyBytes;
+        try (java.sql.Statement statement = engine.connection().createStatement();
+                java.sql.ResultSet rs = statement.executeQuery("SELECT COALESCE(avg(" + width + "), 0) FROM "
+                        + WorkTables.NOW + " USING SAMPLE 10000 ROWS")) {
+            rs.next();
+            keyBytes = rs.getDouble(1);
+        }
+        return Math.max(previousBytes, (long) (rows * (8 + keyBytes)));
     }
 
     @Override

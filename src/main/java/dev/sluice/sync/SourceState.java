@@ -454,7 +454,7 @@ public final class SourceState implements ChangeState {
     }
 
     @Override
-    public long previousBytes() {
+    public long commitBytes(long filesBytes) {
         return 0;
     }
 

@@ -96,11 +96,37 @@ class InvalidKeysIT {
 
     @Test
     void skippedRowsAreLeftOutAndCounted() {
+        skippedRows(RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE);
+    }
+
+    /** A full_only run reads only keys and hashes; with rows to leave out it reads every value, so that its files lack them. */
+    @Test
+    void skippedRowsAreLeftOutOfAFullOnlyRunWrittenFromTheModel() {
+        skippedRows(RunType.FULL_ONLY, SyncMode.SNAPSHOT);
+    }
+
+    @Test
+    void repeatedKeysFailAFullOnlyRunThatReadsOnlyKeysAndHashes() {
+        Fixture fx = new Fixture(dir);
+        Scenario s = new Scenario(fx, "everyone", RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV, "everyone",
+                People.EU_SQL, List.of("id"), People.COLUMNS, null);
+        People.create(fx);
+        fx.workspace(People.WORKSPACE + s.yaml("eu_people", "out"));
+        s.sync();
+        fx.sql(DUPLICATES);
+        Fixture.Cli[] run = new Fixture.Cli[1];
+        s.failed(() -> run[0] = failingRun(fx, "everyone"), "invalid primary key");
+        assertThat(run[0].err()).contains("25 rows share a key with another row").contains("id=100 (3 rows)");
+        fx.sql("DELETE FROM people WHERE note = 'dup'");
+        s.sync();
+    }
+
+    private void skippedRows(RunType runType, SyncMode mode) {
         Fixture fx = new Fixture(dir);
         // The oracle leaves out what Sluice must leave out: every row whose key is null or shared.
         String valid = "SELECT * FROM people WHERE region IS NOT NULL AND id IS NOT NULL"
                 + " QUALIFY count(*) OVER (PARTITION BY region, id) = 1";
-        Scenario s = new Scenario(fx, "changes", RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.JSON_LINES, "changes",
+        Scenario s = new Scenario(fx, "changes", runType, mode, Format.JSON_LINES, "changes",
                 valid, List.of("region", "id"), People.COLUMNS, null);
         s.skipInvalid = true;
         s.jsonNumbers = java.util.Set.of("id", "score", "amount");

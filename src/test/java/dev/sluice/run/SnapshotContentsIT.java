@@ -122,6 +122,28 @@ class SnapshotContentsIT {
     }
 
     @Test
+    void aKeysOnlySnapshotHashedByAnotherEngineVersionIsNotComparedAndIsRewritten() throws Exception {
+        Fixture fx = new Fixture(dir);
+        People.create(fx);
+        Scenario snapshot = scenario(fx, RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV);
+        fx.workspace(People.WORKSPACE + snapshot.yaml("all_people", "out"));
+        snapshot.sync();
+        Path current = fx.state.resolve("activations").resolve("people").resolve("current.json");
+        Files.writeString(current, Files.readString(current).replaceFirst("\"engine\" : \"[^\"]*\"", "\"engine\" : \"v0.0.1\""));
+        People.step(fx, 0);
+        Fixture.Cli run = fx.run("people");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("values not compared with the last snapshot (every kept key counts as updated): the previous snapshot's row hashes were computed by another engine"
+                + " version (v0.0.1) and it keeps no values to compute them again");
+        JsonNode counts = run.json().path("counts");
+        assertThat(counts.path("removed").asLong()).as("keys are still compared: the two rows step 0 deletes").isEqualTo(2);
+        assertThat(Files.readString(current)).doesNotContain("v0.0.1");
+        Fixture.Cli next = fx.run("people");
+        assertThat(next.err()).doesNotContain("values not compared");
+        assertThat(next.json().path("counts").path("unchanged").asLong()).isEqualTo(next.json().path("counts").path("read").asLong());
+    }
+
+    @Test
     void aFullOnlySegmentWritesStraightFromTheFilteredModel() throws Exception {
         Fixture fx = new Fixture(dir);
         People.create(fx);
