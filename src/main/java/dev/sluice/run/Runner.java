@@ -128,7 +128,7 @@ public final class Runner {
             phases.begin("engine"); // DuckDB's native library loads on first use
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run),
-                            request.dryRun())) {
+                            request.dryRun(), request.fullResync())) {
                 phases.begin("read");
                 log.accept("reading " + activation.target());
                 Extracted now = state.extract();

@@ -131,6 +131,25 @@ public final class ChangeDetector {
                 + " WHERE change IN ('A', 'U')) p ON " + joinOn());
     }
 
+    /**
+     * As {@link #keepChangedRows}, for rows of which {@value WorkTables#NOW} holds only keys and
+     * hashes: the added and updated rows are read a second time, by {@code reader} (given the
+     * changed keys' table and the name of the column for their kind, it returns the SELECT of those
+     * rows from the model, with keys, attributes and hash as {@value WorkTables#NOW} would hold
+     * them). Returns whether that second read gave back exactly the rows compared: each changed key
+     * once, with the same hash. When it did not (a model whose result changes between two reads),
+     * what it read must not be written.
+     */
+    public boolean readChangedRows(java.util.function.BinaryOperator<String> reader) throws SQLException {
+        String changed = "(SELECT " + String.join(", ", now.keys()) + ", change FROM " + CHANGES + " WHERE change IN ('A', 'U'))";
+        engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGED_ROWS + " AS " + reader.apply(changed, KIND));
+        long expected = engine.queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change IN ('A', 'U')");
+        long read = engine.queryLong("SELECT count(*) FROM " + CHANGED_ROWS);
+        long same = engine.queryLong("SELECT count(*) FROM " + CHANGED_ROWS + " n JOIN " + NOW + " p ON " + joinOn()
+                + " AND n." + HASH + " = p." + HASH);
+        return read == expected && same == expected;
+    }
+
     /** The SELECT of an output's rows: the exported attributes only, under their exported names. */
     public String select(OutputContent content) {
         return switch (content) {

@@ -1,6 +1,7 @@
 package dev.sluice.sync;
 
 import dev.sluice.engine.Engine;
+import dev.sluice.error.SluiceException;
 import dev.sluice.plan.OutputContent;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
@@ -26,13 +27,18 @@ public final class EngineState implements ChangeState {
     private Optional<SnapshotStore.Snapshot> previous = Optional.empty();
     private ChangeDetector detector;
     private boolean compared;
+    private final boolean fullResync;
+    /** The model's query, when this run reads values from it a second time ({@link #extract}). */
+    private Extractor.Query query;
 
-    public EngineState(Engine engine, Workspace workspace, Activation activation, Clock clock, SnapshotStore snapshots) {
+    public EngineState(Engine engine, Workspace workspace, Activation activation, Clock clock, SnapshotStore snapshots,
+            boolean fullResync) {
         this.engine = engine;
         this.workspace = workspace;
         this.activation = activation;
         this.clock = clock;
         this.snapshots = snapshots;
+        this.fullResync = fullResync;
     }
 
     /** Whether the snapshot must keep the exported values: only {@code _removed} files need them. */
@@ -41,15 +47,26 @@ public final class EngineState implements ChangeState {
     }
 
     /**
-     * A full_only run writes every row on every run and compares only for its counts and guards:
-     * it reads keys and hashes, and writes straight from the model. Other runs keep every value of
-     * the rows they read, since what they write must be exactly what they compared.
+     * Reads keys and hashes only, and the values again later from the model's query, where that
+     * second read is cheaper than keeping every value: a full_only run (it writes every row and
+     * compares only for its counts and guards) writes straight from the query; a delta run (a
+     * comparable snapshot, no --full-resync, and the model not found to change between two reads
+     * before) reads its changed rows again and checks their hashes ({@link #prepare}). Every other
+     * run (first, full, after a change of columns) keeps every value of the rows it read, since what
+     * it writes must be exactly what it compared.
      */
     @Override
     public Extracted extract() throws SQLException {
-        now = activation.runType() == RunType.FULL_ONLY ? Extractor.extractKeys(engine, workspace, activation, clock)
-                : Extractor.extract(engine, workspace, activation, clock);
         previous = snapshots.current(activation.name());
+        Extractor.Query described = Extractor.describe(engine, workspace, activation);
+        // A fresh snapshot (another engine version hashed the previous one) needs every value: only an incremental commit will do.
+        boolean delta = activation.runType() == RunType.FULL_THEN_DELTA && !fullResync && previous.isPresent()
+                && previous.get().fingerprint().equals(described.fingerprint()) && staleReason(previous.get()) == null
+                && previous.get().engine().equals(engine.version()) && !snapshots.readsOnce(activation.name());
+        boolean keysOnly = activation.runType() == RunType.FULL_ONLY || delta;
+        Extractor.Query compiled = described.compile(engine, clock, workspace.file().toString(), keysOnly);
+        now = keysOnly ? Extractor.keysOnly(engine, activation, compiled) : Extractor.materialise(engine, activation, compiled);
+        query = now.holdsValues() ? null : compiled;
         detector = new ChangeDetector(engine, now);
         detector.usePrevious(previous.orElse(null));
         return now;
@@ -63,16 +80,21 @@ public final class EngineState implements ChangeState {
     @Override
     public String staleReason(Extracted rows) {
         String reason = ChangeState.super.staleReason(rows);
-        if (reason != null || previous.isEmpty() || previous.get().values()) {
-            return reason;
+        return reason != null || previous.isEmpty() ? reason : staleReason(previous.get());
+    }
+
+    /** Why a snapshot with this run's columns still cannot be compared with its rows, or null. */
+    private String staleReason(SnapshotStore.Snapshot snapshot) throws IllegalStateException {
+        if (snapshot.values()) {
+            return null;
         }
         if (keepsValues()) {
             return "the previous snapshot keeps only keys and row hashes (the activation was not full_then_delta × difference"
                     + " then), so the last values of removed rows are unknown";
         }
         try {
-            if (!previous.get().engine().equals(engine.version())) {
-                return "the previous snapshot's row hashes were computed by another engine version (" + previous.get().engine()
+            if (!snapshot.engine().equals(engine.version())) {
+                return "the previous snapshot's row hashes were computed by another engine version (" + snapshot.engine()
                         + ") and it keeps no values to compute them again";
             }
         } catch (SQLException e) {
@@ -94,16 +116,28 @@ public final class EngineState implements ChangeState {
 
     @Override
     public void prepare(boolean all) throws SQLException {
-        if (compared) {
+        if (!compared) {
+            return;
+        }
+        if (query == null || activation.runType() == RunType.FULL_ONLY) {
+            // The commit needs the changed rows as this run's table holds them (with values or not).
             detector.keepChangedRows();
+        } else if (!detector.readChangedRows(query::selectChanged)) {
+            snapshots.markReadsOnce(activation.name());
+            throw SluiceException.external("activations." + activation.name() + ": the model " + query.model().name()
+                    + " gave other rows when its changed rows were read a second time in this run (its result changes between two"
+                    + " reads: random(), now(), LIMIT without ORDER BY …); nothing was published. From the next run on, "
+                    + activation.name() + " reads every value once; run it again", null);
         }
     }
 
     @Override
     public String select(OutputContent content) {
-        if (!now.holdsValues()) {
+        if (!now.holdsValues() && content != OutputContent.ADDED && content != OutputContent.UPDATED
+                && content != OutputContent.ADDED_OR_UPDATED && content != OutputContent.REMOVED) {
+            // A delta run's changed rows were read again by prepare; other outputs are all rows, written straight from the model.
             if (content != OutputContent.ALL) {
-                throw new IllegalStateException("a run that read only keys and hashes can only write all rows, not " + content);
+                throw new IllegalStateException("a run that read only keys and hashes cannot write " + content);
             }
             return now.rows();
         }

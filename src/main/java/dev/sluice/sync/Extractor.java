@@ -43,8 +43,13 @@ public final class Extractor {
 
     private Extractor() {}
 
-    /** What both kinds of extraction start from: the model's query on the engine and the columns it exports. */
-    private record Query(Model model, List<Column> columns, CompiledQuery query, List<ExportColumn> exported, List<String> keys) {
+    /**
+     * What every kind of extraction starts from: the model on the engine, its columns, the exported
+     * attributes and key columns, and (once {@link #compile compiled}) the query of its rows, the
+     * segment's filter applied.
+     */
+    record Query(Model model, String relation, List<Column> columns, Segment segment, CompiledQuery query,
+            List<ExportColumn> exported, List<String> keys) {
         /** SELECT of the key columns as {@code sluice_kN}, the exported attributes under their names (if {@code values}), and the row hash. */
         String select(boolean values) {
             return "SELECT "
@@ -53,6 +58,24 @@ public final class Extractor {
                     + (values ? ", " + rows() : "")
                     + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), null) + " AS " + WorkTables.HASH
                     + " FROM (" + query.sql() + ") AS sluice_q";
+        }
+
+        /**
+         * The rows of {@code changed} (a table of key columns {@code sluice_kN} and {@code change}),
+         * read from the model's query as {@link #select}{@code (true)} would give them, with their
+         * change in {@code kind}: joined before the attributes are hashed, so only those rows are.
+         */
+        String selectChanged(String changed, String kind) {
+            return "SELECT "
+                    + IntStream.range(0, keys.size()).mapToObj(i -> "sluice_q." + Engine.identifier(model.primaryKey().get(i)) + " AS "
+                            + keys.get(i)).collect(Collectors.joining(", "))
+                    + ", " + exported.stream().map(c -> "sluice_q." + Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
+                            .collect(Collectors.joining(", "))
+                    + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), "sluice_q") + " AS " + WorkTables.HASH
+                    + ", sluice_c.change AS " + kind
+                    + " FROM (" + query.sql() + ") AS sluice_q JOIN " + changed + " AS sluice_c ON "
+                    + IntStream.range(0, keys.size()).mapToObj(i -> "sluice_q." + Engine.identifier(model.primaryKey().get(i))
+                            + " = sluice_c." + keys.get(i)).collect(Collectors.joining(" AND "));
         }
 
         private String rows() {
@@ -78,13 +101,35 @@ public final class Extractor {
         String fingerprint() {
             return Extractor.fingerprint(model, exported, columns);
         }
+
+        /**
+         * The query of the rows: with {@code valuesInTable}, a segment's values are read from a
+         * one-row table (created here) instead of bound, so that the query can run inside COPY and
+         * more than once.
+         */
+        Query compile(Engine engine, Clock clock, String file, boolean valuesInTable) throws SQLException {
+            CompiledQuery compiled = CompiledQuery.of("SELECT * FROM " + relation);
+            if (segment != null) {
+                Problems problems = new Problems();
+                SegmentCompiler compiler = new SegmentCompiler(clock);
+                compiled = (valuesInTable ? compiler.valuesFrom(SEGMENT_VALUES) : compiler)
+                        .compile(relation, segment, columns, "\"", problems, file);
+                if (compiled == null) {
+                    throw new WorkspaceException(problems.list());
+                }
+                if (valuesInTable) {
+                    compiled = compiled.bindInto(engine.connection(), SEGMENT_VALUES);
+                }
+            }
+            return new Query(model, relation, columns, segment, compiled, exported, keys);
+        }
     }
 
     /** The one-row table the values of a segment are read from when its query runs inside COPY. */
     static final String SEGMENT_VALUES = "sluice_segment_values";
 
-    private static Query query(Engine engine, Workspace workspace, Activation activation, Clock clock, boolean valuesInTable)
-            throws SQLException {
+    /** Loads the model on the engine and checks its columns against the activation; the rows are not read. */
+    static Query describe(Engine engine, Workspace workspace, Activation activation) throws SQLException {
         Model model = workspace.modelOf(activation.target());
         String relation;
         List<Column> columns;
@@ -95,20 +140,6 @@ public final class Extractor {
             // Named as validate names it: the model's SQL, on its source.
             throw new SluiceException(ErrorKind.EXTERNAL, "models." + model.name() + ".sql: the query fails on source '"
                     + model.source() + "': " + e.getMessage(), e);
-        }
-        CompiledQuery query = CompiledQuery.of("SELECT * FROM " + relation);
-        Segment segment = workspace.segments().get(activation.target());
-        if (segment != null) {
-            Problems problems = new Problems();
-            SegmentCompiler compiler = new SegmentCompiler(clock);
-            query = (valuesInTable ? compiler.valuesFrom(SEGMENT_VALUES) : compiler)
-                    .compile(relation, segment, columns, "\"", problems, workspace.file().toString());
-            if (query == null) {
-                throw new WorkspaceException(problems.list());
-            }
-            if (valuesInTable) {
-                query = query.bindInto(engine.connection(), SEGMENT_VALUES);
-            }
         }
         List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
         if (!mismatches.isEmpty()) {
@@ -121,15 +152,17 @@ public final class Extractor {
                 throw SluiceException.user("models." + model.name() + ".primary_key: " + SchemaCheck.missingKey(key, columns));
             }
         }
-        return new Query(model, columns, query, exported, keys);
+        return new Query(model, relation, columns, workspace.segments().get(activation.target()), null, exported, keys);
     }
 
     /** Reads every row with its exported attributes into {@value WorkTables#NOW}, then checks the keys. */
     public static Extracted extract(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
-        return materialise(engine, activation, query(engine, workspace, activation, clock, false));
+        return materialise(engine, activation, describe(engine, workspace, activation).compile(engine, clock,
+                workspace.file().toString(), false));
     }
 
-    private static Extracted materialise(Engine engine, Activation activation, Query q) throws SQLException {
+    /** As {@link #extract}, for a described and compiled query. */
+    static Extracted materialise(Engine engine, Activation activation, Query q) throws SQLException {
         List<String> keys = q.keys();
         engine.execute("DROP TABLE IF EXISTS " + WorkTables.READ);
         engine.execute("DROP TABLE IF EXISTS " + WorkTables.NOW);
@@ -150,15 +183,14 @@ public final class Extractor {
     }
 
     /**
-     * For a run that writes every row (run_type full_only) and compares only for its counts and
-     * guards: reads only the keys and row hashes into {@value WorkTables#NOW} and checks the keys;
-     * the files are then written straight from the model's query ({@link Extracted#rows}), which
-     * the engine evaluates a second time instead of storing every value. When rows with invalid
-     * keys are to be left out ({@code invalid_rows: skip}), the files must not hold them: such a
-     * run falls back to {@link #extract}.
+     * Reads only the keys and row hashes into {@value WorkTables#NOW} and checks the keys, for a run
+     * that reads its values again from the model's query ({@code q}, compiled with its values in a
+     * table): a full_only run writes its files straight from it ({@link Extracted#rows}), a delta run
+     * reads its changed rows from it. When rows with invalid keys are to be left out
+     * ({@code invalid_rows: skip}), a second read would see them again: such a run reads every
+     * value once ({@link #materialise}).
      */
-    public static Extracted extractKeys(Engine engine, Workspace workspace, Activation activation, Clock clock) throws SQLException {
-        Query q = query(engine, workspace, activation, clock, true);
+    static Extracted keysOnly(Engine engine, Activation activation, Query q) throws SQLException {
         engine.execute("DROP TABLE IF EXISTS " + WorkTables.NOW);
         engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS " + q.select(false));
         long read = engine.queryLong("SELECT count(*) FROM " + WorkTables.NOW);

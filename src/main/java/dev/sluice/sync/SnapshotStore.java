@@ -129,9 +129,6 @@ public final class SnapshotStore {
      */
     public void commit(Engine engine, String activation, String run, Extracted now, Optional<Snapshot> compared, Instant at,
             boolean values) {
-        if (values && !now.holdsValues()) {
-            throw new IllegalStateException("activation " + activation + ": the snapshot must keep values this run did not store");
-        }
         Path folder = folder(activation);
         String kept = String.join(", ", now.keys()) + (values ? ", " + now.columns().stream().map(c -> Engine.identifier(c.name()))
                 .collect(Collectors.joining(", ")) : "") + ", " + WorkTables.HASH;
@@ -144,6 +141,9 @@ public final class SnapshotStore {
                 commitChanges(engine, compared.get(), now, kept, run, at);
                 writeCurrent(folder, compared.get().file().getFileName().toString(), now.fingerprint(), version, values, run, at);
             } else {
+                if (values && !now.holdsValues()) {
+                    throw new IllegalStateException("activation " + activation + ": a new snapshot must keep values this run did not store");
+                }
                 String fileName = "snapshot-" + run + ".duckdb";
                 writeFresh(engine, folder, fileName, now, kept, run, at);
                 writeCurrent(folder, fileName, now.fingerprint(), version, values, run, at);
@@ -231,6 +231,29 @@ public final class SnapshotStore {
         PrivateFiles.write(next, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
         force(next);
         move(next, folder.resolve(CURRENT));
+    }
+
+    private static final String READS_ONCE = "reads-once";
+
+    /**
+     * Whether the activation's model was found to give other rows when read twice in one run: its
+     * runs then read every value once. Delete {@code STATE/activations/NAME/reads-once} to try again.
+     */
+    public boolean readsOnce(String activation) {
+        return Files.exists(folder(activation).resolve(READS_ONCE));
+    }
+
+    /** Records that the activation's model gives other rows when read twice (see {@link #readsOnce}). */
+    public void markReadsOnce(String activation) {
+        try {
+            PrivateFiles.folder(root);
+            PrivateFiles.folder(folder(activation));
+            PrivateFiles.write(folder(activation).resolve(READS_ONCE),
+                    "the model gave other rows when read twice in one run; delete this file to let delta runs read it twice again\n"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw SluiceException.external("cannot write " + folder(activation).resolve(READS_ONCE) + ": " + e.getMessage(), e);
+        }
     }
 
     /** Forgets the snapshot: the next run is a first run. Returns whether there was one. */

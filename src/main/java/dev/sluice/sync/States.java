@@ -20,14 +20,14 @@ public final class States {
      * succeeded run; {@code dryRun}: the run writes nothing, not even the source's state schema.
      */
     public static ChangeState open(Engine engine, Workspace workspace, Activation activation, Clock clock, Path stateDir,
-            Predicate<String> latestSuccess, boolean dryRun) {
+            Predicate<String> latestSuccess, boolean dryRun, boolean fullResync) {
         SnapshotStore snapshots = new SnapshotStore(stateDir);
         if (activation.state() == Activation.StateLocation.SOURCE) {
             Source source = sourceOf(workspace, activation);
             return new SourceState(engine, workspace, activation, clock, source, dialect(source, activation), snapshots, latestSuccess,
                     dryRun);
         }
-        return new EngineState(engine, workspace, activation, clock, snapshots);
+        return new EngineState(engine, workspace, activation, clock, snapshots, fullResync);
     }
 
     /** The run whose snapshot is in force; empty when none. */

@@ -144,6 +144,37 @@ class SnapshotContentsIT {
     }
 
     @Test
+    void aDeltaRunWhoseModelGivesOtherRowsWhenReadAgainPublishesNothingThenReadsEveryValueOnce() throws Exception {
+        Fixture fx = new Fixture(dir);
+        fx.sql("CREATE TABLE nums AS SELECT range AS id FROM range(200)");
+        fx.workspace("""
+                sources:
+                  warehouse: {type: duckdb, path: warehouse.duckdb}
+                models:
+                  dice:
+                    source: warehouse
+                    sql: SELECT id, random() AS roll FROM nums
+                    primary_key: [id]
+                destinations:
+                  out: {type: local, path: out}
+                activations:
+                  dice: {model: dice, destination: out, folder: dice, file_name: "{run}", format: {type: csv}, sync_mode: upsert}
+                """);
+        fx.run("dice");
+        int before = fx.objects().size();
+        Fixture.Cli failed = fx.cli("run", "dice", "--json");
+        assertThat(failed.exitCode()).as(failed.err()).isEqualTo(1);
+        assertThat(failed.err()).contains("activations.dice: the model dice gave other rows when its changed rows were read a second"
+                + " time in this run").contains("nothing was published").contains("From the next run on, dice reads every value once");
+        assertThat(fx.objects()).as("nothing published").hasSize(before);
+        assertThat(fx.state.resolve("activations").resolve("dice").resolve("reads-once")).exists();
+        JsonNode next = fx.run("dice").json();
+        assertThat(next.path("kind").asText()).isEqualTo("delta");
+        assertThat(next.path("counts").path("updated").asLong()).isEqualTo(200);
+        assertThat(next.path("counts").path("written").asLong()).isEqualTo(200);
+    }
+
+    @Test
     void aFullOnlySegmentWritesStraightFromTheFilteredModel() throws Exception {
         Fixture fx = new Fixture(dir);
         People.create(fx);
