@@ -47,8 +47,9 @@ public record ParquetFormat(Codec compression) implements FileFormat {
         if (!limits.splits()) {
             String fileName = baseName + extension();
             Path target = dir.resolve(fileName);
-            long written = EngineCopy.copy(rows.engine(), EngineCopy.select(rows, columns), target, options);
-            return new WriteResult(List.of(new WrittenFile(target, fileName, written, Files.size(target))), written, List.of());
+            List<String> warnings = new ArrayList<>();
+            long written = EngineCopy.copy(rows.engine(), EngineCopy.select(rows, columns), target, options, warnings);
+            return new WriteResult(List.of(new WrittenFile(target, fileName, written, Files.size(target))), written, warnings);
         }
         String nullableNames = rows.columns().stream()
                 .map(c -> nullable(Engine.identifier(c.name())) + " AS " + Engine.identifier(c.name()))
@@ -77,6 +78,7 @@ public record ParquetFormat(Codec compression) implements FileFormat {
         private final String options;
         private final SplitLimits limits;
         private final String columns;
+        private final List<String> warnings = new ArrayList<>();
 
         ParquetParts(java.sql.Connection engine, String options, SplitLimits limits, String columns) {
             this.engine = engine;
@@ -115,7 +117,7 @@ public record ParquetFormat(Codec compression) implements FileFormat {
                     files.add(new WrittenFile(target, fileName, count, Files.size(target)));
                     from += count;
                 } while (from < total);
-                return new WriteResult(files, total, List.of());
+                return new WriteResult(files, total, warnings);
             } finally {
                 try (Statement statement = engine.createStatement()) {
                     statement.execute("DROP TABLE IF EXISTS " + table);
@@ -126,7 +128,7 @@ public record ParquetFormat(Codec compression) implements FileFormat {
         private void copyRange(String table, long from, long count, Path target) throws SQLException {
             String select = "SELECT " + columns + " FROM " + table + " WHERE sluice_rn >= " + from
                     + " AND sluice_rn < " + (from + count) + " ORDER BY sluice_rn";
-            EngineCopy.copy(engine, select, target, options);
+            EngineCopy.copy(engine, select, target, options, warnings);
         }
     }
 }

@@ -18,12 +18,13 @@ final class TextWriting {
 
     static WriteResult write(Connection engine, String select, String copyOptions, Framing framing, boolean finalAsWritten,
             TextCompression compression, Path dir, String baseName, String extension, SplitLimits limits,
-            List<String> warnings) throws SQLException, IOException {
+            List<String> givenWarnings) throws SQLException, IOException {
+        List<String> warnings = new java.util.ArrayList<>(givenWarnings);
         boolean gzip = compression == TextCompression.GZIP;
         if (finalAsWritten && !gzip && !limits.splits()) {
             String fileName = baseName + extension;
             Path target = dir.resolve(fileName);
-            long rows = EngineCopy.copy(engine, select, target, copyOptions);
+            long rows = EngineCopy.copy(engine, select, target, copyOptions, warnings);
             return new WriteResult(List.of(new WrittenFile(target, fileName, rows, Files.size(target))), rows, warnings);
         }
         if (!gzip && !limits.splits() && framing.csvQuote() < 0 && !framing.header() && framing.head().length > 0
@@ -33,7 +34,7 @@ final class TextWriting {
             // the records are not read and written a second time. An empty output gets the format's empty file.
             String fileName = baseName + extension;
             Path target = dir.resolve(fileName);
-            long rows = EngineCopy.copy(engine, select, target, EngineCopy.framedLines(framing));
+            long rows = EngineCopy.copy(engine, select, target, EngineCopy.framedLines(framing), warnings);
             if (rows == 0) {
                 Files.write(target, framing.empty());
             }
@@ -41,7 +42,7 @@ final class TextWriting {
         }
         Path records = Files.createTempFile(dir, ".sluice-records-", ".tmp");
         try {
-            long rows = EngineCopy.copy(engine, select, records, copyOptions);
+            long rows = EngineCopy.copy(engine, select, records, copyOptions, warnings);
             List<WrittenFile> files = new TextPackager(framing, limits, gzip).packageRecords(records, dir, baseName, extension);
             return new WriteResult(files, rows, warnings);
         } finally {
