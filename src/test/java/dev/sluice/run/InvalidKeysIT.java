@@ -42,10 +42,12 @@ class InvalidKeysIT {
         return run;
     }
 
-    @Test
-    void repeatedKeysFailTheRunNamingTenOfThem() {
+    /** Also for a full_only run, which checks the keys on its keys and hashes only. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"FULL_THEN_DELTA, UPSERT", "FULL_ONLY, SNAPSHOT"})
+    void repeatedKeysFailTheRunNamingTenOfThem(RunType runType, SyncMode mode) {
         Fixture fx = new Fixture(dir);
-        Scenario s = new Scenario(fx, "people_upsert", RunType.FULL_THEN_DELTA, SyncMode.UPSERT, Format.CSV, "upserts",
+        Scenario s = new Scenario(fx, "people_upsert", runType, mode, Format.CSV, "upserts",
                 People.EU_SQL, List.of("id"), People.COLUMNS, null);
         People.create(fx);
         fx.workspace(People.WORKSPACE + s.yaml("eu_people", "out"));
@@ -103,22 +105,6 @@ class InvalidKeysIT {
     @Test
     void skippedRowsAreLeftOutOfAFullOnlyRunWrittenFromTheModel() {
         skippedRows(RunType.FULL_ONLY, SyncMode.SNAPSHOT);
-    }
-
-    @Test
-    void repeatedKeysFailAFullOnlyRunThatReadsOnlyKeysAndHashes() {
-        Fixture fx = new Fixture(dir);
-        Scenario s = new Scenario(fx, "everyone", RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV, "everyone",
-                People.EU_SQL, List.of("id"), People.COLUMNS, null);
-        People.create(fx);
-        fx.workspace(People.WORKSPACE + s.yaml("eu_people", "out"));
-        s.sync();
-        fx.sql(DUPLICATES);
-        Fixture.Cli[] run = new Fixture.Cli[1];
-        s.failed(() -> run[0] = failingRun(fx, "everyone"), "invalid primary key");
-        assertThat(run[0].err()).contains("25 rows share a key with another row").contains("id=100 (3 rows)");
-        fx.sql("DELETE FROM people WHERE note = 'dup'");
-        s.sync();
     }
 
     private void skippedRows(RunType runType, SyncMode mode) {

@@ -56,6 +56,23 @@ class SnapshotContentsIT {
         return columns;
     }
 
+    /** The people table, the activation over all_people, and its first run (checked by the oracle). */
+    private static Scenario firstRun(Fixture fx, RunType type, SyncMode mode, Format format) {
+        People.create(fx);
+        Scenario s = scenario(fx, type, mode, format);
+        fx.workspace(People.WORKSPACE + s.yaml("all_people", "out"));
+        s.sync();
+        return s;
+    }
+
+    /** Rewrites the activation's current.json as an older version or another engine would have left it; returns the text. */
+    private static String editCurrent(Fixture fx, String regex, String replacement) throws java.io.IOException {
+        Path current = fx.state.resolve("activations").resolve("people").resolve("current.json");
+        String text = Files.readString(current).replaceFirst(regex, replacement);
+        Files.writeString(current, text);
+        return text;
+    }
+
     private static void carryOver(Scenario from, Scenario to) {
         to.previous = from.previous;
         to.committed = from.committed;
@@ -66,10 +83,7 @@ class SnapshotContentsIT {
     @Test
     void fullOnlyKeepsKeysAndHashesThenDifferenceStartsWithAFullRunThenUpsertKeepsComparing() throws Exception {
         Fixture fx = new Fixture(dir);
-        People.create(fx);
-        Scenario snapshot = scenario(fx, RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV);
-        fx.workspace(People.WORKSPACE + snapshot.yaml("all_people", "out"));
-        snapshot.sync();
+        Scenario snapshot = firstRun(fx, RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV);
         People.step(fx, 0);
         JsonNode second = snapshot.sync(); // the counts come from comparing keys and hashes
         assertThat(second.path("counts").path("updated").asLong() + second.path("counts").path("added").asLong()
@@ -109,13 +123,8 @@ class SnapshotContentsIT {
     @Test
     void aSnapshotOfAnOlderVersionWithoutTheValuesFlagIsReadAsKeepingValues() throws Exception {
         Fixture fx = new Fixture(dir);
-        People.create(fx);
-        Scenario difference = scenario(fx, RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.CSV);
-        fx.workspace(People.WORKSPACE + difference.yaml("all_people", "out"));
-        difference.sync();
-        Path current = fx.state.resolve("activations").resolve("people").resolve("current.json");
-        Files.writeString(current, Files.readString(current).replaceFirst(",\\s*\"values\" : true", ""));
-        assertThat(Files.readString(current)).doesNotContain("values");
+        Scenario difference = firstRun(fx, RunType.FULL_THEN_DELTA, SyncMode.DIFFERENCE, Format.CSV);
+        assertThat(editCurrent(fx, ",\\s*\"values\" : true", "")).doesNotContain("values");
         People.step(fx, 0);
         JsonNode delta = difference.sync(); // _removed rows carry their last values: the oracle checks them
         assertThat(delta.path("kind").asText()).isEqualTo("delta");
@@ -124,12 +133,8 @@ class SnapshotContentsIT {
     @Test
     void aKeysOnlySnapshotHashedByAnotherEngineVersionIsNotComparedAndIsRewritten() throws Exception {
         Fixture fx = new Fixture(dir);
-        People.create(fx);
-        Scenario snapshot = scenario(fx, RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV);
-        fx.workspace(People.WORKSPACE + snapshot.yaml("all_people", "out"));
-        snapshot.sync();
-        Path current = fx.state.resolve("activations").resolve("people").resolve("current.json");
-        Files.writeString(current, Files.readString(current).replaceFirst("\"engine\" : \"[^\"]*\"", "\"engine\" : \"v0.0.1\""));
+        Scenario snapshot = firstRun(fx, RunType.FULL_ONLY, SyncMode.SNAPSHOT, Format.CSV);
+        editCurrent(fx, "\"engine\" : \"[^\"]*\"", "\"engine\" : \"v0.0.1\"");
         People.step(fx, 0);
         Fixture.Cli run = fx.run("people");
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -137,7 +142,7 @@ class SnapshotContentsIT {
                 + " version (v0.0.1) and it keeps no values to compute them again");
         JsonNode counts = run.json().path("counts");
         assertThat(counts.path("removed").asLong()).as("keys are still compared: the two rows step 0 deletes").isEqualTo(2);
-        assertThat(Files.readString(current)).doesNotContain("v0.0.1");
+        assertThat(Files.readString(fx.state.resolve("activations").resolve("people").resolve("current.json"))).doesNotContain("v0.0.1");
         Fixture.Cli next = fx.run("people");
         assertThat(next.err()).doesNotContain("values not compared");
         assertThat(next.json().path("counts").path("unchanged").asLong()).isEqualTo(next.json().path("counts").path("read").asLong());
