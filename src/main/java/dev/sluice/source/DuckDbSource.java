@@ -59,6 +59,15 @@ public record DuckDbSource(String name, Path path, Path baseDir) implements Sour
         return model.asSubquery();
     }
 
+    /**
+     * A database file is (attached read-only for the run). Without one, a model can only read files
+     * through table functions (read_csv …), which may be pipes or be rewritten between two reads.
+     */
+    @Override
+    public boolean readableTwice() {
+        return path != null;
+    }
+
     @Override
     public String describe() {
         return path == null ? "an in-memory DuckDB database" : "the DuckDB database " + path;

@@ -30,6 +30,15 @@ public interface Source {
      */
     String loadInto(dev.sluice.engine.Engine engine, Model model) throws java.sql.SQLException;
 
+    /**
+     * Whether the relation {@link #loadInto} returns can be read twice in one run with the same
+     * result: a copy loaded into the engine can, and so can a database. A run that can read it
+     * twice keeps only keys and hashes and reads values again where it needs them.
+     */
+    default boolean readableTwice() {
+        return true;
+    }
+
     /** How this source keeps activations' snapshots inside itself ({@code state: source}); empty when it cannot. */
     default java.util.Optional<WarehouseState> warehouseState() {
         return java.util.Optional.empty();

@@ -51,7 +51,8 @@ public final class EngineState implements ChangeState {
      * second read is cheaper than keeping every value: a full_only run (it writes every row and
      * compares only for its counts and guards) writes straight from the query; a delta run (a
      * comparable snapshot, no --full-resync, and the model not found to change between two reads
-     * before) reads its changed rows again and checks their hashes ({@link #prepare}). Every other
+     * before) reads its changed rows again and checks their hashes ({@link #prepare}). Both only
+     * when the model's source can be read twice ({@code Source.readableTwice}). Every other
      * run (first, full, after a change of columns) keeps every value of the rows it read, since what
      * it writes must be exactly what it compared.
      */
@@ -63,7 +64,8 @@ public final class EngineState implements ChangeState {
         boolean delta = activation.runType() == RunType.FULL_THEN_DELTA && !fullResync && previous.isPresent()
                 && previous.get().fingerprint().equals(described.fingerprint()) && staleReason(previous.get()) == null
                 && previous.get().engine().equals(engine.version()) && !snapshots.readsOnce(activation.name());
-        boolean keysOnly = activation.runType() == RunType.FULL_ONLY || delta;
+        boolean keysOnly = (activation.runType() == RunType.FULL_ONLY || delta)
+                && workspace.sourceOf(workspace.modelOf(activation.target())).readableTwice();
         Extractor.Query compiled = described.compile(engine, clock, workspace.file().toString(), keysOnly);
         now = keysOnly ? Extractor.keysOnly(engine, activation, compiled) : Extractor.materialise(engine, activation, compiled);
         query = now.holdsValues() ? null : compiled;
