@@ -86,7 +86,7 @@ public final class EngineState implements ChangeState {
     }
 
     /** Why a snapshot with this run's columns still cannot be compared with its rows, or null. */
-    private String staleReason(SnapshotStore.Snapshot snapshot) throws IllegalStateException {
+    private String staleReason(SnapshotStore.Snapshot snapshot) {
         if (snapshot.values()) {
             return null;
         }
@@ -135,12 +135,9 @@ public final class EngineState implements ChangeState {
 
     @Override
     public String select(OutputContent content) {
-        if (!now.holdsValues() && content != OutputContent.ADDED && content != OutputContent.UPDATED
-                && content != OutputContent.ADDED_OR_UPDATED && content != OutputContent.REMOVED) {
-            // A delta run's changed rows were read again by prepare; other outputs are all rows, written straight from the model.
-            if (content != OutputContent.ALL) {
-                throw new IllegalStateException("a run that read only keys and hashes cannot write " + content);
-            }
+        // Without values, this is a full_only run (all rows, straight from the model) or a delta run,
+        // whose changed rows prepare read again; full runs of full_then_delta always hold values.
+        if (!now.holdsValues() && content == OutputContent.ALL) {
             return now.rows();
         }
         return detector.select(content);
