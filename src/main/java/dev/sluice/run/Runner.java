@@ -185,11 +185,12 @@ public final class Runner {
                 boolean replace = new Replacements(store, destination, activation, record.id()).check(finalNames);
                 RunRecord pending = record.withCounts(counts).withFiles(all.stream().map(LocalFile::record).toList(), warnings);
                 store.publishing(pending, finalNames, publisher.directNames(all));
+                long bytes = all.stream().mapToLong(LocalFile::bytes).sum();
                 log.accept(String.format(Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
-                        all.size() == 1 ? "file" : "files", written, all.stream().mapToLong(LocalFile::bytes).sum(), destination.name()));
+                        all.size() == 1 ? "file" : "files", written, bytes, destination.name()));
                 uploading = true;
                 publisher.stage(all, replace);
-                StateSpace.require(stateDir, state.commitBytes(all.stream().mapToLong(LocalFile::bytes).sum()));
+                StateSpace.require(stateDir, state.commitBytes(bytes));
                 phases.begin("commit");
                 state.commit(record.id(), comparable, clock.instant());
                 // Decided: from here on nothing is withdrawn.

@@ -127,8 +127,7 @@ public final class ChangeDetector {
      */
     public void keepChangedRows() throws SQLException {
         engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGED_ROWS + " AS SELECT n.*, p.change AS " + KIND + " FROM "
-                + NOW + " n JOIN (SELECT " + String.join(", ", now.keys()) + ", change FROM " + CHANGES
-                + " WHERE change IN ('A', 'U')) p ON " + joinOn());
+                + NOW + " n JOIN " + addedOrUpdatedKeys() + " p ON " + joinOn());
     }
 
     /**
@@ -141,13 +140,24 @@ public final class ChangeDetector {
      * what it read must not be written.
      */
     public boolean readChangedRows(java.util.function.BinaryOperator<String> reader) throws SQLException {
-        String changed = "(SELECT " + String.join(", ", now.keys()) + ", change FROM " + CHANGES + " WHERE change IN ('A', 'U'))";
-        engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGED_ROWS + " AS " + reader.apply(changed, KIND));
-        long expected = engine.queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change IN ('A', 'U')");
-        long read = engine.queryLong("SELECT count(*) FROM " + CHANGED_ROWS);
-        long same = engine.queryLong("SELECT count(*) FROM " + CHANGED_ROWS + " n JOIN " + NOW + " p ON " + joinOn()
-                + " AND n." + HASH + " = p." + HASH);
+        engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGED_ROWS + " AS " + reader.apply(addedOrUpdatedKeys(), KIND));
+        long expected = engine.queryLong("SELECT count(*) FROM " + addedOrUpdatedKeys());
+        long read;
+        long same;
+        // Every key of the changed rows is one of this run's (the changed keys came from them): an inner join keeps them all.
+        try (Statement statement = engine.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*), count(*) FILTER (WHERE n." + HASH + " = p." + HASH + ") FROM "
+                        + CHANGED_ROWS + " n JOIN " + NOW + " p ON " + joinOn())) {
+            rs.next();
+            read = rs.getLong(1);
+            same = rs.getLong(2);
+        }
         return read == expected && same == expected;
+    }
+
+    /** The added and updated keys with their kind, as a subquery. */
+    private String addedOrUpdatedKeys() {
+        return "(SELECT " + String.join(", ", now.keys()) + ", change FROM " + CHANGES + " WHERE change IN ('A', 'U'))";
     }
 
     /** The SELECT of an output's rows: the exported attributes only, under their exported names. */

@@ -52,12 +52,7 @@ public final class Extractor {
             List<ExportColumn> exported, List<String> keys) {
         /** SELECT of the key columns as {@code sluice_kN}, the exported attributes under their names (if {@code values}), and the row hash. */
         String select(boolean values) {
-            return "SELECT "
-                    + IntStream.range(0, keys.size()).mapToObj(i -> Engine.identifier(model.primaryKey().get(i)) + " AS " + keys.get(i))
-                            .collect(Collectors.joining(", "))
-                    + (values ? ", " + rows() : "")
-                    + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), null) + " AS " + WorkTables.HASH
-                    + " FROM (" + query.sql() + ") AS sluice_q";
+            return "SELECT " + columns(values) + " FROM (" + query.sql() + ") AS sluice_q";
         }
 
         /**
@@ -66,20 +61,27 @@ public final class Extractor {
          * change in {@code kind}: joined before the attributes are hashed, so only those rows are.
          */
         String selectChanged(String changed, String kind) {
-            return "SELECT "
-                    + IntStream.range(0, keys.size()).mapToObj(i -> "sluice_q." + Engine.identifier(model.primaryKey().get(i)) + " AS "
-                            + keys.get(i)).collect(Collectors.joining(", "))
-                    + ", " + exported.stream().map(c -> "sluice_q." + Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
-                            .collect(Collectors.joining(", "))
-                    + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), "sluice_q") + " AS " + WorkTables.HASH
-                    + ", sluice_c.change AS " + kind
+            return "SELECT " + columns(true) + ", sluice_c.change AS " + kind
                     + " FROM (" + query.sql() + ") AS sluice_q JOIN " + changed + " AS sluice_c ON "
                     + IntStream.range(0, keys.size()).mapToObj(i -> "sluice_q." + Engine.identifier(model.primaryKey().get(i))
                             + " = sluice_c." + keys.get(i)).collect(Collectors.joining(" AND "));
         }
 
+        /** The exported attributes only, under their names: the SELECT of the files straight from the model. */
+        String selectRows() {
+            return "SELECT " + rows() + " FROM (" + query.sql() + ") AS sluice_q";
+        }
+
+        /** Of the query aliased {@code sluice_q}: the key columns, the attributes if {@code values}, the row hash. */
+        private String columns(boolean values) {
+            return IntStream.range(0, keys.size()).mapToObj(i -> "sluice_q." + Engine.identifier(model.primaryKey().get(i)) + " AS "
+                            + keys.get(i)).collect(Collectors.joining(", "))
+                    + (values ? ", " + rows() : "")
+                    + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), "sluice_q") + " AS " + WorkTables.HASH;
+        }
+
         private String rows() {
-            return exported.stream().map(c -> Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
+            return exported.stream().map(c -> "sluice_q." + Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
                     .collect(Collectors.joining(", "));
         }
 
@@ -199,8 +201,7 @@ public final class Extractor {
             engine.execute("DROP TABLE " + WorkTables.NOW);
             return materialise(engine, activation, q);
         }
-        String rows = "SELECT " + q.rows() + " FROM (" + q.query().sql() + ") AS sluice_q";
-        return new Extracted(q.keys(), q.exportedAsNamed(), read, 0, q.fingerprint(), q.keyAttributes(), rows);
+        return new Extracted(q.keys(), q.exportedAsNamed(), read, 0, q.fingerprint(), q.keyAttributes(), q.selectRows());
     }
 
     /** The exported attributes: the mapping's, in its order and names, or every column under its own name. */
