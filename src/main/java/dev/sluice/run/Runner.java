@@ -238,7 +238,8 @@ public final class Runner {
                         // the staging ones are found by listing anyway
                     }
                 } else if (uploading) {
-                    message += "; what it had uploaded was removed: nothing of this run was published";
+                    message += "; what it had uploaded was removed: nothing of this run was published, and the next run of "
+                            + activation.name() + " exports the same changes again";
                 }
                 RunRecord failed = null;
                 if (!request.dryRun()) {

@@ -158,7 +158,7 @@ public final class SnapshotStore {
             }
         } catch (IOException | SQLException e) {
             throw SluiceException.external("cannot commit the snapshot of activation " + activation + " in " + folder + ": "
-                    + e.getMessage() + " (the files are published; the next run will export the same changes again)", e);
+                    + e.getMessage(), e);
         }
     }
 
