@@ -26,8 +26,13 @@ import picocli.CommandLine.Option;
 public final class DemoCommand extends WorkspaceCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "sluice-demo",
-            description = "Where to build the demo (default: ${DEFAULT-VALUE}); its files are recreated.")
+            description = "Where to build the demo (default: ${DEFAULT-VALUE}). A folder the demo made before is rebuilt; "
+                    + "an edited one, or one the demo did not make, is refused without --force.")
     Path dir;
+
+    @Option(names = "--force", description = "Rebuild the demo in --dir even if it was edited or holds other files "
+            + "(the demo's own files are rewritten; other files are kept).")
+    boolean force;
 
     @Option(names = "--rows", paramLabel = "N", defaultValue = "100000",
             description = "How many customers to generate (default: ${DEFAULT-VALUE}).")
@@ -36,7 +41,7 @@ public final class DemoCommand extends WorkspaceCommand implements Callable<Inte
     @Override
     public Integer call() {
         long started = System.nanoTime();
-        Path file = DemoWorkspace.create(dir, rows);
+        Path file = DemoWorkspace.create(dir, rows, force);
         out().printf("Built the demo workspace %s with %,d customers in %.1f s.%n%n", file, rows,
                 (System.nanoTime() - started) / 1e9);
         Workspace workspace = new WorkspaceLoader(name -> null).load(file);

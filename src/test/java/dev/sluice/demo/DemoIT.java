@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -68,5 +69,56 @@ class DemoIT {
 
         // Running it again recreates the demo rather than failing.
         assertThat(Main.commandLine().execute("demo", "--dir", demo.toString(), "--rows", "100")).isZero();
+    }
+
+    /** Item 7 of the newcomer issue: the demo used to wipe an edited sluice-demo/ right after saying "edit it". */
+    @Test
+    void demoRefusesToReplaceAnEditedFolderOrOneItDidNotMakeUnlessForced() throws Exception {
+        Path demo = dir.resolve("sluice-demo");
+        assertThat(run("demo", "--dir", demo.toString(), "--rows", "50").code()).isZero();
+        Path yaml = demo.resolve("sluice.yaml");
+        String edited = Files.readString(yaml) + "\n# my change\n";
+        Files.writeString(yaml, edited);
+
+        Result refused = run("demo", "--dir", demo.toString(), "--rows", "50");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("sluice.yaml was edited").contains("--force").doesNotContain("\tat ");
+        assertThat(Files.readString(yaml)).as("the edit survives").isEqualTo(edited);
+
+        // Files of one's own in the demo folder are kept too.
+        Files.writeString(yaml, Files.readString(yaml).replace("\n# my change\n", ""));
+        Files.writeString(demo.resolve("notes.txt"), "mine");
+        Result added = run("demo", "--dir", demo.toString(), "--rows", "50");
+        assertThat(added.code()).isEqualTo(2);
+        assertThat(added.err()).contains("notes.txt");
+
+        // --force rebuilds the demo and keeps what is not the demo's.
+        Files.writeString(yaml, edited);
+        assertThat(run("demo", "--dir", demo.toString(), "--rows", "50", "--force").code()).isZero();
+        assertThat(Files.readString(yaml)).doesNotContain("# my change");
+        assertThat(demo.resolve("notes.txt")).hasContent("mine");
+
+        // A non-empty folder the demo never made is refused; an empty one is used.
+        Path other = dir.resolve("project");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("sluice.yaml"), "sources: {}\n");
+        Result foreign = run("demo", "--dir", other.toString(), "--rows", "50");
+        assertThat(foreign.code()).isEqualTo(2);
+        assertThat(foreign.err()).contains("was not made by `sluice demo`");
+        assertThat(other.resolve("sluice.yaml")).hasContent("sources: {}\n");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(run("demo", "--dir", empty.toString(), "--rows", "50").code()).isZero();
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Result(code, out.toString(), err.toString());
     }
 }
