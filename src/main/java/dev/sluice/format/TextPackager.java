@@ -16,9 +16,12 @@ import java.util.zip.GZIPOutputStream;
  * the final files of a text format: adds the format's framing, cuts numbered parts at record
  * boundaries so that no part passes the byte or row limit (a record larger than the byte limit
  * gets a part of its own), and gzips each part when asked. The byte limit is on the file as stored:
- * a gzipped part's content is kept small enough that even data that does not compress at all
- * (where gzip's header, trailer and block overhead make the file larger than its content) fits, so
- * gzipped parts usually end up well under the limit. Streams: memory does not grow with the file.
+ * for a gzipped part, the compressed bytes already written are counted exactly, and the records not
+ * yet flushed by the compressor are counted at their worst case (data that does not compress at all).
+ * When that bound says the next record might not fit, the compressor is flushed (a sync flush: the
+ * output so far becomes exact, the compression window is kept) and the part is closed only if the
+ * record still might not fit. Gzipped parts so come out just under the limit, whatever the data
+ * compresses to. Streams: memory does not grow with the file.
  */
 final class TextPackager {
     private static final int BUFFER = 1 << 20;
@@ -80,7 +83,11 @@ final class TextPackager {
         private final String fileName;
         private final OutputStream file;
         private final OutputStream out;
+        /** The compressed bytes the gzip stream has written so far (null without gzip). */
+        private final Counting compressed;
         private long bytes;
+        /** Content bytes given to the gzip stream since its last flush: not yet counted in {@link #compressed}. */
+        private long unflushed;
         private long rows;
         private final byte[] header;
 
@@ -89,11 +96,12 @@ final class TextPackager {
             this.path = dir.resolve(fileName);
             this.header = header;
             this.file = new BufferedOutputStream(Files.newOutputStream(path), BUFFER);
-            this.out = gzip ? new GZIPOutputStream(file, 64 * 1024) : file;
+            this.compressed = gzip ? new Counting(file) : null;
+            this.out = gzip ? new GZIPOutputStream(compressed, 64 * 1024, true) : file;
         }
 
         /** Whether adding a record of {@code length} bytes would pass a limit. */
-        boolean full(int length) {
+        boolean full(int length) throws IOException {
             if (rows == 0) {
                 return false;
             }
@@ -103,8 +111,16 @@ final class TextPackager {
             if (limits.maxBytes() == null) {
                 return false;
             }
-            long content = bytes + framing.separator().length + length + framing.tail().length;
-            return (gzip ? gzipBound(content) : content) > limits.maxBytes();
+            long next = framing.separator().length + length + framing.tail().length;
+            if (!gzip) {
+                return bytes + next > limits.maxBytes();
+            }
+            if (compressed.count + gzipBound(unflushed + next) <= limits.maxBytes()) {
+                return false;
+            }
+            out.flush(); // a sync flush: what was given so far is now written and counted
+            unflushed = 0;
+            return compressed.count + gzipBound(next) > limits.maxBytes();
         }
 
         void add(byte[] buffer, int start, int length) throws IOException {
@@ -119,12 +135,14 @@ final class TextPackager {
             }
             out.write(buffer, start, length);
             bytes += length;
+            unflushed += length;
             rows++;
         }
 
         private void write(byte[] data) throws IOException {
             out.write(data);
             bytes += data.length;
+            unflushed += data.length;
         }
 
         WrittenFile close() throws IOException {
@@ -140,6 +158,27 @@ final class TextPackager {
             }
             out.close();
             return new WrittenFile(path, fileName, rows, Files.size(path));
+        }
+    }
+
+    /** Counts the bytes written through it. */
+    private static final class Counting extends java.io.FilterOutputStream {
+        private long count;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
         }
     }
 
