@@ -30,9 +30,11 @@ import picocli.CommandLine.Parameters;
                 "Reads its model or segment, compares it with the last successful run, writes the files of its "
                         + "sync mode, publishes them and commits the new snapshot."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the run succeeded", "1:the run failed or was held by a guard (see docs/runs.md: the next run repeats its changes, or completes its publish)",
-                "2:invalid input or configuration"})
+        exitCodeList = {"0:the run succeeded", "1:the run failed (see docs/runs.md: the next run repeats its changes, or completes its publish)",
+                "2:invalid input or configuration", "3:the run was held by a guard: it needs a person to look, not a fix (--accept-held)"})
 public final class RunCommand extends WorkspaceCommand implements Callable<Integer> {
+    /** The exit code of a run held by a guard: it needs a person, not a fix, so CI can tell it from a failure. */
+    static final int HELD = 3;
 
     @Parameters(paramLabel = "ACTIVATION", description = "The activation to run.")
     String activation;
@@ -96,7 +98,7 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             err().println(phases(record));
         }
         out().flush();
-        return record.status() == RunStatus.HELD ? 1 : 0;
+        return record.status() == RunStatus.HELD ? HELD : 0;
     }
 
     /** What became of the run's notifications, as recorded; none when the history cannot be read. */

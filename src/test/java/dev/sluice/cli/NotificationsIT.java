@@ -260,7 +260,7 @@ class NotificationsIT {
 
         CliRun run = cli("run", "people_daily", "--json");
 
-        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.exitCode()).as("a held run exits 3: " + run.err()).isEqualTo(3);
         JsonNode record = JSON.readTree(run.out());
         assertThat(record.path("status").asText()).isEqualTo("held");
         JsonNode body = JSON.readTree(hooks.received("/ops").get(0).body());

@@ -32,7 +32,7 @@ class GuardsIT {
         args[2] = "--json";
         System.arraycopy(flags, 0, args, 3, flags.length);
         Fixture.Cli run = fx.cli(args);
-        assertThat(run.exitCode()).as("exit code of a held run; stderr: %s", run.err()).isEqualTo(1);
+        assertThat(run.exitCode()).as("exit code of a held run; stderr: %s", run.err()).isEqualTo(3);
         JsonNode record = run.json();
         assertThat(record.path("status").asText()).isEqualTo("held");
         assertThat(record.path("files")).isEmpty();
@@ -108,7 +108,7 @@ class GuardsIT {
         assertThat(held.path("guards").get(1).path("outcome").asText()).isEqualTo("not_checked");
         assertThat(fx.objects()).isEmpty();
         Fixture.Cli plain = fx.cli("run", "snap");
-        assertThat(plain.exitCode()).isEqualTo(1);
+        assertThat(plain.exitCode()).isEqualTo(3);
         assertThat(plain.err()).containsPattern("run \\S+ of snap held by a guard: min_rows 6: 5 rows read; nothing was published");
         assertThat(plain.out()).isEmpty();
         Fixture.Cli runs = fx.cli("runs", "snap");
