@@ -9,7 +9,13 @@ import dev.sluice.run.RunJson;
 import dev.sluice.notify.Delivery;
 import java.util.Map;
 import dev.sluice.workspace.Workspace;
+import dev.sluice.config.DurationText;
+import dev.sluice.run.RunStatus;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -33,11 +39,22 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
     @Option(names = "--json", description = "Print the run records as a JSON array.")
     boolean json;
 
+    @Option(names = "--status", paramLabel = "STATUS",
+            description = "Only runs with this status: running, succeeded, failed, skipped or held.")
+    String status;
+
+    @Option(names = "--since", paramLabel = "WHEN",
+            description = "Only runs started since then: a time (2025-04-14T06:00:00Z), a date (2025-04-14, UTC) or a "
+                    + "duration back from now (24h, 7d).")
+    String since;
+
     @Override
     public Integer call() throws JsonProcessingException {
         if (limit < 1) {
             throw SluiceException.user("--limit: must be at least 1, got " + limit);
         }
+        RunStatus wanted = status(status);
+        Instant from = since(since, Instant.now());
         Workspace workspace = loadWorkspace();
         if (activation != null) {
             workspace.activation(activation);
@@ -46,14 +63,14 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
         Map<String, List<Delivery>> notifications;
         com.fasterxml.jackson.databind.node.ArrayNode array;
         try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
-            runs = store.list(activation, limit);
+            runs = store.page(new RunStore.Filter(activation, wanted, null, from), limit, 0).runs();
             notifications = store.notifications(runs.stream().map(RunRecord::id).toList());
             array = RunJson.of(runs, store);
         }
         if (json) {
             out().println(JsonText.MAPPER.writeValueAsString(array));
         } else if (runs.isEmpty()) {
-            out().println("no runs yet" + (activation == null ? "" : " of " + activation));
+            out().println((wanted == null && from == null ? "no runs yet" : "no runs match") + (activation == null ? "" : " of " + activation));
         } else {
             out().printf("%-22s %-22s %-9s %-5s %-20s %8s %10s %10s %10s %10s%n", "run", "activation", "status", "kind",
                     "started", "seconds", "read", "added", "updated", "removed");
@@ -74,5 +91,48 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
         }
         out().flush();
         return 0;
+    }
+
+    /** The status asked for by {@code --status}, or null. */
+    static RunStatus status(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (RunStatus candidate : RunStatus.values()) {
+            if (candidate.json().equals(text.strip().toLowerCase(Locale.ROOT))) {
+                return candidate;
+            }
+        }
+        throw SluiceException.user("--status: must be one of " + java.util.Arrays.stream(RunStatus.values()).map(RunStatus::json)
+                .collect(java.util.stream.Collectors.joining(", ")) + ", got '" + text + "'");
+    }
+
+    /** The instant asked for by {@code --since}, or null: a time, a date (midnight UTC) or a duration before {@code now}. */
+    static Instant since(String text, Instant now) {
+        if (text == null) {
+            return null;
+        }
+        String value = text.strip();
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException notInstant) {
+            // a date or a duration
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException notOffset) {
+            // a date or a duration
+        }
+        try {
+            return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException notDate) {
+            // a duration
+        }
+        try {
+            return now.minus(DurationText.parse(value));
+        } catch (IllegalArgumentException notDuration) {
+            throw SluiceException.user("--since: must be a time (2025-04-14T06:00:00Z), a date (2025-04-14) or a duration back "
+                    + "from now (24h, 7d), got '" + text + "'");
+        }
     }
 }

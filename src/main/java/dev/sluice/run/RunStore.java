@@ -208,9 +208,13 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** Which runs {@link #page} returns: each null field matches every run. */
-    public record Filter(String activation, RunStatus status, String trigger) {
+    /** Which runs {@link #page} returns: each null field matches every run; {@code since}: runs started at or after it. */
+    public record Filter(String activation, RunStatus status, String trigger, java.time.Instant since) {
         public static final Filter ALL = new Filter(null, null, null);
+
+        public Filter(String activation, RunStatus status, String trigger) {
+            this(activation, status, trigger, null);
+        }
 
         private String where(List<String> values) {
             List<String> conditions = new ArrayList<>();
@@ -225,6 +229,10 @@ public final class RunStore implements AutoCloseable {
             if (trigger != null) {
                 conditions.add("json_extract(record, '$.trigger') = ?");
                 values.add(trigger);
+            }
+            if (since != null) {
+                conditions.add("julianday(started_at) >= julianday(?)");
+                values.add(since.toString());
             }
             return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         }
