@@ -1,5 +1,8 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.JsonText;
 import dev.sluice.error.SluiceException;
 import dev.sluice.source.SourceSession;
 import dev.sluice.source.filter.CompiledQuery;
@@ -24,6 +27,10 @@ public final class PreviewCommand extends WorkspaceCommand implements Callable<I
             description = "How many rows to show (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--json", description = "Print one JSON object: name, kind, count, columns and the first rows "
+            + "(numbers and booleans as JSON values, other values as their text, null as null).")
+    boolean json;
+
     @Override
     public Integer call() {
         if (limit < 0) {
@@ -46,6 +53,36 @@ public final class PreviewCommand extends WorkspaceCommand implements Callable<I
                 rs.next();
                 return rs.getLong(1);
             });
+            String kind = catalog.workspace().segments().containsKey(target) ? "segment" : "model";
+            if (json) {
+                ObjectNode result = JsonText.MAPPER.createObjectNode();
+                result.put("name", target);
+                result.put("kind", kind);
+                result.put("count", count);
+                ArrayNode columns = result.putArray("columns");
+                ArrayNode values = result.putArray("rows");
+                CompiledQuery first = query.wrap("SELECT * FROM ", " LIMIT " + rows);
+                session.query(first.sql(), first.parameters(), rs -> {
+                    java.sql.ResultSetMetaData meta = rs.getMetaData();
+                    for (int i = 1; i <= meta.getColumnCount(); i++) {
+                        columns.add(meta.getColumnLabel(i));
+                    }
+                    while (rows > 0 && rs.next()) {
+                        ArrayNode row = values.addArray();
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            TablePrinter.json(row, rs.getObject(i), TablePrinter.zoned(meta, i));
+                        }
+                    }
+                    return null;
+                });
+                try {
+                    out().println(JsonText.MAPPER.writeValueAsString(result));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw SluiceException.internal("cannot write the preview as JSON", e);
+                }
+                out().flush();
+                return;
+            }
             TablePrinter table = new TablePrinter();
             if (rows > 0) {
                 CompiledQuery first = query.wrap("SELECT * FROM ", " LIMIT " + rows);
@@ -54,7 +91,6 @@ public final class PreviewCommand extends WorkspaceCommand implements Callable<I
                     return null;
                 });
             }
-            String kind = catalog.workspace().segments().containsKey(target) ? "segment" : "model";
             out().printf("%s %s: %,d %s%s%n", kind, target, count, count == 1 ? "row" : "rows",
                     count > rows && rows > 0 ? " (first " + rows + " shown)" : "");
             out().flush();

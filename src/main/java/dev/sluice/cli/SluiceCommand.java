@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Keeps files in a bucket in sync with SQL models and segments.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, PreviewCommand.class, RunCommand.class,
+        subcommands = {DemoCommand.class, ValidateCommand.class, PreviewCommand.class, RunCommand.class, ListCommand.class,
                 RunsCommand.class, ResetCommand.class, CheckCommand.class, NotifyCommand.class, ServeCommand.class, BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)

@@ -29,7 +29,7 @@ final class TablePrinter {
             String[] row = new String[n];
             for (int i = 0; i < n; i++) {
                 Object value = rs.getObject(i + 1);
-                row[i] = value == null ? "NULL" : cell(render(value));
+                row[i] = value == null ? "NULL" : cell(render(value, zoned(meta, i + 1)));
                 widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
             }
             rows.add(row);
@@ -45,12 +45,45 @@ final class TablePrinter {
         }
     }
 
-    private static String render(Object value) {
+    /** Whether column {@code i} is a timestamp with a time zone: its values are shown as UTC instants, with their Z. */
+    static boolean zoned(ResultSetMetaData meta, int i) throws SQLException {
+        if (meta.getColumnType(i) == java.sql.Types.TIMESTAMP_WITH_TIMEZONE) {
+            return true;
+        }
+        String type = String.valueOf(meta.getColumnTypeName(i)).toLowerCase(java.util.Locale.ROOT);
+        return type.equals("timestamptz") || type.startsWith("timestamp with time zone");
+    }
+
+    /** Adds {@code value} to a JSON row: numbers and booleans as JSON values (non-finite as text), others as their text. */
+    static void json(com.fasterxml.jackson.databind.node.ArrayNode row, Object value, boolean zoned) {
+        if (value == null) {
+            row.addNull();
+        } else if (value instanceof Boolean b) {
+            row.add(b);
+        } else if (value instanceof java.math.BigDecimal d) {
+            row.add(d);
+        } else if (value instanceof java.math.BigInteger i) {
+            row.add(i);
+        } else if ((value instanceof Double || value instanceof Float) && !Double.isFinite(((Number) value).doubleValue())) {
+            row.add(render(value, zoned));
+        } else if (value instanceof Double || value instanceof Float) {
+            row.add(((Number) value).doubleValue());
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            row.add(((Number) value).longValue());
+        } else {
+            row.add(render(value, zoned));
+        }
+    }
+
+    static String render(Object value, boolean zoned) {
         if (value instanceof byte[] bytes) {
             return java.util.Base64.getEncoder().encodeToString(bytes);
         }
         if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toLocalDateTime().toString();
+            return zoned ? timestamp.toInstant().toString() : timestamp.toLocalDateTime().toString();
+        }
+        if (value instanceof java.time.OffsetDateTime time) {
+            return time.toInstant().toString();
         }
         if (value instanceof java.math.BigDecimal decimal) {
             return decimal.toPlainString();

@@ -1,5 +1,8 @@
 package dev.sluice.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.JsonText;
 import dev.sluice.config.Problem;
 import dev.sluice.config.WorkspaceException;
 import dev.sluice.error.Secrets;
@@ -26,6 +29,10 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
     @Option(names = "--offline", description = "Check the files only; do not connect to the sources.")
     boolean offline;
 
+    @Option(names = "--json", description = "Print the outcome as one JSON object on stdout: valid, problems (each with "
+            + "its file, key path and message), errors of the sources, warnings; the exit code is the same.")
+    boolean json;
+
     @Override
     public Integer call() {
         Workspace workspace;
@@ -43,7 +50,11 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
             }
         }
         if (!keys.isEmpty()) {
-            report(List.of(), keys);
+            if (json) {
+                print(outcome(false, List.of(), keys, List.of()));
+            } else {
+                report(List.of(), keys);
+            }
             return keys.stream().anyMatch(k -> k.kind() == dev.sluice.error.ErrorKind.USER) ? 2 : 1;
         }
         if (!offline) {
@@ -54,7 +65,19 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
                 }
             }
         }
-        for (Problem warning : ObjectNames.warnings(workspace.activations().values(), Clock.systemUTC().instant())) {
+        List<Problem> warnings = ObjectNames.warnings(workspace.activations().values(), Clock.systemUTC().instant());
+        if (json) {
+            ObjectNode outcome = outcome(true, List.of(), List.of(), warnings);
+            ObjectNode counts = outcome.putObject("counts");
+            counts.put("sources", workspace.sources().size());
+            counts.put("models", workspace.models().size());
+            counts.put("segments", workspace.segments().size());
+            counts.put("destinations", workspace.destinations().size());
+            counts.put("activations", workspace.activations().size());
+            print(outcome);
+            return 0;
+        }
+        for (Problem warning : warnings) {
             err().println(Terminal.yellow("warning: ") + Secrets.redact(warning.toString()));
         }
         out().println(Terminal.green("ok: ") + root.config + " is valid: " + summary(workspace)
@@ -82,6 +105,10 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
     }
 
     private int report(List<Problem> problems, List<SluiceException> failures) {
+        if (json) {
+            print(outcome(false, problems, failures, List.of()));
+            return problems.isEmpty() ? 1 : 2;
+        }
         for (Problem problem : problems) {
             err().println(Terminal.red("error: ") + Secrets.redact(problem.toString()));
         }
@@ -91,6 +118,44 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
         int count = problems.size() + failures.size();
         err().println(count + (count == 1 ? " problem" : " problems") + " in " + root.config);
         return problems.isEmpty() ? 1 : 2;
+    }
+
+    /** The JSON form of the outcome; every text passes the secret masking. */
+    private ObjectNode outcome(boolean valid, List<Problem> problems, List<SluiceException> failures, List<Problem> warnings) {
+        ObjectNode node = JsonText.MAPPER.createObjectNode();
+        node.put("workspace", String.valueOf(root.config));
+        node.put("valid", valid);
+        node.put("sources_checked", !offline);
+        ArrayNode list = node.putArray("problems");
+        for (Problem problem : problems) {
+            problem(list.addObject(), problem);
+        }
+        ArrayNode errors = node.putArray("errors");
+        for (SluiceException failure : failures) {
+            ObjectNode error = errors.addObject();
+            error.put("kind", failure.kind().name().toLowerCase(java.util.Locale.ROOT));
+            error.put("message", Secrets.redact(failure.getMessage()));
+        }
+        ArrayNode warned = node.putArray("warnings");
+        for (Problem warning : warnings) {
+            problem(warned.addObject(), warning);
+        }
+        return node;
+    }
+
+    private static void problem(ObjectNode node, Problem problem) {
+        node.put("file", problem.file());
+        node.put("path", problem.path());
+        node.put("message", Secrets.redact(problem.message()));
+    }
+
+    private void print(ObjectNode outcome) {
+        try {
+            out().println(JsonText.MAPPER.writeValueAsString(outcome));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw SluiceException.internal("cannot write the outcome as JSON", e);
+        }
+        out().flush();
     }
 
     static String summary(Workspace workspace) {

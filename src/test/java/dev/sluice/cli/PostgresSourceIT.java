@@ -65,6 +65,22 @@ class PostgresSourceIT {
         assertThat(validate.exitCode()).as(validate.err()).isZero();
     }
 
+    /** A timestamptz keeps its zone in preview (shown as a UTC instant), in the table and in --json. */
+    @Test
+    void previewShowsTimestampsWithAZoneAsInstants() throws Exception {
+        Path file = workspace("postgres", "{sql: \"SELECT 1 AS id, TIMESTAMPTZ '2025-04-14 10:00:00+02' AS seen, "
+                + "TIMESTAMP '2025-04-14 10:00:00' AS local_time\", primary_key: [id]}");
+        CliRun table = CliRun.of("preview", "people", "-c", file.toString());
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out()).contains("2025-04-14T08:00:00Z").contains("2025-04-14T10:00").doesNotContain("2025-04-14T10:00Z");
+        CliRun json = CliRun.of("preview", "people", "--json", "-c", file.toString());
+        com.fasterxml.jackson.databind.JsonNode preview = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertThat(preview.path("columns")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("id", "seen", "local_time");
+        assertThat(preview.path("rows").get(0).get(0).isNumber()).isTrue();
+        assertThat(preview.path("rows").get(0).get(1).asText()).isEqualTo("2025-04-14T08:00:00Z");
+        assertThat(preview.path("count").asLong()).isEqualTo(1);
+    }
+
     @Test
     void aPrimaryKeyColumnMissingFromTheQueryIsAProblemNamingTheKeyPath() throws Exception {
         Path file = workspace("postgres", "{sql: \"SELECT email, score FROM people\", primary_key: [person_id]}");

@@ -1,0 +1,85 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.JsonText;
+import dev.sluice.run.RunRecord;
+import dev.sluice.run.RunStore;
+import dev.sluice.schedule.NextRun;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Workspace;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice list}: the workspace's activations, each with its last run and its next scheduled run. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "Lists the activations: what each sends where, its last run and when it runs next.")
+public final class ListCommand extends WorkspaceCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    @Option(names = "--json", description = "Print the activations as a JSON array.")
+    boolean json;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        Workspace workspace = loadWorkspace();
+        Instant now = Instant.now();
+        Map<String, RunRecord> last = new LinkedHashMap<>();
+        try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
+            for (String name : workspace.activations().keySet()) {
+                store.page(new RunStore.Filter(name, null, null), 1, 0).runs().stream().findFirst().ifPresent(r -> last.put(name, r));
+            }
+        }
+        if (json) {
+            ArrayNode array = JsonText.MAPPER.createArrayNode();
+            for (Activation a : workspace.activations().values()) {
+                ObjectNode node = array.addObject();
+                node.put("name", a.name());
+                node.put(a.model() != null ? "model" : "segment", a.target());
+                node.put("destination", a.destination());
+                node.put("run_type", lower(a.runType()));
+                node.put("sync_mode", lower(a.syncMode()));
+                node.put("format", a.format().type());
+                node.put("schedule", a.schedule() == null ? null : a.schedule().describe());
+                node.put("next_run", a.schedule() == null ? null : NextRun.after(a.schedule(), now).toString());
+                RunRecord r = last.get(a.name());
+                if (r == null) {
+                    node.putNull("last_run");
+                } else {
+                    ObjectNode run = node.putObject("last_run");
+                    run.put("id", r.id());
+                    run.put("status", r.status().json());
+                    run.put("started_at", r.startedAt().toString());
+                    run.put("ended_at", r.endedAt() == null ? null : r.endedAt().toString());
+                }
+            }
+            out().println(JsonText.MAPPER.writeValueAsString(array));
+        } else if (workspace.activations().isEmpty()) {
+            out().println("no activations in " + root.config);
+        } else {
+            out().printf("%-24s %-24s %-12s %-24s %-10s %-20s %-20s%n", "activation", "model or segment", "destination", "mode",
+                    "last run", "last started", "next run");
+            for (Activation a : workspace.activations().values()) {
+                RunRecord r = last.get(a.name());
+                out().printf(Locale.ROOT, "%-24s %-24s %-12s %-24s %-10s %-20s %-20s%n", a.name(), a.target(), a.destination(),
+                        lower(a.runType()) + " × " + lower(a.syncMode()), r == null ? "never" : r.status().json(),
+                        r == null ? "" : TIME.format(r.startedAt()),
+                        a.schedule() == null ? "manual only" : TIME.format(NextRun.after(a.schedule(), now)));
+            }
+        }
+        out().flush();
+        return 0;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
