@@ -10,6 +10,7 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.plan.FolderPath;
 import dev.sluice.workspace.Workspace;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +45,7 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
         DestinationConfig config = workspace.destinations().get(destination);
         if (config == null && workspace.sources().containsKey(destination)) {
             Source source = workspace.sources().get(destination);
+            workspace.requireSet("check source " + destination, List.of("sources." + destination));
             err().println("checking source " + destination + " (" + source.describe() + ")…");
             err().flush();
             String checked = States.check(source);
@@ -57,6 +59,7 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
                     + (workspace.destinations().isEmpty() ? "; the workspace defines none"
                             : "; known: " + String.join(", ", workspace.destinations().keySet())));
         }
+        workspace.requireSet("check destination " + destination, List.of("destinations." + destination));
         String path;
         try {
             path = FolderPath.normalise(folder); // the rules of an activation's folder

@@ -27,6 +27,7 @@ public final class NotifyCommand extends WorkspaceCommand implements Runnable {
             exitCodeList = {"0:delivered", "1:not delivered (the reason is printed)", "2:no such notification, or an invalid workspace"})
     int test(@Parameters(paramLabel = "NAME", description = "The notification, as named under notifications:.") String name) {
         Workspace workspace = loadWorkspace();
+        workspace.requireSet("send through notification " + name, List.of("notifications." + name));
         Notifier notifier = workspace.notification(name);
         Instant now = Instant.now();
         var document = dev.sluice.config.JsonText.MAPPER.createObjectNode();

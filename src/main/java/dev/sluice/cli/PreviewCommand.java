@@ -37,6 +37,8 @@ public final class PreviewCommand extends WorkspaceCommand implements Callable<I
             throw SluiceException.user("--limit: must be 0 or more, got " + limit);
         }
         Workspace workspace = loadWorkspace();
+        workspace.requireTarget(name);
+        workspace.requireSet("preview " + name, workspace.needsOfTarget(name));
         try (Catalog catalog = new Catalog(workspace, Clock.systemUTC())) {
             preview(catalog, name, limit);
         }

@@ -20,7 +20,7 @@ public final class ResetCommand extends WorkspaceCommand implements Callable<Int
     @Override
     public Integer call() {
         Workspace workspace = loadWorkspace();
-        workspace.activation(activation);
+        workspace.requireSet("reset activation " + activation, workspace.needsOfTarget(workspace.activation(activation).target()));
         Path state = StateOptions.stateDir(root, workspace);
         try (RunLock lock = RunLock.acquire(state, activation)) {
             boolean had = States.reset(workspace, workspace.activation(activation), state);

@@ -37,12 +37,17 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
     public Integer call() {
         Workspace workspace;
         try {
-            workspace = loadWorkspace();
+            // Offline, a setting whose ${VAR} is unset is a warning: the run that needs it refuses.
+            workspace = offline ? loadWorkspace() : WorkspaceLoader.withSystemEnv().load(root.config);
         } catch (WorkspaceException e) {
             return offline ? report(e.problems(), List.of()) : reportWithSources(e.problems());
         }
         List<SluiceException> keys = new java.util.ArrayList<>();
-        for (var destination : workspace.destinations().values()) {
+        for (var entry : workspace.destinations().entrySet()) {
+            var destination = entry.getValue();
+            if (workspace.unset().stream().anyMatch(u -> u.within("destinations." + entry.getKey()))) {
+                continue; // its key is not known yet: warned about below
+            }
             try {
                 destination.checkLocally();
             } catch (SluiceException e) {
@@ -65,7 +70,10 @@ public final class ValidateCommand extends WorkspaceCommand implements Callable<
                 }
             }
         }
-        List<Problem> warnings = ObjectNames.warnings(workspace.activations().values(), Clock.systemUTC().instant());
+        List<Problem> warnings = new java.util.ArrayList<>(ObjectNames.warnings(workspace.activations().values(),
+                Clock.systemUTC().instant()));
+        workspace.unset().forEach(u -> warnings.add(new Problem(u.file(), u.path(), "environment variable " + u.variable()
+                + " is not set: commands that need this setting refuse until it is")));
         if (json) {
             ObjectNode outcome = outcome(true, List.of(), List.of(), warnings);
             ObjectNode counts = outcome.putObject("counts");

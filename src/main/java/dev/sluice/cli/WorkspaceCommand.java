@@ -15,8 +15,12 @@ abstract class WorkspaceCommand {
     @Spec
     CommandSpec spec;
 
+    /**
+     * The workspace; settings whose {@code ${VAR}} is unset are refused only by what needs them
+     * ({@link Workspace#requireSet}), so commands that do not (history, list) work without.
+     */
     Workspace loadWorkspace() {
-        return WorkspaceLoader.withSystemEnv().load(root.config);
+        return WorkspaceLoader.withSystemEnv().loadDeferringUnset(root.config);
     }
 
     PrintWriter out() {

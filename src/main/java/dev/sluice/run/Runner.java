@@ -106,6 +106,7 @@ public final class Runner {
      */
     public RunRecord run(Request request, String runId) {
         Activation activation = workspace.activation(request.activation());
+        workspace.requireSet("run activation " + activation.name(), workspace.needsOf(activation));
         try (RunLock lock = RunLock.acquire(stateDir, activation.name());
                 RunStore store = new RunStore(stateDir);
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {

@@ -30,11 +30,18 @@ public final class EnvInterpolation {
     private final Function<String, String> env;
     private final String file;
     private final Problems problems;
+    private final List<UnsetVariable> unset;
 
     public EnvInterpolation(Function<String, String> env, String file, Problems problems) {
+        this(env, file, problems, new ArrayList<>());
+    }
+
+    /** As the other constructor; every reference to an unset variable is also added to {@code unset}. */
+    public EnvInterpolation(Function<String, String> env, String file, Problems problems, List<UnsetVariable> unset) {
         this.env = env;
         this.file = file;
         this.problems = problems;
+        this.unset = unset;
     }
 
     public static EnvInterpolation ofSystem(String file, Problems problems) {
@@ -95,6 +102,7 @@ public final class EnvInterpolation {
                 String value = env.apply(name);
                 if (value == null) {
                     problems.add(file, path, "environment variable " + name + " is not set");
+                    unset.add(new UnsetVariable(file, path, name));
                     return text;
                 }
                 // Whatever the key, a value from the environment may be a secret: it never shows in output.

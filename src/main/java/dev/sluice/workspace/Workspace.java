@@ -20,7 +20,8 @@ public record Workspace(
         Map<String, Segment> segments,
         Map<String, DestinationConfig> destinations,
         Map<String, Activation> activations,
-        Map<String, Notifier> notifications) {
+        Map<String, Notifier> notifications,
+        List<UnsetVariable> unset) {
 
     public Workspace {
         sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
@@ -29,6 +30,65 @@ public record Workspace(
         destinations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(destinations));
         activations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(activations));
         notifications = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(notifications));
+        unset = List.copyOf(unset);
+    }
+
+    /** A workspace whose every {@code ${VAR}} is set. */
+    public Workspace(Path file, Map<String, Source> sources, Map<String, Model> models, Map<String, Segment> segments,
+            Map<String, DestinationConfig> destinations, Map<String, Activation> activations, Map<String, Notifier> notifications) {
+        this(file, sources, models, segments, destinations, activations, notifications, List.of());
+    }
+
+    /** This workspace, knowing that these references were not set when it was read. */
+    public Workspace withUnset(List<UnsetVariable> references) {
+        return new Workspace(file, sources, models, segments, destinations, activations, notifications, references);
+    }
+
+    /**
+     * Refuses (a user error) when a setting under one of {@code prefixes} (key paths such as
+     * {@code destinations.bucket}) refers to an unset environment variable: names the setting, the
+     * variable and {@code purpose}.
+     */
+    public void requireSet(String purpose, java.util.Collection<String> prefixes) {
+        for (UnsetVariable reference : unset) {
+            if (prefixes.stream().anyMatch(reference::within) || !section(reference.path())) {
+                throw SluiceException.user(reference.path() + ": environment variable " + reference.variable() + " is not set ("
+                        + (reference.file() == null ? "" : "in " + reference.file() + ", ") + "needed to " + purpose
+                        + "); set it, or write the value in the file");
+            }
+        }
+    }
+
+    /** Whether {@code path} is inside an entry of one of the named sections, which only the commands that use it need. */
+    private static boolean section(String path) {
+        return java.util.stream.Stream.of("sources.", "models.", "segments.", "destinations.", "activations.", "notifications.")
+                .anyMatch(path::startsWith);
+    }
+
+    /** The key paths of everything a run of {@code activation} uses: it, its model or segment, source, destination and notifications. */
+    public List<String> needsOf(Activation activation) {
+        List<String> needs = new ArrayList<>(List.of("activations." + activation.name(), "destinations." + activation.destination()));
+        needs.addAll(needsOfTarget(activation.target()));
+        if (activation.notifications() == null) {
+            needs.add("notifications");
+        } else {
+            activation.notifications().forEach(n -> needs.add("notifications." + n));
+        }
+        return needs;
+    }
+
+    /** The key paths of what reading a model or segment uses: it, its model and its source. */
+    public List<String> needsOfTarget(String target) {
+        List<String> needs = new ArrayList<>();
+        if (segments.containsKey(target)) {
+            needs.add("segments." + target);
+        }
+        Model model = modelOf(target);
+        if (model != null) {
+            needs.add("models." + model.name());
+            needs.add("sources." + model.source());
+        }
+        return needs;
     }
 
     /** A workspace without notifications. */

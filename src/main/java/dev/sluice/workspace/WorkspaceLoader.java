@@ -44,11 +44,44 @@ public final class WorkspaceLoader {
      */
     public Workspace load(Path file, Map<Path, JsonNode> overlay) {
         Problems problems = new Problems();
-        WorkspaceParser parser = parse(file, overlay, problems);
+        List<UnsetVariable> unset = new ArrayList<>();
+        WorkspaceParser parser = parse(file, overlay, problems, unset);
         if (!problems.isEmpty()) {
-            throw new WorkspaceException(problems.list());
+            throw new WorkspaceException(withoutEchoes(problems.list(), unset));
         }
         return parser.build(file);
+    }
+
+    /**
+     * As {@link #load(Path)}, except that settings referring to unset environment variables are no
+     * problem yet: the workspace knows them ({@link Workspace#unset()}), and a command refuses only
+     * when it needs one of them ({@link Workspace#requireSet}). So reading the history, listing and
+     * previewing work without, say, a notification's secret. Any other problem is reported as by
+     * {@link #load(Path)}.
+     */
+    public Workspace loadDeferringUnset(Path file) {
+        Problems problems = new Problems();
+        List<UnsetVariable> unset = new ArrayList<>();
+        WorkspaceParser parser = parse(file, Map.of(), problems, unset);
+        List<Problem> others = problems.list().stream().filter(p -> !causedByUnset(p, unset)).toList();
+        if (!others.isEmpty()) {
+            throw new WorkspaceException(withoutEchoes(problems.list(), unset));
+        }
+        return parser.build(file).withUnset(unset);
+    }
+
+    /**
+     * The problems without those a setting's unset variable caused besides "is not set" (the
+     * literal text {@code ${NAME}} is too short for a secret, not a number, …): one problem per cause.
+     */
+    private static List<Problem> withoutEchoes(List<Problem> problems, List<UnsetVariable> unset) {
+        return problems.stream().filter(p -> !causedByUnset(p, unset) || p.message().endsWith(" is not set")).toList();
+    }
+
+    private static boolean causedByUnset(Problem problem, List<UnsetVariable> unset) {
+        // the problem is at the setting or inside it (a setting parsed into parts)
+        return unset.stream().anyMatch(u -> java.util.Objects.equals(u.file(), problem.file())
+                && new UnsetVariable(u.file(), problem.path(), u.variable()).within(u.path()));
     }
 
     /**
@@ -60,11 +93,12 @@ public final class WorkspaceLoader {
 
     public Partial loadPartially(Path file) {
         Problems problems = new Problems();
-        WorkspaceParser parser = parse(file, Map.of(), problems);
-        return new Partial(parser.buildValidPart(file), problems.list());
+        List<UnsetVariable> unset = new ArrayList<>();
+        WorkspaceParser parser = parse(file, Map.of(), problems, unset);
+        return new Partial(parser.buildValidPart(file), withoutEchoes(problems.list(), unset));
     }
 
-    private WorkspaceParser parse(Path file, Map<Path, JsonNode> overlay, Problems problems) {
+    private WorkspaceParser parse(Path file, Map<Path, JsonNode> overlay, Problems problems, List<UnsetVariable> unset) {
         if (!Files.exists(file)) {
             throw SluiceException.user("workspace file " + file + " not found (in " + Path.of("").toAbsolutePath()
                     + "); pass -c FILE to choose another, or run 'sluice demo' for an example");
@@ -77,14 +111,14 @@ public final class WorkspaceLoader {
         String mainName = file.toString();
         JsonNode root = YamlFile.read(file, mainName, problems);
         if (root != null) {
-            new EnvInterpolation(env, mainName, problems).apply(root);
+            new EnvInterpolation(env, mainName, problems, unset).apply(root);
             Node main = Node.root(root, mainName, problems);
             parser.parseMain(main);
             for (Path included : includes(main, baseDir, overlay)) {
                 String name = display(included, file);
                 JsonNode tree = overlay.containsKey(included) ? overlay.get(included).deepCopy() : YamlFile.read(included, name, problems);
                 if (tree != null) {
-                    new EnvInterpolation(env, name, problems).apply(tree);
+                    new EnvInterpolation(env, name, problems, unset).apply(tree);
                     parser.parseIncluded(Node.root(tree, name, problems));
                 }
             }
