@@ -7,6 +7,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        dev.sluice.error.MaskedLogging.install();
         System.exit(commandLine().execute(args));
     }
 

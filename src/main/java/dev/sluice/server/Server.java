@@ -176,6 +176,7 @@ public final class Server implements AutoCloseable {
     /** Loads the workspace (it must be valid), starts the web server and, unless told not to, the scheduler. */
     public static Server start(Options options, Consumer<String> log) {
         dev.sluice.error.Secrets.register(options.token()); // never in a log line, a record or an error
+        dev.sluice.error.MaskedLogging.install(); // drivers' own log lines are masked too
         Server server = new Server(options, log);
         server.app.start();
         if (options.schedule()) {

@@ -17,12 +17,19 @@ import java.util.Properties;
  */
 public record JdbcSource(String name, String url, String driver, String user, String password,
         Map<String, String> properties) implements Source {
+    /** {@code ;name=value}, the way some drivers take parameters. */
+    private static final java.util.regex.Pattern SEMICOLON_PARAMETER = java.util.regex.Pattern.compile(";\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*=");
 
     static JdbcSource parse(String name, Node node) {
         node.allowKeys("type", "url", "driver", "user", "password", "properties");
         String url = node.requiredText("url");
         if (url != null && !url.startsWith("jdbc:")) {
             node.problem("url", "must be a JDBC URL starting with jdbc:, got '" + Secrets.maskUrl(url) + "'");
+        } else if (url != null && url.startsWith(PostgresUrl.PREFIX)) {
+            PostgresUrl.check(node, "url", url);
+        } else if (url != null && url.startsWith("jdbc:sqlite:") && SEMICOLON_PARAMETER.matcher(url).find()) {
+            node.problem("url", "SQLite's driver reads parameters after '?' (jdbc:sqlite:FILE?name=value), not ';'"
+                    + " (it would open a file with the parameters in its name), got '" + Secrets.maskUrl(url) + "'");
         }
         String password = node.text("password", null);
         Secrets.register(password);

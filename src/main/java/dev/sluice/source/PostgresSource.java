@@ -26,9 +26,7 @@ public record PostgresSource(String name, String url, String user, String passwo
             if (node.has("host") || node.has("port") || node.has("database")) {
                 node.problem("url", "give either url or host/port/database, not both");
             }
-            if (!url.startsWith("jdbc:postgresql:")) {
-                node.problem("url", "must start with jdbc:postgresql:, got '" + Secrets.maskUrl(url) + "'");
-            }
+            PostgresUrl.check(node, "url", url);
         } else {
             String host = node.requiredText("host");
             Long port = node.longAtLeast("port", 1);

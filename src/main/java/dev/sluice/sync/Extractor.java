@@ -6,7 +6,6 @@ import dev.sluice.config.WorkspaceException;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.engine.Engine;
-import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.ExportColumn;
 import dev.sluice.plan.Mapping;
@@ -140,8 +139,7 @@ public final class Extractor {
             columns = ColumnTypes.describe(engine.connection(), "SELECT * FROM " + relation);
         } catch (SQLException e) {
             // Named as validate names it: the model's SQL, on its source.
-            throw new SluiceException(ErrorKind.EXTERNAL, "models." + model.name() + ".sql: the query fails on source '"
-                    + model.source() + "': " + e.getMessage(), e);
+            throw dev.sluice.source.ConnectionErrors.queryFailed(model, e);
         }
         List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
         if (!mismatches.isEmpty()) {

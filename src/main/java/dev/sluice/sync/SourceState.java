@@ -194,8 +194,7 @@ public final class SourceState implements ChangeState {
         try {
             columns = dialect.describe(connection, modelSelect);
         } catch (SQLException e) {
-            throw new SluiceException(ErrorKind.EXTERNAL, "models." + model.name() + ".sql: the query fails on source '"
-                    + model.source() + "': " + e.getMessage(), e);
+            throw dev.sluice.source.ConnectionErrors.queryFailed(model, e);
         }
         CompiledQuery query = CompiledQuery.of(modelSelect);
         Segment segment = workspace.segments().get(activation.target());
@@ -237,8 +236,7 @@ public final class SourceState implements ChangeState {
                 query.parameters()).prepare(connection)) {
             insert.execute();
         } catch (SQLException e) {
-            throw new SluiceException(ErrorKind.EXTERNAL, "models." + model.name() + ".sql: the query fails on source '"
-                    + model.source() + "': " + e.getMessage(), e);
+            throw dev.sluice.source.ConnectionErrors.queryFailed(model, e);
         }
         // Statistics for the planner: the comparison joins this table with the state table.
         execute("ANALYZE " + NOW);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.sluice.config.Problems;
 import dev.sluice.error.SluiceException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,13 +27,29 @@ final class YamlFile {
             .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
             .build();
 
+    /**
+     * The largest workspace file (main or included) Sluice reads: 1 MiB. It is checked before the
+     * file is parsed, because the YAML parser spends minutes of CPU on a file of several megabytes
+     * before its own limit (3 M characters) stops it.
+     */
+    static final int MAX_BYTES = 1024 * 1024;
+
     private YamlFile() {}
 
     /** The tree of {@code file}, shown as {@code name} in problems; null when it cannot be used (problems recorded). */
     static JsonNode read(Path file, String name, Problems problems) {
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            long size = Files.size(file);
+            try (InputStream in = Files.newInputStream(file)) {
+                content = in.readNBytes(MAX_BYTES + 1); // at most: a file may grow, or not be a regular file
+            }
+            if (size > MAX_BYTES || content.length > MAX_BYTES) {
+                problems.add(name, "", "the file is too large: " + (size > MAX_BYTES ? size + " bytes" : "more than " + MAX_BYTES + " bytes")
+                        + "; a workspace file may have at most " + MAX_BYTES + " bytes (1 MiB): split it into files"
+                        + " read with include");
+                return null;
+            }
         } catch (NoSuchFileException e) {
             problems.add(name, "", "file not found");
             return null;
