@@ -6,6 +6,7 @@ import dev.sluice.engine.LogicalType;
 import dev.sluice.error.Secrets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -20,31 +21,95 @@ public record PostgresSource(String name, String url, String user, String passwo
 
 
     static PostgresSource parse(String name, Node node) {
+        return parse(name, node, PgEnvironment.system());
+    }
+
+    /**
+     * The source as {@code node} describes it. A JDBC {@code url} is taken as written; libpq's
+     * {@code postgresql://} URL and host/port/database are completed as libpq completes them, from
+     * {@code env} (PG* variables, the password file).
+     */
+    static PostgresSource parse(String name, Node node, PgEnvironment env) {
         node.allowKeys("type", "host", "port", "database", "user", "password", "url", "properties", "state_schema");
         String url = node.text("url", null);
-        if (url != null) {
+        String user = node.text("user", null);
+        String password = node.text("password", null);
+        Secrets.register(password);
+        Map<String, String> properties = new java.util.LinkedHashMap<>(JdbcSource.properties(node.get("properties")));
+        if (url != null && LibpqUrl.applies(url)) {
+            Secrets.registerUrl(url);
+            if (node.has("host") || node.has("port") || node.has("database")) {
+                node.problem("url", "give either url or host/port/database, not both");
+            }
+            try {
+                LibpqUrl libpq = LibpqUrl.parse(url);
+                user = user != null ? user : libpq.user() != null ? libpq.user() : env.user();
+                password = password != null ? password : libpq.password();
+                libpq.properties().forEach(properties::putIfAbsent);
+                List<String> hosts = libpq.hosts().isEmpty() ? List.of(env.host() + ":" + env.port()) : libpq.hosts();
+                String database = libpq.database() != null ? libpq.database() : env.database(user);
+                if (password == null) {
+                    String first = hosts.get(0);
+                    int colon = first.lastIndexOf(':');
+                    boolean ported = colon > first.lastIndexOf(']') && colon > 0;
+                    password = env.password(ported ? first.substring(0, colon) : first,
+                            ported ? Integer.parseInt(first.substring(colon + 1)) : env.port(), database, user);
+                }
+                url = "jdbc:postgresql://" + String.join(",", hosts) + "/" + encode(database);
+            } catch (IllegalArgumentException e) {
+                node.problem("url", e.getMessage() + ", got '" + Secrets.maskUrl(url) + "'");
+            }
+        } else if (url != null) {
             if (node.has("host") || node.has("port") || node.has("database")) {
                 node.problem("url", "give either url or host/port/database, not both");
             }
             PostgresUrl.check(node, "url", url);
         } else {
-            String host = node.requiredText("host");
+            String host = node.text("host", null);
             Long port = node.longAtLeast("port", 1);
             if (port != null && port > 65535) {
                 node.problem("port", "must be at most 65535, got " + port);
             }
-            String database = node.requiredText("database");
-            url = "jdbc:postgresql://" + host + ":" + (port == null ? 5432 : port) + "/" + database;
+            try {
+                host = host != null ? host : env.host();
+                int resolvedPort = port != null ? port.intValue() : env.port();
+                user = user != null ? user : env.user();
+                String database = node.text("database", null);
+                database = database != null ? database : env.database(user);
+                if (password == null) {
+                    password = env.password(host, resolvedPort, database, user);
+                }
+                url = "jdbc:postgresql://" + host + ":" + resolvedPort + "/" + encode(database);
+            } catch (IllegalArgumentException e) {
+                node.problem("port", e.getMessage());
+                url = "jdbc:postgresql://localhost/";
+            }
         }
-        String password = node.text("password", null);
+        boolean libpqRules = !node.has("url") || LibpqUrl.applies(node.text("url", ""));
+        if (libpqRules && properties.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("sslmode"))) {
+            String sslmode = env.get("PGSSLMODE");
+            if (sslmode != null) {
+                properties.put("sslmode", sslmode);
+            }
+        }
+        if (libpqRules && properties.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("ApplicationName"))) {
+            String application = env.get("PGAPPNAME");
+            if (application != null) {
+                properties.put("ApplicationName", application);
+            }
+        }
         Secrets.register(password);
         Secrets.registerUrl(url);
         String stateSchema = node.text("state_schema", DEFAULT_STATE_SCHEMA);
         if (stateSchema != null && !stateSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
             node.problem("state_schema", "must be a lower-case PostgreSQL name (letters, digits, _; at most 63), got '" + stateSchema + "'");
         }
-        return new PostgresSource(name, url, node.text("user", null), password,
-                JdbcSource.properties(node.get("properties")), stateSchema);
+        return new PostgresSource(name, url, user, password, properties, stateSchema);
+    }
+
+    /** A database name as the driver's URL takes it (percent-encoded). */
+    private static String encode(String database) {
+        return database == null ? "" : java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override

@@ -27,10 +27,31 @@ final class PostgresUrl {
         Secrets.registerUrl(url);
         String problem = problem(url);
         if (problem != null) {
-            node.problem(key, problem + ", got '" + Secrets.maskUrl(url) + "'");
+            node.problem(key, problem + ", got '" + Secrets.maskUrl(url) + "'" + libpqInstead(url));
             return false;
         }
         return true;
+    }
+
+    /**
+     * For a URL with {@code user:password@} before the host (a {@code DATABASE_URL} with {@code jdbc:}
+     * put before it): the line to write instead, libpq's form, which Sluice reads; empty otherwise.
+     */
+    private static String libpqInstead(String url) {
+        if (!url.startsWith(PREFIX + "//")) {
+            return "";
+        }
+        String rest = url.substring(PREFIX.length() + 2);
+        int slash = rest.indexOf('/');
+        int at = (slash < 0 ? rest : rest.substring(0, slash)).lastIndexOf('@');
+        if (at < 0) {
+            return "";
+        }
+        String userInfo = rest.substring(0, at);
+        int colon = userInfo.indexOf(':');
+        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+        return "; or write libpq's form, which Sluice reads: url: \"postgresql://" + user + rest.substring(at) + "\""
+                + (colon < 0 ? "" : " with password: ${PG_PASSWORD}");
     }
 
     /** What is wrong with {@code url}, or null. */

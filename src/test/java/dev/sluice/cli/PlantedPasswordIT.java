@@ -173,6 +173,8 @@ class PlantedPasswordIT {
         sources.put("jdbc_setting", "{type: jdbc, url: \"jdbc:postgresql://localhost:%d/postgres\", user: alice, password: \"%s\"}"
                 .formatted(port, PLANTED));
         sources.put("sqlite_url_parameter", "{type: jdbc, url: \"jdbc:sqlite:%s?password=%s\"}".formatted(sqlite, PLANTED));
+        // libpq's form, as DATABASE_URL holds it, with the password in the user info
+        sources.put("libpq_form", "{type: postgres, url: \"postgresql://alice:%s@localhost:%d/postgres\"}".formatted(PLANTED, port));
         Path workspace = workspace("good", sources);
 
         List<Cli> runs = everyCommand(workspace, sources.keySet());
@@ -198,7 +200,7 @@ class PlantedPasswordIT {
         sources.put("bad_encoding", "{type: postgres, url: \"jdbc:postgresql://localhost:%d/postgres?user=alice&password=%s%%zz\"}".formatted(port, PLANTED));
         sources.put("semicolons", "{type: jdbc, url: \"jdbc:postgresql://localhost:%d/postgres;user=alice;password=%s\"}".formatted(port, PLANTED));
         sources.put("sqlite_semicolon", "{type: jdbc, url: \"jdbc:sqlite:shop.db;password=%s\"}".formatted(PLANTED));
-        sources.put("libpq_form", "{type: postgres, url: \"postgresql://alice:%s@localhost:%d/postgres\"}".formatted(PLANTED, port));
+        sources.put("libpq_bad_port", "{type: postgres, url: \"postgresql://alice:%s@localhost:5o432/postgres\"}".formatted(PLANTED));
         Path workspace = workspace("bad", sources);
 
         List<Cli> runs = everyCommand(workspace, sources.keySet());
@@ -215,7 +217,7 @@ class PlantedPasswordIT {
                 .contains("got 'jdbc:postgresql://localhost:5o432/postgres?user=alice&password=****'")
                 .contains("sources.semicolons.url: connection parameters follow '?'")
                 .contains("sources.sqlite_semicolon.url: SQLite's driver reads parameters after '?'")
-                .contains("sources.libpq_form.url: must start with jdbc:postgresql:, got 'postgresql://alice:****@localhost");
+                .contains("sources.libpq_bad_port.url: the port must be a number from 1 to 65535, got 'postgresql://alice:****@localhost");
         for (Cli cli : runs) {
             // the drivers' own log lines ("WARNING: JDBC URL invalid port number: …") never appear
             assertThat(cli.err()).as(cli.all()).doesNotContain("WARNING").doesNotContain("Unable to parse URL");
