@@ -71,7 +71,8 @@ final class CrossSiteGuard {
      * send cross-site. (PUT, PATCH and DELETE are never sent cross-site without a preflight.)
      */
     void checkBodiless(Context ctx) {
-        if (!ctx.method().name().equals("POST") || ctx.path().startsWith(EXEMPT_PREFIX) || present(ctx.header(HEADER)) || present(ctx.header("Authorization"))) {
+        if (!ctx.method().name().equals("POST") || ctx.path().startsWith(EXEMPT_PREFIX) || present(ctx.header(HEADER))
+                || present(ctx.header("Authorization"))) {
             return;
         }
         throw new ApiError(403, "Request header required", ctx.method() + " " + ctx.path() + " without a body must carry the header '"

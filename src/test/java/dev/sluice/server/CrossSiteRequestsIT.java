@@ -161,7 +161,8 @@ class CrossSiteRequestsIT {
         assertThat(bare.json().path("detail").asText()).isEqualTo("POST /api/activations/by_hand/runs without a body must carry "
                 + "the header 'X-Sluice-Request: 1' (or 'Authorization: Bearer TOKEN'), which a web page of another site cannot send; "
                 + "e.g. curl -X POST -H 'X-Sluice-Request: 1' URL");
-        ServerFixture.Response bareCheck = fx.send(request("/api/destinations/out/check?folder=probe").POST(HttpRequest.BodyPublishers.noBody()));
+        ServerFixture.Response bareCheck = fx.send(request("/api/destinations/out/check?folder=probe")
+                .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(bareCheck.status()).as(bareCheck.body()).isEqualTo(403);
         assertThat(runsRecorded()).isZero();
         assertThat(fx.out).as("a probe writes the destination folder").doesNotExist();
