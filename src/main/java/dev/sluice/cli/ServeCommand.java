@@ -52,7 +52,8 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
     String memoryLimit;
 
     @Option(names = "--public-url", paramLabel = "URL",
-            description = {"The address users reach the web UI at, for links to runs in notifications, such as:", "https://sluice.example.com"})
+            description = {"The address users reach the web UI at, for links to runs in notifications and as an origin whose pages "
+                    + "may change things, such as:", "https://sluice.example.com"})
     String publicUrl;
 
     @Override

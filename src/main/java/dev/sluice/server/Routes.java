@@ -41,6 +41,16 @@ final class Routes {
         remember("DELETE", path);
     }
 
+    /** One route: a method and a path as registered ({@code /api/activations/{name}}). */
+    record Route(String method, String path) {}
+
+    /** Every route, in registration order. */
+    List<Route> all() {
+        List<Route> all = new ArrayList<>();
+        methods.forEach((path, list) -> list.forEach(method -> all.add(new Route(method, path))));
+        return all;
+    }
+
     /** The methods answered on {@code path} (a request's path), in registration order; empty when none. */
     List<String> methods(String path) {
         List<String> found = new ArrayList<>();

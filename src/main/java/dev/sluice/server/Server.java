@@ -110,6 +110,7 @@ public final class Server implements AutoCloseable {
         CatalogApi catalog = new CatalogApi(workspaces, clock);
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
+        CrossSiteGuard crossSite = new CrossSiteGuard(options.publicUrl());
 
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -124,7 +125,7 @@ public final class Server implements AutoCloseable {
                     ctx.skipRemainingHandlers();
                     return;
                 }
-                guard(ctx, loopback);
+                guard(ctx, loopback, crossSite);
             });
             Routes routes = new Routes(config.routes);
             routes.get("/", ctx -> asset(ctx, "index.html"));
@@ -195,6 +196,11 @@ public final class Server implements AutoCloseable {
 
     public RunDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** Every route the server answers. */
+    List<Routes.Route> routes() {
+        return allowed.all();
     }
 
     /** The metrics served at {@code /metrics}. */
@@ -279,11 +285,11 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Refuses what a browser on another site could send: bodies that are not JSON (a plain form
-     * post), bodies over the size limit, and, on loopback, requests for another host name (DNS
-     * rebinding).
+     * Refuses what a browser on another site could send: on loopback, requests for another host name
+     * (DNS rebinding); changes asked by a page of another site ({@link CrossSiteGuard}); bodies that
+     * are not JSON (a plain form post), bodies over the size limit.
      */
-    private static void guard(Context ctx, boolean loopback) {
+    private static void guard(Context ctx, boolean loopback, CrossSiteGuard crossSite) {
         String method = ctx.method().name();
         if (loopback) {
             String host = ctx.header("Host");
@@ -293,6 +299,8 @@ public final class Server implements AutoCloseable {
                         List.of());
             }
         }
+        crossSite.check(ctx);
+        QueryParameters.requireSingle(ctx);
         if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
             String length = ctx.header("Content-Length");
             if (length != null) {
@@ -310,7 +318,8 @@ public final class Server implements AutoCloseable {
             String type = ctx.contentType();
             boolean bodiless = (length == null || length.trim().equals("0")) && ctx.header("Transfer-Encoding") == null;
             if (bodiless && type == null) {
-                return; // run now, check: nothing to read, so no type to declare
+                crossSite.checkBodiless(ctx); // run now, check: nothing to read, so no type to declare
+                return;
             }
             if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 throw new ApiError(415, "Unsupported media type", "send JSON with the header 'Content-Type: application/json'"

@@ -270,16 +270,19 @@ class ServerApiIT {
         assertThat(fx.post("/api/activations/nope/runs", "").status()).isEqualTo(404);
     }
 
-    /** Issue 16: a bodiless POST needs no Content-Type; unsupported methods on known paths get 405 with Allow. */
+    /**
+     * Issue 16: a bodiless POST needs no Content-Type (issue 23: it carries X-Sluice-Request instead, see
+     * CrossSiteRequestsIT); unsupported methods on known paths get 405 with Allow.
+     */
     @Test
     void bodilessPostsNeedNoContentTypeAndUnsupportedMethodsGet405WithAllow() throws Exception {
         start();
         ServerFixture.Response started = fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/activations/by_hand/runs"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+                .header("X-Sluice-Request", "1").POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         fx.awaitRun(started.json().path("id").asText());
         ServerFixture.Response check = fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/destinations/out/check"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+                .header("X-Sluice-Request", "1").POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(check.status()).as(check.body()).isEqualTo(200);
         // A body of another type is still refused.
         ServerFixture.Response text = fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/activations/by_hand/runs"))
