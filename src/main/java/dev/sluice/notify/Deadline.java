@@ -36,8 +36,8 @@ final class Deadline {
 
     /** {@link #length} for messages: {@code 3s}, {@code 2.8s}. */
     String lengthText() {
-        long millis = length.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + "s" : String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+        long tenths = Math.round(length.toMillis() / 100.0);
+        return tenths % 10 == 0 ? tenths / 10 + "s" : String.format(java.util.Locale.ROOT, "%.1fs", tenths / 10.0);
     }
 
     /** The time left, in milliseconds, at least 1 (0 means "no timeout" to sockets). */

@@ -54,32 +54,38 @@ public record OutgoingTarget(boolean allowPrivate, Resolver resolver) {
         return thread;
     });
 
-    /** Why a connection to {@code address:port} is refused; null when it is allowed. */
+    /** Why a connection to {@code address:port} is refused ("169.254.169.254 is a cloud metadata address"); null when it is allowed. */
     public String refusal(InetAddress address, int port) {
+        String reason = reason(address, port);
+        return reason == null ? null : address.getHostAddress() + (reason.startsWith("where") ? ":" + port + " is " : " is ") + reason;
+    }
+
+    /** What {@code address} is when refused ("a cloud metadata address"); null when it is allowed. */
+    private String reason(InetAddress address, int port) {
         InetAddress embedded = embeddedIpv4(address);
         if (embedded != null) {
             String refusal = refusal(embedded, port);
-            return refusal == null ? null : address.getHostAddress() + " carries " + refusal;
+            return refusal == null ? null : "an IPv6 form of " + refusal;
         }
         String text = address.getHostAddress();
         byte[] bytes = address.getAddress();
         if (METADATA_ADDRESSES.contains(text.toLowerCase(Locale.ROOT))) {
-            return text + " is a cloud metadata address";
+            return "a cloud metadata address";
         }
         if (address.isAnyLocalAddress() || (address instanceof Inet4Address && bytes[0] == 0)) {
-            return text + " is an unspecified address";
+            return "an unspecified address";
         }
         if (address.isLinkLocalAddress()) {
-            return text + " is a link-local address (169.254.0.0/16, fe80::/10, where cloud metadata services answer)";
+            return "a link-local address (169.254.0.0/16, fe80::/10, where cloud metadata services answer)";
         }
         if (address.isMulticastAddress() || text.equals("255.255.255.255")) {
-            return text + " is a multicast or broadcast address";
+            return "a multicast or broadcast address";
         }
         if (OwnEndpoints.contains(address, port)) {
-            return text + ":" + port + " is where this Sluice server listens (its API starts runs)";
+            return "where this Sluice server listens (its API starts runs)";
         }
         if (!allowPrivate && isPrivate(address)) {
-            return text + " is a private or loopback address (allow_private_targets: false)";
+            return "a private or loopback address (allow_private_targets: false)";
         }
         return null;
     }
@@ -100,8 +106,9 @@ public record OutgoingTarget(boolean allowPrivate, Resolver resolver) {
         if (refusal == null) {
             return true;
         }
-        node.problem(key, "refused: " + refusal + "; notifications never go there"
-                + (refusal.endsWith("(allow_private_targets: false)") ? " unless allow_private_targets is true" : ""));
+        node.problem(key, "refused: " + refusal + (refusal.endsWith("(allow_private_targets: false)")
+                ? "; set allow_private_targets: true to allow private and loopback addresses"
+                : "; notifications never go there: give the receiver's own address"));
         return false;
     }
 
@@ -136,7 +143,7 @@ public record OutgoingTarget(boolean allowPrivate, Resolver resolver) {
         for (InetAddress address : addresses) {
             String refusal = refusal(address, port);
             if (refusal != null) {
-                throw new DeliveryFailure(what + " refused: " + name + " resolves to " + refusal, false, null);
+                throw new DeliveryFailure(what + " refused: " + refusal + " (an address of " + name + ")", false, null);
             }
         }
         return addresses.get(0);
