@@ -122,7 +122,8 @@ final class HttpPost {
                 }
             }
         } while (status >= 100 && status < 200);
-        String text = new String(body(in, headers), StandardCharsets.UTF_8).strip();
+        // 204 and 304 have no body, whatever the headers say.
+        String text = status == 204 || status == 304 ? "" : new String(body(in, headers), StandardCharsets.UTF_8).strip();
         if (status >= 200 && status < 300) {
             return;
         }

@@ -87,7 +87,7 @@ final class SmtpSockets extends SocketFactory implements AutoCloseable {
             public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
                 SSLSocket ssl = (SSLSocket) delegate.createSocket(socket, serverName, port, autoClose);
                 SSLParameters parameters = ssl.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                parameters.setEndpointIdentificationAlgorithm("LDAPS"); // as Jakarta Mail sets it again
                 if (OutgoingTarget.literal(serverName) == null) {
                     parameters.setServerNames(List.of(new SNIHostName(serverName)));
                 }
