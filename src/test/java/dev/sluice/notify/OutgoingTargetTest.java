@@ -183,4 +183,58 @@ class OutgoingTargetTest {
             assertThat(trickler.awaitConnection()).as("connected to the address smtp.test resolved to").isTrue();
         }
     }
+
+    @Test
+    void httpsSendsTheUrlsHostAsTheServerNameAndChecksTheCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // A self-signed certificate for hooks.test: not in the trust store, so the handshake must fail.
+        java.nio.file.Path keystore = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "hooks", "-dname", "CN=hooks.test", "-ext", "SAN=dns:hooks.test",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory managers = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "changeit".toCharArray());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(managers.getKeyManagers(), null, null);
+        List<String> serverNames = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            javax.net.ssl.SSLParameters parameters = server.getSSLParameters();
+            parameters.setSNIMatchers(List.of(new javax.net.ssl.SNIMatcher(javax.net.ssl.StandardConstants.SNI_HOST_NAME) {
+                @Override
+                public boolean matches(javax.net.ssl.SNIServerName name) {
+                    serverNames.add(((javax.net.ssl.SNIHostName) name).getAsciiName());
+                    return true;
+                }
+            }));
+            server.setSSLParameters(parameters);
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (javax.net.ssl.SSLSocket client = (javax.net.ssl.SSLSocket) server.accept()) {
+                        client.startHandshake();
+                    } catch (java.io.IOException e) {
+                        // the client refuses the certificate
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            AtomicInteger lookups = new AtomicInteger();
+            WebhookNotifier notifier = new WebhookNotifier(settings("webhook", Duration.ofSeconds(2), true,
+                    resolver(Map.of("hooks.test", List.of("127.0.0.1")), lookups)), URI.create("https://hooks.test:" + server.getLocalPort() + "/hook"),
+                    null, Clock.systemUTC());
+
+            Delivery delivery = Deliverer.system().deliver(notifier, NOTICE);
+
+            assertThat(delivery.delivered()).isFalse();
+            assertThat(delivery.error()).contains("POST to hooks.test failed: SSLHandshakeException");
+            assertThat(serverNames).as("the TLS server name is the URL's host, not the address").isNotEmpty().allMatch("hooks.test"::equals);
+        }
+    }
 }
