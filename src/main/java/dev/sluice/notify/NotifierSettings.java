@@ -49,11 +49,6 @@ public record NotifierSettings(String name, String type, Set<NotifyEvent> events
         return new NotifierSettings(name, type, events, timeout, publicUrl, target);
     }
 
-    /** These settings, looking host names up with {@code resolver} (tests). */
-    public NotifierSettings withResolver(OutgoingTarget.Resolver resolver) {
-        return new NotifierSettings(name, type, events, timeout, publicUrl, new OutgoingTarget(target.allowPrivate(), resolver));
-    }
-
     private static Set<NotifyEvent> events(Node node) {
         if (node.isUnset("failed, held, recovered")) {
             return DEFAULT_EVENTS;
