@@ -12,6 +12,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ public record EmailNotifier(NotifierSettings settings, String host, int port, bo
         Long port = node.longAtLeast("port", 1);
         if (port != null && port > 65535) {
             node.problem("port", "must be between 1 and 65535, got " + port);
+        }
+        if (host != null) {
+            settings.target().check(node, "host", host, port == null ? DEFAULT_PORT : port.intValue());
         }
         boolean starttls = node.bool("starttls", true);
         String username = node.text("username", null);
@@ -92,10 +96,24 @@ public record EmailNotifier(NotifierSettings settings, String host, int port, bo
 
     @Override
     public void send(Notice notice, Duration timeout) throws DeliveryFailure {
-        String millis = String.valueOf(Math.max(1000, timeout.toMillis()));
+        Deadline deadline = Deadline.after(timeout);
+        String what = "sending through SMTP server " + host + ":" + port;
+        InetAddress address = settings.target().resolve(host, port, deadline, what);
+        try (SmtpSockets sockets = new SmtpSockets(address, deadline, OutgoingTarget.bare(host))) {
+            send(notice, sockets, address, deadline);
+        }
+    }
+
+    private void send(Notice notice, SmtpSockets sockets, InetAddress address, Deadline deadline) throws DeliveryFailure {
+        String millis = String.valueOf(deadline.remainingMillis());
         Properties properties = new Properties();
-        properties.put("mail.smtp.host", host);
+        // Connect to the checked address; STARTTLS and the certificate check use the name as written.
+        properties.put("mail.smtp.host", address.getHostAddress());
         properties.put("mail.smtp.port", String.valueOf(port));
+        properties.put("mail.smtp.socketFactory", sockets);
+        properties.put("mail.smtp.socketFactory.fallback", "false");
+        // Jakarta Mail's server identity check (on by default) runs against the name the TLS socket was made for: host.
+        properties.put("mail.smtp.ssl.socketFactory", sockets.tls());
         properties.put("mail.smtp.connectiontimeout", millis);
         properties.put("mail.smtp.timeout", millis);
         properties.put("mail.smtp.writetimeout", millis);
@@ -121,6 +139,10 @@ public record EmailNotifier(NotifierSettings settings, String host, int port, bo
         } catch (SendFailedException e) {
             throw new DeliveryFailure("SMTP server " + host + ":" + port + " refused the message: " + e.getMessage(), false, e);
         } catch (MessagingException e) {
+            if (deadline.passed()) {
+                throw new DeliveryFailure("sending through SMTP server " + host + ":" + port + " timed out after " + deadline.lengthText()
+                        + " (the whole exchange must end within the timeout)", true, e);
+            }
             throw new DeliveryFailure("sending through SMTP server " + host + ":" + port + " failed: " + describe(e), causedByIo(e), e);
         }
     }

@@ -21,4 +21,11 @@ final class HttpUrls {
         node.problem(key, "must be an http:// or https:// URL, got '" + dev.sluice.error.Secrets.redact(url) + "'");
         return false;
     }
+
+    /** Records a problem at {@code key} when the host of {@code url} (an http(s) URL) is refused as written. */
+    static boolean checkTarget(Node node, String key, String url, OutgoingTarget target) {
+        URI uri = URI.create(url.strip());
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return target.check(node, key, uri.getHost(), port);
+    }
 }

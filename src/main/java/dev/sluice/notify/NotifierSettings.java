@@ -14,10 +14,13 @@ import java.util.Set;
 /**
  * The settings every notification has, whatever its type: {@code events} (default failed, held,
  * recovered), {@code timeout} (how long delivery, retries included, may take; default 30s, at most
- * 10m) and {@code public_url} (the web UI's address, for the link to the run).
+ * 10m), {@code public_url} (the web UI's address, for the link to the run) and
+ * {@code allow_private_targets} (default true: whether private and loopback addresses may be
+ * reached; see {@link OutgoingTarget} for what is never reached).
  */
-public record NotifierSettings(String name, String type, Set<NotifyEvent> events, Duration timeout, String publicUrl) {
-    public static final List<String> KEYS = List.of("type", "events", "timeout", "public_url");
+public record NotifierSettings(String name, String type, Set<NotifyEvent> events, Duration timeout, String publicUrl,
+        OutgoingTarget target) {
+    public static final List<String> KEYS = List.of("type", "events", "timeout", "public_url", "allow_private_targets");
     public static final Set<NotifyEvent> DEFAULT_EVENTS = Set.copyOf(EnumSet.of(NotifyEvent.FAILED, NotifyEvent.HELD, NotifyEvent.RECOVERED));
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
@@ -41,7 +44,9 @@ public record NotifierSettings(String name, String type, Set<NotifyEvent> events
         if (publicUrl != null) {
             HttpUrls.check(node, "public_url", publicUrl);
         }
-        return new NotifierSettings(name, type, events, timeout, publicUrl);
+        boolean allowPrivate = node.bool("allow_private_targets", true);
+        OutgoingTarget target = allowPrivate ? OutgoingTarget.DEFAULT : new OutgoingTarget(false, OutgoingTarget.Resolver.SYSTEM);
+        return new NotifierSettings(name, type, events, timeout, publicUrl, target);
     }
 
     private static Set<NotifyEvent> events(Node node) {

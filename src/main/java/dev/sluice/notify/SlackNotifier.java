@@ -24,7 +24,8 @@ public record SlackNotifier(NotifierSettings settings, URI webhookUrl) implement
         // Whoever holds the URL can post to the channel.
         Secrets.register(url);
         Secrets.registerUrl(url);
-        if (url == null || !HttpUrls.check(node, "webhook_url", url)) {
+        if (url == null || !HttpUrls.check(node, "webhook_url", url)
+                || !HttpUrls.checkTarget(node, "webhook_url", url, settings.target())) {
             return null;
         }
         return new SlackNotifier(settings, URI.create(url.strip()));
@@ -48,7 +49,7 @@ public record SlackNotifier(NotifierSettings settings, URI webhookUrl) implement
         } catch (JsonProcessingException e) {
             throw new DeliveryFailure("cannot write the message: " + e.getOriginalMessage(), false, e);
         }
-        HttpPost.post(webhookUrl, body, Map.of(), timeout);
+        HttpPost.post(webhookUrl, body, Map.of(), timeout, settings.target());
     }
 
     /** Slack's mrkdwn escapes: &, < and > (which would start a link or a mention). */

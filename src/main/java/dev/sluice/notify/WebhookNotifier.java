@@ -38,7 +38,7 @@ public record WebhookNotifier(NotifierSettings settings, URI url, String secret,
         if (secret != null && secret.length() < 16) {
             node.problem("secret", "must have at least 16 characters (e.g. openssl rand -hex 32), got " + secret.length());
         }
-        if (url == null || !HttpUrls.check(node, "url", url)) {
+        if (url == null || !HttpUrls.check(node, "url", url) || !HttpUrls.checkTarget(node, "url", url, settings.target())) {
             return null;
         }
         return new WebhookNotifier(settings, URI.create(url.strip()), secret, Clock.systemUTC());
@@ -64,7 +64,7 @@ public record WebhookNotifier(NotifierSettings settings, URI url, String secret,
         String timestamp = String.valueOf(clock.instant().getEpochSecond());
         Map<String, String> headers = secret == null ? Map.of(TIMESTAMP_HEADER, timestamp)
                 : Map.of(TIMESTAMP_HEADER, timestamp, SIGNATURE_HEADER, "sha256=" + sign(secret, timestamp, body));
-        HttpPost.post(url, body, headers, timeout);
+        HttpPost.post(url, body, headers, timeout, settings.target());
     }
 
     /** The hex HMAC-SHA256 of {@code "<timestamp>.<body>"} under {@code secret}. */

@@ -174,12 +174,17 @@ public final class Server implements AutoCloseable {
         });
     }
 
+    /** Where this server listens, as the notifications know it (see OwnEndpoints). */
+    private volatile java.net.InetSocketAddress ownEndpoint;
+
     /** Loads the workspace (it must be valid), starts the web server and, unless told not to, the scheduler. */
     public static Server start(Options options, Consumer<String> log) {
         dev.sluice.error.Secrets.register(options.token()); // never in a log line, a record or an error
         dev.sluice.error.MaskedLogging.install(); // drivers' own log lines are masked too
         Server server = new Server(options, log);
         server.app.start();
+        // Notifications must never call this server's API (it starts runs): tell them where it listens.
+        server.ownEndpoint = dev.sluice.notify.OwnEndpoints.add(options.host(), server.port());
         if (options.schedule()) {
             server.ticker.scheduleWithFixedDelay(server::tick, 0, 1, TimeUnit.SECONDS);
         }
@@ -418,6 +423,9 @@ public final class Server implements AutoCloseable {
                     + "cleans up after it");
         }
         app.stop();
+        if (ownEndpoint != null) {
+            dev.sluice.notify.OwnEndpoints.remove(ownEndpoint);
+        }
         return ended;
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,11 +10,13 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.sluice.notify.HookServer;
+import dev.sluice.notify.Trickler;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -290,5 +293,29 @@ class NotificationsIT {
         CliRun unknown = cli("notify", "test", "opps");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("no notification named 'opps'", "did you mean ops?");
+    }
+
+    @Test
+    void aTricklingReceiverAndAStalledSmtpServerCannotHoldARun() throws Exception {
+        try (Trickler slowHook = Trickler.http(); Trickler slowSmtp = Trickler.smtp()) {
+            workspace("slow_hook:\n  type: webhook\n  url: " + slowHook.url("/hook") + "\n  events: [succeeded]\n  timeout: 3s\n"
+                    + "slow_mail:\n  type: email\n  host: 127.0.0.1\n  port: " + slowSmtp.port() + "\n  starttls: false\n"
+                    + "  from: sluice@example.com\n  to: oncall@example.com\n  events: [succeeded]\n  timeout: 3s\n", null);
+            long start = System.nanoTime();
+
+            // Both answer a byte a second for ten minutes: without a deadline on the whole exchange the run waits for them.
+            CliRun run = assertTimeoutPreemptively(Duration.ofMinutes(4), () -> cli("run", "people_daily", "--json"));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("each notification holds the run at most its timeout")
+                    .isLessThan(Duration.ofSeconds(90));
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            JsonNode record = JSON.readTree(run.out());
+            assertThat(record.path("status").asText()).isEqualTo("succeeded");
+            JsonNode notifications = record.path("notifications");
+            assertThat(notifications.findValuesAsText("status")).containsExactly("failed", "failed");
+            assertThat(notifications.get(0).path("error").asText()).contains("POST to 127.0.0.1 timed out after 3s");
+            assertThat(notifications.get(1).path("error").asText()).contains("SMTP server 127.0.0.1:" + slowSmtp.port() + " timed out after 3s");
+            assertThat(runs().get(0).path("notifications")).isEqualTo(notifications);
+        }
     }
 }
