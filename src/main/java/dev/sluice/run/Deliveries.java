@@ -129,7 +129,7 @@ public final class Deliveries implements AutoCloseable {
                 return;
             } catch (RejectedExecutionException e) {
                 reason = stopped != null ? stopped : "the queue of notifications waiting to be delivered was full (the notifications of "
-                        + capacity + " runs were waiting: the receivers are slow or down)";
+                        + capacity + (capacity == 1 ? " run were" : " runs were") + " waiting: the receivers are slow or down)";
             }
         }
         for (Job job : jobs) {
@@ -169,6 +169,7 @@ public final class Deliveries implements AutoCloseable {
             }
         }
         stopped = reason;
+        workers.shutdownNow();
         int cut = 0;
         for (Job job : pending.stream().sorted(Comparator.comparingLong(j -> j.seq)).toList()) {
             if (settle(job, failed(job.outgoing, job.started() ? 1 : 0, reason))) {
@@ -176,7 +177,6 @@ public final class Deliveries implements AutoCloseable {
                 cut++;
             }
         }
-        workers.shutdownNow();
         watchdog.shutdownNow();
         return cut;
     }
@@ -190,10 +190,10 @@ public final class Deliveries implements AutoCloseable {
     }
 
     private void deliver(Job job) {
-        if (job.done.get()) {
-            return; // cut while it waited
-        }
         synchronized (job) {
+            if (job.done.get() || stopped != null) {
+                return; // cut while it waited
+            }
             job.worker = Thread.currentThread();
         }
         Duration timeout = job.outgoing.notifier().settings().timeout();
