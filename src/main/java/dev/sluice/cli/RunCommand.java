@@ -149,7 +149,8 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                     Math.max(1, wait.toSeconds()));
             err().flush();
         }
-        deliveries.stop(wait, "not delivered: sluice run stopped waiting for it");
+        // Each delivery settles by itself within that time; the margin only covers the workers' own pace.
+        deliveries.stop(wait.plus(Deliveries.SLACK), "not delivered: sluice run stopped waiting for it");
     }
 
     private void printNotifications(PrintWriter to, Path stateDir, String run) {

@@ -168,8 +168,7 @@ public final class Deliveries implements AutoCloseable {
                 }
             }
         }
-        stopped = reason;
-        workers.shutdownNow();
+        stopped = reason; // from here, no delivery starts
         int cut = 0;
         for (Job job : pending.stream().sorted(Comparator.comparingLong(j -> j.seq)).toList()) {
             if (settle(job, failed(job.outgoing, job.started() ? 1 : 0, reason))) {
@@ -177,6 +176,7 @@ public final class Deliveries implements AutoCloseable {
                 cut++;
             }
         }
+        workers.shutdownNow();
         watchdog.shutdownNow();
         return cut;
     }
