@@ -37,6 +37,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             err.print(Secrets.redact(trace.toString()));
         }
         err.flush();
+        if (cmd.getCommand() instanceof AfterError after) {
+            after.afterError();
+        }
         return kind.exitCode();
     }
 

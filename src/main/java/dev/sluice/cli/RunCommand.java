@@ -12,6 +12,10 @@ import dev.sluice.plan.Guards;
 import dev.sluice.run.Runner;
 import dev.sluice.run.RunJson;
 import dev.sluice.run.RunNotifications;
+import dev.sluice.run.Deliveries;
+import dev.sluice.run.Outgoing;
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import dev.sluice.notify.Delivery;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +36,7 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run succeeded", "1:the run failed (see docs/runs.md: the next run repeats its changes, or completes its publish)",
                 "2:invalid input or configuration", "3:the run was held by a guard: it needs a person to look, not a fix (--accept-held)"})
-public final class RunCommand extends WorkspaceCommand implements Callable<Integer> {
+public final class RunCommand extends WorkspaceCommand implements Callable<Integer>, AfterError {
     /** The exit code of a run held by a guard: it needs a person, not a fix, so CI can tell it from a failure. */
     static final int HELD = 3;
 
@@ -55,43 +59,63 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             description = "The engine's memory before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 
+    /** The run's notifications on their way; waited for after the result (or the error) is printed. */
+    private Deliveries deliveries;
+    /** A failed run, whose notifications are listed after its error. */
+    private FailedRun failedRun;
+
+    private record FailedRun(Path stateDir, String id) {}
+
     @Override
     public Integer call() throws JsonProcessingException {
         String memory = StateOptions.memoryLimit(memoryLimit);
         Workspace workspace = loadWorkspace();
         workspace.activation(activation);
-        RunRecord record;
+        RunRecord record = null;
+        Runner.RunFailed failure = null;
         Path stateDir = StateOptions.stateDir(root, workspace);
+        List<Outgoing> outgoing = new ArrayList<>();
         try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
             Runner runner = new Runner(workspace, stateDir, Clock.systemUTC(), progress, memory);
             try {
                 // The run, then its notifications (which never change its outcome).
                 record = new RunNotifications(workspace, stateDir, Clock.systemUTC(), progress, null)
-                        .run(runner, new Runner.Request(activation, fullResync, dryRun, "manual", acceptHeld), null);
+                        .run(runner, new Runner.Request(activation, fullResync, dryRun, "manual", acceptHeld), null, outgoing::addAll);
             } catch (Runner.RunFailed failed) {
-                // With --json, a failed run's record is printed too (the error goes to stderr as usual).
-                if (json && failed.record().isPresent()) {
-                    out().println(JsonText.MAPPER.writeValueAsString(RunJson.of(failed.record().get(), notifications(stateDir,
-                            failed.record().get().id()))));
-                    out().flush();
-                }
-                throw failed;
+                failure = failed;
             }
         }
-        List<Delivery> notifications = dryRun ? List.of() : notifications(stateDir, record.id());
+        // Sent once the run has ended and its progress line is gone; the result is printed meanwhile.
+        deliveries = new Deliveries(stateDir, Clock.systemUTC(), line -> {
+            err().println(line);
+            err().flush();
+        });
+        deliveries.submit(outgoing);
+        if (failure != null) {
+            failedRun = new FailedRun(stateDir, failure.run());
+            // With --json, a failed run's record is printed too (the error goes to stderr as usual, then the notifications).
+            if (json && failure.record().isPresent()) {
+                awaitNotifications();
+                out().println(JsonText.MAPPER.writeValueAsString(RunJson.of(failure.record().get(), notifications(stateDir,
+                        failure.record().get().id()))));
+                out().flush();
+            }
+            throw failure;
+        }
         if (json) {
-            out().println(JsonText.MAPPER.writeValueAsString(RunJson.of(record, notifications)));
+            awaitNotifications();
+            out().println(JsonText.MAPPER.writeValueAsString(RunJson.of(record, dryRun ? List.of() : notifications(stateDir, record.id()))));
         } else if (record.status() == RunStatus.HELD) {
             err().println("run " + record.id() + " of " + record.activation() + " " + record.error());
-            for (Delivery d : notifications) {
-                err().println("  notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
-                        + (d.error() == null ? "" : ": " + d.error()));
-            }
+            err().flush();
+            awaitNotifications();
+            printNotifications(err(), stateDir, record.id());
         } else {
             print(record, dryRun);
-            for (Delivery d : notifications) {
-                out().println("  notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
-                        + (d.error() == null ? "" : ": " + d.error()));
+            out().flush();
+            if (!dryRun) {
+                awaitNotifications();
+                printNotifications(out(), stateDir, record.id());
             }
         }
         if (root.debug) {
@@ -99,6 +123,44 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         }
         out().flush();
         return record.status() == RunStatus.HELD ? HELD : 0;
+    }
+
+    /** After a failed run's error is printed: its notifications, waited for, then listed. */
+    @Override
+    public void afterError() {
+        if (deliveries != null && deliveries.pending() > 0) {
+            awaitNotifications();
+            if (!json && failedRun != null) {
+                printNotifications(err(), failedRun.stateDir(), failedRun.id());
+            }
+        }
+    }
+
+    /**
+     * Waits for the run's notifications: each has its {@code timeout} (and a little more for its last
+     * attempt), after which it is recorded as not delivered. The exit code stays the run's.
+     */
+    private void awaitNotifications() {
+        if (deliveries == null) {
+            return;
+        }
+        int pending = deliveries.pending();
+        Duration wait = deliveries.longestWait();
+        if (pending > 0 && !json) {
+            err().printf(Locale.ROOT, "sending %d %s (waiting up to %d s)%n", pending, pending == 1 ? "notification" : "notifications",
+                    Math.max(1, wait.toSeconds()));
+            err().flush();
+        }
+        // Each delivery settles by itself within that time; the margin only covers the workers' own pace.
+        deliveries.stop(wait.plus(Deliveries.SLACK), "not delivered: sluice run stopped waiting for it");
+    }
+
+    private void printNotifications(PrintWriter to, Path stateDir, String run) {
+        for (Delivery d : notifications(stateDir, run)) {
+            to.println("  notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
+                    + (d.error() == null ? "" : ": " + d.error()));
+        }
+        to.flush();
     }
 
     /** What became of the run's notifications, as recorded; none when the history cannot be read. */

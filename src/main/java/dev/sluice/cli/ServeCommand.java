@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Runs scheduled activations and serves the REST API and the web UI.",
                 "Serves the API under /api and the UI at /. Binds to 127.0.0.1 unless --host says otherwise; any other "
-                        + "address needs a token in SLUICE_TOKEN. Stops on Ctrl-C or SIGTERM, letting runs going finish "
-                        + "within --grace-period."},
+                        + "address needs a token in SLUICE_TOKEN. Stops on Ctrl-C or SIGTERM, letting runs going and notifications "
+                        + "being sent finish within --grace-period."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped", "1:could not start (port in use, state not readable)",
+        exitCodeList = {"0:stopped (notifications still being sent at the end of the grace period are recorded as not delivered)",
+                "1:could not start (port in use, state not readable), or a run was still going at the end of the grace period",
                 "2:invalid workspace or options"})
 public final class ServeCommand extends WorkspaceCommand implements Callable<Integer> {
     /** Log lines start with the date, the time to the second and the offset: 2026-11-30 15:04:00+01:00. */
@@ -32,7 +33,7 @@ public final class ServeCommand extends WorkspaceCommand implements Callable<Int
     String host;
 
     @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "60s",
-            description = "On shutdown, how long runs going may take to end (default: ${DEFAULT-VALUE}).")
+            description = "On shutdown, how long runs going and notifications being sent may take to end (default: ${DEFAULT-VALUE}).")
     String gracePeriod;
 
     @Option(names = "--max-concurrent-runs", paramLabel = "N", defaultValue = "2",

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.JsonText;
 import dev.sluice.error.Secrets;
-import dev.sluice.notify.Deliverer;
-import dev.sluice.notify.Delivery;
 import dev.sluice.notify.Notice;
 import dev.sluice.notify.Notifier;
 import dev.sluice.notify.NotifyEvent;
@@ -21,9 +19,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Sends the notifications of a run once it has ended, and records what became of each in the run
- * history. Nothing here changes a run's outcome: a notification that cannot be delivered is
- * recorded as failed, with the reason, and the run's record, exception and exit code stay as they were.
+ * What a run tells its notifications once it has ended: one {@link Outgoing} per entry that listens
+ * for the run's event, handed to {@link Deliveries}, which sends them and records what became of
+ * each in the run history. Nothing here changes a run's outcome: its record, exception and exit
+ * code stay as they were, and no delivery is under way while the run holds its activation.
  *
  * <p>The event is the run's end status (failed, held, succeeded); a success that follows one or more
  * failed or held runs of the activation is also {@code recovered}. An entry that listens for
@@ -35,52 +34,51 @@ public final class RunNotifications {
     private final Path stateDir;
     private final Consumer<String> log;
     private final String publicUrl;
-    private final Deliverer deliverer;
     private final Clock clock;
-    private Runnable onUndelivered = () -> { };
 
     /** {@code publicUrl}: the web UI's address ({@code serve --public-url}), for entries that do not set their own; may be null. */
     public RunNotifications(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String publicUrl) {
-        this(workspace, stateDir, clock, log, publicUrl, Deliverer.system());
-    }
-
-    public RunNotifications(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String publicUrl, Deliverer deliverer) {
         this.workspace = workspace;
         this.stateDir = stateDir;
         this.clock = clock;
         this.log = line -> log.accept(Secrets.redact(line));
         this.publicUrl = publicUrl;
-        this.deliverer = deliverer;
-    }
-
-    /** This, calling {@code counter} for every notification that could not be delivered (the server's metric). */
-    public RunNotifications countingUndelivered(Runnable counter) {
-        this.onUndelivered = counter;
-        return this;
     }
 
     /**
-     * Runs {@code request} through {@code runner}, then sends its notifications: the run's record,
-     * or its {@link Runner.RunFailed}, unchanged. A dry run notifies nobody.
+     * Runs {@code request} through {@code runner} and, once it has ended (its lock released), gives
+     * its notifications to {@code send} (not called when there are none): the run's record, or its
+     * {@link Runner.RunFailed}, unchanged. A dry run notifies nobody.
      */
-    public RunRecord run(Runner runner, Runner.Request request, String runId) {
+    public RunRecord run(Runner runner, Runner.Request request, String runId, Consumer<List<Outgoing>> send) {
         RunRecord record;
         try {
             record = runner.run(request, runId);
         } catch (Runner.RunFailed failed) {
             if (!request.dryRun()) {
-                afterFailure(request.activation(), failed);
+                hand(afterFailure(request.activation(), failed), send);
             }
             throw failed;
         }
         if (!request.dryRun()) {
-            after(record);
+            hand(after(record), send);
         }
         return record;
     }
 
-    /** Sends the notifications of a run that ended with {@code record}; what became of each, also recorded. */
-    public List<Delivery> after(RunRecord record) {
+    private void hand(List<Outgoing> outgoing, Consumer<List<Outgoing>> send) {
+        if (outgoing.isEmpty()) {
+            return;
+        }
+        try {
+            send.accept(outgoing);
+        } catch (RuntimeException e) {
+            log.accept("warning: the notifications of run " + outgoing.get(0).run() + " could not be sent: " + e.getMessage());
+        }
+    }
+
+    /** The notifications of a run that ended with {@code record}, ready to be delivered. */
+    public List<Outgoing> after(RunRecord record) {
         try {
             Optional<NotifyEvent> event = NotifyEvent.ofStatus(record.status().json());
             Activation activation = workspace.activations().get(record.activation());
@@ -91,33 +89,23 @@ public final class RunNotifications {
             if (notifiers.isEmpty()) {
                 return List.of();
             }
-            try (RunStore store = new RunStore(stateDir)) {
-                int failedBefore = event.get() == NotifyEvent.SUCCEEDED ? failedBefore(store, record) : 0;
-                List<Delivery> deliveries = new ArrayList<>();
-                for (Notifier notifier : notifiers) {
-                    NotifyEvent chosen = choose(notifier, event.get(), failedBefore > 0);
-                    if (chosen == null) {
-                        continue;
-                    }
-                    Notice notice = notice(chosen, activation, record, failedBefore)
-                            .withPublicUrl(notifier.settings().publicUrl() != null ? notifier.settings().publicUrl() : publicUrl);
-                    Delivery delivery = deliverer.deliver(notifier, notice);
-                    log.accept(delivery.delivered()
-                            ? "notification " + notifier.name() + " (" + notifier.type() + ", " + chosen.json() + ") delivered"
-                            : "warning: notification " + notifier.name() + " (" + notifier.type() + ", " + chosen.json()
-                                    + ") not delivered: " + delivery.error());
-                    deliveries.add(delivery);
-                    if (!delivery.delivered()) {
-                        onUndelivered.run();
-                    }
-                    try {
-                        store.notified(record.id(), delivery);
-                    } catch (RuntimeException e) {
-                        log.accept("warning: the delivery of notification " + notifier.name() + " could not be recorded: " + e.getMessage());
-                    }
+            int failedBefore = 0;
+            if (event.get() == NotifyEvent.SUCCEEDED) {
+                try (RunStore store = new RunStore(stateDir)) {
+                    failedBefore = failedBefore(store, record);
                 }
-                return deliveries;
             }
+            List<Outgoing> outgoing = new ArrayList<>();
+            for (Notifier notifier : notifiers) {
+                NotifyEvent chosen = choose(notifier, event.get(), failedBefore > 0);
+                if (chosen == null) {
+                    continue;
+                }
+                Notice notice = notice(chosen, activation, record, failedBefore)
+                        .withPublicUrl(notifier.settings().publicUrl() != null ? notifier.settings().publicUrl() : publicUrl);
+                outgoing.add(new Outgoing(activation.name(), record.id(), notifier, notice));
+            }
+            return outgoing;
         } catch (RuntimeException e) {
             log.accept("warning: the notifications of run " + record.id() + " could not be sent: " + e.getMessage());
             return List.of();
@@ -128,17 +116,17 @@ public final class RunNotifications {
      * A failed run: its record as the history holds it; for one that failed after its decision point
      * (recorded as running until the next run completes it), its running record marked failed here.
      */
-    private void afterFailure(String activation, Runner.RunFailed failed) {
+    private List<Outgoing> afterFailure(String activation, Runner.RunFailed failed) {
         Optional<RunRecord> record = failed.record();
         if (record.isEmpty()) {
             try (RunStore store = new RunStore(stateDir)) {
                 record = store.get(failed.run()).map(r -> r.failed(clock.instant(), r.counts(), r.warnings(), failed.getMessage()));
             } catch (RuntimeException e) {
                 log.accept("warning: the notifications of run " + failed.run() + " could not be sent: " + e.getMessage());
-                return;
+                return List.of();
             }
         }
-        record.ifPresent(this::after);
+        return record.map(this::after).orElse(List.of());
     }
 
     /** The event {@code notifier} gets for a run that ended with {@code event}; null when it gets none. */

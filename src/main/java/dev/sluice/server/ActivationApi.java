@@ -474,7 +474,7 @@ final class ActivationApi {
         Optional<RunDispatcher.Active> active = dispatcher.activeRun(activation.name());
         body.put("running", active.map(RunDispatcher.Active::id).orElse(null));
         List<RunRecord> last = store.list(activation.name(), 1);
-        body.set("last_run", last.isEmpty() ? null : Json.MAPPER.valueToTree(last.get(0)));
+        body.set("last_run", last.isEmpty() ? null : RunApi.shown(Json.MAPPER.valueToTree(last.get(0)), dispatcher));
         return body;
     }
 

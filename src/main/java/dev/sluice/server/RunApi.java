@@ -41,6 +41,7 @@ final class RunApi {
             page = store.page(new RunStore.Filter(activation, status, trigger), limit, offset);
             runs = RunJson.of(page.runs(), store);
         }
+        runs.forEach(run -> shown((ObjectNode) run, dispatcher));
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("runs", runs);
         body.put("total", page.total());
@@ -53,7 +54,7 @@ final class RunApi {
         String id = ctx.pathParam("id");
         Optional<ObjectNode> record;
         try (RunStore store = new RunStore(workspaces.stateDir())) {
-            record = store.get(id).map(r -> RunJson.of(r, store.notifications(r.id())));
+            record = store.get(id).map(r -> shown(RunJson.of(r, store.notifications(r.id())), dispatcher));
         }
         if (record.isPresent()) {
             Json.send(ctx, record.get());
@@ -70,6 +71,20 @@ final class RunApi {
             return;
         }
         throw ApiError.notFound("no run with id '" + id + "'");
+    }
+
+    /**
+     * {@code run} as clients see it: a run whose record is final but which the dispatcher still
+     * holds (its thread is letting go of the activation) is shown as running, so that whoever sees a
+     * run ended can start the next one of its activation at once. The record is read before the
+     * dispatcher is asked, so a run is never shown ended too early.
+     */
+    static ObjectNode shown(ObjectNode run, RunDispatcher dispatcher) {
+        if (!run.path("status").asText().equals(RunStatus.RUNNING.json()) && dispatcher.holds(run.path("id").asText())) {
+            run.put("status", RunStatus.RUNNING.json());
+            run.putNull("endedAt");
+        }
+        return run;
     }
 
     private static RunStatus status(String text) {

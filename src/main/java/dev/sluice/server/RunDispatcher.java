@@ -8,6 +8,8 @@ import dev.sluice.run.RunRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +30,14 @@ public final class RunDispatcher implements AutoCloseable {
     public static final String MANUAL = "manual";
     public static final String SCHEDULE = "schedule";
 
-    /** Runs one activation to its end; records the run itself. {@code acceptHeld}: the guards are lifted for this run. */
+    /**
+     * Runs one activation to its end; records the run itself. {@code acceptHeld}: the guards are
+     * lifted for this run. What it gives {@code whenFree} runs once the activation is free again
+     * (the run's notifications), also when it throws.
+     */
     @FunctionalInterface
     public interface Execution {
-        void run(String activation, String runId, String trigger, boolean acceptHeld);
+        void run(String activation, String runId, String trigger, boolean acceptHeld, Consumer<Runnable> whenFree);
     }
 
     /** Records runs that did not start: skipped ones, and failures before the run could record itself. */
@@ -134,10 +140,16 @@ public final class RunDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the execution; then frees the activation, and only then runs what it left for that
+     * moment. A run is shown as going until it is removed from {@link #active}, which comes after
+     * its record is final and its lock released: whoever sees it ended can start the next one.
+     */
     private void execute(String activation, String id, String trigger, boolean acceptHeld) {
         active.put(activation, new Active(id, activation, trigger, true));
+        List<Runnable> whenFree = new ArrayList<>();
         try {
-            execution.run(activation, id, trigger, acceptHeld);
+            execution.run(activation, id, trigger, acceptHeld, whenFree::add);
         } catch (RuntimeException e) {
             String message = e instanceof SluiceException ? e.getMessage() : "internal error: " + e;
             log.accept(activation + ": run " + id + " failed: " + message);
@@ -151,11 +163,26 @@ public final class RunDispatcher implements AutoCloseable {
         } finally {
             active.remove(activation);
         }
+        for (Runnable then : whenFree) {
+            try {
+                then.run();
+            } catch (RuntimeException e) {
+                log.accept(activation + ": after run " + id + ": internal error: " + e);
+            }
+        }
     }
 
     /** The run of {@code activation} waiting or going, if any. */
     public Optional<Active> activeRun(String activation) {
         return Optional.ofNullable(active.get(activation));
+    }
+
+    /**
+     * Whether run {@code id} is waiting or going: until it is not, it is shown as such, even once its
+     * record is final (its activation is not free yet).
+     */
+    public boolean holds(String id) {
+        return activeRunById(id).isPresent();
     }
 
     /** The run with this id, if it is waiting or going. */

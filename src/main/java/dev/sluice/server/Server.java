@@ -9,6 +9,9 @@ import dev.sluice.run.RunRecord;
 import dev.sluice.run.RunStore;
 import dev.sluice.run.Runner;
 import dev.sluice.run.RunNotifications;
+import dev.sluice.run.Deliveries;
+import dev.sluice.run.Outgoing;
+import dev.sluice.config.DurationText;
 import dev.sluice.schedule.Schedule;
 import dev.sluice.schedule.Scheduler;
 import dev.sluice.workspace.Activation;
@@ -78,6 +81,7 @@ public final class Server implements AutoCloseable {
     private final Consumer<String> log;
     private final Workspaces workspaces;
     private final RunDispatcher dispatcher;
+    private final Deliveries deliveries;
     private final Scheduler scheduler;
     private final ScheduledExecutorService ticker;
     private final Javalin app;
@@ -94,6 +98,7 @@ public final class Server implements AutoCloseable {
         Path stateDir = Runner.stateDir(initial, options.stateDir());
         this.workspaces = new Workspaces(workspaceFile, loader, stateDir);
         Clock clock = options.clock();
+        this.deliveries = new Deliveries(stateDir, clock, this.log).countingUndelivered(metrics::notificationFailed);
         this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, metrics), RunDispatcher.lockProbe(stateDir),
                 clock, options.threads(), this.log);
         this.scheduler = new Scheduler(clock, (activation, due) -> {
@@ -249,17 +254,21 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private void execute(String activation, String runId, String trigger, boolean acceptHeld) {
+    /**
+     * One run; its notifications are handed to {@link #deliveries} once the dispatcher has freed the
+     * activation and the run slot, so that a slow receiver holds neither.
+     */
+    private void execute(String activation, String runId, String trigger, boolean acceptHeld, Consumer<Runnable> whenFree) {
         Workspace workspace = workspaces.load();
         log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
                 line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener());
+        Consumer<List<Outgoing>> send = outgoing -> whenFree.accept(() -> deliveries.submit(outgoing));
         RunRecord record;
         try {
             record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
                     line -> log.accept(activation + ": " + line), options.publicUrl())
-                    .countingUndelivered(metrics::notificationFailed)
-                    .run(runner, new Runner.Request(activation, false, false, trigger, acceptHeld), runId);
+                    .run(runner, new Runner.Request(activation, false, false, trigger, acceptHeld), runId, send);
         } catch (Runner.RunFailed failed) {
             failed.record().ifPresentOrElse(metrics::recordRun, () -> metrics.recordFailure(activation));
             throw failed;
@@ -411,16 +420,26 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Stops the scheduler and refuses new runs, gives runs going up to the grace period to end,
-     * then stops the web server. Whether every run ended in time.
+     * Stops the scheduler and refuses new runs, gives runs going and notifications being delivered
+     * up to the grace period to end, records the deliveries still going then as failed ("server
+     * stopped"), then stops the web server. Whether every run ended in time.
      */
     public boolean stop() {
         ticker.shutdownNow();
-        log.accept("stopping: no new runs; waiting up to " + options.gracePeriod().toSeconds() + " s for runs going to end");
-        boolean ended = dispatcher.shutdown(options.gracePeriod());
+        long start = System.nanoTime();
+        Duration grace = options.gracePeriod();
+        log.accept("stopping: no new runs; waiting up to " + grace.toSeconds() + " s for runs going and notifications being sent to end");
+        boolean ended = dispatcher.shutdown(grace);
         if (!ended) {
             log.accept("stopping with runs still going: their snapshots are untouched, and the next run of each "
                     + "cleans up after it");
+        }
+        Duration left = grace.minusNanos(System.nanoTime() - start);
+        int cut = deliveries.stop(left.isNegative() ? Duration.ZERO : left, "server stopped: the delivery had not ended when the grace "
+                + "period of " + (grace.toMillis() % 1000 == 0 ? DurationText.format(grace) : grace.toMillis() + "ms") + " ran out");
+        if (cut > 0) {
+            log.accept("stopping: " + cut + (cut == 1 ? " notification was" : " notifications were")
+                    + " still being delivered at the end of the grace period: recorded as not delivered (server stopped)");
         }
         app.stop();
         if (ownEndpoint != null) {

@@ -11,6 +11,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.sluice.notify.HookServer;
 import dev.sluice.notify.Trickler;
+import dev.sluice.notify.StallingReceiver;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -255,6 +256,51 @@ class NotificationsIT {
         assertThat(notifications.get(1).path("attempts").asInt()).as("no STARTTLS is not retried").isEqualTo(1);
         assertThat(notifications.get(1).path("error").asText()).containsIgnoringCase("STARTTLS");
         assertNoSecret(run.out() + run.err());
+    }
+
+    @Test
+    void aWebhookThatTricklesItsAnswerKeepsSluiceRunOnlyUntilItsTimeout() throws Exception {
+        try (StallingReceiver slow = new StallingReceiver(StallingReceiver.Mode.TRICKLE)) {
+            workspace("slow:\n  type: webhook\n  url: " + slow.url("/hook") + "\n  events: [succeeded, failed]\n  timeout: 2s\n", null);
+            // The receiver answers 200 and then sends its body a byte at a time, for as long as it is let.
+            CliRun succeeded = withinOneMinute(() -> cli("run", "people_daily"));
+            assertThat(succeeded.exitCode()).as(succeeded.err()).isZero();
+            assertThat(succeeded.out()).contains("succeeded").contains("notification slow (webhook, succeeded): failed: gave up after 4s");
+            // The result comes first; then the command waits for the delivery, saying so.
+            assertThat(succeeded.err()).contains("sending 1 notification (waiting up to 4 s)");
+            assertThat(slow.received()).isEqualTo(1);
+
+            Files.delete(dir.resolve("people.csv"));
+            CliRun failed = withinOneMinute(() -> cli("run", "people_daily"));
+            assertThat(failed.exitCode()).as("the run's exit code, whatever its notifications").isEqualTo(1);
+            assertThat(failed.err()).contains("error: ");
+            assertThat(failed.err().indexOf("error: ")).isLessThan(failed.err().indexOf("sending 1 notification"));
+            assertThat(failed.err()).contains("notification slow (webhook, failed): failed: gave up after 4s");
+            assertThat(slow.received()).isEqualTo(2);
+            JsonNode history = runs();
+            for (JsonNode run : history) {
+                assertThat(run.path("notifications")).singleElement().satisfies(n -> {
+                    assertThat(n.path("status").asText()).isEqualTo("failed");
+                    assertThat(n.path("error").asText()).contains("no outcome within the timeout of 2s");
+                });
+            }
+        }
+    }
+
+    /** Runs a command in a thread of its own: it must end within a minute (a hanging one fails the test, not the build). */
+    private static CliRun withinOneMinute(java.util.concurrent.Callable<CliRun> command) throws Exception {
+        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cli");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return thread.submit(command).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the command was still going after a minute", e);
+        } finally {
+            thread.shutdown();
+        }
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.notify.StallingReceiver;
+import dev.sluice.run.RunStatus;
+import dev.sluice.run.RunStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +32,9 @@ class ServeSignalIT {
     @TempDir
     Path dir;
 
+    /** Notifications added to the workspace's YAML. */
+    private String notifications = "";
+
     private Process serve(String rows, String... extra) throws IOException {
         Path workspace = dir.resolve("sluice.yaml");
         Files.writeString(workspace, """
@@ -44,7 +50,7 @@ class ServeSignalIT {
                     destination: out
                     file_name: "{activation}_{run}"
                     sync_mode: snapshot
-                """.formatted(rows));
+                """.formatted(rows) + notifications);
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(), "serve", "-c", workspace.toString(), "--port", "0", "--no-scheduler"));
         command.addAll(List.of(extra));
@@ -94,6 +100,44 @@ class ServeSignalIT {
         Process process = serve("10");
         awaitUrl(process);
         assertThat(stop(process, "INT")).as("exit code after SIGINT; output:%n%s", log()).isZero();
+    }
+
+    @Test
+    void sigtermWhileAWebhookHangsExitsZeroWithinTheGracePeriodAndRecordsTheDeliveryNotDelivered() throws Exception {
+        try (StallingReceiver receiver = new StallingReceiver(StallingReceiver.Mode.SILENT)) {
+            notifications = """
+                    notifications:
+                      hang:
+                        type: webhook
+                        url: %s
+                        events: [succeeded]
+                        timeout: 10m
+                    """.formatted(receiver.url("/hook"));
+            Process process = serve("10", "--grace-period", "3s");
+            String url = awaitUrl(process);
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(url + "api/activations/all_numbers/runs"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(started.body()).path("id").asText();
+            // The run has ended and its webhook has the request: it will not answer (it is given 10 minutes).
+            assertThat(receiver.awaitRequest(60)).as("the webhook was called; output:%n%s", log()).isTrue();
+
+            long signalled = System.nanoTime();
+            assertThat(stop(process, "TERM")).as("exit code after SIGTERM with a delivery hanging; output:%n%s", log()).isZero();
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - signalled)).as("seconds to stop, grace period 3 s")
+                    .isLessThan(60);
+            assertThat(log()).contains("recorded as not delivered (server stopped)");
+            try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
+                assertThat(store.get(id).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+                assertThat(store.notifications(id)).singleElement().satisfies(d -> {
+                    assertThat(d.name()).isEqualTo("hang");
+                    assertThat(d.status()).isEqualTo("failed");
+                    assertThat(d.error()).isEqualTo("server stopped: the delivery had not ended when the grace period of 3s ran out");
+                });
+            }
+        }
     }
 
     @Test

@@ -110,8 +110,13 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture start(boolean schedule, String token, Duration grace, Function<DestinationConfig, Destination> opener) {
+        return start(schedule, token, grace, 2, opener);
+    }
+
+    /** As above, with {@code threads} runs going at once (serve --max-concurrent-runs). */
+    ServerFixture start(boolean schedule, String token, Duration grace, int threads, Function<DestinationConfig, Destination> opener) {
         this.token = token;
-        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, token, grace, 2, "256MB",
+        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, token, grace, threads, "256MB",
                 schedule, Clock.systemUTC(), Map.of("GCS_KEY", GCS_KEY, "PLANTED_SECRET", PLANTED)::get, opener), log::add);
         return this;
     }
