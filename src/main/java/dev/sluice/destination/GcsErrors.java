@@ -80,8 +80,8 @@ final class GcsErrors {
             String reason = e instanceof BaseServiceException service && service.getReason() != null ? " " + service.getReason() : "";
             return SluiceException.user(where + ": bucket " + bucket + " refused " + action + " (403" + reason + ": "
                     + firstLine(serverMessage) + "): the bucket's retention policy or an object hold forbids deleting or replacing "
-                    + "that object, whatever the credentials' permissions; on such a bucket an activation needs publish: direct and a "
-                    + "file_name that changes every run (" + LOCKED_BUCKETS + ")", null);
+                    + "that object, whatever the credentials' permissions; on such a bucket an activation needs publish: direct, a "
+                    + "file_name that changes every run and manifest: true (" + LOCKED_BUCKETS + ")", null);
         }
         if (code == 403) {
             Matcher m = PERMISSION.matcher(serverMessage);

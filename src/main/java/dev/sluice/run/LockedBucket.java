@@ -1,6 +1,7 @@
 package dev.sluice.run;
 
 import dev.sluice.destination.Destination;
+import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.workspace.Activation;
@@ -21,10 +22,18 @@ final class LockedBucket {
     /**
      * Reads the destination's rules; returns them when the activation can run on them, and throws a
      * user error naming the rule and the settings otherwise. A rule that cannot be read (no
-     * {@code storage.buckets.get}) is logged and the run goes on as on a bucket without one.
+     * {@code storage.buckets.get}, or any other failure) is logged and the run goes on as on a
+     * bucket without one.
      */
     static Destination.Lock check(Destination destination, Activation activation, Consumer<String> log) {
-        Destination.Lock lock = destination.lock();
+        Destination.Lock lock;
+        try {
+            lock = destination.lock();
+        } catch (SluiceException e) {
+            // Refused credentials, a missing bucket, an outage: the run meets them again at its first
+            // upload, where the failure is recorded as today.
+            lock = new Destination.Lock(null, false, Secrets.redact(e.getMessage()));
+        }
         if (lock.unknown() != null) {
             log.accept("warning: " + lock.unknown() + "; without it Sluice cannot tell whether the bucket refuses deletes, "
                     + "and goes on as if it allowed them");
