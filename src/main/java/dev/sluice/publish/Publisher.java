@@ -164,11 +164,22 @@ public final class Publisher {
     /**
      * Before the decision, after a failure: removes whatever this run uploaded, staged or final, so
      * that no partial set of final files remains. Returns the names it could not remove: with
-     * {@code writeOnce}, every name it wrote, since the bucket refuses the deletes.
+     * {@code writeOnce}, every name it wrote that is there, since the bucket refuses the deletes.
      */
     public List<String> abandon() {
         if (writeOnce) {
-            return List.copyOf(written); // the bucket refuses the deletes: they stay, with no manifest naming them
+            // The bucket refuses the deletes: what is there stays, with no manifest naming it.
+            List<String> present = new ArrayList<>();
+            for (String name : written) {
+                try {
+                    if (destination.exists(name)) {
+                        present.add(name);
+                    }
+                } catch (SluiceException e) {
+                    present.add(name); // cannot tell: named, to be safe
+                }
+            }
+            return present;
         }
         return deleteEach(destination, written);
     }

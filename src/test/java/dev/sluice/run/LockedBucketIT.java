@@ -213,4 +213,28 @@ class LockedBucketIT {
                 .containsExactlyInAnyOrder(first.path("id").asText(), second.path("id").asText());
         assertThat(java.nio.file.Files.exists(fx.state.resolve("work").resolve(first.path("id").asText()))).isFalse();
     }
+
+    @Test
+    void aFailureBeforeTheDecisionLeavesItsDataFilesUnannouncedAndDeletesNothing() throws Exception {
+        fake.bucketRetention(BUCKET, Duration.ofDays(1), false);
+        workspace(WRITE_ONCE + "max_rows_per_file: 2\n"); // five rows: three data files
+        AtomicInteger uploads = new AtomicInteger();
+        fake.fail(r -> r.method().equals("POST") && r.isUpload() && uploads.incrementAndGet() >= 2, 503, 100);
+        Fixture.Cli failed = fx.cli("run", "daily");
+        assertThat(failed.exitCode()).as(failed.err()).isEqualTo(1);
+        assertThat(fx.objects()).hasSize(1);
+        String left = fx.objects().firstKey();
+        assertThat(failed.err()).contains("1 data files it had written stay in the bucket (bucket " + BUCKET
+                + " has a retention policy of 1 day").contains(left).contains("no manifest names them");
+        fake.clearFaults();
+        JsonNode second = fx.run("daily").json();
+        assertThat(second.path("files")).hasSize(4);
+        assertThat(manifests()).hasSize(1).allSatisfy((name, manifest) -> {
+            assertComplete(manifest);
+            assertThat(manifest.path("run").asText()).isEqualTo(second.path("id").asText());
+        });
+        assertThat(fx.objects()).containsKey(left).hasSize(5);
+        assertThat(fake.requests()).noneMatch(r -> r.startsWith("DELETE "));
+        assertThat(fx.runs("daily").get(1).path("status").asText()).isEqualTo("failed");
+    }
 }
