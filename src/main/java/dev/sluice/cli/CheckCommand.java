@@ -69,9 +69,24 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
         err().println("checking destination " + destination + " (" + config.describe() + ")"
                 + (config.describe().contains("://") ? ": connecting…" : "…"));
         err().flush();
-        probe(config, path);
-        out().println(Terminal.green("ok: ") + "destination " + destination + " (" + config.describe() + ") works: wrote, read back, listed and deleted a probe object"
-                + (path.isEmpty() ? "" : " under " + path + "/"));
+        Destination.Lock lock = probe(config, path);
+        String under = path.isEmpty() ? "" : " under " + path + "/";
+        if (lock.locked()) {
+            out().println(Terminal.green("ok: ") + "destination " + destination + " (" + config.describe()
+                    + ") works: wrote, read back and listed a probe object" + under);
+            out().println("note: " + lock.rule() + ". Sluice never deletes or replaces anything there: an activation on this "
+                    + "destination needs publish: direct, a file_name that changes every run ({run}, {X}, {x}, or the date and time "
+                    + "down to {ss}) and manifest: true, or its runs are refused before reading anything. The probe object"
+                    + " (.sluice-check-…" + (path.isEmpty() ? "" : " under " + path + "/")
+                    + ") stays in the bucket until the bucket lets it go.");
+        } else {
+            out().println(Terminal.green("ok: ") + "destination " + destination + " (" + config.describe()
+                    + ") works: wrote, read back, listed and deleted a probe object" + under);
+            if (lock.unknown() != null) {
+                out().println("note: " + lock.unknown() + "; without it Sluice cannot tell whether the bucket has a retention policy "
+                        + "or a default event-based hold, and runs as if it had neither");
+            }
+        }
         out().flush();
         return 0;
     }
@@ -86,28 +101,28 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
      * that an endpoint that does not answer (or refuses, retried with backoff) is given up on in
      * bounded time, saying so.
      */
-    private void probe(DestinationConfig config, String path) {
+    private Destination.Lock probe(DestinationConfig config, String path) {
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sluice-check");
             t.setDaemon(true);
             return t;
         });
-        Future<?> done = worker.submit(() -> {
+        Future<Destination.Lock> done = worker.submit(() -> {
             try (Destination opened = config.open()) {
                 opened.check(path);
+                return opened.lock();
             }
         });
         worker.shutdown();
         try {
             try {
-                done.get(Math.min(STILL_WAITING.toMillis(), giveUpAfter.toMillis()), TimeUnit.MILLISECONDS);
-                return;
+                return done.get(Math.min(STILL_WAITING.toMillis(), giveUpAfter.toMillis()), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 err().println("no answer yet from " + config.describe() + "; retrying, giving up after "
                         + giveUpAfter.toSeconds() + " s");
                 err().flush();
             }
-            done.get(Math.max(0, giveUpAfter.minus(STILL_WAITING).toMillis()), TimeUnit.MILLISECONDS);
+            return done.get(Math.max(0, giveUpAfter.minus(STILL_WAITING).toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             done.cancel(true);
             throw SluiceException.external("destination " + destination + " (" + config.describe() + ") did not answer within "

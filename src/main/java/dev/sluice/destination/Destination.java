@@ -76,6 +76,29 @@ public interface Destination extends AutoCloseable {
      */
     void check(String folder);
 
+    /**
+     * What a bucket says before a run about deleting and replacing objects. {@code rule} names the
+     * bucket's rule that refuses them (a retention policy, a default event-based hold), null when
+     * there is none; {@code untilReleased} is true when the refusal lasts until someone releases a
+     * hold, not only for a period; {@code unknown} says why the rule could not be read (null when it
+     * was: then the run goes on as on a bucket without one).
+     */
+    record Lock(String rule, boolean untilReleased, String unknown) {
+        public static final Lock NONE = new Lock(null, false, null);
+
+        public boolean locked() {
+            return rule != null;
+        }
+    }
+
+    /**
+     * Reads the bucket's rules that refuse deletes and replacements; {@link Lock#NONE} for a
+     * destination that has none. A missing permission to read them is {@link Lock#unknown}, not a failure.
+     */
+    default Lock lock() {
+        return Lock.NONE;
+    }
+
     @Override
     default void close() {}
 

@@ -246,12 +246,52 @@ public final class GcsDestination implements Destination {
             try {
                 storage.delete(id(probe));
             } catch (RuntimeException e) {
+                if (GcsErrors.retentionRefused(GcsErrors.unwrap(e))) {
+                    return; // the bucket keeps every new object for a while: `sluice check` reports its rule, the probe stays
+                }
                 SluiceException failure = GcsErrors.translate(config, GcsErrors.unwrap(e), "deleting the probe object " + probe,
                         "storage.objects.delete", folderName);
                 throw new SluiceException(failure.kind(), failure.getMessage() + "; the probe object " + probe
                         + " is left in the bucket; delete it by hand", null);
             }
         }
+    }
+
+    /**
+     * Reads the bucket's retention policy and default event-based hold ({@code storage.buckets.get}).
+     * Without that permission the answer is {@link Lock#unknown}, saying so.
+     */
+    @Override
+    public Lock lock() {
+        com.google.cloud.storage.Bucket bucket;
+        String action = "reading the retention policy of bucket " + config.bucket();
+        try {
+            bucket = storage.get(config.bucket(), Storage.BucketGetOption.fields(Storage.BucketField.RETENTION_POLICY,
+                    Storage.BucketField.DEFAULT_EVENT_BASED_HOLD));
+        } catch (RuntimeException e) {
+            RuntimeException cause = GcsErrors.unwrap(e);
+            SluiceException failure = GcsErrors.translate(config, cause, action, "storage.buckets.get", null);
+            if (GcsErrors.code(cause) == 403 && !GcsErrors.refusedCredentials(cause)) {
+                return new Lock(null, false, failure.getMessage());
+            }
+            throw failure;
+        }
+        if (bucket == null) {
+            throw GcsErrors.translate(config, new com.google.cloud.storage.StorageException(404, "The specified bucket does not exist."),
+                    action, "storage.buckets.get", null);
+        }
+        java.time.Duration period = bucket.getRetentionPeriodDuration();
+        boolean hold = Boolean.TRUE.equals(bucket.getDefaultEventBasedHold());
+        List<String> rules = new ArrayList<>();
+        if (period != null && !period.isZero()) {
+            rules.add("a retention policy of " + GcsErrors.describe(period)
+                    + (Boolean.TRUE.equals(bucket.retentionPolicyIsLocked()) ? " (locked)" : "")
+                    + ": an object cannot be deleted or replaced until it is " + GcsErrors.describe(period) + " old");
+        }
+        if (hold) {
+            rules.add("a default event-based hold: every new object is held, and cannot be deleted or replaced until its hold is released");
+        }
+        return rules.isEmpty() ? Lock.NONE : new Lock("bucket " + config.bucket() + " has " + String.join(", and ", rules), hold, null);
     }
 
     @Override

@@ -24,7 +24,34 @@ final class GcsErrors {
             "storage.objects.list", "roles/storage.objectAdmin (or roles/storage.objectViewer for this permission alone)",
             "storage.buckets.get", "roles/storage.legacyBucketReader");
 
+    /** Where the documentation explains buckets that refuse deletes. */
+    static final String LOCKED_BUCKETS = "see docs/destinations.md, \"Buckets that refuse deletes\"";
+
     private GcsErrors() {}
+
+    /** Whether a failure is the credentials being refused (not a permission or a policy). */
+    static boolean refusedCredentials(RuntimeException e) {
+        return code(e) == 401 || dev.sluice.config.GoogleKeys.refusedToken(e);
+    }
+
+    /** A retention period in the largest whole unit that fits it: "7 days", "36 hours", "90 seconds". */
+    static String describe(java.time.Duration period) {
+        long seconds = period.toSeconds();
+        if (seconds % 86_400 == 0) {
+            return plural(seconds / 86_400, "day");
+        }
+        if (seconds % 3_600 == 0) {
+            return plural(seconds / 3_600, "hour");
+        }
+        if (seconds % 60 == 0) {
+            return plural(seconds / 60, "minute");
+        }
+        return plural(seconds, "second");
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
+    }
 
     /** An HTTP status from a failure, or 0 when there is none (network errors). */
     static int code(RuntimeException e) {
@@ -48,6 +75,13 @@ final class GcsErrors {
             return SluiceException.user(where + ": Google Cloud Storage refused the credentials (401 Unauthorized) while " + action
                     + ": the service account or its key was deleted or disabled, or the key was revoked; create a new key and update "
                     + credentialSetting, null);
+        }
+        if (retentionRefused(e)) {
+            String reason = e instanceof BaseServiceException service && service.getReason() != null ? " " + service.getReason() : "";
+            return SluiceException.user(where + ": bucket " + bucket + " refused " + action + " (403" + reason + ": "
+                    + firstLine(serverMessage) + "): the bucket's retention policy or an object hold forbids deleting or replacing "
+                    + "that object, whatever the credentials' permissions; on such a bucket an activation needs publish: direct, a "
+                    + "file_name that changes every run and manifest: true (" + LOCKED_BUCKETS + ")", null);
         }
         if (code == 403) {
             Matcher m = PERMISSION.matcher(serverMessage);
@@ -120,7 +154,7 @@ final class GcsErrors {
         }
         String reason = e instanceof BaseServiceException service ? service.getReason() : null;
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return "retentionPolicyNotMet".equals(reason) || message.contains("retention policy") || message.contains("active temporary hold")
+        return "retentionPolicyNotMet".equals(reason) || "objectUnderActiveHold".equals(reason) || message.contains("retention policy") || message.contains("active temporary hold")
                 || message.contains("active event-based hold");
     }
 

@@ -82,6 +82,19 @@ public final class FileNameTemplate {
         return text;
     }
 
+    /**
+     * Whether every run of an activation renders a name of its own: the template holds {@code {run}},
+     * {@code {X}} or {@code {x}}, or the whole date and time down to the second ({@code {YYYY}} or
+     * {@code {YY}}, {@code {MM}}, {@code {DD}}, {@code {HH}}, {@code {mm}}, {@code {ss}}).
+     */
+    public boolean uniquePerRun() {
+        if (parts.contains("{run}") || parts.contains("{X}") || parts.contains("{x}")) {
+            return true;
+        }
+        return (parts.contains("{YYYY}") || parts.contains("{YY}"))
+                && parts.containsAll(List.of("{MM}", "{DD}", "{HH}", "{mm}", "{ss}"));
+    }
+
     /** The name (without extension) for a run that started at {@code start}, times shown in {@code zone}. */
     public String render(Instant start, ZoneId zone, String activation, String model, String run) {
         ZonedDateTime t = start.atZone(zone);

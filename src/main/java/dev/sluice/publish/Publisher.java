@@ -21,6 +21,12 @@ import java.util.Map;
  * manifest last. Nothing is withdrawn after the decision: if completing fails, the run's staged
  * objects stay, and the next run of the activation completes the publish ({@link #rollForward}),
  * which needs nothing but a listing of the staging prefix.
+ *
+ * <p>On a bucket that refuses deletes and replacements ({@code writeOnce}, see
+ * {@code run.LockedBucket}) nothing is staged and nothing deleted: the data files go to their
+ * final names before the decision, every name checked free first; the manifest is uploaded to its
+ * final name after the decision; a failure before it leaves the data files where they are, with no
+ * manifest naming them.
  */
 public final class Publisher {
     private static final String MANIFEST_SUFFIX = ".manifest.json";
@@ -28,13 +34,26 @@ public final class Publisher {
     private final Destination destination;
     private final Activation activation;
     private final String run;
+    /** The bucket refuses deletes and replacements: nothing staged, nothing deleted. */
+    private final boolean writeOnce;
     /** Objects this run may have written (staged or final), in upload order: what {@link #abandon} removes. */
     private final List<String> written = new ArrayList<>();
 
     public Publisher(Destination destination, Activation activation, String run) {
+        this(destination, activation, run, false);
+    }
+
+    /** As above; {@code writeOnce} for a bucket that refuses deletes and replacements. */
+    public Publisher(Destination destination, Activation activation, String run, boolean writeOnce) {
         this.destination = destination;
         this.activation = activation;
         this.run = run;
+        this.writeOnce = writeOnce;
+    }
+
+    /** Whether this run deletes and replaces nothing (its bucket refuses both). */
+    public boolean writeOnce() {
+        return writeOnce;
     }
 
     /** The prefix under which a run stages its objects. */
@@ -70,7 +89,19 @@ public final class Publisher {
      * files. {@code replace} says whether a direct upload may replace an existing object.
      */
     public void stage(List<LocalFile> files, boolean replace) {
+        if (writeOnce) {
+            for (LocalFile file : files) {
+                if (destination.exists(file.objectName())) {
+                    throw SluiceException.user("activations." + activation.name() + ": " + file.objectName() + " already exists in destination "
+                            + destination.name() + ", whose bucket refuses replacing objects; nothing was written (make file_name give "
+                            + "every run a name of its own: {run}, or a time variable down to the second)");
+                }
+            }
+        }
         for (LocalFile file : files) {
+            if (writeOnce && isManifest(file)) {
+                continue; // uploaded to its final name after the decision
+            }
             boolean direct = direct(file);
             String target = direct ? file.objectName() : stagedName(file.objectName());
             if (direct && !replace && destination.exists(target)) {
@@ -81,15 +112,43 @@ public final class Publisher {
             // Recorded before the upload: an upload that fails may still have written the object
             // (a checksum found wrong after the bytes went out), and abandon() must remove it.
             written.add(target);
-            destination.upload(file.path(), target, file.contentType(),
-                    Map.of("sluice-activation", activation.name(), "sluice-run", run, "sluice-rows", Long.toString(file.rows())));
+            destination.upload(file.path(), target, file.contentType(), metadata(file));
         }
+    }
+
+    private Map<String, String> metadata(LocalFile file) {
+        return Map.of("sluice-activation", activation.name(), "sluice-run", run, "sluice-rows", Long.toString(file.rows()));
+    }
+
+    private static boolean isManifest(LocalFile file) {
+        return file.objectName().endsWith(MANIFEST_SUFFIX);
+    }
+
+    /**
+     * Uploads, from {@code localFolder}, each of {@code names} that the destination lacks and that is
+     * there as a local file of the same base name: the manifest of a decided write-once run that did
+     * not get to publish it. Returns the names it uploaded.
+     */
+    public static List<String> uploadKept(Destination destination, String activation, String run, List<String> names,
+            java.nio.file.Path localFolder) {
+        List<String> uploaded = new ArrayList<>();
+        for (String name : names) {
+            java.nio.file.Path local = localFolder.resolve(name.substring(name.lastIndexOf('/') + 1));
+            if (!java.nio.file.Files.isRegularFile(local) || destination.exists(name)) {
+                continue;
+            }
+            destination.upload(local, name, "application/json", Map.of("sluice-activation", activation, "sluice-run", run, "sluice-rows", "0"));
+            uploaded.add(name);
+        }
+        return uploaded;
     }
 
     /** After the decision: moves every staged file to its final name, the manifest last; returns the files' records. */
     public List<FileRecord> complete(List<LocalFile> files, boolean replace) {
         for (LocalFile file : ordered(files)) {
-            if (!direct(file)) {
+            if (writeOnce && isManifest(file)) {
+                destination.upload(file.path(), file.objectName(), file.contentType(), metadata(file));
+            } else if (!direct(file)) {
                 destination.publish(stagedName(file.objectName()), file.objectName(), replace);
             }
         }
@@ -104,9 +163,24 @@ public final class Publisher {
 
     /**
      * Before the decision, after a failure: removes whatever this run uploaded, staged or final, so
-     * that no partial set of final files remains. Returns the names it could not remove.
+     * that no partial set of final files remains. Returns the names it could not remove: with
+     * {@code writeOnce}, every name it wrote that is there, since the bucket refuses the deletes.
      */
     public List<String> abandon() {
+        if (writeOnce) {
+            // The bucket refuses the deletes: what is there stays, with no manifest naming it.
+            List<String> present = new ArrayList<>();
+            for (String name : written) {
+                try {
+                    if (destination.exists(name)) {
+                        present.add(name);
+                    }
+                } catch (SluiceException e) {
+                    present.add(name); // cannot tell: named, to be safe
+                }
+            }
+            return present;
+        }
         return deleteEach(destination, written);
     }
 

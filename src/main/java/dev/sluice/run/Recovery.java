@@ -35,6 +35,11 @@ import java.util.stream.Stream;
  * </ul>
  * If completing a decided run fails, this run fails before doing anything: committing on top of it
  * would lose its changes.
+ *
+ * <p>On a bucket that refuses deletes and replacements ({@link Destination.Lock}) nothing is deleted:
+ * a dead run's direct files stay (no manifest names them), staging leftovers and objects earlier
+ * runs could not remove are left alone, and a decided run's manifest is uploaded from the work
+ * folder where its run kept it.
  */
 final class Recovery {
     /** A work folder with no record is someone's dry run, unless it is older than this. */
@@ -48,10 +53,11 @@ final class Recovery {
     private final Path stateDir;
     private final Clock clock;
     private final Consumer<String> log;
+    private final Destination.Lock lock;
 
     Recovery(RunStore store, Destination destination, Activation activation,
             java.util.function.Supplier<java.util.Optional<String>> committedRun, Path stateDir, Clock clock,
-            Consumer<String> log) {
+            Consumer<String> log, Destination.Lock lock) {
         this.store = store;
         this.destination = destination;
         this.activation = activation;
@@ -59,6 +65,7 @@ final class Recovery {
         this.stateDir = stateDir;
         this.clock = clock;
         this.log = log;
+        this.lock = lock;
     }
 
     void recover() {
@@ -76,8 +83,12 @@ final class Recovery {
         // Best effort: a destination that cannot be listed now (refused credentials, an outage)
         // fails this run later, recorded, at its first upload; the leftovers wait for a later run.
         try {
-            removeUnownedStaging(handled);
-            retryLeftovers();
+            if (lock.locked()) {
+                reportUnownedStaging();
+            } else {
+                removeUnownedStaging(handled);
+                retryLeftovers();
+            }
         } catch (dev.sluice.error.SluiceException e) {
             log.accept("warning: could not look for leftovers in " + destination.name() + ": " + Secrets.redact(e.getMessage()));
         }
@@ -89,6 +100,9 @@ final class Recovery {
         int moved;
         try {
             moved = dead.staging() == null ? 0 : Publisher.rollForward(destination, dead.staging(), Replacements.replaces(activation));
+            // A write-once run publishes its manifest after its decision, from its work folder.
+            moved += Publisher.uploadKept(destination, activation.name(), record.id(), dead.finalNames().stream()
+                    .filter(n -> !dead.directNames().contains(n)).toList(), stateDir.resolve("work").resolve(record.id()).resolve("files")).size();
         } catch (dev.sluice.error.SluiceException e) {
             throw new dev.sluice.error.SluiceException(e.kind(), "activations." + activation.name() + ": run " + record.id()
                     + " had committed its snapshot, so its changes stand, but completing its publish failed again: "
@@ -107,8 +121,18 @@ final class Recovery {
 
     private void rollBack(RunStore.Unfinished dead) {
         RunRecord record = dead.record();
-        int removed = dead.staging() == null ? 0 : Publisher.removeLeftovers(destination, dead.staging());
+        int removed = dead.staging() == null || lock.locked() ? 0 : Publisher.removeLeftovers(destination, dead.staging());
         List<String> present = dead.directNames().stream().filter(destination::exists).toList();
+        if (lock.locked()) {
+            String note = present.size() + " files it had written directly stay in the bucket (" + lock.rule()
+                    + "); no manifest names them";
+            store.save(record.failed(clock.instant(), record.counts(), record.warnings(),
+                    "the process running it stopped before its decision point (killed or crashed): its changes were not published; "
+                            + note));
+            Runner.deleteTree(stateDir.resolve("work").resolve(record.id()));
+            log.accept("run " + record.id() + " had stopped before finishing; " + note);
+            return;
+        }
         List<String> notRemoved = Publisher.deleteEach(destination, present);
         int withdrawn = present.size() - notRemoved.size();
         String note = removed + " staged objects" + (withdrawn > 0 ? " and " + withdrawn + " files it had written directly" : "")
@@ -119,6 +143,15 @@ final class Recovery {
         store.leftovers(record.id(), notRemoved);
         Runner.deleteTree(stateDir.resolve("work").resolve(record.id()));
         log.accept("run " + record.id() + " had stopped before finishing; cleaned up " + note);
+    }
+
+    /** On a bucket that refuses deletes: says what the staging folder holds, and leaves it. */
+    private void reportUnownedStaging() {
+        String root = Publisher.stagingRoot(activation.folder());
+        int staged = destination.list(root).size();
+        if (staged > 0) {
+            log.accept("left " + staged + " staged objects under " + root + " in place: " + lock.rule());
+        }
     }
 
     /** Lists the staging folder: every run folder there that no live run owns is removed. */

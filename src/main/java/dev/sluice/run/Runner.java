@@ -112,11 +112,13 @@ public final class Runner {
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
             Phases phases = new Phases();
             phases.begin("recover");
-            new Recovery(store, destination, activation, () -> States.committedRun(workspace, activation, stateDir), stateDir, clock, log)
-                    .recover();
+            // Before anything is read: a bucket that refuses deletes takes only runs that need none.
+            Destination.Lock bucketLock = LockedBucket.check(destination, activation, log);
+            new Recovery(store, destination, activation, () -> States.committedRun(workspace, activation, stateDir), stateDir, clock, log,
+                    bucketLock).recover();
             Instant start = clock.instant();
             RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
-            Publisher publisher = new Publisher(destination, activation, record.id());
+            Publisher publisher = new Publisher(destination, activation, record.id(), bucketLock.locked());
             if (!request.dryRun()) {
                 store.insert(record, publisher.stagingPrefix());
             }
@@ -126,6 +128,10 @@ public final class Runner {
             Counts counts = Counts.ZERO;
             List<String> warnings = new ArrayList<>();
             boolean uploading = false;
+            // On a bucket that refuses deletes: the manifest, uploaded after the decision; if that fails,
+            // it stays in the work folder for the next run to publish.
+            Path writeOnceManifest = null;
+            Path keep = null;
             phases.begin("engine"); // DuckDB's native library loads on first use
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run),
@@ -180,6 +186,7 @@ public final class Runner {
                 List<LocalFile> all = new ArrayList<>(files);
                 if (activation.manifest()) {
                     all.add(manifest(activation, record, plan, start, files, work.resolve("files")));
+                    writeOnceManifest = publisher.writeOnce() ? all.get(all.size() - 1).path() : null;
                 }
                 phases.begin("stage");
                 List<String> finalNames = all.stream().map(LocalFile::objectName).toList();
@@ -206,11 +213,17 @@ public final class Runner {
                 try {
                     published = publisher.complete(all, replace);
                 } catch (RuntimeException e) {
+                    keep = writeOnceManifest;
                     throw new Decided(record.id(), e);
                 }
                 // Retention never fails the run: what goes wrong there is a warning.
-                RetentionReport retention = activation.retention() == null ? null
-                        : new RetentionSweep(store, destination, activation, log).apply(record.id(), start, published, clock.instant(), warnings);
+                RetentionReport retention = null;
+                if (activation.retention() != null && bucketLock.untilReleased()) {
+                    warnings.add("retention skipped: " + bucketLock.rule() + ", so no file can be deleted before someone releases its hold");
+                } else if (activation.retention() != null) {
+                    retention = new RetentionSweep(store, destination, activation, log).apply(record.id(), start, published, clock.instant(),
+                            warnings);
+                }
                 record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end()).withRetention(retention);
                 try {
                     store.save(record);
@@ -225,12 +238,19 @@ public final class Runner {
                 if (uploading && decided(activation, record.id(), stateDir)) {
                     // The commit reported a failure after it had taken effect (e.g. the pointer file):
                     // the decision stands, and the run is completed by the next run.
+                    keep = writeOnceManifest;
                     throw new Decided(record.id(), e).failure(activation, store, record, clock.instant(), counts, warnings);
                 }
                 List<String> notRemoved = publisher.abandon();
                 SluiceException failure = classify(e, activation);
                 String message = Secrets.redact(failure.getMessage());
-                if (!notRemoved.isEmpty()) {
+                if (publisher.writeOnce()) {
+                    if (!notRemoved.isEmpty()) {
+                        message += "; " + notRemoved.size() + " data files it had written stay in the bucket (" + bucketLock.rule()
+                                + "): " + String.join(", ", notRemoved) + "; no manifest names them, so they are not a complete set, "
+                                + "and the next run exports the same changes again under new names";
+                    }
+                } else if (!notRemoved.isEmpty()) {
                     message += "; " + notRemoved.size() + " uploaded objects could not be removed (" + String.join(", ", notRemoved)
                             + "): the next run of " + activation.name() + " removes them";
                     try {
@@ -258,7 +278,7 @@ public final class Runner {
                 }
                 throw new RunFailed(record.id(), failed, new SluiceException(failure.kind(), message, failure));
             } finally {
-                deleteTree(work);
+                deleteTree(work, keep);
             }
         }
     }
@@ -320,8 +340,9 @@ public final class Runner {
         RunFailed failure(Activation activation, RunStore store, RunRecord record, Instant at, Counts counts, List<String> warnings) {
             Throwable cause = getCause();
             String message = "its snapshot is committed, so its changes stand, but completing the publish failed: "
-                    + Secrets.redact(String.valueOf(cause.getMessage())) + "; its files are staged and the next run of "
-                    + activation.name() + " publishes them (nothing is lost or sent twice)";
+                    + Secrets.redact(String.valueOf(cause.getMessage())) + "; what it has not published is kept (staged, or in the "
+                    + "state folder on a bucket that refuses deletes) and the next run of " + activation.name()
+                    + " publishes it (nothing is lost or sent twice)";
             SluiceException failure = new SluiceException(cause instanceof SluiceException s && s.kind() == ErrorKind.INTERNAL
                     ? ErrorKind.INTERNAL : ErrorKind.EXTERNAL, "activations." + activation.name() + ": " + message, cause);
             // The run stays recorded as running: the next run's recovery completes and records it.
@@ -373,11 +394,16 @@ public final class Runner {
     }
 
     static void deleteTree(Path root) {
+        deleteTree(root, null);
+    }
+
+    /** Deletes {@code root} and all it holds but {@code keep} (and the folders above it), when given. */
+    static void deleteTree(Path root, Path keep) {
         if (!Files.exists(root)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(keep)).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // leftovers in the work folder are removed with the next run's recovery
         }

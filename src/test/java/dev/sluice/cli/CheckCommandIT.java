@@ -234,4 +234,40 @@ class CheckCommandIT {
         assertThat(r.err()).contains("destinations.bucket: no credentials given and no Application Default Credentials found; set "
                 + "destinations.bucket.credentials_file to a service-account JSON key");
     }
+    @Test
+    void aBucketRetentionPolicyIsReportedWithWhatItMeans() throws IOException {
+        fake.bucketRetention("acme-activation", java.time.Duration.ofDays(7), true);
+        Result r = check(withKeyFile("acme-activation"), "bucket", "--folder", "exports");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("ok: destination bucket (gs://acme-activation at " + fake.endpoint()
+                        + ") works: wrote, read back and listed a probe object under exports/")
+                .contains("note: bucket acme-activation has a retention policy of 7 days (locked): an object cannot be deleted or "
+                        + "replaced until it is 7 days old")
+                .contains("needs publish: direct, a file_name that changes every run ({run}, {X}, {x}, or the date and time down to {ss}) "
+                        + "and manifest: true")
+                .contains("stays in the bucket");
+        assertThat(fake.objects("acme-activation")).as("the probe the policy keeps").hasSize(1)
+                .allSatisfy((name, o) -> assertThat(name).startsWith("exports/.sluice-check-"));
+    }
+
+    @Test
+    void aDefaultEventBasedHoldIsReported() throws IOException {
+        fake.defaultEventBasedHold("acme-activation", true);
+        Result r = check(withKeyFile("acme-activation"), "bucket");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("note: bucket acme-activation has a default event-based hold: every new object is held, and "
+                + "cannot be deleted or replaced until its hold is released");
+    }
+
+    @Test
+    void withoutStorageBucketsGetTheCheckSaysItCannotTell() throws IOException {
+        fake.revoke("storage.buckets.get");
+        Result r = check(withKeyFile("acme-activation"), "bucket");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("works: wrote, read back, listed and deleted a probe object")
+                .contains("note: destinations.bucket: permission denied (403) while reading the retention policy of bucket "
+                        + "acme-activation: sluice-test@sluice-project.iam.gserviceaccount.com lack the permission storage.buckets.get")
+                .contains("cannot tell whether the bucket has a retention policy or a default event-based hold");
+        assertThat(fake.objects("acme-activation")).isEmpty();
+    }
 }

@@ -61,6 +61,12 @@ import java.util.zip.GZIPInputStream;
  * <p>Faults: {@link #fail} answers chosen requests with an error status, {@link #dropMidUpload}
  * closes the connection halfway through a request body, {@link #revoke} removes a permission (403
  * naming it), {@link #rejectCredentials} answers 401, and the token endpoint can refuse a key.
+ *
+ * <p>Bucket Lock: {@link #bucketRetention} and {@link #defaultEventBasedHold} set what
+ * {@code GET /storage/v1/b/B} reports ({@code retentionPolicy}, {@code defaultEventBasedHold}); an
+ * object younger than the period, or under an event-based hold, cannot be deleted or replaced (by an
+ * upload, a copy or a compose onto its name): 403 with GCS's reason ({@code retentionPolicyNotMet},
+ * {@code objectUnderActiveHold}) and wording.
  */
 public final class FakeGcs implements AutoCloseable {
     static {
@@ -127,6 +133,10 @@ public final class FakeGcs implements AutoCloseable {
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final AtomicInteger corruptions = new AtomicInteger();
     private volatile Predicate<String> retained = name -> false;
+    /** Bucket retention policies and default event-based holds, by bucket. */
+    private final Map<String, BucketLock> locks = new ConcurrentHashMap<>();
+    /** "bucket/name" of the live objects under an event-based hold. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
     private volatile boolean rejectCredentials;
     private volatile boolean refuseKeys;
     private volatile String account = "sluice-test@sluice-project.iam.gserviceaccount.com";
@@ -204,6 +214,64 @@ public final class FakeGcs implements AutoCloseable {
      */
     public void retentionPolicy(Predicate<String> names) {
         retained = names;
+    }
+
+    /**
+     * A bucket's retention policy and default event-based hold, as GCS keeps them: {@code period}
+     * null for no policy. Objects created while a policy is in force cannot be deleted or replaced
+     * before they are {@code period} old; objects created while {@code defaultEventBasedHold} is on
+     * carry an event-based hold until {@link #releaseHold} (GCS's own rules, see Bucket Lock).
+     */
+    private record BucketLock(java.time.Duration period, Instant effective, boolean locked, boolean defaultEventBasedHold) {}
+
+    /**
+     * Sets a bucket retention policy of {@code period} (null removes it), as {@code gcloud storage
+     * buckets update --retention-period} does; {@code locked} as after {@code --lock-retention-period}.
+     */
+    public FakeGcs bucketRetention(String bucket, java.time.Duration period, boolean locked) {
+        locks.compute(bucket, (b, old) -> new BucketLock(period, Instant.now(), period != null && locked,
+                old != null && old.defaultEventBasedHold()));
+        return this;
+    }
+
+    /** Turns the bucket's default event-based hold on or off: new objects are held from then on. */
+    public FakeGcs defaultEventBasedHold(String bucket, boolean on) {
+        locks.compute(bucket, (b, old) -> new BucketLock(old == null ? null : old.period(), old == null ? Instant.now() : old.effective(),
+                old != null && old.locked(), on));
+        return this;
+    }
+
+    /** Releases an object's event-based hold. */
+    public void releaseHold(String bucket, String name) {
+        held.remove(bucket + "/" + name);
+    }
+
+    /** Whether an object carries an event-based hold. */
+    public boolean isHeld(String bucket, String name) {
+        return held.contains(bucket + "/" + name);
+    }
+
+    /** The 403 GCS answers for a delete or a replacement of {@code o} that its bucket's policy or a hold refuses, or null. */
+    private HttpError protection(StoredObject o) {
+        if (o == null) {
+            return null;
+        }
+        if (held.contains(o.bucket() + "/" + o.name())) {
+            return new HttpError(403, "objectUnderActiveHold", "Object '" + o.bucket() + "/" + o.name()
+                    + "' is under active Event-Based hold and cannot be deleted, overwritten or archived until hold is removed.");
+        }
+        Instant until = retentionExpiration(o);
+        if (until != null && until.isAfter(Instant.now())) {
+            return new HttpError(403, "retentionPolicyNotMet", "Object '" + o.bucket() + "/" + o.name()
+                    + "' is subject to bucket's retention policy and cannot be deleted, overwritten or archived until " + until);
+        }
+        return null;
+    }
+
+    /** When the bucket's retention policy lets the object go: its creation plus the period; null without a policy. */
+    private Instant retentionExpiration(StoredObject o) {
+        BucketLock lock = locks.get(o.bucket());
+        return lock == null || lock.period() == null ? null : o.created().plus(lock.period());
     }
 
     /** Answers every storage request with 401, as GCS does for a token it does not accept. */
@@ -387,7 +455,7 @@ public final class FakeGcs implements AutoCloseable {
             String bucket = parts.get(3);
             if (parts.size() == 4) {
                 if (method.equals("GET")) {
-                    requireBucket(bucket);
+                    permission("storage.buckets.get", bucket, null);
                     send(ex, 200, bucketJson(bucket));
                     return;
                 }
@@ -511,6 +579,16 @@ public final class FakeGcs implements AutoCloseable {
         b.put("etag", "CAE=");
         b.put("timeCreated", "2026-01-01T00:00:00.000Z");
         b.put("updated", "2026-01-01T00:00:00.000Z");
+        BucketLock lock = locks.get(bucket);
+        if (lock != null && lock.period() != null) {
+            ObjectNode policy = b.putObject("retentionPolicy");
+            policy.put("retentionPeriod", Long.toString(lock.period().toSeconds()));
+            policy.put("effectiveTime", lock.effective().toString());
+            policy.put("isLocked", lock.locked());
+        }
+        if (lock != null && lock.defaultEventBasedHold()) {
+            b.put("defaultEventBasedHold", true);
+        }
         return b;
     }
 
@@ -581,6 +659,13 @@ public final class FakeGcs implements AutoCloseable {
         j.put("timeCreated", time);
         j.put("updated", time);
         j.put("timeStorageClassUpdated", time);
+        Instant expiration = retentionExpiration(o);
+        if (expiration != null) {
+            j.put("retentionExpirationTime", expiration.toString());
+        }
+        if (held.contains(o.bucket() + "/" + o.name())) {
+            j.put("eventBasedHold", true);
+        }
         if (!o.metadata().isEmpty()) {
             ObjectNode m = j.putObject("metadata");
             o.metadata().forEach(m::put);
@@ -657,6 +742,11 @@ public final class FakeGcs implements AutoCloseable {
         NavigableMap<String, StoredObject> map = bucket(bucket);
         synchronized (map) {
             checkMatch(map.get(name), q, "");
+            HttpError refused = protection(map.get(name));
+            if (refused != null) {
+                Files.deleteIfExists(data);
+                throw refused;
+            }
             String type = resource.path("contentType").asText("application/octet-stream");
             StoredObject o = new StoredObject(bucket, name, generations.incrementAndGet(), 1, w.size(), w.crc32c(), w.md5(), type,
                     metadataOf(resource), data, Instant.now());
@@ -664,7 +754,18 @@ public final class FakeGcs implements AutoCloseable {
             if (old != null) {
                 Files.deleteIfExists(old.data());
             }
+            newObject(o);
             return o;
+        }
+    }
+
+    /** A new live object takes the bucket's default event-based hold, as GCS gives it. */
+    private void newObject(StoredObject o) {
+        BucketLock lock = locks.get(o.bucket());
+        if (lock != null && lock.defaultEventBasedHold()) {
+            held.add(o.bucket() + "/" + o.name());
+        } else {
+            held.remove(o.bucket() + "/" + o.name());
         }
     }
 
@@ -746,11 +847,16 @@ public final class FakeGcs implements AutoCloseable {
                 throw new HttpError(404, "notFound", "No such object: " + bucket + "/" + name);
             }
             checkMatch(o, q, "");
+            HttpError refused = protection(o);
+            if (refused != null) {
+                throw refused;
+            }
             if (retained.test(name)) {
                 throw new HttpError(403, "retentionPolicyNotMet", "Object '" + bucket + "/" + name + "' is subject to bucket's "
                         + "retention policy or object retention and cannot be deleted or overwritten until 2099-01-01T00:00:00Z");
             }
             removed = map.remove(name);
+            held.remove(bucket + "/" + name);
         }
         Files.deleteIfExists(removed.data());
         drain(ex);
@@ -815,6 +921,10 @@ public final class FakeGcs implements AutoCloseable {
         synchronized (map) {
             try {
                 checkMatch(map.get(dstName), q, "");
+                HttpError refused = protection(map.get(dstName));
+                if (refused != null) {
+                    throw refused;
+                }
             } catch (HttpError e) {
                 Files.deleteIfExists(data);
                 throw e;
@@ -828,6 +938,7 @@ public final class FakeGcs implements AutoCloseable {
             if (old != null) {
                 Files.deleteIfExists(old.data());
             }
+            newObject(copy);
         }
         if (!rewrite) {
             send(ex, 200, objectJson(copy));

@@ -74,4 +74,15 @@ class FileNameTemplateTest {
         assertThatThrownBy(() -> FileNameTemplate.parse(" ")).hasMessage("must not be empty");
         assertThatThrownBy(() -> FileNameTemplate.parse("a\nb")).hasMessageContaining("control characters");
     }
+
+    @Test
+    void aNameOfItsOwnForEveryRunNeedsTheRunOrTheTimeDownToTheSecond() {
+        for (String unique : new String[] {"x_{run}", "{X}", "a{x}b", "{YYYY}{MM}{DD}T{HH}{mm}{ss}", "{YY}-{MM}-{DD}_{HH}{mm}{ss}{ms}"}) {
+            assertThat(FileNameTemplate.parse(unique).uniquePerRun()).as(unique).isTrue();
+        }
+        for (String repeating : new String[] {"people", "{activation}_{model}", "{YYYY}{MM}{DD}", "{HH}{mm}{ss}{ms}",
+                "{MM}{DD}{HH}{mm}{ss}", "{YYYY}{MM}{DD}{HH}{mm}"}) {
+            assertThat(FileNameTemplate.parse(repeating).uniquePerRun()).as(repeating).isFalse();
+        }
+    }
 }
