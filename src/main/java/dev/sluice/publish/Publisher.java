@@ -5,6 +5,7 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.workspace.Activation;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,8 @@ public final class Publisher {
     private final String run;
     /** Objects this run may have written (staged or final), in upload order: what {@link #abandon} removes. */
     private final List<String> written = new ArrayList<>();
+    /** The destination's version of each object this run wrote at its final name, by name (see {@link FileRecord#version}). */
+    private final Map<String, String> versions = new HashMap<>();
 
     public Publisher(Destination destination, Activation activation, String run) {
         this.destination = destination;
@@ -81,19 +84,25 @@ public final class Publisher {
             // Recorded before the upload: an upload that fails may still have written the object
             // (a checksum found wrong after the bytes went out), and abandon() must remove it.
             written.add(target);
-            destination.upload(file.path(), target, file.contentType(),
+            String version = destination.upload(file.path(), target, file.contentType(),
                     Map.of("sluice-activation", activation.name(), "sluice-run", run, "sluice-rows", Long.toString(file.rows())));
+            if (direct) {
+                versions.put(target, version);
+            }
         }
     }
 
-    /** After the decision: moves every staged file to its final name, the manifest last; returns the files' records. */
+    /**
+     * After the decision: moves every staged file to its final name, the manifest last; returns the
+     * files' records, each with the version of the object the destination now holds.
+     */
     public List<FileRecord> complete(List<LocalFile> files, boolean replace) {
         for (LocalFile file : ordered(files)) {
             if (!direct(file)) {
-                destination.publish(stagedName(file.objectName()), file.objectName(), replace);
+                versions.put(file.objectName(), destination.publish(stagedName(file.objectName()), file.objectName(), replace));
             }
         }
-        return files.stream().map(LocalFile::record).toList();
+        return files.stream().map(f -> f.record().withVersion(versions.get(f.objectName()))).toList();
     }
 
     private static List<LocalFile> ordered(List<LocalFile> files) {

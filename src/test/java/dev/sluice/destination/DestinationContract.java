@@ -317,13 +317,13 @@ abstract class DestinationContract {
         byte[] c = bytes(100, 23);
         upload(c, "out/c.csv");
 
-        assertThat(destination.deleteIfUnchanged("out/a.csv", crc32c(kept), kept.length + 1)).as("other size")
+        assertThat(destination.deleteIfUnchanged("out/a.csv", null, crc32c(kept), kept.length + 1)).as("other size")
                 .isEqualTo(Destination.Removal.CHANGED);
-        assertThat(destination.deleteIfUnchanged("out/b.csv", crc32c(bytes(100, 99)), 100)).as("other content")
+        assertThat(destination.deleteIfUnchanged("out/b.csv", null, crc32c(bytes(100, 99)), 100)).as("other content")
                 .isEqualTo(Destination.Removal.CHANGED);
-        assertThat(destination.deleteIfUnchanged("out/c.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.DELETED);
-        assertThat(destination.deleteIfUnchanged("out/c.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
-        assertThat(destination.deleteIfUnchanged("nowhere/x.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
+        assertThat(destination.deleteIfUnchanged("out/c.csv", null, crc32c(c), c.length)).isEqualTo(Destination.Removal.DELETED);
+        assertThat(destination.deleteIfUnchanged("out/c.csv", null, crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
+        assertThat(destination.deleteIfUnchanged("nowhere/x.csv", null, crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
         assertThat(stored("out/a.csv")).isEqualTo(kept);
         assertThat(stored("out/b.csv")).isEqualTo(replaced);
         assertThat(names()).containsExactly("out/a.csv", "out/b.csv");
