@@ -292,7 +292,14 @@ class RetentionIT {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + fx.state.resolve("runs.db"));
                 java.sql.Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE runs SET record = json_set(record, '$.files', json((SELECT "
-                    + "json_group_array(json_remove(f.value, '$.version')) FROM json_each(record, '$.files') f))), destination = NULL");
+                    + "json_group_array(json_remove(f.value, '$.version')) FROM json_each(record, '$.files') f)))");
+            boolean kept;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT 1 FROM pragma_table_info('runs') WHERE name = 'destination'")) {
+                kept = rs.next();
+            }
+            if (kept) {
+                st.execute("ALTER TABLE runs DROP COLUMN destination");
+            }
         }
         JsonNode legacy = fx.runs("old").get(0);
         assertThat(objects(legacy)).containsExactlyInAnyOrder("ren/data.csv", "ren/data.manifest.json");
