@@ -135,20 +135,21 @@ public final class Publisher {
     /**
      * Completes the publish of a decided run from what its staging prefix holds: each staged object
      * is moved to {@code folder/NAME}, the manifest last. Objects already moved are no longer staged,
-     * so this can be repeated. Returns how many it moved.
+     * so this can be repeated. Returns the final name of each object it moved, with the version the
+     * destination gave it (null when unknown).
      */
-    public static int rollForward(Destination destination, String stagingPrefix, boolean replace) {
+    public static Map<String, String> rollForward(Destination destination, String stagingPrefix, boolean replace) {
         String folder = folderOf(stagingPrefix);
         List<String> staged = new ArrayList<>(destination.list(stagingPrefix));
         staged.sort(Comparator.comparing((String n) -> n.endsWith(MANIFEST_SUFFIX)).thenComparing(Comparator.naturalOrder()));
-        int moved = 0;
+        Map<String, String> moved = new java.util.LinkedHashMap<>();
         for (String name : staged) {
             String base = name.substring(stagingPrefix.length());
             if (base.isEmpty() || base.contains("/")) {
                 continue; // not one of the run's files (e.g. an unfinished upload's part)
             }
-            destination.publish(name, folder.isEmpty() ? base : folder + "/" + base, replace);
-            moved++;
+            String finalName = folder.isEmpty() ? base : folder + "/" + base;
+            moved.put(finalName, destination.publish(name, finalName, replace));
         }
         destination.deleteAll(stagingPrefix);
         return moved;
