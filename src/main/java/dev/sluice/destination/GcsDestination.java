@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  * CRC32C computed while sending and compared with the one GCS reports for the stored object.
  * Publishing is a server-side copy to the final name, then a delete of the staged object; with
  * {@code overwrite: false} the copy carries the precondition "does not exist"
- * ({@code ifGenerationMatch=0}).
+ * ({@code ifGenerationMatch=0}). The generation of the copy is the object's version, which a
+ * retention delete carries as its precondition.
  */
 public final class GcsDestination implements Destination {
     /** Read size from the local file; the client gathers it into chunks of {@code chunk_size}. */
