@@ -20,14 +20,20 @@ public interface Destination extends AutoCloseable {
     /** The destination's name in the workspace. */
     String name();
 
-    /** Writes a local file as the object {@code objectName}, replacing any object of that name. */
-    void upload(Path file, String objectName, String contentType, Map<String, String> metadata);
+    /**
+     * Writes a local file as the object {@code objectName}, replacing any object of that name.
+     * Returns the object's version (see {@link #publish}), or null when it cannot be told apart from
+     * a write by someone else.
+     */
+    String upload(Path file, String objectName, String contentType, Map<String, String> metadata);
 
     /**
      * Moves an uploaded object to its final name. With {@code overwrite} false, fails without
-     * touching anything when {@code finalName} exists.
+     * touching anything when {@code finalName} exists. Returns the version of the object now at
+     * {@code finalName}: a text that changes whenever anything writes that name again, even with the
+     * same bytes (on GCS the generation), which {@link #deleteIfUnchanged} checks; null when unknown.
      */
-    void publish(String stagedName, String finalName, boolean overwrite);
+    String publish(String stagedName, String finalName, boolean overwrite);
 
     /** Deletes an object; deleting a missing object is not an error. */
     void delete(String objectName);
@@ -45,11 +51,13 @@ public interface Destination extends AutoCloseable {
     }
 
     /**
-     * Deletes an object only if it still is the one recorded: {@code bytes} long with the CRC32C
+     * Deletes an object only if it still is the one recorded: with a {@code version} (as
+     * {@link #publish} returned it), only that version, whatever the bytes of a later one; without
+     * (records made before versions), only an object {@code bytes} long with the CRC32C
      * {@code crc32c} (base64, as GCS shows it). Throws, like the other calls, when the destination
      * fails (network, permission).
      */
-    Removal deleteIfUnchanged(String objectName, String crc32c, long bytes);
+    Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes);
 
     /** Whether an object of that name exists. */
     boolean exists(String objectName);

@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  * CRC32C computed while sending and compared with the one GCS reports for the stored object.
  * Publishing is a server-side copy to the final name, then a delete of the staged object; with
  * {@code overwrite: false} the copy carries the precondition "does not exist"
- * ({@code ifGenerationMatch=0}).
+ * ({@code ifGenerationMatch=0}). The generation of the copy is the object's version, which a
+ * retention delete carries as its precondition.
  */
 public final class GcsDestination implements Destination {
     /** Read size from the local file; the client gathers it into chunks of {@code chunk_size}. */
@@ -71,7 +72,7 @@ public final class GcsDestination implements Destination {
     }
 
     @Override
-    public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+    public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
         BlobInfo info = BlobInfo.newBuilder(id(objectName)).setContentType(contentType).setMetadata(metadata).build();
         String action = "uploading " + objectName;
         CRC32C crc = new CRC32C();
@@ -107,6 +108,12 @@ public final class GcsDestination implements Destination {
                     + (stored == null ? "no such object" : stored.getSize() + " bytes with CRC32C " + stored.getCrc32c())
                     + "; nothing was published, run again", null);
         }
+        // The generation read back is this upload's only if the object still carries what was sent.
+        return metadata.isEmpty() || !Objects.equals(stored.getMetadata(), metadata) ? null : generation(stored);
+    }
+
+    private static String generation(Blob blob) {
+        return blob == null || blob.getGeneration() == null ? null : Long.toString(blob.getGeneration());
     }
 
     /** Base64 of the four big-endian bytes of a CRC32C, as GCS writes it. */
@@ -116,33 +123,38 @@ public final class GcsDestination implements Destination {
     }
 
     @Override
-    public void publish(String stagedName, String finalName, boolean overwrite) {
+    public String publish(String stagedName, String finalName, boolean overwrite) {
         String action = "copying " + stagedName + " to " + finalName;
         BlobTargetOption[] options = overwrite ? new BlobTargetOption[0] : new BlobTargetOption[] {BlobTargetOption.doesNotExist()};
+        String generation;
         try {
             CopyWriter copy = storage.copy(CopyRequest.newBuilder().setSource(id(stagedName)).setTarget(id(finalName), options).build());
-            copy.getResult();
+            generation = generation(copy.getResult());
         } catch (RuntimeException e) {
             RuntimeException cause = GcsErrors.unwrap(e);
             if (!overwrite && GcsErrors.preconditionFailed(cause)) {
-                if (!copiedBefore(stagedName, finalName)) {
+                Blob copied = copiedBefore(stagedName, finalName);
+                if (copied == null) {
                     throw Destination.notReplaced(name(), finalName, null);
                 }
+                generation = generation(copied);
             } else {
                 throw GcsErrors.translate(config, cause, action, "storage.objects.create", folderOf(finalName));
             }
         }
         delete(stagedName);
+        return generation;
     }
 
-    /** Whether a retried copy already put this staged object at its final name (same run, same bytes). */
-    private boolean copiedBefore(String stagedName, String finalName) {
+    /** The object at the final name when a retried copy already put this staged object there (same run, same bytes), else null. */
+    private Blob copiedBefore(String stagedName, String finalName) {
         try {
             Blob staged = storage.get(id(stagedName));
             Blob target = storage.get(id(finalName));
-            return staged != null && target != null && staged.getMetadata() != null && target.getMetadata() != null
+            boolean same = staged != null && target != null && staged.getMetadata() != null && target.getMetadata() != null
                     && Objects.equals(staged.getMetadata().get("sluice-run"), target.getMetadata().get("sluice-run"))
                     && Objects.equals(staged.getCrc32c(), target.getCrc32c());
+            return same ? target : null;
         } catch (RuntimeException e) {
             throw GcsErrors.translate(config, GcsErrors.unwrap(e), "reading " + finalName, "storage.objects.get", null);
         }
@@ -158,27 +170,39 @@ public final class GcsDestination implements Destination {
     }
 
     /**
-     * Reads the object's generation, size and CRC32C; deletes that generation only
-     * ({@code ifGenerationMatch}), so an object replaced since it was read is left alone. A bucket
-     * retention policy or a hold that refuses the delete (403) is {@link Removal#REFUSED}.
+     * With a recorded generation, deletes that generation only ({@code ifGenerationMatch}): an
+     * object written again since, even with the same bytes, is {@link Removal#CHANGED}. Without
+     * (older records), reads the object's generation, size and CRC32C and deletes that generation
+     * only if size and CRC32C are the recorded ones. A bucket retention policy or a hold that refuses
+     * the delete (403) is {@link Removal#REFUSED}.
      */
     @Override
-    public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
-        Blob current;
+    public Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes) {
+        long generation;
+        if (version != null) {
+            try {
+                generation = Long.parseLong(version);
+            } catch (NumberFormatException e) {
+                return Removal.CHANGED; // recorded by another kind of destination under this name: not provably this object
+            }
+        } else {
+            Blob current;
+            try {
+                current = storage.get(id(objectName), Storage.BlobGetOption.fields(Storage.BlobField.NAME, Storage.BlobField.GENERATION,
+                        Storage.BlobField.SIZE, Storage.BlobField.CRC32C));
+            } catch (RuntimeException e) {
+                throw GcsErrors.translate(config, GcsErrors.unwrap(e), "looking up " + objectName, "storage.objects.get", null);
+            }
+            if (current == null) {
+                return Removal.MISSING;
+            }
+            if (!Objects.equals(current.getCrc32c(), crc32c) || current.getSize() == null || current.getSize() != bytes) {
+                return Removal.CHANGED;
+            }
+            generation = current.getGeneration();
+        }
         try {
-            current = storage.get(id(objectName), Storage.BlobGetOption.fields(Storage.BlobField.NAME, Storage.BlobField.GENERATION,
-                    Storage.BlobField.SIZE, Storage.BlobField.CRC32C));
-        } catch (RuntimeException e) {
-            throw GcsErrors.translate(config, GcsErrors.unwrap(e), "looking up " + objectName, "storage.objects.get", null);
-        }
-        if (current == null) {
-            return Removal.MISSING;
-        }
-        if (!Objects.equals(current.getCrc32c(), crc32c) || current.getSize() == null || current.getSize() != bytes) {
-            return Removal.CHANGED;
-        }
-        try {
-            return storage.delete(BlobId.of(config.bucket(), objectName), Storage.BlobSourceOption.generationMatch(current.getGeneration()))
+            return storage.delete(BlobId.of(config.bucket(), objectName), Storage.BlobSourceOption.generationMatch(generation))
                     ? Removal.DELETED : Removal.MISSING;
         } catch (RuntimeException e) {
             RuntimeException cause = GcsErrors.unwrap(e);

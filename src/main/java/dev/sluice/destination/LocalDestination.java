@@ -4,10 +4,12 @@ import dev.sluice.error.SluiceException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ public final class LocalDestination implements Destination {
     }
 
     @Override
-    public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+    public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
         Path target = pathOf(objectName);
         // As for gcs: a local file Sluice cannot read is its own fault, not the destination folder's.
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
@@ -62,6 +64,7 @@ public final class LocalDestination implements Destination {
                     Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
                 }
                 move(temp, target, true);
+                return versionOf(target);
             } finally {
                 Files.deleteIfExists(temp);
             }
@@ -70,8 +73,19 @@ public final class LocalDestination implements Destination {
         }
     }
 
+    /**
+     * A file's version: its file key (device and inode), modification time and size. Writing the
+     * name again (a new file renamed over it, or the same file rewritten) changes one of them, even
+     * with the same bytes; moving it (a rename) does not.
+     */
+    static String versionOf(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return (attributes.fileKey() == null ? "" : attributes.fileKey() + " ") + attributes.lastModifiedTime().toInstant() + " "
+                + attributes.size();
+    }
+
     @Override
-    public void publish(String stagedName, String finalName, boolean overwrite) {
+    public String publish(String stagedName, String finalName, boolean overwrite) {
         Path staged = pathOf(stagedName);
         Path target = pathOf(finalName);
         try {
@@ -80,8 +94,10 @@ public final class LocalDestination implements Destination {
                 throw Destination.notReplaced(name, finalName, null);
             }
             move(staged, target, overwrite);
+            String version = versionOf(target);
             // A bucket has no folders: once its last object is moved out, the staging folder goes too.
             pruneEmptyFolders(staged.getParent());
+            return version;
         } catch (FileAlreadyExistsException e) {
             throw Destination.notReplaced(name, finalName, e);
         } catch (IOException e) {
@@ -117,18 +133,20 @@ public final class LocalDestination implements Destination {
     }
 
     /**
-     * Compares the file's size and CRC32C with the record, then deletes it. A file system has no
-     * precondition on delete: a file replaced between the comparison and the delete (a moment) is
-     * deleted too.
+     * With a recorded version, deletes the file only if its version (file key, modification time,
+     * size) is the recorded one; without (older records), only if its size and CRC32C are. A file
+     * system has no precondition on delete: a file replaced between the comparison and the delete
+     * (a moment) is deleted too.
      */
     @Override
-    public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
+    public Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes) {
         Path path = pathOf(objectName);
         try {
             if (!Files.isRegularFile(path)) {
                 return Removal.MISSING;
             }
-            if (Files.size(path) != bytes || !crc32c(path).equals(crc32c)) {
+            boolean same = version != null ? version.equals(versionOf(path)) : Files.size(path) == bytes && crc32c(path).equals(crc32c);
+            if (!same) {
                 return Removal.CHANGED;
             }
             if (!Files.deleteIfExists(path)) {

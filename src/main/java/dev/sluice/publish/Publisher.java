@@ -5,6 +5,7 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.workspace.Activation;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,8 @@ public final class Publisher {
     private final boolean writeOnce;
     /** Objects this run may have written (staged or final), in upload order: what {@link #abandon} removes. */
     private final List<String> written = new ArrayList<>();
+    /** The destination's version of each object this run wrote at its final name, by name (see {@link FileRecord#version}). */
+    private final Map<String, String> versions = new HashMap<>();
 
     public Publisher(Destination destination, Activation activation, String run) {
         this(destination, activation, run, false);
@@ -112,7 +115,10 @@ public final class Publisher {
             // Recorded before the upload: an upload that fails may still have written the object
             // (a checksum found wrong after the bytes went out), and abandon() must remove it.
             written.add(target);
-            destination.upload(file.path(), target, file.contentType(), metadata(file));
+            String version = destination.upload(file.path(), target, file.contentType(), metadata(file));
+            if (direct) {
+                versions.put(target, version);
+            }
         }
     }
 
@@ -143,16 +149,19 @@ public final class Publisher {
         return uploaded;
     }
 
-    /** After the decision: moves every staged file to its final name, the manifest last; returns the files' records. */
+    /**
+     * After the decision: moves every staged file to its final name, the manifest last; returns the
+     * files' records, each with the version of the object the destination now holds.
+     */
     public List<FileRecord> complete(List<LocalFile> files, boolean replace) {
         for (LocalFile file : ordered(files)) {
             if (writeOnce && isManifest(file)) {
-                destination.upload(file.path(), file.objectName(), file.contentType(), metadata(file));
+                versions.put(file.objectName(), destination.upload(file.path(), file.objectName(), file.contentType(), metadata(file)));
             } else if (!direct(file)) {
-                destination.publish(stagedName(file.objectName()), file.objectName(), replace);
+                versions.put(file.objectName(), destination.publish(stagedName(file.objectName()), file.objectName(), replace));
             }
         }
-        return files.stream().map(LocalFile::record).toList();
+        return files.stream().map(f -> f.record().withVersion(versions.get(f.objectName()))).toList();
     }
 
     private static List<LocalFile> ordered(List<LocalFile> files) {
@@ -200,20 +209,21 @@ public final class Publisher {
     /**
      * Completes the publish of a decided run from what its staging prefix holds: each staged object
      * is moved to {@code folder/NAME}, the manifest last. Objects already moved are no longer staged,
-     * so this can be repeated. Returns how many it moved.
+     * so this can be repeated. Returns the final name of each object it moved, with the version the
+     * destination gave it (null when unknown).
      */
-    public static int rollForward(Destination destination, String stagingPrefix, boolean replace) {
+    public static Map<String, String> rollForward(Destination destination, String stagingPrefix, boolean replace) {
         String folder = folderOf(stagingPrefix);
         List<String> staged = new ArrayList<>(destination.list(stagingPrefix));
         staged.sort(Comparator.comparing((String n) -> n.endsWith(MANIFEST_SUFFIX)).thenComparing(Comparator.naturalOrder()));
-        int moved = 0;
+        Map<String, String> moved = new java.util.LinkedHashMap<>();
         for (String name : staged) {
             String base = name.substring(stagingPrefix.length());
             if (base.isEmpty() || base.contains("/")) {
                 continue; // not one of the run's files (e.g. an unfinished upload's part)
             }
-            destination.publish(name, folder.isEmpty() ? base : folder + "/" + base, replace);
-            moved++;
+            String finalName = folder.isEmpty() ? base : folder + "/" + base;
+            moved.put(finalName, destination.publish(name, finalName, replace));
         }
         destination.deleteAll(stagingPrefix);
         return moved;

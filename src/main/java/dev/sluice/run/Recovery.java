@@ -97,11 +97,12 @@ final class Recovery {
 
     private void rollForward(RunStore.Unfinished dead) {
         RunRecord record = dead.record();
-        int moved;
+        java.util.Map<String, String> versions;
+        int kept;
         try {
-            moved = dead.staging() == null ? 0 : Publisher.rollForward(destination, dead.staging(), Replacements.replaces(activation));
+            versions = dead.staging() == null ? java.util.Map.of() : Publisher.rollForward(destination, dead.staging(), Replacements.replaces(activation));
             // A write-once run publishes its manifest after its decision, from its work folder.
-            moved += Publisher.uploadKept(destination, activation.name(), record.id(), dead.finalNames().stream()
+            kept = Publisher.uploadKept(destination, activation.name(), record.id(), dead.finalNames().stream()
                     .filter(n -> !dead.directNames().contains(n)).toList(), stateDir.resolve("work").resolve(record.id()).resolve("files")).size();
         } catch (dev.sluice.error.SluiceException e) {
             throw new dev.sluice.error.SluiceException(e.kind(), "activations." + activation.name() + ": run " + record.id()
@@ -109,11 +110,15 @@ final class Recovery {
                     + Secrets.redact(e.getMessage()) + "; no new run was started (it would lose those changes): fix this and run "
                     + activation.name() + " again, which completes it first", e);
         }
+        int moved = versions.size() + kept;
+        // Files the dead process had already moved keep no version: retention treats them as records made before versions.
+        List<dev.sluice.publish.FileRecord> files = record.files().stream()
+                .map(f -> versions.get(f.object()) == null ? f : f.withVersion(versions.get(f.object()))).toList();
         List<String> warnings = new ArrayList<>(record.warnings());
         String note = "its process stopped after its decision point (killed, or publishing failed); the run of " + clock.instant()
                 + " completed its publish (" + moved + (moved == 1 ? " file" : " files") + " moved to their final names)";
         warnings.add(note);
-        store.save(record.succeeded(clock.instant(), record.counts(), record.files(), warnings));
+        store.save(record.succeeded(clock.instant(), record.counts(), files, warnings));
         Runner.deleteTree(stateDir.resolve("work").resolve(record.id()));
         log.accept("run " + record.id() + " had committed its snapshot but not finished publishing; completed it (" + moved
                 + (moved == 1 ? " file" : " files") + ")");

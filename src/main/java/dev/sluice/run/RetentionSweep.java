@@ -7,7 +7,6 @@ import dev.sluice.publish.FileRecord;
 import dev.sluice.workspace.Activation;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +19,11 @@ import java.util.function.Predicate;
  * An activation's retention, after a succeeded run (past its decision point, so nothing here can
  * fail the run): deletes the files that earlier succeeded runs of the activation published and that
  * fall outside the window, as the run history records them. Never an object that no run recorded,
- * never a name that a run inside the window (the current one included) published, and never an
- * object that is no longer the one recorded (size and CRC32C compared; on GCS the delete carries
- * the generation that was compared). A run whose files are all dealt with is marked retired in the
+ * never a name that a run inside the window (the current one included) published, never a name
+ * that a run of another activation on the destination published after the run (for records without
+ * a version: at any time), and never an object that is no longer the one recorded (its version
+ * compared, which on GCS is the generation the delete is conditioned on; records made before
+ * versions compare size and CRC32C). A run whose files are all dealt with is marked retired in the
  * history, so its files are not looked at again.
  */
 final class RetentionSweep {
@@ -40,8 +41,14 @@ final class RetentionSweep {
         this.log = log;
     }
 
-    /** The candidates: each name with the record of the newest run outside the window that published it, and those runs. */
-    private record Plan(Map<String, FileRecord> candidates, List<RunStore.Published> outside) {}
+    /** The newest run outside the window that published a name, and its record of the object. */
+    private record Candidate(RunStore.Published run, FileRecord file) {}
+
+    /**
+     * The candidates by name; the names left because another activation's run published them too
+     * (with that run); and the runs outside the window.
+     */
+    private record Plan(Map<String, Candidate> candidates, Map<String, RunStore.Claim> claimed, List<RunStore.Published> outside) {}
 
     private Plan plan(String runId, Instant start, boolean currentPublished, Predicate<String> current) {
         List<RunStore.Published> history = store.published(activation.name());
@@ -58,15 +65,28 @@ final class RetentionSweep {
                 outside.add(run);
             }
         }
-        Map<String, FileRecord> candidates = new LinkedHashMap<>();
+        Map<String, Candidate> candidates = new LinkedHashMap<>();
         for (RunStore.Published run : outside) {
             for (FileRecord file : run.files()) {
                 if (!kept.contains(file.object()) && !current.test(file.object())) {
-                    candidates.putIfAbsent(file.object(), file);
+                    candidates.putIfAbsent(file.object(), new Candidate(run, file));
                 }
             }
         }
-        return new Plan(candidates, outside);
+        Map<String, RunStore.Claim> claimed = new LinkedHashMap<>();
+        if (!candidates.isEmpty()) {
+            Map<String, RunStore.Claim> claims = store.claimedByOthers(activation.name(), destination.name(), candidates.keySet());
+            candidates.entrySet().removeIf(entry -> {
+                RunStore.Claim claim = claims.get(entry.getKey());
+                Candidate candidate = entry.getValue();
+                boolean other = claim != null && (candidate.file().version() == null || !claim.startedAt().isBefore(candidate.run().startedAt()));
+                if (other) {
+                    claimed.put(entry.getKey(), claim);
+                }
+                return other;
+            });
+        }
+        return new Plan(candidates, claimed, outside);
     }
 
     /**
@@ -87,17 +107,18 @@ final class RetentionSweep {
             warnings.add("retention did not run: " + Secrets.redact(e.getMessage()) + "; it runs again after the next run");
             return new RetentionReport(deleted, List.of(), changed, refused);
         }
-        Map<String, String> writer = new HashMap<>();
-        for (RunStore.Published run : plan.outside()) {
-            run.files().forEach(f -> writer.putIfAbsent(f.object(), run.id()));
-        }
+        plan.claimed().forEach((name, claim) -> {
+            changed.add(name);
+            warnings.add("retention left " + name + " in place: run " + claim.run() + " of activation " + claim.activation()
+                    + " published that name too (" + claim.startedAt() + "), so it may be that run's file");
+        });
         List<String> names = new ArrayList<>(plan.candidates().keySet());
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            FileRecord file = plan.candidates().get(name);
+            FileRecord file = plan.candidates().get(name).file();
             Destination.Removal removal;
             try {
-                removal = destination.deleteIfUnchanged(name, file.crc32c(), file.bytes());
+                removal = destination.deleteIfUnchanged(name, file.version(), file.crc32c(), file.bytes());
             } catch (RuntimeException e) {
                 open.addAll(names.subList(i, names.size()));
                 warnings.add("retention stopped at " + name + ": " + Secrets.redact(e.getMessage()) + "; " + (names.size() - i)
@@ -109,8 +130,9 @@ final class RetentionSweep {
                 case MISSING -> { } // already gone: nothing to do
                 case CHANGED -> {
                     changed.add(name);
-                    warnings.add("retention left " + name + " in place: it is no longer the file run " + writer.get(name)
-                            + " published (its size or CRC32C differs: something else replaced it)");
+                    warnings.add("retention left " + name + " in place: it is no longer the file run " + plan.candidates().get(name).run().id()
+                            + " published (" + (file.version() == null ? "its size or CRC32C differs" : "it was written again since")
+                            + ": something else replaced it)");
                 }
                 case REFUSED -> {
                     refused.add(name);

@@ -68,6 +68,8 @@ public final class RunStore implements AutoCloseable {
                             + "attempts INTEGER NOT NULL, error TEXT, at TEXT NOT NULL)");
                     s.execute("CREATE INDEX IF NOT EXISTS notifications_by_run ON notifications (run_id)");
                     addColumnIfMissing(s, "retired_at", "TEXT");
+                    // The destination a run published to (null in runs recorded before it was kept: any destination).
+                    addColumnIfMissing(s, "destination", "TEXT");
                     s.execute("COMMIT");
                 } catch (SQLException e) {
                     s.execute("ROLLBACK");
@@ -88,11 +90,11 @@ public final class RunStore implements AutoCloseable {
      * Records, before anything is uploaded, what a run is about to publish: {@code pending} (still
      * running, with its counts and files: what recovery records as succeeded if the run decides and
      * then dies), its final names, and those of them written before the decision ({@code publish:
-     * direct}), which a failed run must withdraw.
+     * direct}), which a failed run must withdraw, and the destination it publishes to.
      */
-    public void publishing(RunRecord pending, List<String> finalNames, List<String> directNames) {
-        update("UPDATE runs SET record = ?, final_names = ?, direct_names = ? WHERE id = ?", json(pending), names(finalNames),
-                names(directNames), pending.id());
+    public void publishing(RunRecord pending, List<String> finalNames, List<String> directNames, String destination) {
+        update("UPDATE runs SET record = ?, final_names = ?, direct_names = ?, destination = ? WHERE id = ?", json(pending),
+                names(finalNames), names(directNames), destination, pending.id());
     }
 
     /**
@@ -167,6 +169,39 @@ public final class RunStore implements AutoCloseable {
             throw SluiceException.internal("the run history holds an unreadable file list: " + e.getOriginalMessage(), e);
         }
         result.sort(java.util.Comparator.comparing(Published::startedAt).thenComparing(Published::id).reversed());
+        return result;
+    }
+
+    /** A run of another activation that recorded an object name among its files. */
+    public record Claim(String run, String activation, java.time.Instant startedAt) {}
+
+    /**
+     * For each of {@code names} that a run of an activation other than {@code activation} recorded
+     * among its files (whatever the run's status), on {@code destination} or on a destination the
+     * history does not know (runs recorded before it was kept), the latest such run.
+     */
+    public java.util.Map<String, Claim> claimedByOthers(String activation, String destination, java.util.Collection<String> names) {
+        java.util.Map<String, Claim> result = new java.util.HashMap<>();
+        List<String> all = List.copyOf(names);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement s = connection.prepareStatement("SELECT json_extract(f.value, '$.object'), r.id, r.activation, "
+                    + "r.started_at FROM runs r, json_each(json_extract(r.record, '$.files')) f WHERE r.activation <> ? "
+                    + "AND (r.destination IS NULL OR r.destination = ?) AND json_extract(f.value, '$.object') IN (" + marks + ")")) {
+                List<String> values = new ArrayList<>(List.of(activation, destination));
+                values.addAll(chunk);
+                bind(s, values);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Claim claim = new Claim(rs.getString(2), rs.getString(3), java.time.Instant.parse(rs.getString(4)));
+                        result.merge(rs.getString(1), claim, (a, b) -> b.startedAt().isAfter(a.startedAt()) ? b : a);
+                    }
+                }
+            } catch (SQLException e) {
+                throw failure(e);
+            }
+        }
         return result;
     }
 

@@ -192,7 +192,7 @@ public final class Runner {
                 List<String> finalNames = all.stream().map(LocalFile::objectName).toList();
                 boolean replace = new Replacements(store, destination, activation, record.id()).check(finalNames);
                 RunRecord pending = record.withCounts(counts).withFiles(all.stream().map(LocalFile::record).toList(), warnings);
-                store.publishing(pending, finalNames, publisher.directNames(all));
+                store.publishing(pending, finalNames, publisher.directNames(all), destination.name());
                 long bytes = all.stream().mapToLong(LocalFile::bytes).sum();
                 log.accept(String.format(Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
                         all.size() == 1 ? "file" : "files", written, bytes, destination.name()));

@@ -52,6 +52,9 @@ abstract class DestinationContract {
      */
     abstract List<String> names() throws Exception;
 
+    /** Writes {@code content} as {@code objectName} the way another writer of the destination would, without the destination under test. */
+    abstract void writeForeign(String objectName, byte[] content) throws Exception;
+
     /** Releases what {@link #open} started, after the destination is closed. */
     void stop() throws Exception {}
 
@@ -309,6 +312,26 @@ abstract class DestinationContract {
     }
 
     @Test
+    void deleteIfUnchangedWithAVersionDeletesOnlyThatVersion() throws Exception {
+        byte[] content = bytes(100, 31);
+        upload(content, "out/.sluice-staging/r1/a.csv");
+        String published = destination.publish("out/.sluice-staging/r1/a.csv", "out/a.csv", false);
+        Path local = file(content);
+        String direct = destination.upload(local, "out/b.csv", CSV, Map.of("sluice-activation", "contract", "sluice-run", "r1", "sluice-rows", "1"));
+        assertThat(published).as("version of a published object").isNotNull();
+        assertThat(direct).as("version of an object uploaded to its final name").isNotNull();
+        // Written again by someone else, byte for byte the same (later than the clock's tick: a file's modification time).
+        Thread.sleep(20);
+        writeForeign("out/a.csv", content);
+        assertThat(destination.deleteIfUnchanged("out/a.csv", published, crc32c(content), content.length)).as("written again")
+                .isEqualTo(Destination.Removal.CHANGED);
+        assertThat(destination.deleteIfUnchanged("out/b.csv", direct, crc32c(content), content.length)).isEqualTo(Destination.Removal.DELETED);
+        assertThat(destination.deleteIfUnchanged("out/b.csv", direct, crc32c(content), content.length)).isEqualTo(Destination.Removal.MISSING);
+        assertThat(stored("out/a.csv")).isEqualTo(content);
+        assertThat(names()).containsExactly("out/a.csv");
+    }
+
+    @Test
     void deleteIfUnchangedDeletesOnlyTheObjectAsRecorded() throws Exception {
         byte[] kept = bytes(100, 21);
         upload(kept, "out/a.csv");
@@ -317,13 +340,13 @@ abstract class DestinationContract {
         byte[] c = bytes(100, 23);
         upload(c, "out/c.csv");
 
-        assertThat(destination.deleteIfUnchanged("out/a.csv", crc32c(kept), kept.length + 1)).as("other size")
+        assertThat(destination.deleteIfUnchanged("out/a.csv", null, crc32c(kept), kept.length + 1)).as("other size")
                 .isEqualTo(Destination.Removal.CHANGED);
-        assertThat(destination.deleteIfUnchanged("out/b.csv", crc32c(bytes(100, 99)), 100)).as("other content")
+        assertThat(destination.deleteIfUnchanged("out/b.csv", null, crc32c(bytes(100, 99)), 100)).as("other content")
                 .isEqualTo(Destination.Removal.CHANGED);
-        assertThat(destination.deleteIfUnchanged("out/c.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.DELETED);
-        assertThat(destination.deleteIfUnchanged("out/c.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
-        assertThat(destination.deleteIfUnchanged("nowhere/x.csv", crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
+        assertThat(destination.deleteIfUnchanged("out/c.csv", null, crc32c(c), c.length)).isEqualTo(Destination.Removal.DELETED);
+        assertThat(destination.deleteIfUnchanged("out/c.csv", null, crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
+        assertThat(destination.deleteIfUnchanged("nowhere/x.csv", null, crc32c(c), c.length)).isEqualTo(Destination.Removal.MISSING);
         assertThat(stored("out/a.csv")).isEqualTo(kept);
         assertThat(stored("out/b.csv")).isEqualTo(replaced);
         assertThat(names()).containsExactly("out/a.csv", "out/b.csv");

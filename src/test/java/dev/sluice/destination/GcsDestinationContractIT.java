@@ -46,6 +46,12 @@ class GcsDestinationContractIT extends DestinationContract {
         return names;
     }
 
+    /** Writes the object through the test's own client: a new generation, as any write of the name makes. */
+    @Override
+    void writeForeign(String objectName, byte[] content) {
+        reader.create(com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of(BUCKET, objectName)).setContentType("text/csv").build(), content);
+    }
+
     @Override
     void stop() throws Exception {
         if (reader != null) {

@@ -59,29 +59,31 @@ final class FaultyDestination implements Destination {
     }
 
     @Override
-    public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+    public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
         uploads++;
         calls.add("upload " + objectName);
         if (uploads == fault.failUpload() && !fault.afterWriting()) {
             throw SluiceException.external("injected failure of upload #" + uploads + " (" + objectName + ")", null);
         }
-        inner.upload(file, objectName, contentType, metadata);
+        String version = inner.upload(file, objectName, contentType, metadata);
         if (uploads == fault.failUpload()) {
             throw SluiceException.external("injected failure after upload #" + uploads + " (" + objectName + ") was written", null);
         }
         afterUpload.accept(uploads);
+        return version;
     }
 
     @Override
-    public void publish(String stagedName, String finalName, boolean overwrite) {
+    public String publish(String stagedName, String finalName, boolean overwrite) {
         publishes++;
         calls.add("publish " + finalName);
         onPublish.accept(publishes);
         if (publishes == fault.failPublish()) {
             throw SluiceException.external("injected failure of publish #" + publishes + " (" + finalName + ")", null);
         }
-        inner.publish(stagedName, finalName, overwrite);
+        String version = inner.publish(stagedName, finalName, overwrite);
         afterPublish.accept(publishes);
+        return version;
     }
 
     @Override
@@ -103,12 +105,12 @@ final class FaultyDestination implements Destination {
     }
 
     @Override
-    public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
+    public Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes) {
         calls.add("deleteIfUnchanged " + objectName);
         if (fault.failDeletes()) {
             throw SluiceException.external("injected failure of delete (" + objectName + ")", null);
         }
-        return inner.deleteIfUnchanged(objectName, crc32c, bytes);
+        return inner.deleteIfUnchanged(objectName, version, crc32c, bytes);
     }
 
     @Override

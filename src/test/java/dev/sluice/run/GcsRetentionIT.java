@@ -67,6 +67,30 @@ class GcsRetentionIT extends RetentionIT {
     }
 
     @Test
+    void theGenerationRecordedAtPublishIsTheOneDeletedWithoutReadingTheObject() throws Exception {
+        workspace("people_{x}", "{keep_runs: 1}");
+        JsonNode first = fx.run("daily").json();
+        java.util.Map<String, String> paths = new java.util.TreeMap<>();
+        for (JsonNode file : first.path("files")) {
+            String name = file.path("object").asText();
+            assertThat(file.path("version").asText()).as("generation of %s", name)
+                    .isEqualTo(Long.toString(fake.objects(BUCKET).get(name).generation()));
+            paths.put(name, "/storage/v1/b/" + BUCKET + "/o/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+        }
+        int before = fake.requests().size();
+        Thread.sleep(5);
+        JsonNode second = fx.run("daily").json();
+        assertThat(list(second, "deleted")).containsExactlyInAnyOrderElementsOf(objects(first));
+        List<String> requests = fake.requests().subList(before, fake.requests().size());
+        for (JsonNode file : first.path("files")) {
+            String path = paths.get(file.path("object").asText());
+            assertThat(requests.stream().filter(r -> r.startsWith("DELETE " + path + "?") || r.equals("DELETE " + path)))
+                    .singleElement().asString().contains("ifGenerationMatch=" + file.path("version").asText());
+            assertThat(requests).noneMatch(r -> r.startsWith("GET " + path));
+        }
+    }
+
+    @Test
     void aRetentionPolicyRefusalIsAWarningAndTriedAgain() throws Exception {
         workspace("people_{x}", "{keep_runs: 1}");
         JsonNode first = fx.run("daily").json();

@@ -158,6 +158,32 @@ class PublishFaultIT {
         assertThat(fx.objects().keySet()).filteredOn(n -> n.contains(id)).hasSize(4).anyMatch(n -> n.endsWith(".manifest.json"));
     }
 
+    /**
+     * The run that completes a decided run's publish records the version of each object it moves,
+     * which retention checks; the object the failed run had already published keeps none (it is
+     * treated as a record made before versions).
+     */
+    @Test
+    void theRunCompletingAPublishRecordsTheVersionsOfTheObjectsItMoved() {
+        Fixture fx = new Fixture(dir);
+        Scenario s = staged(fx);
+        Workspace workspace = WorkspaceLoader.withSystemEnv().load(fx.yaml);
+        s.sync();
+        People.step(fx, 0);
+        next = Fault.publish(2);
+        String id = s.decided(() -> assertThatThrownBy(() -> runner(fx, workspace).run(new Runner.Request("changes", false, false, "manual")))
+                .hasMessageContaining("its snapshot is committed, so its changes stand"));
+        People.step(fx, 2);
+        s.sync();
+        JsonNode recovered = fx.runs("changes").stream().filter(r -> r.path("id").asText().equals(id)).findFirst().orElseThrow();
+        assertThat(recovered.path("status").asText()).isEqualTo("succeeded");
+        List<String> versioned = new java.util.ArrayList<>();
+        List<String> unversioned = new java.util.ArrayList<>();
+        recovered.path("files").forEach(f -> (f.hasNonNull("version") ? versioned : unversioned).add(f.path("object").asText()));
+        assertThat(unversioned).as("published before the failure").hasSize(1);
+        assertThat(versioned).hasSize(3).anyMatch(n -> n.endsWith(".manifest.json"));
+    }
+
     private JsonNode fail(Scenario s, Fixture fx, Workspace workspace, Fault fault, String message) {
         next = fault;
         return s.failed(() -> assertThatThrownBy(() -> runner(fx, workspace).run(new Runner.Request(s.activation, false, false, "manual")))

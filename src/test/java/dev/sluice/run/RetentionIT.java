@@ -197,6 +197,144 @@ class RetentionIT {
         assertThat(fifth.retention().deleted()).containsExactlyInAnyOrderElementsOf(names(runs.get(1)));
     }
 
+    /**
+     * Activation {@code old} (retention; without a file name, left out) and {@code other} (no
+     * retention, overwrite: true; left out when {@code withOther} is false) publishing in folder
+     * {@code ren} from the same model, so with byte for byte the same content; {@code other} writes
+     * {@code ren/data.csv}. The workspace refuses two activations that write the same name at once:
+     * they do so one after the other, as the workspace is edited.
+     */
+    void twoActivations(String oldFile, boolean manifest, boolean withOther) {
+        String text = workspaceHeader();
+        if (oldFile != null) {
+            text += """
+                  old:
+                    model: eu_people
+                    destination: out
+                    folder: ren
+                    file_name: "%s"
+                    format: {type: csv}
+                    manifest: %s
+                    overwrite: true
+                    retention: {keep_runs: 1}
+                """.formatted(oldFile, manifest);
+        }
+        if (withOther) {
+            text += """
+                  other:
+                    model: eu_people
+                    destination: out
+                    folder: ren
+                    file_name: "data"
+                    format: {type: csv}
+                    manifest: false
+                    overwrite: true
+                """;
+        }
+        fx.workspace(text);
+    }
+
+    static String crcOf(JsonNode record, String object) {
+        for (JsonNode file : record.path("files")) {
+            if (file.path("object").asText().equals(object)) {
+                return file.path("crc32c").asText();
+            }
+        }
+        throw new AssertionError(object + " is not among the files of " + record);
+    }
+
+    @Test
+    void aFileAnotherActivationPublishedSinceIsKeptEvenWithTheSameBytes() throws Exception {
+        twoActivations("data", false, false);
+        JsonNode old1 = fx.run("old").json();
+        assertThat(objects(old1)).containsExactly("ren/data.csv");
+        twoActivations("data2", false, true); // old's file name changes, and other comes
+        Thread.sleep(20);
+        JsonNode other = fx.run("other").json();
+        assertThat(crcOf(other, "ren/data.csv")).as("the same bytes").isEqualTo(crcOf(old1, "ren/data.csv"));
+        JsonNode old2 = fx.run("old").json();
+        assertThat(old2.path("status").asText()).isEqualTo("succeeded");
+        assertThat(list(old2, "deleted")).isEmpty();
+        assertThat(list(old2, "changed")).containsExactly("ren/data.csv");
+        assertThat(old2.path("warnings").toString()).contains("ren/data.csv").contains("activation other");
+        assertThat(fx.objects().keySet()).containsExactlyInAnyOrder("ren/data.csv", "ren/data2.csv");
+        assertThat(Fixture.crc32c(fx.file("ren/data.csv"))).isEqualTo(crcOf(other, "ren/data.csv"));
+        Thread.sleep(5);
+        JsonNode old3 = fx.run("old").json();
+        assertThat(list(old3, "changed")).as("reported once").isEmpty();
+        assertThat(fx.objects()).containsKey("ren/data.csv");
+    }
+
+    @Test
+    void aFileThisActivationReplacedAfterAnotherOneHadPublishedItIsDeleted() throws Exception {
+        twoActivations(null, true, true);
+        fx.run("other");
+        Thread.sleep(20);
+        twoActivations("data", true, false);
+        JsonNode old1 = fx.run("old").json();
+        assertThat(old1.path("files")).allSatisfy(f -> assertThat(f.path("version").asText()).as("recorded version").isNotBlank());
+        twoActivations("data2", true, true);
+        Thread.sleep(5);
+        JsonNode old2 = fx.run("old").json();
+        assertThat(list(old2, "deleted")).containsExactlyInAnyOrder("ren/data.csv", "ren/data.manifest.json");
+        assertThat(old2.path("warnings")).isEmpty();
+        assertThat(fx.objects().keySet()).containsExactlyInAnyOrder("ren/data2.csv", "ren/data2.manifest.json");
+    }
+
+    @Test
+    void recordsWithoutAVersionAreDeletedOnlyWhenNoOtherActivationPublishedTheName() throws Exception {
+        twoActivations(null, true, true);
+        fx.run("other");
+        Thread.sleep(20);
+        twoActivations("data", true, false);
+        fx.run("old");
+        // The history as an earlier version of Sluice wrote it: no versions, no destination.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + fx.state.resolve("runs.db"));
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE runs SET record = json_set(record, '$.files', json((SELECT "
+                    + "json_group_array(json_remove(f.value, '$.version')) FROM json_each(record, '$.files') f)))");
+            boolean kept;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT 1 FROM pragma_table_info('runs') WHERE name = 'destination'")) {
+                kept = rs.next();
+            }
+            if (kept) {
+                st.execute("ALTER TABLE runs DROP COLUMN destination");
+            }
+        }
+        JsonNode legacy = fx.runs("old").get(0);
+        assertThat(objects(legacy)).containsExactlyInAnyOrder("ren/data.csv", "ren/data.manifest.json");
+        assertThat(legacy.path("files").toString()).doesNotContain("version");
+        twoActivations("data2", true, true);
+        Thread.sleep(5);
+        JsonNode old2 = fx.run("old").json();
+        assertThat(list(old2, "deleted")).as("compared by size and CRC32C").containsExactly("ren/data.manifest.json");
+        assertThat(list(old2, "changed")).containsExactly("ren/data.csv");
+        assertThat(old2.path("warnings").toString()).contains("activation other");
+        assertThat(fx.objects().keySet()).containsExactlyInAnyOrder("ren/data.csv", "ren/data2.csv", "ren/data2.manifest.json");
+    }
+
+    @Test
+    void anObjectWrittenAgainWithTheSameBytesIsLeft() throws Exception {
+        workspace("people_{x}", "{keep_runs: 1}");
+        JsonNode first = fx.run("daily").json();
+        String csv = objects(first).stream().filter(n -> n.endsWith(".csv")).findFirst().orElseThrow();
+        String manifest = objects(first).stream().filter(n -> n.endsWith(".manifest.json")).findFirst().orElseThrow();
+        String content = Files.readString(fx.file(csv), StandardCharsets.UTF_8);
+        Thread.sleep(20); // later than the clock's tick: a file's modification time
+        putForeign(csv, content);
+        assertThat(Fixture.crc32c(fx.file(csv))).as("the same bytes").isEqualTo(crcOf(first, csv));
+        JsonNode second = fx.run("daily").json();
+        assertThat(second.path("status").asText()).isEqualTo("succeeded");
+        assertThat(list(second, "changed")).containsExactly(csv);
+        assertThat(list(second, "deleted")).containsExactly(manifest);
+        assertThat(second.path("warnings").toString()).contains(csv).contains("written again");
+        assertThat(fx.objects()).containsKey(csv);
+        Thread.sleep(5);
+        JsonNode third = fx.run("daily").json();
+        assertThat(list(third, "deleted")).containsExactlyInAnyOrderElementsOf(objects(second));
+        assertThat(fx.objects().keySet()).containsExactlyInAnyOrder(csv, objects(third).get(0), objects(third).get(1));
+    }
+
     private Runner runner(Clock clock) {
         return new Runner(WorkspaceLoader.withSystemEnv().load(fx.yaml), fx.state, clock, line -> { }, null);
     }

@@ -31,7 +31,7 @@ class RunStoreTest {
                 assertThat(u.staging()).isEqualTo("out/.sluice-staging/x/");
                 assertThat(u.finalNames()).isEmpty();
             });
-            store.publishing(old, List.of("out/a.csv", "out/a.manifest.json"), List.of("out/a.csv"));
+            store.publishing(old, List.of("out/a.csv", "out/a.manifest.json"), List.of("out/a.csv"), "out");
             assertThat(store.running("vip").get(0).finalNames()).containsExactly("out/a.csv", "out/a.manifest.json");
             assertThat(store.running("vip").get(0).directNames()).containsExactly("out/a.csv");
         }

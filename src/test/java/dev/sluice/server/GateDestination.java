@@ -41,7 +41,7 @@ final class GateDestination implements Destination {
     }
 
     @Override
-    public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+    public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
         entered.countDown();
         try {
             open.await();
@@ -51,12 +51,12 @@ final class GateDestination implements Destination {
         if (fail) {
             throw SluiceException.external("destinations." + name() + ": upload refused by the test", null);
         }
-        delegate.upload(file, objectName, contentType, metadata);
+        return delegate.upload(file, objectName, contentType, metadata);
     }
 
     @Override
-    public void publish(String stagedName, String finalName, boolean overwrite) {
-        delegate.publish(stagedName, finalName, overwrite);
+    public String publish(String stagedName, String finalName, boolean overwrite) {
+        return delegate.publish(stagedName, finalName, overwrite);
     }
 
     @Override
@@ -65,8 +65,8 @@ final class GateDestination implements Destination {
     }
 
     @Override
-    public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
-        return delegate.deleteIfUnchanged(objectName, crc32c, bytes);
+    public Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes) {
+        return delegate.deleteIfUnchanged(objectName, version, crc32c, bytes);
     }
 
     @Override

@@ -155,13 +155,13 @@ class RunEndIT {
                 }
 
                 @Override
-                public void upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
-                    delegate.upload(file, objectName, contentType, metadata);
+                public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+                    return delegate.upload(file, objectName, contentType, metadata);
                 }
 
                 @Override
-                public void publish(String stagedName, String finalName, boolean overwrite) {
-                    delegate.publish(stagedName, finalName, overwrite);
+                public String publish(String stagedName, String finalName, boolean overwrite) {
+                    return delegate.publish(stagedName, finalName, overwrite);
                 }
 
                 @Override
@@ -170,8 +170,13 @@ class RunEndIT {
                 }
 
                 @Override
-                public Removal deleteIfUnchanged(String objectName, String crc32c, long bytes) {
-                    return delegate.deleteIfUnchanged(objectName, crc32c, bytes);
+                public Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes) {
+                    return delegate.deleteIfUnchanged(objectName, version, crc32c, bytes);
+                }
+
+                @Override
+                public Lock lock() {
+                    return delegate.lock();
                 }
 
                 @Override
