@@ -25,14 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.constraints.Size;
 
 /**
  * Sluice's promise, as a property: whatever sequence of source changes, runs, resyncs, resets,
@@ -44,7 +36,9 @@ import net.jqwik.api.constraints.Size;
  * <p>The consumer is not Sluice's code: it reads the manifests with Jackson and the CSV files with
  * DuckDB's {@code read_csv} on a connection of its own. It applies a difference set as deletes
  * ({@code _removed}), then upserts ({@code _updated}, {@code _added}); a full run with no previous
- * state ("first run") replaces its state. Names are never empty: in CSV an empty text and null read alike. Tries: {@code -Djqwik.tries.default=N} (15 by default).
+ * state ("first run") replaces its state. Names are never empty: in CSV an empty text and null read alike. Sequences come from a seeded {@link java.util.Random}: the run's seed is printed, each try is named
+ * by its own seed, and {@code -Dsluice.properties.seed=N} replays a run, {@code
+ * -Dsluice.properties.sequence=N} one try; {@code -Dsluice.properties.tries=N} sets how many (15 by default).
  */
 class ExactlyOncePropertiesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,7 +52,7 @@ class ExactlyOncePropertiesIT {
         TALLY.computeIfAbsent(what, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
 
-    @net.jqwik.api.lifecycle.AfterContainer
+    @org.junit.jupiter.api.AfterAll
     static void report() throws java.io.IOException {
         String line = "ExactlyOncePropertiesIT: " + new TreeMap<>(TALLY);
         System.out.println(line);
@@ -111,39 +105,87 @@ class ExactlyOncePropertiesIT {
      */
     record DiskFull(boolean state, int freeKb) implements Step {}
 
-    @Provide
-    Arbitrary<Step> steps() {
-        Arbitrary<Integer> keys = Arbitraries.integers().between(1, 12);
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, Combinators.combine(keys, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(4)).as(Insert::new)),
-                net.jqwik.api.Tuple.of(4, Combinators.combine(keys, Arbitraries.integers().between(0, 9)).as(Update::new)),
-                net.jqwik.api.Tuple.of(1, keys.map(Hidden::new)),
-                net.jqwik.api.Tuple.of(3, keys.map(Delete::new)),
-                net.jqwik.api.Tuple.of(5, Arbitraries.just(new Run())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Resync())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reset())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Remap())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(-1, 3).map(Guard::new)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Accept())),
-                net.jqwik.api.Tuple.of(3, Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(1, 4),
-                        Arbitraries.of(false, false, true)).as(FaultyRun::new)),
-                net.jqwik.api.Tuple.of(2, Combinators.combine(Arbitraries.of(true, true, false), Arbitraries.integers().between(0, 36_000))
-                        .as(DiskFull::new)),
-                net.jqwik.api.Tuple.of(KILLS ? 1 : 0, Combinators.combine(Arbitraries.of("upload", "publish", "manifest"),
-                        Arbitraries.integers().between(1, 4)).as(Kill::new)));
+    private static final int TRIES = Integer.getInteger("sluice.properties.tries", 15);
+    private static final long SEED = Long.getLong("sluice.properties.seed", new java.security.SecureRandom().nextLong());
+    private static final Long SEQUENCE = Long.getLong("sluice.properties.sequence");
+    private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    /** A sequence of 3 to 14 steps drawn from {@code random}. */
+    static List<Step> sequence(java.util.Random random) {
+        int size = 3 + random.nextInt(12);
+        List<Step> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            steps.add(step(random));
+        }
+        return steps;
     }
 
-    @Property(shrinking = ShrinkingMode.FULL)
-    void aConsumerApplyingEveryCompleteSetOnceEndsWithTheSource(@ForAll @Size(min = 3, max = 14) List<@net.jqwik.api.From("steps") Step> steps)
-            throws Exception {
-        checkBoth(steps, fx -> DUCKDB);
+    /** One step, each kind with its weight (a kill only when kills are on). */
+    static Step step(java.util.Random r) {
+        int[] weights = {4, 4, 1, 3, 5, 1, 1, 1, 1, 1, 3, 2, KILLS ? 1 : 0};
+        int pick = r.nextInt(java.util.Arrays.stream(weights).sum());
+        int kind = 0;
+        while (pick >= weights[kind]) {
+            pick -= weights[kind++];
+        }
+        int key = 1 + r.nextInt(12);
+        return switch (kind) {
+            case 0 -> {
+                StringBuilder name = new StringBuilder();
+                for (int i = 1 + r.nextInt(4); i > 0; i--) {
+                    name.append(LETTERS.charAt(r.nextInt(LETTERS.length())));
+                }
+                yield new Insert(key, name.toString());
+            }
+            case 1 -> new Update(key, r.nextInt(10));
+            case 2 -> new Hidden(key);
+            case 3 -> new Delete(key);
+            case 4 -> new Run();
+            case 5 -> new Resync();
+            case 6 -> new Reset();
+            case 7 -> new Remap();
+            case 8 -> new Guard(r.nextInt(5) - 1);
+            case 9 -> new Accept();
+            case 10 -> new FaultyRun(r.nextBoolean(), 1 + r.nextInt(4), r.nextInt(3) == 2);
+            case 11 -> new DiskFull(r.nextInt(3) < 2, r.nextInt(36_001));
+            default -> new Kill(List.of("upload", "publish", "manifest").get(r.nextInt(3)), 1 + r.nextInt(4));
+        };
+    }
+
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> aConsumerApplyingEveryCompleteSetOnceEndsWithTheSource() {
+        return tries("duckdb", fx -> DUCKDB);
     }
 
     /** The same sequences with the people table in PostgreSQL and the snapshot kept there ({@code state: source}). */
-    @Property(shrinking = ShrinkingMode.FULL)
-    void theSameHoldsWithTheStateInPostgres(@ForAll @Size(min = 3, max = 14) List<@net.jqwik.api.From("steps") Step> steps)
-            throws Exception {
-        checkBoth(steps, fx -> new PostgresSide());
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> theSameHoldsWithTheStateInPostgres() {
+        return tries("postgres", fx -> new PostgresSide());
+    }
+
+    /** One dynamic test per try, named by the seed of its sequence; a failure names the seed and the steps. */
+    private java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tries(String name,
+            java.util.function.Function<Fixture, Side> sides) {
+        java.util.Random master = new java.util.Random(SEED ^ name.hashCode());
+        List<Long> seeds = new java.util.ArrayList<>();
+        if (SEQUENCE != null) {
+            seeds.add(SEQUENCE);
+        } else {
+            for (int i = 0; i < TRIES; i++) {
+                seeds.add(master.nextLong());
+            }
+        }
+        System.out.println("ExactlyOncePropertiesIT " + name + ": seed " + SEED + " (replay: -Dsluice.properties.seed=" + SEED
+                + "), " + seeds.size() + " tries");
+        return seeds.stream().map(seed -> org.junit.jupiter.api.DynamicTest.dynamicTest(name + " sequence " + seed, () -> {
+            List<Step> steps = sequence(new java.util.Random(seed));
+            try {
+                checkBoth(steps, sides);
+            } catch (Throwable e) {
+                throw new AssertionError("sequence " + seed + " of seed " + SEED + " (replay it alone: -Dsluice.properties.sequence="
+                        + seed + "): " + steps, e);
+            }
+        }));
     }
 
     private void checkBoth(List<Step> steps, java.util.function.Function<Fixture, Side> sides) throws Exception {
@@ -205,7 +247,7 @@ class ExactlyOncePropertiesIT {
         return postgres;
     }
 
-    @net.jqwik.api.lifecycle.AfterContainer
+    @org.junit.jupiter.api.AfterAll
     static void stopPostgres() throws Exception {
         if (postgres != null) {
             postgres.close();
