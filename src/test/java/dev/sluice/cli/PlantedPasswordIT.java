@@ -2,14 +2,13 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.PasswordPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,35 +33,15 @@ class PlantedPasswordIT {
     private static final String PLANTED = "Pl4nted-Pa55word-8817";
     private static final Path JAR = Path.of("target", "sluice.jar").toAbsolutePath();
 
-    private static EmbeddedPostgres postgres;
+    private static PasswordPostgres postgres;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("SET password_encryption = 'scram-sha-256'");
-            s.execute("CREATE ROLE alice LOGIN PASSWORD '" + PLANTED + "'");
-            s.execute("CREATE TABLE people (id int, name text)");
-            s.execute("INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob')");
-            s.execute("GRANT SELECT ON people TO alice");
-            String hba;
-            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
-                rs.next();
-                hba = rs.getString(1);
-            }
-            Files.writeString(Path.of(hba), """
-                    local all postgres trust
-                    host all postgres 127.0.0.1/32 trust
-                    host all postgres ::1/128 trust
-                    local all all scram-sha-256
-                    host all all 127.0.0.1/32 scram-sha-256
-                    host all all ::1/128 scram-sha-256
-                    """);
-            s.execute("SELECT pg_reload_conf()");
-        }
+        postgres = PasswordPostgres.start(PLANTED, "CREATE TABLE people (id int, name text)",
+                "INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob')", "GRANT SELECT ON people TO alice");
     }
 
     @AfterAll
@@ -155,7 +134,7 @@ class PlantedPasswordIT {
 
     @Test
     void aPasswordInAnyWellFormedSettingIsUsedAndNeverShown() throws Exception {
-        int port = postgres.getPort();
+        int port = postgres.port();
         Path sqlite = dir.resolve("shop.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqlite); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE people (id int, name text)");
@@ -189,7 +168,7 @@ class PlantedPasswordIT {
 
     @Test
     void aMalformedUrlIsAWorkspaceProblemThatNeverReachesTheDriver() throws Exception {
-        int port = postgres.getPort();
+        int port = postgres.port();
         Map<String, String> sources = new LinkedHashMap<>();
         // jdbc: before a DATABASE_URL: the PostgreSQL driver reads 'alice:PASSWORD@localhost' as host and port
         sources.put("user_info", "{type: postgres, url: \"jdbc:postgresql://alice:%s@localhost/postgres\"}".formatted(PLANTED));

@@ -2,13 +2,10 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.PasswordPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -36,36 +33,15 @@ class SourceCredentialsIT {
         return "Wr0ng-" + tag + "-Pa55word-7731";
     }
 
-    private static EmbeddedPostgres postgres;
+    private static PasswordPostgres postgres;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("SET password_encryption = 'scram-sha-256'");
-            s.execute("CREATE ROLE alice LOGIN PASSWORD '" + RIGHT + "'");
-            s.execute("CREATE TABLE people (id int, name text)");
-            s.execute("INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob')");
-            s.execute("GRANT SELECT ON people TO alice");
-            String hba;
-            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
-                rs.next();
-                hba = rs.getString(1);
-            }
-            // postgres keeps trust (the fixture's own connection); everyone else needs a password
-            Files.writeString(Path.of(hba), """
-                    local all postgres trust
-                    host all postgres 127.0.0.1/32 trust
-                    host all postgres ::1/128 trust
-                    local all all scram-sha-256
-                    host all all 127.0.0.1/32 scram-sha-256
-                    host all all ::1/128 scram-sha-256
-                    """);
-            s.execute("SELECT pg_reload_conf()");
-        }
+        postgres = PasswordPostgres.start(RIGHT, "CREATE TABLE people (id int, name text)",
+                "INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob')", "GRANT SELECT ON people TO alice");
     }
 
     @AfterAll
@@ -128,11 +104,11 @@ class SourceCredentialsIT {
     void aWrongPasswordSettingIsOneLineExitTwoAndNeverPrinted() throws Exception {
         String wrong = wrong("aWrongPasswo");
         Path file = workspace("{type: postgres, host: localhost, port: %d, database: postgres, user: alice, password: \"%s\"}"
-                .formatted(postgres.getPort(), wrong));
+                .formatted(postgres.port(), wrong));
         List<CliRun> runs = everyCommand(file);
         assertNoLeak(runs, wrong);
         CliRun preview = runs.get(1);
-        assertOneClearLine(preview, 2, "sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + postgres.getPort()
+        assertOneClearLine(preview, 2, "sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + postgres.port()
                 + "/postgres as alice");
         assertThat(preview.err()).contains("password authentication failed").contains("check the user and password settings");
         assertThat(runs.get(0).exitCode()).isEqualTo(2);
@@ -146,7 +122,7 @@ class SourceCredentialsIT {
     void aPasswordInTheUrlParametersIsMasked() throws Exception {
         String wrong = wrong("aPasswordInT");
         Path file = workspace("{type: postgres, url: \"jdbc:postgresql://localhost:%d/postgres?user=alice&password=%s\"}"
-                .formatted(postgres.getPort(), wrong));
+                .formatted(postgres.port(), wrong));
         List<CliRun> runs = everyCommand(file);
         assertNoLeak(runs, wrong);
         assertOneClearLine(runs.get(1), 2, "postgres?user=alice&password=****");
@@ -155,7 +131,7 @@ class SourceCredentialsIT {
     @Test
     void aShortPasswordInTheUrlIsMaskedToo() throws Exception {
         Path file = workspace("{type: postgres, url: \"jdbc:postgresql://localhost:%d/postgres?password=%s&user=alice\"}"
-                .formatted(postgres.getPort(), SHORT));
+                .formatted(postgres.port(), SHORT));
         List<CliRun> runs = everyCommand(file);
         for (CliRun run : runs) {
             assertThat(run.err()).doesNotContain("password=" + SHORT);
@@ -167,10 +143,10 @@ class SourceCredentialsIT {
     void aJdbcSourceWithTheWrongPasswordIsMasked() throws Exception {
         String wrong = wrong("aJdbcSourceW");
         Path file = workspace("{type: jdbc, url: \"jdbc:postgresql://localhost:%d/postgres?user=alice\", password: \"%s\"}"
-                .formatted(postgres.getPort(), wrong));
+                .formatted(postgres.port(), wrong));
         List<CliRun> runs = everyCommand(file);
         assertNoLeak(runs, wrong);
-        assertOneClearLine(runs.get(1), 2, "sources.pg: cannot connect to jdbc:postgresql://localhost:" + postgres.getPort());
+        assertOneClearLine(runs.get(1), 2, "sources.pg: cannot connect to jdbc:postgresql://localhost:" + postgres.port());
     }
 
     @Test
@@ -194,17 +170,17 @@ class SourceCredentialsIT {
     void aLibpqStyleUrlWithAWrongPasswordIsOneLineAndNeverPrinted() throws Exception {
         String wrong = wrong("aLibpqStyleU");
         Path file = workspace("{type: postgres, url: \"postgres://alice:%s@localhost:%d/postgres\"}"
-                .formatted(wrong, postgres.getPort()));
+                .formatted(wrong, postgres.port()));
         List<CliRun> runs = everyCommand(file);
         assertNoLeak(runs, wrong);
-        assertOneClearLine(runs.get(0), 2, "sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + postgres.getPort());
+        assertOneClearLine(runs.get(0), 2, "sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + postgres.port());
         assertThat(runs.get(0).err()).contains("check the user and password settings");
     }
 
     @Test
     void aLibpqStyleUrlWithTheRightPasswordRuns() throws Exception {
         Path file = workspace("{type: postgres, url: \"postgresql://alice:%s@localhost:%d/postgres?application_name=sluice-test\"}"
-                .formatted(RIGHT, postgres.getPort()));
+                .formatted(RIGHT, postgres.port()));
         List<CliRun> runs = everyCommand(file);
         assertNoLeak(runs, RIGHT);
         assertThat(runs.get(2).exitCode()).as(runs.get(2).err()).isZero();
@@ -214,7 +190,7 @@ class SourceCredentialsIT {
     @Test
     void theRightPasswordWorksAndIsNotPrintedEither() throws Exception {
         Path file = workspace("{type: postgres, host: localhost, port: %d, database: postgres, user: alice, password: \"%s\"}"
-                .formatted(postgres.getPort(), RIGHT));
+                .formatted(postgres.port(), RIGHT));
         List<CliRun> runs = everyCommand(file);
         assertNoLeak(runs, RIGHT);
         assertThat(runs.get(0).exitCode()).as(runs.get(0).err()).isZero();

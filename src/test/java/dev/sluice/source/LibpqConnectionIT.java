@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.Node;
 import dev.sluice.config.Problems;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.PasswordPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,32 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LibpqConnectionIT {
     private static final String PASSWORD = "Libpq-Pa55word-9127";
-    private static EmbeddedPostgres postgres;
+    private static PasswordPostgres postgres;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("SET password_encryption = 'scram-sha-256'");
-            s.execute("CREATE ROLE alice LOGIN PASSWORD '" + PASSWORD + "'");
-            s.execute("CREATE DATABASE shop OWNER alice");
-            String hba;
-            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
-                rs.next();
-                hba = rs.getString(1);
-            }
-            Files.writeString(Path.of(hba), """
-                    local all postgres trust
-                    host all postgres 127.0.0.1/32 trust
-                    host all postgres ::1/128 trust
-                    host all all 127.0.0.1/32 scram-sha-256
-                    host all all ::1/128 scram-sha-256
-                    """);
-            s.execute("SELECT pg_reload_conf()");
-        }
+        postgres = PasswordPostgres.start(PASSWORD, "CREATE DATABASE shop OWNER alice");
     }
 
     @AfterAll
@@ -80,31 +62,31 @@ class LibpqConnectionIT {
 
     @Test
     void aDatabaseUrlInLibpqFormConnects() throws Exception {
-        PostgresSource source = parse("{type: postgres, url: \"postgresql://alice:" + PASSWORD + "@127.0.0.1:" + postgres.getPort()
+        PostgresSource source = parse("{type: postgres, url: \"postgresql://alice:" + PASSWORD + "@127.0.0.1:" + postgres.port()
                 + "/shop?application_name=nightly&sslmode=disable\"}", Map.of(), dir);
         assertThat(whoAndWhere(source)).isEqualTo("alice@shop nightly");
         assertThat(source.describe()).doesNotContain(PASSWORD);
         // postgres:// is the same; a password with reserved characters is percent-encoded in the URL
-        PostgresSource short_ = parse("{type: postgres, url: \"postgres://alice@127.0.0.1:" + postgres.getPort() + "/shop\", password: "
+        PostgresSource short_ = parse("{type: postgres, url: \"postgres://alice@127.0.0.1:" + postgres.port() + "/shop\", password: "
                 + PASSWORD + "}", Map.of(), dir);
         assertThat(whoAndWhere(short_)).startsWith("alice@shop");
     }
 
     @Test
     void pgVariablesAndThePasswordFileFillWhatTheSettingsLeaveOut() throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(postgres.getPort()),
+        Map<String, String> env = new HashMap<>(Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(postgres.port()),
                 "PGUSER", "alice", "PGDATABASE", "shop", "PGPASSWORD", PASSWORD, "PGAPPNAME", "from-env"));
         assertThat(whoAndWhere(parse("{type: postgres}", env, dir))).isEqualTo("alice@shop from-env");
 
         // Without PGPASSWORD, ~/.pgpass gives it: the first matching line, * for anything, escaped colons.
         env.remove("PGPASSWORD");
         Path pgpass = dir.resolve(".pgpass");
-        Files.writeString(pgpass, "# comment\nother.host:*:*:alice:wrong\n127.0.0.1:" + postgres.getPort() + ":shop:alice:" + PASSWORD
+        Files.writeString(pgpass, "# comment\nother.host:*:*:alice:wrong\n127.0.0.1:" + postgres.port() + ":shop:alice:" + PASSWORD
                 + "\n*:*:*:*:wrong-too\n");
         Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
         assertThat(whoAndWhere(parse("{type: postgres}", env, dir))).startsWith("alice@shop");
         // A libpq URL without a password takes it from the file too.
-        assertThat(whoAndWhere(parse("{type: postgres, url: \"postgresql://alice@127.0.0.1:" + postgres.getPort() + "/shop\"}", env, dir)))
+        assertThat(whoAndWhere(parse("{type: postgres, url: \"postgresql://alice@127.0.0.1:" + postgres.port() + "/shop\"}", env, dir)))
                 .startsWith("alice@shop");
         // PGPASSFILE names another file.
         Path other = Files.writeString(dir.resolve("passwords"), "*:*:shop:alice:" + PASSWORD + "\n");
@@ -121,7 +103,7 @@ class LibpqConnectionIT {
     @Test
     void settingsWinOverTheEnvironmentAndTheUrlPartsAreChecked() throws Exception {
         Map<String, String> env = Map.of("PGHOST", "nowhere.invalid", "PGUSER", "bob", "PGDATABASE", "nothing", "PGPASSWORD", "nope");
-        PostgresSource source = parse("{type: postgres, host: 127.0.0.1, port: " + postgres.getPort()
+        PostgresSource source = parse("{type: postgres, host: 127.0.0.1, port: " + postgres.port()
                 + ", database: shop, user: alice, password: " + PASSWORD + "}", env, dir);
         assertThat(whoAndWhere(source)).startsWith("alice@shop");
 
