@@ -18,6 +18,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        if (ex instanceof CommandLine.ParameterException usage) {
+            return Main.usageError(usage, new String[0]); // found by the command itself: a usage error all the same
+        }
         PrintWriter err = cmd.getErr();
         boolean debug = isDebug(parseResult);
         ErrorKind kind;

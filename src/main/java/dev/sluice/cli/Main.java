@@ -15,7 +15,7 @@ public final class Main {
      * A usage mistake: one {@code error:} line naming it, a suggestion when picocli has one, and
      * where the help is, instead of the whole help text. Exit code 2.
      */
-    private static int usageError(CommandLine.ParameterException e, String[] args) {
+    static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         java.io.PrintWriter err = cmd.getErr();
         err.println("error: " + e.getMessage());

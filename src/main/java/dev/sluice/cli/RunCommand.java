@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,8 +41,15 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
     /** The exit code of a run held by a guard: it needs a person, not a fix, so CI can tell it from a failure. */
     static final int HELD = 3;
 
-    @Parameters(paramLabel = "ACTIVATION", description = "The activation to run.")
-    String activation;
+    @Parameters(paramLabel = "ACTIVATION", arity = "0..*",
+            description = "The activation to run; several run one after another in this process.")
+    List<String> activations = new ArrayList<>();
+
+    @Option(names = "--all", description = "Run every activation of the workspace, one after another, in the order of the workspace.")
+    boolean all;
+
+    /** The activation being run. */
+    private String activation;
 
     @Option(names = "--full-resync", description = "Export everything, as on a first run.")
     boolean fullResync;
@@ -66,8 +74,59 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
 
     private record FailedRun(Path stateDir, String id) {}
 
+    /**
+     * One activation: its exit code. Several (or {@code --all}): each in turn, a failure reported as
+     * the single run reports it and the next one run all the same; the exit code is the worst one
+     * (2 invalid, then 1 failed, then 3 held, then 0).
+     */
     @Override
     public Integer call() throws JsonProcessingException {
+        if (all && !activations.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give activations or --all, not both");
+        }
+        if (!all && activations.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'ACTIVATION'");
+        }
+        if (!all && activations.size() == 1) {
+            activation = activations.get(0);
+            return runOne();
+        }
+        StateOptions.memoryLimit(memoryLimit);
+        Workspace workspace = loadWorkspace();
+        List<String> names = all ? List.copyOf(workspace.activations().keySet()) : List.copyOf(activations);
+        names.forEach(workspace::activation); // an unknown name stops everything before anything runs
+        ErrorReporter reporter = new ErrorReporter();
+        int worst = 0;
+        for (String name : names) {
+            activation = name;
+            deliveries = null;
+            failedRun = null;
+            int code;
+            try {
+                code = runOne();
+            } catch (Exception e) {
+                code = reporter.handleExecutionException(e, spec.commandLine(), spec.root().commandLine().getParseResult());
+            }
+            worst = worse(worst, code);
+        }
+        return worst;
+    }
+
+    /** The worse of two exit codes: invalid input (2), then a failure (1), then a held run (3), then success (0). */
+    static int worse(int a, int b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(int code) {
+        return switch (code) {
+            case 0 -> 0;
+            case HELD -> 1;
+            case 1 -> 2;
+            default -> 3;
+        };
+    }
+
+    private int runOne() throws JsonProcessingException {
         String memory = StateOptions.memoryLimit(memoryLimit);
         Workspace workspace = loadWorkspace();
         workspace.activation(activation);

@@ -19,11 +19,15 @@ class HistoryQueriesTest {
               people:
                 sql: SELECT * FROM (VALUES (1, 'Ann'), (2, 'Bob')) t(id, name)
                 primary_key: id
+              gone:
+                sql: SELECT * FROM no_such_table
+                primary_key: id
             destinations:
               out: {type: local, path: out}
             activations:
               daily: {model: people, destination: out, format: csv}
               guarded: {model: people, destination: out, format: csv, file_name: guarded, guards: {min_rows: 100}}
+              broken: {model: gone, destination: out, format: csv, file_name: broken}
             """;
 
     @TempDir
@@ -63,5 +67,32 @@ class HistoryQueriesTest {
         CliRun badSince = CliRun.of("runs", "--since", "yesterday", "-c", config);
         assertThat(badSince.exitCode()).isEqualTo(2);
         assertThat(badSince.err()).contains("--since: must be a time").contains("got 'yesterday'");
+    }
+
+    /** {@code sluice run A B …} and {@code --all}: one after another in one process; the exit code is the worst. */
+    @Test
+    void severalActivationsRunOneAfterAnotherAndTheExitCodeIsTheWorst() throws Exception {
+        CliRun some = CliRun.of("run", "daily", "guarded", "-c", config);
+        assertThat(some.exitCode()).as("a held run is worse than a success: " + some.err()).isEqualTo(3);
+        assertThat(some.out()).contains("of daily succeeded");
+        assertThat(some.err()).contains("of guarded held by a guard");
+
+        CliRun everything = CliRun.of("run", "--all", "-c", config);
+        assertThat(everything.exitCode()).as("a failure is worse than a held run: " + everything.err()).isEqualTo(1);
+        assertThat(everything.out()).contains("of daily succeeded");
+        assertThat(everything.err()).contains("of guarded held by a guard").contains("error: ").contains("no_such_table")
+                .doesNotContain("\tat ");
+        // the failing activation did not stop the others: each has its run in the history, in workspace order
+        JsonNode runs = JSON.readTree(CliRun.of("runs", "--json", "-c", config).out());
+        assertThat(runs).extracting(r -> r.path("activation").asText()).containsExactly("broken", "guarded", "daily", "guarded", "daily");
+
+        CliRun unknown = CliRun.of("run", "daily", "dialy", "-c", config);
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no activation named 'dialy'");
+        assertThat(JSON.readTree(CliRun.of("runs", "--json", "-c", config).out())).as("nothing ran").hasSize(5);
+
+        CliRun both = CliRun.of("run", "--all", "daily", "-c", config);
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("give activations or --all, not both").contains("see 'sluice run --help'");
     }
 }
