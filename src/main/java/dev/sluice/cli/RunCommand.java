@@ -246,6 +246,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         if (dry) {
             out().printf(Locale.ROOT, "dry run of %s: a %s run would export from %,d rows read (%,d added, %,d updated, %,d removed, %,d unchanged, %,d left out)%n",
                     record.activation(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped());
+            for (FileRecord file : record.files()) {
+                out().printf(Locale.ROOT, "  would write %s (%,d rows)%n", file.object(), file.rows());
+            }
             for (Guards.Result guard : record.guards()) {
                 out().println("  guard " + guard.describe() + " — " + guard.outcome().replace('_', ' ')
                         + (guard.broken() ? ": the run would be held" : "") + (guard.note() == null ? "" : " (" + guard.note() + ")"));

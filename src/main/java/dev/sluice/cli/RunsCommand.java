@@ -98,13 +98,18 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
         if (text == null) {
             return null;
         }
-        for (RunStatus candidate : RunStatus.values()) {
+        for (RunStatus candidate : stored()) {
             if (candidate.json().equals(text.strip().toLowerCase(Locale.ROOT))) {
                 return candidate;
             }
         }
-        throw SluiceException.user("--status: must be one of " + java.util.Arrays.stream(RunStatus.values()).map(RunStatus::json)
+        throw SluiceException.user("--status: must be one of " + stored().stream().map(RunStatus::json)
                 .collect(java.util.stream.Collectors.joining(", ")) + ", got '" + text + "'");
+    }
+
+    /** The statuses a run in the history can have (dry runs are never recorded). */
+    private static List<RunStatus> stored() {
+        return java.util.Arrays.stream(RunStatus.values()).filter(s -> s != RunStatus.DRY_RUN).toList();
     }
 
     /** The instant asked for by {@code --since}, or null: a time, a date (midnight UTC) or a duration before {@code now}. */

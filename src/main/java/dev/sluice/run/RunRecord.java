@@ -92,6 +92,12 @@ public record RunRecord(
                 guards, guardsLifted, retention);
     }
 
+    /** A dry run's outcome: {@code files} are the objects it would write (rows planned; bytes and CRC32C unknown). */
+    public RunRecord dryRun(Instant at, List<FileRecord> files) {
+        return new RunRecord(id, activation, trigger, RunStatus.DRY_RUN, kind, fullReason, startedAt, at, counts, files, warnings, error,
+                phases, guards, guardsLifted, retention);
+    }
+
     public RunRecord withCounts(Counts counts) {
         return new RunRecord(id, activation, trigger, status, kind, fullReason, startedAt, endedAt, counts, files, warnings, error, phases, guards, guardsLifted, retention);
     }

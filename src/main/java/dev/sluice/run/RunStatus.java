@@ -8,7 +8,9 @@ import java.util.Locale;
  * by a guard (nothing published, snapshot kept).
  */
 public enum RunStatus {
-    RUNNING, SUCCEEDED, FAILED, SKIPPED, HELD;
+    RUNNING, SUCCEEDED, FAILED, SKIPPED, HELD,
+    /** A dry run: read and compared, nothing written, published or recorded (shown, never stored in the history). */
+    DRY_RUN;
 
     @JsonValue
     public String json() {

@@ -169,8 +169,8 @@ public final class Runner {
                 record = record.withGuards(guards, request.acceptHeld());
                 List<Guards.Result> broken = guards.stream().filter(Guards.Result::broken).toList();
                 if (request.dryRun()) {
-                    return record.withCounts(counts).withPhases(phases.end()).withRetention(retentionPreview(store, destination, activation,
-                            record.id(), start));
+                    return record.withCounts(counts).dryRun(clock.instant(), planned(activation, plan, changes, now, record.id(), start))
+                            .withPhases(phases.end()).withRetention(retentionPreview(store, destination, activation, record.id(), start));
                 }
                 if (!broken.isEmpty()) {
                     return hold(store, record, counts, broken, phases);
@@ -364,6 +364,40 @@ public final class Runner {
                 files.add(LocalFile.of(file.path(), objectName(activation, file.fileName()),
                         output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));
             }
+        }
+        return files;
+    }
+
+    /**
+     * The objects a run of {@code plan} would write, for a dry run: each output's name (its first part
+     * when size limits split it) with the rows it would hold, outputs without rows left out under
+     * {@code empty_files: skip}, then the manifest. Bytes and CRC32C are not known (0 and null).
+     */
+    private static List<FileRecord> planned(Activation activation, RunPlan plan, Changes changes, Extracted now, String run,
+            Instant start) {
+        String base = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), run);
+        String extension = activation.format().extension();
+        boolean splits = new dev.sluice.format.SplitLimits(activation.maxFileSize(), activation.maxRowsPerFile()).splits();
+        List<FileRecord> files = new ArrayList<>();
+        for (PlannedOutput output : plan.outputs()) {
+            long rows = switch (output.content()) {
+                case ALL -> now.read() - now.skipped();
+                case ADDED, NEW_KEYS -> changes.added();
+                case UPDATED -> changes.updated();
+                case ADDED_OR_UPDATED -> changes.added() + changes.updated();
+                case REMOVED -> changes.removed();
+                case KEPT_KEYS -> changes.updated() + changes.unchanged();
+                case NOTHING -> 0;
+            };
+            if (rows == 0 && activation.emptyFiles() == Activation.EmptyFiles.SKIP) {
+                continue;
+            }
+            String name = base + output.suffix();
+            String file = splits ? dev.sluice.format.SplitLimits.partName(name, 1, extension) : name + extension;
+            files.add(new FileRecord(objectName(activation, file), output.content().name().toLowerCase(Locale.ROOT), rows, 0, null));
+        }
+        if (activation.manifest()) {
+            files.add(new FileRecord(objectName(activation, base + ".manifest.json"), "manifest", 0, 0, null));
         }
         return files;
     }

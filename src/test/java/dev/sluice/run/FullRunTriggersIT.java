@@ -166,7 +166,11 @@ class FullRunTriggersIT {
         assertThat(dry.path("kind").asText()).isEqualTo("full");
         assertThat(dry.path("counts").path("read").asLong()).isEqualTo(7);
         assertThat(dry.path("counts").path("added").asLong()).isEqualTo(7);
-        assertThat(dry.path("files")).isEmpty();
+        assertThat(dry.path("status").asText()).isEqualTo("dry_run");
+        // files: the objects it would write, with the rows each would hold; nothing of them exists
+        assertThat(dry.path("files")).isNotEmpty().allSatisfy(f -> assertThat(f.path("bytes").asLong()).isZero());
+        assertThat(dry.path("files")).filteredOn(f -> !f.path("output").asText().equals("manifest"))
+                .extracting(f -> f.path("rows").asLong()).contains(7L);
         assertThat(fx.snapshotState("changes")).isEqualTo("<none>");
         assertThat(fx.runs("changes")).isEmpty();
         assertThat(fx.objects()).isEmpty();
@@ -187,7 +191,8 @@ class FullRunTriggersIT {
                 .containsExactly(8L, (long) diff.added().size(), (long) diff.updated().size(), (long) diff.removed().size(), diff.unchanged());
         Fixture.Cli text = fx.cli("run", "changes", "--dry-run");
         assertThat(text.exitCode()).isZero();
-        assertThat(text.out()).contains("dry run of changes: a delta run would export");
+        assertThat(text.out()).contains("dry run of changes: a delta run would export").contains("  would write ");
+        JsonNode planned = second.json();
 
         assertThat(fx.snapshotState("changes")).isEqualTo(snapshot);
         assertThat(fx.objects()).isEqualTo(objects);
@@ -195,7 +200,15 @@ class FullRunTriggersIT {
         assertThat(fx.stagingLeftovers()).isEmpty();
         assertThat(fx.workLeftovers()).isEmpty();
 
-        // The next real run exports the changes the dry runs saw.
-        s.sync();
+        // The next real run exports the changes the dry runs saw, to the objects the dry run named
+        // (its own run id in place of the dry run's), each with the rows the dry run said.
+        JsonNode real = s.sync();
+        String dryId = planned.path("id").asText();
+        String realId = real.path("id").asText();
+        java.util.Map<String, Long> said = new java.util.TreeMap<>();
+        planned.path("files").forEach(f -> said.put(f.path("object").asText().replace(dryId, realId), f.path("rows").asLong()));
+        java.util.Map<String, Long> written = new java.util.TreeMap<>();
+        real.path("files").forEach(f -> written.put(f.path("object").asText(), f.path("rows").asLong()));
+        assertThat(said).isEqualTo(written);
     }
 }
