@@ -126,6 +126,21 @@ public final class GoogleKeys {
     }
 
     /** Whether Google's token endpoint refused the key (revoked, deleted, or a wrong client): somewhere in the causes. */
+    /** The token endpoint a failure's message names ({@code token_uri}), or Google's default. */
+    public static String tokenEndpoint(String keyJson) {
+        if (keyJson != null) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode uri = JsonText.MAPPER.readTree(keyJson).path("token_uri");
+                if (uri.isTextual() && !uri.asText().isBlank()) {
+                    return uri.asText();
+                }
+            } catch (java.io.IOException e) {
+                // not a key: the default
+            }
+        }
+        return "https://oauth2.googleapis.com/token";
+    }
+
     public static boolean refusedToken(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = t.getMessage();

@@ -59,7 +59,11 @@ public final class ConnectionErrors {
             kind = ErrorKind.USER;
             advice = "put the JDBC driver's jar on the class path (SLUICE_CLASSPATH) or fix the url";
         }
-        return new SluiceException(kind, "sources." + source.name() + ": cannot connect to "
+        Throwable network = kind == ErrorKind.EXTERNAL ? dev.sluice.error.NetworkFailure.in(e) : null;
+        if (network != null && !detail.contains(String.valueOf(network.getMessage()))) {
+            detail += " (" + dev.sluice.error.NetworkFailure.describe(network) + ")";
+        }
+        return new SluiceException(kind, "sources." + source.name() + ": cannot " + (network != null ? "reach " : "connect to ")
                 + source.describe() + ": " + detail + " (" + advice + ")", e);
     }
 }

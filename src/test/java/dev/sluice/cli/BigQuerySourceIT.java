@@ -256,6 +256,22 @@ class BigQuerySourceIT {
         assertOutputEqualsFixture();
     }
 
+    /** A token request that never reached Google is a network failure, not a verdict on the key. */
+    @Test
+    void anUnreachableTokenEndpointIsNotAVerdictOnTheKey() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        String key = dev.sluice.gcs.TestKeys.serviceAccountKey(gcs).replace(gcs.endpoint() + "/token", "http://127.0.0.1:" + closed + "/token");
+        Files.writeString(dir.resolve("key.json"), key);
+        Path file = workspace("SELECT * FROM `test-project.shop.items`", "id", "credentials_file: key.json");
+        CliRun run = run(file);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("sources.bq: cannot reach Google's token endpoint http://127.0.0.1:" + closed + "/token")
+                .doesNotContain("revoked").doesNotContain("\tat ");
+    }
+
     // ---------------------------------------------------------------- reading back
 
     private String outputFiles() throws Exception {

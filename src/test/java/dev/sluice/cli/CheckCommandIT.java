@@ -111,6 +111,27 @@ class CheckCommandIT {
                 .contains("update destinations.bucket.credentials_file");
     }
 
+    /** The newcomer issue, item 2: a token request that never reached Google was reported as a revoked key. */
+    @Test
+    void anUnreachableTokenEndpointIsNotAVerdictOnTheKey() throws IOException {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        key = key.replace(fake.endpoint() + "/token", "http://127.0.0.1:" + closed + "/token");
+        Result refused = check(withKeyFile("acme-activation"), "bucket", "--debug");
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(1);
+        assertThat(refused.err()).contains("error: destinations.bucket: cannot reach Google's token endpoint http://127.0.0.1:" + closed
+                + "/token").contains("the connection was refused").doesNotContain("refused the credentials").doesNotContain("revoked");
+        assertThat(refused.err()).as("--debug shows the chain").contains("Caused by");
+
+        key = key.replace("http://127.0.0.1:" + closed + "/token", "http://no-such-host.invalid/token");
+        Result unknown = check(withKeyFile("acme-activation"), "bucket");
+        assertThat(unknown.exitCode()).as(unknown.err()).isEqualTo(1);
+        assertThat(unknown.err()).contains("cannot reach Google's token endpoint http://no-such-host.invalid/token")
+                .contains("the host name does not resolve").doesNotContain("revoked").doesNotContain("\tat ");
+    }
+
     @Test
     void credentialsTheApiRejectsAre401() throws IOException {
         fake.rejectCredentials(true);

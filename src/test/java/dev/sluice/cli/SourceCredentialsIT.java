@@ -160,10 +160,17 @@ class SourceCredentialsIT {
                 .formatted(closedPort, wrong));
         List<CliRun> runs = everyCommand(file);
         assertNoLeak(runs, wrong);
-        assertOneClearLine(runs.get(1), 1, "sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + closedPort);
-        assertThat(runs.get(1).err()).contains("check that the server is running and reachable");
+        // Not reached is said as such, with the network's own cause: no verdict on the password.
+        assertOneClearLine(runs.get(1), 1, "sources.pg: cannot reach PostgreSQL at postgresql://localhost:" + closedPort);
+        assertThat(runs.get(1).err()).contains("check that the server is running and reachable").contains("the connection was refused");
         assertThat(runs.get(0).exitCode()).isEqualTo(1);
         assertThat(runs.get(2).exitCode()).isEqualTo(1);
+
+        Path unknown = workspace("{type: postgres, host: no-such-host.invalid, database: postgres, user: alice, password: \"%s\"}"
+                .formatted(wrong));
+        CliRun preview = CliRun.of("preview", "people", "-c", unknown.toString());
+        assertOneClearLine(preview, 1, "sources.pg: cannot reach PostgreSQL at postgresql://no-such-host.invalid:5432/postgres");
+        assertThat(preview.err()).contains("the host name does not resolve").doesNotContain(wrong);
     }
 
     @Test
