@@ -126,8 +126,26 @@ public final class GoogleKeys {
     }
 
     /** Whether Google's token endpoint refused the key (revoked, deleted, or a wrong client): somewhere in the causes. */
-    /** The token endpoint a failure's message names ({@code token_uri}), or Google's default. */
-    public static String tokenEndpoint(String keyJson) {
+    /**
+     * The failure of a token request that never reached Google (a name that does not resolve, a
+     * refused or timed-out connection, TLS), or null for any other failure: an external "cannot
+     * reach" naming the key's token endpoint, never a verdict on the key. {@code where} is the
+     * setting's path, {@code action} what was being done; the key is given as text or as a file.
+     */
+    public static dev.sluice.error.SluiceException unreachableToken(String where, String action, Throwable e, String keyJson,
+            java.nio.file.Path keyFile) {
+        Throwable network = refusedToken(e) ? dev.sluice.error.NetworkFailure.in(e) : null;
+        if (network == null) {
+            return null;
+        }
+        return dev.sluice.error.SluiceException.external(where + ": cannot reach Google's token endpoint "
+                + tokenEndpoint(keyJson != null ? keyJson : readQuietly(keyFile)) + " while " + action + " ("
+                + dev.sluice.error.NetworkFailure.describe(network) + "): the key was not checked; check the network, a proxy "
+                + "or a firewall between this machine and Google, then run again", e);
+    }
+
+    /** The key's {@code token_uri}, or Google's default. */
+    private static String tokenEndpoint(String keyJson) {
         if (keyJson != null) {
             try {
                 com.fasterxml.jackson.databind.JsonNode uri = JsonText.MAPPER.readTree(keyJson).path("token_uri");
@@ -139,6 +157,14 @@ public final class GoogleKeys {
             }
         }
         return "https://oauth2.googleapis.com/token";
+    }
+
+    private static String readQuietly(java.nio.file.Path file) {
+        try {
+            return file == null ? null : java.nio.file.Files.readString(file);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     public static boolean refusedToken(Throwable e) {

@@ -53,15 +53,6 @@ final class GcsErrors {
         return n + " " + unit + (n == 1 ? "" : "s");
     }
 
-    /** The text of a key file, or null when it cannot be read (only its token_uri is used). */
-    private static String readKey(java.nio.file.Path file) {
-        try {
-            return file == null ? null : java.nio.file.Files.readString(file);
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
     /** An HTTP status from a failure, or 0 when there is none (network errors). */
     static int code(RuntimeException e) {
         return e instanceof BaseServiceException service ? service.getCode() : 0;
@@ -80,12 +71,10 @@ final class GcsErrors {
         String serverMessage = Secrets.redact(e.getMessage() == null ? "" : e.getMessage());
         String credentialSetting = config.credentialsFile() != null ? where + ".credentials_file"
                 : config.credentialsJson() != null ? where + ".credentials_json" : "the Application Default Credentials";
-        Throwable network = code == 0 || dev.sluice.config.GoogleKeys.refusedToken(e) ? dev.sluice.error.NetworkFailure.in(e) : null;
-        if (network != null && dev.sluice.config.GoogleKeys.refusedToken(e)) {
-            String key = config.credentialsJson() != null ? config.credentialsJson() : readKey(config.credentialsFile());
-            return SluiceException.external(where + ": cannot reach Google's token endpoint " + dev.sluice.config.GoogleKeys.tokenEndpoint(key)
-                    + " while " + action + " (" + dev.sluice.error.NetworkFailure.describe(network) + "): the key was not checked; "
-                    + "check the network, a proxy or a firewall between this machine and Google, then run again", e);
+        SluiceException unreachable = dev.sluice.config.GoogleKeys.unreachableToken(where, action, e, config.credentialsJson(),
+                config.credentialsFile());
+        if (unreachable != null) {
+            return unreachable;
         }
         if (code == 401 || dev.sluice.config.GoogleKeys.refusedToken(e)) {
             return SluiceException.user(where + ": Google Cloud Storage refused the credentials (401 Unauthorized) while " + action

@@ -313,8 +313,7 @@ public final class Runner {
         if (activation.retention() == null) {
             return null;
         }
-        String base = objectName(activation, activation.fileName().render(start, activation.timezone(), activation.name(),
-                activation.target(), run));
+        String base = objectName(activation, baseName(activation, start, run));
         return new RetentionSweep(store, destination, activation, line -> { }).preview(run, start, name -> name.startsWith(base));
     }
 
@@ -352,7 +351,7 @@ public final class Runner {
 
     private List<LocalFile> write(Engine engine, ChangeState state, Activation activation, RunPlan plan, Extracted now,
             String run, Instant start, Path dir, List<String> warnings) throws IOException {
-        String base = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), run);
+        String base = baseName(activation, start, run);
         List<LocalFile> files = new ArrayList<>();
         for (PlannedOutput output : plan.outputs()) {
             String name = base + output.suffix();
@@ -375,7 +374,7 @@ public final class Runner {
      */
     private static List<FileRecord> planned(Activation activation, RunPlan plan, Changes changes, Extracted now, String run,
             Instant start) {
-        String base = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), run);
+        String base = baseName(activation, start, run);
         String extension = activation.format().extension();
         boolean splits = new dev.sluice.format.SplitLimits(activation.maxFileSize(), activation.maxRowsPerFile()).splits();
         List<FileRecord> files = new ArrayList<>();
@@ -404,13 +403,18 @@ public final class Runner {
 
     private LocalFile manifest(Activation activation, RunRecord record, RunPlan plan, Instant start, List<LocalFile> files, Path dir)
             throws IOException {
-        String name = activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), record.id())
+        String name = baseName(activation, start, record.id())
                 + ".manifest.json";
         Path path = Manifest.write(dir.resolve(name), record.id(), activation.name(),
                 activation.runType().name().toLowerCase(Locale.ROOT), activation.syncMode().name().toLowerCase(Locale.ROOT),
                 plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null,
                 start, clock.instant(), files.stream().map(LocalFile::record).toList());
         return LocalFile.of(path, objectName(activation, name), "manifest", 0, "application/json");
+    }
+
+    /** The run's file name before its output suffix, part number and extension: the template rendered at the run's start. */
+    private static String baseName(Activation activation, Instant start, String run) {
+        return activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), run);
     }
 
     private static String objectName(Activation activation, String fileName) {

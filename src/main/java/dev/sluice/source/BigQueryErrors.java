@@ -56,19 +56,10 @@ final class BigQueryErrors {
         String message = message(e);
         String credentials = source.credentialsFile() != null ? where + ".credentials_file"
                 : source.credentialsJson() != null ? where + ".credentials_json" : "the Application Default Credentials";
-        Throwable network = dev.sluice.config.GoogleKeys.refusedToken(e) ? dev.sluice.error.NetworkFailure.in(e) : null;
-        if (network != null) {
-            String key = source.credentialsJson();
-            if (key == null && source.credentialsFile() != null) {
-                try {
-                    key = java.nio.file.Files.readString(source.credentialsFile());
-                } catch (java.io.IOException | RuntimeException unreadable) {
-                    key = null;
-                }
-            }
-            return SluiceException.external(where + ": cannot reach Google's token endpoint " + dev.sluice.config.GoogleKeys.tokenEndpoint(key)
-                    + " while " + action + " (" + dev.sluice.error.NetworkFailure.describe(network)
-                    + "): the key was not checked; check the network, a proxy or a firewall between this machine and Google, then run again", e);
+        SluiceException unreachable = dev.sluice.config.GoogleKeys.unreachableToken(where, action, e, source.credentialsJson(),
+                source.credentialsFile());
+        if (unreachable != null) {
+            return unreachable;
         }
         if (code == 401 || dev.sluice.config.GoogleKeys.refusedToken(e)) {
             return SluiceException.user(where + ": BigQuery refused the credentials (401 Unauthorized) while " + action

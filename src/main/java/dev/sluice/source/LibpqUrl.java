@@ -16,7 +16,19 @@ import java.util.Map;
  * parameters libpq knows that the driver reads under another name are renamed, and any other is
  * refused (the driver would silently ignore it). The password is registered as a secret.
  */
-record LibpqUrl(List<String> hosts, String database, String user, String password, Map<String, String> properties) {
+record LibpqUrl(List<Address> hosts, String database, String user, String password, Map<String, String> properties) {
+
+    /** One server: a host name or address (IPv6 in brackets) and its port, null when the URL gives none. */
+    record Address(String host, Integer port) {
+        Address withPort(int newPort) {
+            return new Address(host, newPort);
+        }
+
+        @Override
+        public String toString() {
+            return port == null ? host : host + ":" + port;
+        }
+    }
 
     /** libpq parameter → the JDBC driver's property of the same meaning. */
     private static final Map<String, String> PARAMETERS = Map.ofEntries(
@@ -53,7 +65,7 @@ record LibpqUrl(List<String> hosts, String database, String user, String passwor
                 Secrets.register(password);
             }
         }
-        List<String> hosts = new ArrayList<>();
+        List<Address> hosts = new ArrayList<>();
         if (!authority.isEmpty()) {
             for (String address : authority.split(",", -1)) {
                 hosts.add(address(address));
@@ -82,7 +94,8 @@ record LibpqUrl(List<String> hosts, String database, String user, String passwor
                         if (hosts.isEmpty()) {
                             throw new IllegalArgumentException("the parameter port needs a host before it");
                         }
-                        hosts.replaceAll(h -> h.replaceFirst(":\\d+$", "") + ":" + port(value));
+                        int port = port(value);
+                        hosts.replaceAll(h -> h.withPort(port));
                     }
                     case "target_session_attrs" -> {
                         String mapped = SESSION_ATTRS.get(value.toLowerCase(Locale.ROOT));
@@ -110,8 +123,8 @@ record LibpqUrl(List<String> hosts, String database, String user, String passwor
         return new LibpqUrl(List.copyOf(hosts), database, user, password, properties);
     }
 
-    /** {@code host:port} with the port written when given; a socket folder (libpq's '/…' host) is refused. */
-    private static String address(String address) {
+    /** One server of the URL; a socket folder (libpq's '/…' host) is refused. */
+    private static Address address(String address) {
         String decoded = decode(address, "the host");
         if (decoded.startsWith("/")) {
             throw new IllegalArgumentException("a Unix socket folder as host (" + decoded + ") is not supported by the JDBC driver; "
@@ -123,13 +136,13 @@ record LibpqUrl(List<String> hosts, String database, String user, String passwor
                 throw new IllegalArgumentException("an IPv6 host must end with ']'");
             }
             String port = close + 1 < decoded.length() && decoded.charAt(close + 1) == ':' ? decoded.substring(close + 2) : null;
-            return decoded.substring(0, close + 1) + (port == null ? "" : ":" + port(port));
+            return new Address(decoded.substring(0, close + 1), port == null ? null : port(port));
         }
         int colon = decoded.lastIndexOf(':');
         if (colon < 0) {
-            return decoded;
+            return new Address(decoded, null);
         }
-        return decoded.substring(0, colon) + ":" + port(decoded.substring(colon + 1));
+        return new Address(decoded.substring(0, colon), port(decoded.substring(colon + 1)));
     }
 
     private static int port(String text) {

@@ -124,8 +124,7 @@ final class PgEnvironment {
     }
 
     private static boolean matches(String field, String value) {
-        return field.equals("*") || field.equals(value)
-                || (value != null && value.equals("localhost") && field.equals("localhost"));
+        return field.equals("*") || field.equals(value);
     }
 
     /** A password-file line split at unescaped colons, escapes undone; the last field takes the rest of the line. */

@@ -36,33 +36,30 @@ public record PostgresSource(String name, String url, String user, String passwo
         String password = node.text("password", null);
         Secrets.register(password);
         Map<String, String> properties = new java.util.LinkedHashMap<>(JdbcSource.properties(node.get("properties")));
-        if (url != null && LibpqUrl.applies(url)) {
+        // libpq's rules (PG* variables, the password file) apply to its URL and to host/port/database, not to a JDBC URL.
+        boolean libpqRules = url == null || LibpqUrl.applies(url);
+        if (url != null && (node.has("host") || node.has("port") || node.has("database"))) {
+            node.problem("url", "give either url or host/port/database, not both");
+        }
+        if (url != null && libpqRules) {
             Secrets.registerUrl(url);
-            if (node.has("host") || node.has("port") || node.has("database")) {
-                node.problem("url", "give either url or host/port/database, not both");
-            }
             try {
                 LibpqUrl libpq = LibpqUrl.parse(url);
                 user = user != null ? user : libpq.user() != null ? libpq.user() : env.user();
                 password = password != null ? password : libpq.password();
                 libpq.properties().forEach(properties::putIfAbsent);
-                List<String> hosts = libpq.hosts().isEmpty() ? List.of(env.host() + ":" + env.port()) : libpq.hosts();
+                List<LibpqUrl.Address> hosts = libpq.hosts().isEmpty() ? List.of(new LibpqUrl.Address(env.host(), env.port())) : libpq.hosts();
                 String database = libpq.database() != null ? libpq.database() : env.database(user);
                 if (password == null) {
-                    String first = hosts.get(0);
-                    int colon = first.lastIndexOf(':');
-                    boolean ported = colon > first.lastIndexOf(']') && colon > 0;
-                    password = env.password(ported ? first.substring(0, colon) : first,
-                            ported ? Integer.parseInt(first.substring(colon + 1)) : env.port(), database, user);
+                    LibpqUrl.Address first = hosts.get(0);
+                    password = env.password(first.host(), first.port() != null ? first.port() : env.port(), database, user);
                 }
-                url = "jdbc:postgresql://" + String.join(",", hosts) + "/" + encode(database);
+                url = "jdbc:postgresql://" + hosts.stream().map(LibpqUrl.Address::toString).collect(java.util.stream.Collectors.joining(","))
+                        + "/" + encode(database);
             } catch (IllegalArgumentException e) {
                 node.problem("url", e.getMessage() + ", got '" + Secrets.maskUrl(url) + "'");
             }
         } else if (url != null) {
-            if (node.has("host") || node.has("port") || node.has("database")) {
-                node.problem("url", "give either url or host/port/database, not both");
-            }
             PostgresUrl.check(node, "url", url);
         } else {
             String host = node.text("host", null);
@@ -85,7 +82,6 @@ public record PostgresSource(String name, String url, String user, String passwo
                 url = "jdbc:postgresql://localhost/";
             }
         }
-        boolean libpqRules = !node.has("url") || LibpqUrl.applies(node.text("url", ""));
         if (libpqRules && properties.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("sslmode"))) {
             String sslmode = env.get("PGSSLMODE");
             if (sslmode != null) {

@@ -9,6 +9,11 @@ public record UnsetVariable(String file, String path, String variable) {
 
     /** Whether this reference is the setting at {@code prefix} or inside it. */
     public boolean within(String prefix) {
+        return within(path, prefix);
+    }
+
+    /** Whether the key path {@code path} is {@code prefix} or inside it ({@code prefix.key}, {@code prefix[i]}). */
+    static boolean within(String path, String prefix) {
         return path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "[");
     }
 

@@ -81,7 +81,7 @@ public final class WorkspaceLoader {
     private static boolean causedByUnset(Problem problem, List<UnsetVariable> unset) {
         // the problem is at the setting or inside it (a setting parsed into parts)
         return unset.stream().anyMatch(u -> java.util.Objects.equals(u.file(), problem.file())
-                && new UnsetVariable(u.file(), problem.path(), u.variable()).within(u.path()));
+                && UnsetVariable.within(problem.path(), u.path()));
     }
 
     /**

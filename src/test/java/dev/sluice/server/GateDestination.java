@@ -1,9 +1,9 @@
 package dev.sluice.server;
 
 import dev.sluice.destination.Destination;
+import dev.sluice.destination.ForwardingDestination;
 import dev.sluice.error.SluiceException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,14 +12,13 @@ import java.util.concurrent.TimeUnit;
  * A destination that holds its first upload until the test opens the gate (or fails it), so a run
  * is known to be going while the test acts. Everything else goes to the real destination.
  */
-final class GateDestination implements Destination {
+final class GateDestination extends ForwardingDestination {
     final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch open = new CountDownLatch(1);
     private volatile boolean fail;
-    private final Destination delegate;
 
     GateDestination(Destination delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     void release() {
@@ -36,11 +35,6 @@ final class GateDestination implements Destination {
     }
 
     @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
     public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
         entered.countDown();
         try {
@@ -52,40 +46,5 @@ final class GateDestination implements Destination {
             throw SluiceException.external("destinations." + name() + ": upload refused by the test", null);
         }
         return delegate.upload(file, objectName, contentType, metadata);
-    }
-
-    @Override
-    public String publish(String stagedName, String finalName, boolean overwrite) {
-        return delegate.publish(stagedName, finalName, overwrite);
-    }
-
-    @Override
-    public void delete(String objectName) {
-        delegate.delete(objectName);
-    }
-
-    @Override
-    public Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes) {
-        return delegate.deleteIfUnchanged(objectName, version, crc32c, bytes);
-    }
-
-    @Override
-    public boolean exists(String objectName) {
-        return delegate.exists(objectName);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-        return delegate.list(prefix);
-    }
-
-    @Override
-    public void check(String folder) {
-        delegate.check(folder);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.destination.Destination;
+import dev.sluice.destination.ForwardingDestination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.notify.Delivery;
 import dev.sluice.notify.StallingReceiver;
@@ -12,7 +13,6 @@ import dev.sluice.run.RunStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -148,52 +148,7 @@ class RunEndIT {
                 return delegate;
             }
             used = true;
-            return new Destination() {
-                @Override
-                public String name() {
-                    return delegate.name();
-                }
-
-                @Override
-                public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
-                    return delegate.upload(file, objectName, contentType, metadata);
-                }
-
-                @Override
-                public String publish(String stagedName, String finalName, boolean overwrite) {
-                    return delegate.publish(stagedName, finalName, overwrite);
-                }
-
-                @Override
-                public void delete(String objectName) {
-                    delegate.delete(objectName);
-                }
-
-                @Override
-                public Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes) {
-                    return delegate.deleteIfUnchanged(objectName, version, crc32c, bytes);
-                }
-
-                @Override
-                public Lock lock() {
-                    return delegate.lock();
-                }
-
-                @Override
-                public boolean exists(String objectName) {
-                    return delegate.exists(objectName);
-                }
-
-                @Override
-                public List<String> list(String prefix) {
-                    return delegate.list(prefix);
-                }
-
-                @Override
-                public void check(String folder) {
-                    delegate.check(folder);
-                }
-
+            return new ForwardingDestination(delegate) {
                 @Override
                 public void close() {
                     entered.countDown();

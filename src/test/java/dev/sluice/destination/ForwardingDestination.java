@@ -1,0 +1,68 @@
+package dev.sluice.destination;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A destination that hands every call to another one: test destinations extend it and override
+ * only the calls they change (hold an upload, delay the close), so that a new method of
+ * {@link Destination} is forwarded in one place.
+ */
+public class ForwardingDestination implements Destination {
+    protected final Destination delegate;
+
+    public ForwardingDestination(Destination delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+        return delegate.upload(file, objectName, contentType, metadata);
+    }
+
+    @Override
+    public String publish(String stagedName, String finalName, boolean overwrite) {
+        return delegate.publish(stagedName, finalName, overwrite);
+    }
+
+    @Override
+    public void delete(String objectName) {
+        delegate.delete(objectName);
+    }
+
+    @Override
+    public Removal deleteIfUnchanged(String objectName, String version, String crc32c, long bytes) {
+        return delegate.deleteIfUnchanged(objectName, version, crc32c, bytes);
+    }
+
+    @Override
+    public boolean exists(String objectName) {
+        return delegate.exists(objectName);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        return delegate.list(prefix);
+    }
+
+    @Override
+    public void check(String folder) {
+        delegate.check(folder);
+    }
+
+    @Override
+    public Lock lock() {
+        return delegate.lock();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
