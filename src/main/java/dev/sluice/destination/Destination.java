@@ -32,8 +32,28 @@ public interface Destination extends AutoCloseable {
      * touching anything when {@code finalName} exists. Returns the version of the object now at
      * {@code finalName}: a text that changes whenever anything writes that name again, even with the
      * same bytes (on GCS the generation), which {@link #deleteIfUnchanged} checks; null when unknown.
+     * Throws {@link StagedCopyLeft} when only removing the staged object failed.
      */
     String publish(String stagedName, String finalName, boolean overwrite);
+
+    /**
+     * What {@link #publish} throws when the object is at its final name but the staged copy could
+     * not be removed: the publish itself is done ({@link #version}), only the clean-up failed.
+     */
+    final class StagedCopyLeft extends SluiceException {
+        private static final long serialVersionUID = 1L;
+        private final String version;
+
+        public StagedCopyLeft(String version, SluiceException cause) {
+            super(cause.kind(), cause.getMessage(), cause);
+            this.version = version;
+        }
+
+        /** The version of the object now at the final name (see {@link #publish}). */
+        public String version() {
+            return version;
+        }
+    }
 
     /** Deletes an object; deleting a missing object is not an error. */
     void delete(String objectName);
@@ -105,6 +125,28 @@ public interface Destination extends AutoCloseable {
      */
     default Lock lock() {
         return Lock.NONE;
+    }
+
+    /** What a run does on its destination, asked before it reads anything (see {@link #lacking}). */
+    enum Access {
+        /** Create objects (upload, copy to a final name). */
+        CREATE,
+        /** Read an object's metadata (the checksum read back after each upload). */
+        GET,
+        /** List objects (staging leftovers, retention). */
+        LIST,
+        /** Delete objects (staged copies, rollbacks, replacements, retention). */
+        DELETE
+    }
+
+    /**
+     * Of {@code asked}, what the credentials may not do on objects under {@code folder} ("" for the
+     * bucket root), each with one sentence naming the permission and the role that grants it; empty
+     * when everything is allowed or the destination cannot tell. Throws, like the other calls, when
+     * the destination fails (network, refused credentials, missing bucket).
+     */
+    default Map<Access, String> lacking(java.util.Set<Access> asked, String folder) {
+        return Map.of();
     }
 
     @Override

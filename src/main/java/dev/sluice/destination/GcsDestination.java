@@ -142,7 +142,11 @@ public final class GcsDestination implements Destination {
                 throw GcsErrors.translate(config, cause, action, "storage.objects.create", folderOf(finalName));
             }
         }
-        delete(stagedName);
+        try {
+            delete(stagedName);
+        } catch (SluiceException e) {
+            throw new StagedCopyLeft(generation, e);
+        }
         return generation;
     }
 
@@ -240,8 +244,96 @@ public final class GcsDestination implements Destination {
         return names;
     }
 
+    /** The permission each access needs on GCS. */
+    private static final Map<Access, String> PERMISSION = Map.of(Access.CREATE, "storage.objects.create", Access.GET,
+            "storage.objects.get", Access.LIST, "storage.objects.list", Access.DELETE, "storage.objects.delete");
+
+    /**
+     * Asks GCS which of the permissions are held on the bucket ({@code testIamPermissions}, which
+     * needs no permission of its own). A role granted under an IAM condition on object names (a
+     * prefix) is not held on the bucket itself, so when {@code storage.objects.create} is reported
+     * missing the answer is checked under {@code folder} with a probe object in the staging folder
+     * ({@code FOLDER/.sluice-staging/.sluice-probe-UUID}): created, read, listed and deleted, each
+     * step that works removing its permission from the answer. A probe that cannot be deleted stays,
+     * and the sentence about delete says so.
+     */
+    @Override
+    public Map<Access, String> lacking(java.util.Set<Access> asked, String folder) {
+        List<Access> order = new ArrayList<>(new java.util.TreeSet<>(asked));
+        List<Boolean> held;
+        try {
+            held = storage.testIamPermissions(config.bucket(), order.stream().map(PERMISSION::get).toList());
+        } catch (RuntimeException e) {
+            throw GcsErrors.translate(config, GcsErrors.unwrap(e), "asking which permissions the credentials hold on bucket " + config.bucket(),
+                    "storage.objects.get", null);
+        }
+        Map<Access, String> lacking = new java.util.EnumMap<>(Access.class);
+        String account = null;
+        for (int i = 0; i < order.size(); i++) {
+            if (i >= held.size() || !Boolean.TRUE.equals(held.get(i))) {
+                if (account == null && (config.credentialsFile() != null || config.credentialsJson() != null)) {
+                    account = GcsClientFactory.credentials(config).account(); // the key was read when the client opened
+                }
+                lacking.put(order.get(i), GcsErrors.lacks(config, PERMISSION.get(order.get(i)), account));
+            }
+        }
+        if (lacking.containsKey(Access.CREATE)) {
+            probeUnder(folder, lacking);
+        }
+        return lacking;
+    }
+
+    /** Tries each lacking access on a probe object under {@code folder}; removes those that work. */
+    private void probeUnder(String folder, Map<Access, String> lacking) {
+        String base = folder == null || folder.isEmpty() ? "" : folder.replaceAll("/+$", "") + "/";
+        String probe = base + STAGING + "/.sluice-probe-" + UUID.randomUUID();
+        try {
+            storage.create(BlobInfo.newBuilder(id(probe)).setContentType("text/plain").build(),
+                    "sluice permission probe\n".getBytes(StandardCharsets.UTF_8), BlobTargetOption.doesNotExist());
+        } catch (RuntimeException e) {
+            if (GcsErrors.code(GcsErrors.unwrap(e)) == 403) {
+                // not allowed here either: the test's answer stands
+                if (!base.isEmpty()) {
+                    lacking.put(Access.CREATE, lacking.get(Access.CREATE) + "; writing under the folder " + base
+                            + " was refused too (the folder is not writable: if an IAM condition limits the role to some prefixes, include this one)");
+                }
+                return;
+            }
+            throw GcsErrors.translate(config, GcsErrors.unwrap(e), "writing the probe object " + probe, "storage.objects.create", null);
+        }
+        lacking.remove(Access.CREATE);
+        if (lacking.containsKey(Access.GET) && allowed(() -> storage.get(id(probe)))) {
+            lacking.remove(Access.GET);
+        }
+        if (lacking.containsKey(Access.LIST) && allowed(() -> storage.list(config.bucket(), BlobListOption.prefix(probe)).iterateAll())) {
+            lacking.remove(Access.LIST);
+        }
+        if (allowed(() -> storage.delete(id(probe)))) {
+            lacking.remove(Access.DELETE);
+        } else if (lacking.containsKey(Access.DELETE)) {
+            lacking.put(Access.DELETE, lacking.get(Access.DELETE) + "; the probe object " + probe + " written to find this out stays there");
+        }
+    }
+
+    /** Whether a request is allowed: false on a 403, the failure itself otherwise. */
+    private boolean allowed(Runnable request) {
+        try {
+            request.run();
+            return true;
+        } catch (RuntimeException e) {
+            if (GcsErrors.code(GcsErrors.unwrap(e)) == 403) {
+                return false;
+            }
+            throw GcsErrors.translate(config, GcsErrors.unwrap(e), "probing the permissions under the folder", "storage.objects.get", null);
+        }
+    }
+
     @Override
     public void check(String folder) {
+        Map<Access, String> lacking = lacking(java.util.EnumSet.allOf(Access.class), folder);
+        if (!lacking.isEmpty()) {
+            throw SluiceException.user("destinations." + name() + ": " + String.join("; ", lacking.values()), null);
+        }
         String base = folder == null || folder.isEmpty() ? "" : folder.replaceAll("/+$", "") + "/";
         String probe = base + ".sluice-check-" + UUID.randomUUID();
         String folderName = base.isEmpty() ? null : base.substring(0, base.length() - 1);

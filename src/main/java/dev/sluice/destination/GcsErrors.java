@@ -29,6 +29,15 @@ final class GcsErrors {
 
     private GcsErrors() {}
 
+    /**
+     * The sentence for a permission the credentials do not hold on the bucket, as
+     * {@code testIamPermissions} answers it: the permission and a role that grants it.
+     */
+    static String lacks(GcsDestinationConfig config, String permission, String account) {
+        return (account == null ? "the credentials" : account) + " lack the permission " + permission + " on bucket " + config.bucket() + " (grant a role that includes it, e.g. "
+                + ROLE.getOrDefault(permission, "roles/storage.objectAdmin") + ", on the bucket)";
+    }
+
     /** Whether a failure is the credentials being refused (not a permission or a policy). */
     static boolean refusedCredentials(RuntimeException e) {
         return code(e) == 401 || dev.sluice.config.GoogleKeys.refusedToken(e);

@@ -41,6 +41,9 @@ public final class Publisher {
     private final List<String> written = new ArrayList<>();
     /** The destination's version of each object this run wrote at its final name, by name (see {@link FileRecord#version}). */
     private final Map<String, String> versions = new HashMap<>();
+    /** Staged copies {@link #complete} could not remove after moving them, and the first reason. */
+    private final List<String> stagedLeft = new ArrayList<>();
+    private String stagedLeftReason;
 
     public Publisher(Destination destination, Activation activation, String run) {
         this(destination, activation, run, false);
@@ -158,10 +161,33 @@ public final class Publisher {
             if (writeOnce && isManifest(file)) {
                 versions.put(file.objectName(), destination.upload(file.path(), file.objectName(), file.contentType(), metadata(file)));
             } else if (!direct(file)) {
-                versions.put(file.objectName(), destination.publish(stagedName(file.objectName()), file.objectName(), replace));
+                try {
+                    versions.put(file.objectName(), destination.publish(stagedName(file.objectName()), file.objectName(), replace));
+                } catch (Destination.StagedCopyLeft left) {
+                    // Published all the same: the set is completed, the staged copy waits for the next run.
+                    versions.put(file.objectName(), left.version());
+                    stagedLeft.add(stagedName(file.objectName()));
+                    if (stagedLeftReason == null) {
+                        stagedLeftReason = left.getMessage();
+                    }
+                }
             }
         }
         return files.stream().map(f -> f.record().withVersion(versions.get(f.objectName()))).toList();
+    }
+
+    /**
+     * After {@link #complete}: the staged copies it could not remove once their file was at its final
+     * name, with the first reason, as a warning for the run; null when there are none. The next run
+     * of any activation writing to the folder removes them (its recovery lists the staging folder).
+     */
+    public String stagedLeftWarning() {
+        if (stagedLeft.isEmpty()) {
+            return null;
+        }
+        return "every file was published, but " + stagedLeft.size() + (stagedLeft.size() == 1 ? " staged copy" : " staged copies")
+                + " could not be removed after the move (" + String.join(", ", stagedLeft) + "): " + stagedLeftReason
+                + "; they are not part of any published set, and the next run of " + activation.name() + " removes them";
     }
 
     private static List<LocalFile> ordered(List<LocalFile> files) {
@@ -223,9 +249,17 @@ public final class Publisher {
                 continue; // not one of the run's files (e.g. an unfinished upload's part)
             }
             String finalName = folder.isEmpty() ? base : folder + "/" + base;
-            moved.put(finalName, destination.publish(name, finalName, replace));
+            try {
+                moved.put(finalName, destination.publish(name, finalName, replace));
+            } catch (Destination.StagedCopyLeft left) {
+                moved.put(finalName, left.version()); // published; the staged copy is removed by a later run
+            }
         }
-        destination.deleteAll(stagingPrefix);
+        try {
+            destination.deleteAll(stagingPrefix);
+        } catch (SluiceException e) {
+            // every file is published: what stays staged is removed by a later run's recovery
+        }
         return moved;
     }
 

@@ -43,6 +43,20 @@ final class LockedBucket {
             return lock;
         }
         String at = "activations." + activation.name();
+        List<String> needs = writeOnceNeeds(activation);
+        if (!needs.isEmpty()) {
+            throw SluiceException.user(at + ": destination " + destination.name() + ": " + lock.rule()
+                    + ", so Sluice cannot delete or replace anything there; nothing was read or written. To run on this bucket, "
+                    + String.join("; ", needs) + " (see docs/destinations.md, \"Buckets that refuse deletes\")");
+        }
+        log.accept(destination.name() + ": " + lock.rule() + "; publishing directly under new names, the manifest last, "
+                + "nothing staged and nothing deleted");
+        return lock;
+    }
+
+    /** The settings an activation must change to run write-once (nothing staged, deleted or replaced); empty when it can. */
+    static List<String> writeOnceNeeds(Activation activation) {
+        String at = "activations." + activation.name();
         List<String> needs = new ArrayList<>();
         if (activation.publish() != Activation.Publish.DIRECT) {
             needs.add(at + ".publish must be direct (staged copies could not be deleted after the move)");
@@ -58,13 +72,6 @@ final class LockedBucket {
             needs.add(at + ".manifest must be true (the data files of a run that fails before its decision point cannot be "
                     + "withdrawn, so only a manifest tells a consumer that a set is complete)");
         }
-        if (!needs.isEmpty()) {
-            throw SluiceException.user(at + ": destination " + destination.name() + ": " + lock.rule()
-                    + ", so Sluice cannot delete or replace anything there; nothing was read or written. To run on this bucket, "
-                    + String.join("; ", needs) + " (see docs/destinations.md, \"Buckets that refuse deletes\")");
-        }
-        log.accept(destination.name() + ": " + lock.rule() + "; publishing directly under new names, the manifest last, "
-                + "nothing staged and nothing deleted");
-        return lock;
+        return needs;
     }
 }

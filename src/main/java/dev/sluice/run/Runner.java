@@ -113,7 +113,10 @@ public final class Runner {
             Phases phases = new Phases();
             phases.begin("recover");
             // Before anything is read: a bucket that refuses deletes takes only runs that need none.
-            Destination.Lock bucketLock = LockedBucket.check(destination, activation, log);
+            // ... and credentials that lack a permission this run needs stop it, recorded, before it reads.
+            DestinationAccess.Verdict access = DestinationAccess.check(destination, activation,
+                    LockedBucket.check(destination, activation, log), log);
+            Destination.Lock bucketLock = access.lock();
             new Recovery(store, destination, activation, () -> States.committedRun(workspace, activation, stateDir), stateDir, clock, log,
                     bucketLock).recover();
             Instant start = clock.instant();
@@ -136,6 +139,9 @@ public final class Runner {
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run),
                             request.dryRun(), request.fullResync())) {
+                if (access.refusal() != null) {
+                    throw SluiceException.user(access.refusal(), null);
+                }
                 phases.begin("read");
                 log.accept("reading " + activation.target());
                 Extracted now = state.extract();
@@ -212,6 +218,10 @@ public final class Runner {
                 List<FileRecord> published;
                 try {
                     published = publisher.complete(all, replace);
+                    if (publisher.stagedLeftWarning() != null) {
+                        warnings.add(Secrets.redact(publisher.stagedLeftWarning()));
+                        log.accept("warning: " + warnings.get(warnings.size() - 1));
+                    }
                 } catch (RuntimeException e) {
                     keep = writeOnceManifest;
                     throw new Decided(record.id(), e);

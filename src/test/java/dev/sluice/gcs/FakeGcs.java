@@ -128,6 +128,8 @@ public final class FakeGcs implements AutoCloseable {
     private final List<String> encodings = new CopyOnWriteArrayList<>();
     private final List<Map.Entry<Predicate<Request>, java.util.function.Consumer<Request>>> hooks = new CopyOnWriteArrayList<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    /** Permissions held only on object names under a prefix (an IAM condition), by permission. */
+    private final Map<String, String> conditioned = new ConcurrentHashMap<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final List<Long> times = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
@@ -201,6 +203,15 @@ public final class FakeGcs implements AutoCloseable {
     /** Damages the next {@code times} uploads of at least one byte after they arrive (their stored CRC32C differs). */
     public void corruptUploads(int times) {
         corruptions.addAndGet(times);
+    }
+
+    /**
+     * Grants a permission such as {@code storage.objects.create} only on objects whose names start
+     * with {@code prefix}, as an IAM condition on the object name does: requests on other names get a
+     * 403, and the bucket-level {@code testIamPermissions} answers that the permission is not held.
+     */
+    public void grantOnlyUnder(String permission, String prefix) {
+        conditioned.put(permission, prefix);
     }
 
     /** Removes a permission such as {@code storage.objects.delete}: requests needing it get a 403 naming it. */
@@ -316,6 +327,7 @@ public final class FakeGcs implements AutoCloseable {
         faults.clear();
         drops.clear();
         revoked.clear();
+        conditioned.clear();
         rejectCredentials = false;
         refuseKeys = false;
     }
@@ -461,6 +473,10 @@ public final class FakeGcs implements AutoCloseable {
                 }
                 throw new HttpError(405, "methodNotAllowed", "not supported: " + method + " on a bucket");
             }
+            if (parts.size() == 6 && parts.get(4).equals("iam") && parts.get(5).equals("testPermissions") && method.equals("GET")) {
+                testPermissions(ex, bucket, request.query());
+                return;
+            }
             if (!parts.get(4).equals("o")) {
                 throw new HttpError(404, "notFound", "Not Found");
             }
@@ -549,11 +565,35 @@ public final class FakeGcs implements AutoCloseable {
 
     private void permission(String permission, String bucket, String name) {
         requireBucket(bucket);
-        if (revoked.contains(permission)) {
+        String prefix = conditioned.get(permission);
+        if (revoked.contains(permission) || prefix != null && (name == null || !name.startsWith(prefix))) {
             String on = name == null ? "the Google Cloud Storage bucket" : "the Google Cloud Storage object";
             throw new HttpError(403, "forbidden", account + " does not have " + permission + " access to " + on
                     + ". Permission '" + permission + "' denied on resource (or it may not exist).");
         }
+    }
+
+    /**
+     * {@code buckets.testIamPermissions}: of the {@code permissions} asked (a repeated parameter),
+     * those held on the bucket itself. Needs no permission of its own, as on GCS; a permission held
+     * only under a prefix (an IAM condition) is not held on the bucket.
+     */
+    private void testPermissions(HttpExchange ex, String bucket, String rawQuery) throws IOException {
+        requireBucket(bucket);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("kind", "storage#testIamPermissionsResponse");
+        var held = answer.putArray("permissions");
+        for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals("permissions")) {
+                String permission = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (!revoked.contains(permission) && !conditioned.containsKey(permission)) {
+                    held.add(permission);
+                }
+            }
+        }
+        drain(ex);
+        send(ex, 200, answer);
     }
 
     private void createBucket(HttpExchange ex) throws IOException {
