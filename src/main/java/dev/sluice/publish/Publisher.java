@@ -3,6 +3,7 @@ package dev.sluice.publish;
 import dev.sluice.destination.Destination;
 import dev.sluice.error.SluiceException;
 import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.RunObjects;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,8 +31,6 @@ import java.util.Map;
  * manifest naming them.
  */
 public final class Publisher {
-    private static final String MANIFEST_SUFFIX = ".manifest.json";
-
     private final Destination destination;
     private final Activation activation;
     private final String run;
@@ -62,23 +61,14 @@ public final class Publisher {
         return writeOnce;
     }
 
-    /** The prefix under which a run stages its objects. */
-    public static String stagingPrefix(String folder, String run) {
-        return stagingRoot(folder) + run + "/";
-    }
-
-    /** The staging folder of every run writing to {@code folder}: {@code folder/.sluice-staging/}. */
-    public static String stagingRoot(String folder) {
-        return (folder.isEmpty() ? "" : folder + "/") + Destination.STAGING + "/";
-    }
-
+    /** Where this run stages its objects. */
     public String stagingPrefix() {
-        return stagingPrefix(activation.folder(), run);
+        return RunObjects.stagingPrefix(activation.folder(), run);
     }
 
     /** Whether {@code file} is uploaded to its final name before the decision ({@code publish: direct}, data files). */
     private boolean direct(LocalFile file) {
-        return activation.publish() == Activation.Publish.DIRECT && !file.objectName().endsWith(MANIFEST_SUFFIX);
+        return activation.publish() == Activation.Publish.DIRECT && !isManifest(file);
     }
 
     /** The final names that {@link #stage} writes before the decision point: those a failed run must withdraw. */
@@ -87,7 +77,7 @@ public final class Publisher {
     }
 
     private String stagedName(String finalName) {
-        return stagingPrefix() + finalName.substring(finalName.lastIndexOf('/') + 1);
+        return RunObjects.staged(activation.folder(), run, finalName);
     }
 
     /**
@@ -130,7 +120,7 @@ public final class Publisher {
     }
 
     private static boolean isManifest(LocalFile file) {
-        return file.objectName().endsWith(MANIFEST_SUFFIX);
+        return RunObjects.isManifest(file.objectName());
     }
 
     /**
@@ -192,7 +182,7 @@ public final class Publisher {
 
     private static List<LocalFile> ordered(List<LocalFile> files) {
         List<LocalFile> result = new ArrayList<>(files);
-        result.sort(Comparator.comparing(f -> f.objectName().endsWith(MANIFEST_SUFFIX)));
+        result.sort(Comparator.comparing(Publisher::isManifest));
         return result;
     }
 
@@ -239,16 +229,15 @@ public final class Publisher {
      * destination gave it (null when unknown).
      */
     public static Map<String, String> rollForward(Destination destination, String stagingPrefix, boolean replace) {
-        String folder = folderOf(stagingPrefix);
         List<String> staged = new ArrayList<>(destination.list(stagingPrefix));
-        staged.sort(Comparator.comparing((String n) -> n.endsWith(MANIFEST_SUFFIX)).thenComparing(Comparator.naturalOrder()));
+        staged.sort(Comparator.comparing(RunObjects::isManifest).thenComparing(Comparator.naturalOrder()));
         Map<String, String> moved = new java.util.LinkedHashMap<>();
         for (String name : staged) {
             String base = name.substring(stagingPrefix.length());
             if (base.isEmpty() || base.contains("/")) {
                 continue; // not one of the run's files (e.g. an unfinished upload's part)
             }
-            String finalName = folder.isEmpty() ? base : folder + "/" + base;
+            String finalName = RunObjects.finalName(stagingPrefix, name);
             try {
                 moved.put(finalName, destination.publish(name, finalName, replace));
             } catch (Destination.StagedCopyLeft left) {
@@ -261,12 +250,6 @@ public final class Publisher {
             // every file is published: what stays staged is removed by a later run's recovery
         }
         return moved;
-    }
-
-    /** The activation folder of a staging prefix {@code folder/.sluice-staging/RUN/}. */
-    static String folderOf(String stagingPrefix) {
-        int at = stagingPrefix.lastIndexOf(Destination.STAGING + "/");
-        return at <= 0 ? "" : stagingPrefix.substring(0, at - 1);
     }
 
     /** Removes everything under a staging prefix: the leftovers of a run that died; returns how many. */

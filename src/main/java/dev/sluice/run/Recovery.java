@@ -4,6 +4,7 @@ import dev.sluice.destination.Destination;
 import dev.sluice.error.Secrets;
 import dev.sluice.publish.Publisher;
 import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.RunObjects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +153,7 @@ final class Recovery {
 
     /** On a bucket that refuses deletes: says what the staging folder holds, and leaves it. */
     private void reportUnownedStaging() {
-        String root = Publisher.stagingRoot(activation.folder());
+        String root = RunObjects.stagingRoot(activation.folder());
         int staged = destination.list(root).size();
         if (staged > 0) {
             log.accept("left " + staged + " staged objects under " + root + " in place: " + lock.rule());
@@ -161,7 +162,7 @@ final class Recovery {
 
     /** Lists the staging folder: every run folder there that no live run owns is removed. */
     private void removeUnownedStaging(Set<String> handled) {
-        String root = Publisher.stagingRoot(activation.folder());
+        String root = RunObjects.stagingRoot(activation.folder());
         Map<String, Integer> byRun = new LinkedHashMap<>();
         for (String name : destination.list(root)) {
             String rest = name.substring(root.length());

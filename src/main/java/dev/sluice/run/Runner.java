@@ -27,6 +27,7 @@ import dev.sluice.sync.States;
 import dev.sluice.sync.OutputWriter;
 import dev.sluice.sync.SnapshotStore;
 import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.RunObjects;
 import dev.sluice.workspace.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -323,8 +324,8 @@ public final class Runner {
         if (activation.retention() == null) {
             return null;
         }
-        String base = objectName(activation, baseName(activation, start, run));
-        return new RetentionSweep(store, destination, activation, line -> { }).preview(run, start, name -> name.startsWith(base));
+        RunObjects names = RunObjects.of(activation, start, run);
+        return new RetentionSweep(store, destination, activation, line -> { }).preview(run, start, names::startsWithBase);
     }
 
     /** Whether the snapshot in force is this run's; unknown (unreadable) counts as decided, so that nothing is withdrawn. */
@@ -361,16 +362,16 @@ public final class Runner {
 
     private List<LocalFile> write(Engine engine, ChangeState state, Activation activation, RunPlan plan, Extracted now,
             String run, Instant start, Path dir, List<String> warnings) throws IOException {
-        String base = baseName(activation, start, run);
+        RunObjects names = RunObjects.of(activation, start, run);
         List<LocalFile> files = new ArrayList<>();
         for (PlannedOutput output : plan.outputs()) {
-            String name = base + output.suffix();
+            String name = names.outputName(output);
             log.accept("writing " + name + activation.format().extension());
             WriteResult result = OutputWriter.write(activation, engine.connection(), state.select(output.content()), now.columns(),
                     dir, name);
             warnings.addAll(result.warnings());
             for (WrittenFile file : result.files()) {
-                files.add(LocalFile.of(file.path(), objectName(activation, file.fileName()),
+                files.add(LocalFile.of(file.path(), names.object(file.fileName()),
                         output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));
             }
         }
@@ -384,9 +385,7 @@ public final class Runner {
      */
     private static List<FileRecord> planned(Activation activation, RunPlan plan, Changes changes, Extracted now, String run,
             Instant start) {
-        String base = baseName(activation, start, run);
-        String extension = activation.format().extension();
-        boolean splits = new dev.sluice.format.SplitLimits(activation.maxFileSize(), activation.maxRowsPerFile()).splits();
+        RunObjects names = RunObjects.of(activation, start, run);
         List<FileRecord> files = new ArrayList<>();
         for (PlannedOutput output : plan.outputs()) {
             long rows = switch (output.content()) {
@@ -401,34 +400,22 @@ public final class Runner {
             if (rows == 0 && activation.emptyFiles() == Activation.EmptyFiles.SKIP) {
                 continue;
             }
-            String name = base + output.suffix();
-            String file = splits ? dev.sluice.format.SplitLimits.partName(name, 1, extension) : name + extension;
-            files.add(new FileRecord(objectName(activation, file), output.content().name().toLowerCase(Locale.ROOT), rows, 0, null));
+            files.add(new FileRecord(names.firstObject(output.suffix()), output.content().name().toLowerCase(Locale.ROOT), rows, 0, null));
         }
         if (activation.manifest()) {
-            files.add(new FileRecord(objectName(activation, base + ".manifest.json"), "manifest", 0, 0, null));
+            files.add(new FileRecord(names.manifestObject(), "manifest", 0, 0, null));
         }
         return files;
     }
 
     private LocalFile manifest(Activation activation, RunRecord record, RunPlan plan, Instant start, List<LocalFile> files, Path dir)
             throws IOException {
-        String name = baseName(activation, start, record.id())
-                + ".manifest.json";
-        Path path = Manifest.write(dir.resolve(name), record.id(), activation.name(),
+        RunObjects names = RunObjects.of(activation, start, record.id());
+        Path path = Manifest.write(dir.resolve(names.manifestFile()), record.id(), activation.name(),
                 activation.runType().name().toLowerCase(Locale.ROOT), activation.syncMode().name().toLowerCase(Locale.ROOT),
                 plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null,
                 start, clock.instant(), files.stream().map(LocalFile::record).toList());
-        return LocalFile.of(path, objectName(activation, name), "manifest", 0, "application/json");
-    }
-
-    /** The run's file name before its output suffix, part number and extension: the template rendered at the run's start. */
-    private static String baseName(Activation activation, Instant start, String run) {
-        return activation.fileName().render(start, activation.timezone(), activation.name(), activation.target(), run);
-    }
-
-    private static String objectName(Activation activation, String fileName) {
-        return activation.folder().isEmpty() ? fileName : activation.folder() + "/" + fileName;
+        return LocalFile.of(path, names.manifestObject(), "manifest", 0, "application/json");
     }
 
     private static SluiceException classify(Exception e, Activation activation) {

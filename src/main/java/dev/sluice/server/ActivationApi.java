@@ -25,6 +25,7 @@ import dev.sluice.schedule.Scheduler;
 import dev.sluice.source.Model;
 import dev.sluice.source.filter.Segment;
 import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.RunObjects;
 import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.ObjectNames;
 import dev.sluice.workspace.SchemaCheck;
@@ -146,7 +147,7 @@ final class ActivationApi {
         body.put("file_name", fileName);
         body.set("files", Json.MAPPER.valueToTree(objectNames(activation.folder(), fileName, activation.format().extension(),
                 suffixes(activation.runType(), activation.syncMode()),
-                activation.maxFileSize() != null || activation.maxRowsPerFile() != null, activation.manifest())));
+                new dev.sluice.format.SplitLimits(activation.maxFileSize(), activation.maxRowsPerFile()).splits(), activation.manifest())));
         body.set("warnings", warnings(activation, LiteralText.unescape(settings)));
         if (activation.schedule() != null) {
             body.set("next_runs", nextRuns(activation.schedule()));
@@ -240,16 +241,8 @@ final class ActivationApi {
      */
     static List<String> objectNames(String folder, String fileName, String extension, List<String> suffixes, boolean split,
             boolean manifest) {
-        String prefix = folder.isEmpty() ? "" : folder + "/";
         String base = fileName.substring(0, fileName.length() - extension.length());
-        List<String> names = new ArrayList<>();
-        for (String suffix : suffixes) {
-            names.add(prefix + base + suffix + (split ? "-00001" : "") + extension);
-        }
-        if (manifest) {
-            names.add(prefix + base + ".manifest.json");
-        }
-        return names;
+        return new RunObjects(folder, base, extension, split, manifest).objects(suffixes);
     }
 
     /** {@code ?accept_held=true} lifts the guards for this run, as {@code sluice run --accept-held} does. */

@@ -4,8 +4,6 @@ import dev.sluice.config.Node;
 import dev.sluice.config.Problem;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.plan.NameText;
-import dev.sluice.plan.PlannedOutput;
-import dev.sluice.plan.Planner;
 import dev.sluice.plan.SyncMode;
 import dev.sluice.schedule.NextRun;
 import dev.sluice.schedule.Schedule;
@@ -36,22 +34,10 @@ public final class ObjectNames {
 
     /**
      * The final object names of a run of {@code activation} that starts at {@code at} with id
-     * {@code run}: every output suffix any run type can write, and the manifest (split parts are
-     * numbered from these names, so they clash when these do).
+     * {@code run}: every output suffix any run type can write (its first part when split), and the manifest.
      */
     static Set<String> of(Activation activation, Instant at, String run) {
-        String base = activation.fileName().render(at, activation.timezone(), activation.name(), activation.target(), run);
-        String prefix = activation.folder().isEmpty() ? "" : activation.folder() + "/";
-        Set<String> names = new LinkedHashSet<>();
-        for (boolean previous : new boolean[] {false, true}) {
-            for (PlannedOutput output : Planner.plan(activation.runType(), activation.syncMode(), previous, false, null).outputs()) {
-                names.add(prefix + base + output.suffix() + activation.format().extension());
-            }
-        }
-        if (activation.manifest()) {
-            names.add(prefix + base + ".manifest.json");
-        }
-        return names;
+        return RunObjects.of(activation, at, run).every(activation);
     }
 
     /**
@@ -98,17 +84,15 @@ public final class ObjectNames {
 
     /** A sample run id, as long as real ones ({@code 20300101T060000Z-1a2b}). */
     private static final String SAMPLE_RUN = "20300101T060000Z-1a2b";
-    /** What splitting appends to a name ({@code -00001}). */
-    private static final int PART_SUFFIX = 6;
     /** What staging adds to an object name: {@code .sluice-staging/RUN/}. */
-    private static final int STAGING_OVERHEAD = ".sluice-staging/".length() + SAMPLE_RUN.length() + 1;
+    private static final int STAGING_OVERHEAD = RunObjects.stagingPrefix("", SAMPLE_RUN).length();
 
     /** Every object name a run can write fits the destinations: 255 bytes a name, 1024 a path. */
     private static void checkLengths(Activation activation, Instant at, Node node) {
         boolean split = activation.maxFileSize() != null || activation.maxRowsPerFile() != null;
         for (String name : of(activation, at, SAMPLE_RUN)) {
             String file = name.substring(name.lastIndexOf('/') + 1);
-            int bytes = file.getBytes(StandardCharsets.UTF_8).length + (split ? PART_SUFFIX : 0);
+            int bytes = file.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > NameText.MAX_NAME_BYTES) {
                 String shown = file.length() > 60 ? file.substring(0, 40) + "…" + file.substring(file.length() - 15) : file;
                 node.problem("file_name", "renders file names such as '" + shown + "' of " + bytes + " bytes in UTF-8"
