@@ -2,7 +2,7 @@ package dev.sluice.bench;
 
 import dev.sluice.config.JsonText;
 import dev.sluice.error.SluiceException;
-import dev.sluice.run.RunRecord;
+import dev.sluice.history.RunRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

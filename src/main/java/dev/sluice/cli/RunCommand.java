@@ -1,13 +1,15 @@
 package dev.sluice.cli;
 
+import dev.sluice.history.NotificationLog;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.JsonText;
 import dev.sluice.engine.Engine;
-import dev.sluice.publish.FileRecord;
-import dev.sluice.run.Counts;
-import dev.sluice.run.RunRecord;
-import dev.sluice.run.RunStatus;
-import dev.sluice.run.RunStore;
+import dev.sluice.history.FileRecord;
+import dev.sluice.history.Counts;
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
 import dev.sluice.plan.Guards;
 import dev.sluice.run.Runner;
 import dev.sluice.run.RunJson;
@@ -225,7 +227,7 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
     /** What became of the run's notifications, as recorded; none when the history cannot be read. */
     private static List<Delivery> notifications(Path stateDir, String run) {
         try (RunStore store = new RunStore(stateDir)) {
-            return store.notifications(run);
+            return new NotificationLog(store.database()).notifications(run);
         } catch (RuntimeException e) {
             return List.of();
         }

@@ -1,16 +1,18 @@
 package dev.sluice.cli;
 
+import dev.sluice.history.NotificationLog;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.JsonText;
 import dev.sluice.error.SluiceException;
-import dev.sluice.run.RunRecord;
-import dev.sluice.run.RunStore;
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStore;
 import dev.sluice.run.RunJson;
 import dev.sluice.notify.Delivery;
 import java.util.Map;
 import dev.sluice.workspace.Workspace;
 import dev.sluice.config.DurationText;
-import dev.sluice.run.RunStatus;
+import dev.sluice.history.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -64,7 +66,7 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
         com.fasterxml.jackson.databind.node.ArrayNode array;
         try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
             runs = store.page(new RunStore.Filter(activation, wanted, null, from), limit, 0).runs();
-            notifications = store.notifications(runs.stream().map(RunRecord::id).toList());
+            notifications = new NotificationLog(store.database()).notifications(runs.stream().map(RunRecord::id).toList());
             array = RunJson.of(runs, store);
         }
         if (json) {

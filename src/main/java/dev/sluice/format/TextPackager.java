@@ -1,5 +1,7 @@
 package dev.sluice.format;
 
+import dev.sluice.history.Counts;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

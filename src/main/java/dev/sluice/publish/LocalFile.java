@@ -1,5 +1,7 @@
 package dev.sluice.publish;
 
+import dev.sluice.history.FileRecord;
+
 import java.nio.file.Path;
 
 /** A file written for this run, the final object name it goes to, what it holds and its CRC32C. */

@@ -1,5 +1,7 @@
 package dev.sluice.publish;
 
+import dev.sluice.history.FileRecord;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.JsonText;

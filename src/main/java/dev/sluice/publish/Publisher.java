@@ -1,5 +1,7 @@
 package dev.sluice.publish;
 
+import dev.sluice.history.FileRecord;
+
 import dev.sluice.destination.Destination;
 import dev.sluice.error.SluiceException;
 import dev.sluice.workspace.Activation;

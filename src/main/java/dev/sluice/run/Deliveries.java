@@ -1,5 +1,9 @@
 package dev.sluice.run;
 
+import dev.sluice.history.NotificationLog;
+
+import dev.sluice.history.RunStore;
+
 import dev.sluice.config.DurationText;
 import dev.sluice.error.Secrets;
 import dev.sluice.notify.Deliverer;
@@ -238,7 +242,7 @@ public final class Deliveries implements AutoCloseable {
                 onUndelivered.run();
             }
             try (RunStore store = new RunStore(stateDir)) {
-                store.notified(o.run(), delivery);
+                new NotificationLog(store.database()).notified(o.run(), delivery);
             } catch (RuntimeException e) {
                 log.accept(o.activation() + ": warning: the delivery of notification " + o.notifier().name() + " of run " + o.run()
                         + " could not be recorded: " + e.getMessage());

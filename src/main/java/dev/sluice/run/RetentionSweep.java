@@ -1,9 +1,12 @@
 package dev.sluice.run;
 
+import dev.sluice.history.RetentionReport;
+import dev.sluice.history.RunStore;
+
 import dev.sluice.destination.Destination;
 import dev.sluice.error.Secrets;
 import dev.sluice.plan.Retention;
-import dev.sluice.publish.FileRecord;
+import dev.sluice.history.FileRecord;
 import dev.sluice.workspace.Activation;
 import java.time.Instant;
 import java.util.ArrayList;

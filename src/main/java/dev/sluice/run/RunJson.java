@@ -1,5 +1,10 @@
 package dev.sluice.run;
 
+import dev.sluice.history.NotificationLog;
+
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStore;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.JsonText;
@@ -22,7 +27,7 @@ public final class RunJson {
 
     /** {@code records}, each with its notifications from {@code store}. */
     public static ArrayNode of(List<RunRecord> records, RunStore store) {
-        Map<String, List<Delivery>> notifications = store.notifications(records.stream().map(RunRecord::id).toList());
+        Map<String, List<Delivery>> notifications = new NotificationLog(store.database()).notifications(records.stream().map(RunRecord::id).toList());
         ArrayNode array = JsonText.MAPPER.createArrayNode();
         records.forEach(r -> array.add(of(r, notifications.getOrDefault(r.id(), List.of()))));
         return array;

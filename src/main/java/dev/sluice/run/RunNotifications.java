@@ -1,5 +1,10 @@
 package dev.sluice.run;
 
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.Counts;
+import dev.sluice.history.RunStore;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.JsonText;

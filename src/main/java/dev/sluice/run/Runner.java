@@ -1,5 +1,11 @@
 package dev.sluice.run;
 
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.Counts;
+import dev.sluice.history.RetentionReport;
+import dev.sluice.history.RunStore;
+
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.engine.Engine;
@@ -15,11 +21,10 @@ import dev.sluice.plan.PlannedOutput;
 import dev.sluice.plan.Planner;
 import dev.sluice.plan.RunKind;
 import dev.sluice.plan.RunPlan;
-import dev.sluice.publish.FileRecord;
+import dev.sluice.history.FileRecord;
 import dev.sluice.publish.LocalFile;
 import dev.sluice.publish.Manifest;
-import dev.sluice.publish.FileRecord;
-import dev.sluice.publish.Publisher;
+import dev.sluice.delivery.RunDelivery;
 import dev.sluice.sync.ChangeState;
 import dev.sluice.sync.Changes;
 import dev.sluice.sync.Extracted;
@@ -113,185 +118,145 @@ public final class Runner {
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
             Phases phases = new Phases();
             phases.begin("recover");
-            // Before anything is read: a bucket that refuses deletes takes only runs that need none.
-            // ... and credentials that lack a permission this run needs stop it, recorded, before it reads.
-            DestinationAccess.Verdict access = DestinationAccess.check(destination, activation,
-                    LockedBucket.check(destination, activation, log), log);
-            Destination.Lock bucketLock = access.lock();
-            new Recovery(store, destination, activation, () -> States.committedRun(workspace, activation, stateDir), stateDir, clock, log,
-                    bucketLock).recover();
+            RunDelivery delivery = RunDelivery.prepare(store, destination, activation,
+                    () -> States.committedRun(workspace, activation, stateDir), stateDir, clock, log);
             Instant start = clock.instant();
             RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
-            Publisher publisher = new Publisher(destination, activation, record.id(), bucketLock.locked());
-            if (!request.dryRun()) {
-                store.insert(record, publisher.stagingPrefix());
-            }
+            delivery.begin(record, request.dryRun());
             Path work = stateDir.resolve("work").resolve(record.id());
             // The engine creates the run's folders owner-only; a work folder of an older version is made so.
             PrivateFiles.restrict(work.getParent());
-            Counts counts = Counts.ZERO;
+            Assessment seen = null;
             List<String> warnings = new ArrayList<>();
-            boolean uploading = false;
-            // On a bucket that refuses deletes: the manifest, uploaded after the decision; if that fails,
-            // it stays in the work folder for the next run to publish.
-            Path writeOnceManifest = null;
-            Path keep = null;
             phases.begin("engine"); // DuckDB's native library loads on first use
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run),
                             request.dryRun(), request.fullResync())) {
-                if (access.refusal() != null) {
-                    throw SluiceException.user(access.refusal(), null);
-                }
-                phases.begin("read");
-                log.accept("reading " + activation.target());
-                Extracted now = state.extract();
-                counts = new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0);
-                log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
-                        now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
-                Optional<String> previous = state.previousFingerprint();
-                String stale = state.staleReason(now);
-                RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(),
-                        request.fullResync(), stale);
-                record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null);
-                if (activation.runType() == dev.sluice.plan.RunType.FULL_ONLY) {
-                    if (stale != null) {
-                        log.accept("values not compared with the last snapshot (every kept key counts as updated): " + stale);
-                    }
-                } else if (plan.kind() == RunKind.FULL) {
-                    log.accept("this is a full run: " + plan.reason());
-                }
-                phases.begin("detect");
-                boolean comparable = previous.isPresent() && stale == null;
-                Changes changes = comparable ? state.count()
-                        : previous.isPresent() ? state.classifyKeys() : Changes.allAdded(now.read() - now.skipped());
-                counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(),
-                        now.skipped(), 0);
-                log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
-                        changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
-                List<Guards.Result> guards = activation.guards().check(new Guards.Measured(now.read(), changes.added(), changes.updated(),
-                        changes.removed(), changes.updated() + changes.removed() + changes.unchanged(),
-                        comparable ? null : previous.isPresent() ? "values not compared: " + stale : "no previous snapshot to compare with"),
-                        request.acceptHeld());
-                record = record.withGuards(guards, request.acceptHeld());
-                List<Guards.Result> broken = guards.stream().filter(Guards.Result::broken).toList();
+                delivery.requireAccess();
+                seen = assess(state, activation, request, record, phases);
+                record = seen.record();
                 if (request.dryRun()) {
-                    return record.withCounts(counts).dryRun(clock.instant(), planned(activation, plan, changes, now, record.id(), start))
-                            .withPhases(phases.end()).withRetention(retentionPreview(store, destination, activation, record.id(), start));
+                    return record.dryRun(clock.instant(), planned(activation, seen, record.id(), start)).withPhases(phases.end())
+                            .withRetention(retentionPreview(store, destination, activation, record.id(), start));
                 }
-                if (!broken.isEmpty()) {
-                    return hold(store, record, counts, broken, phases);
+                if (seen.guards().stream().anyMatch(Guards.Result::broken)) {
+                    return hold(store, record, seen, phases);
                 }
-                guards.stream().filter(g -> g.outcome().equals("lifted"))
+                seen.guards().stream().filter(g -> g.outcome().equals("lifted"))
                         .forEach(g -> log.accept("guard lifted (--accept-held): " + g.describe()));
-                state.prepare(plan.kind() == RunKind.FULL);
+                state.prepare(seen.plan().kind() == RunKind.FULL);
                 phases.begin("write");
-                List<LocalFile> files = write(engine, state, activation, plan, now, record.id(), start, work.resolve("files"), warnings);
-                long written = files.stream().mapToLong(LocalFile::rows).sum();
-                counts = new Counts(counts.read(), counts.added(), counts.updated(), counts.removed(), counts.unchanged(),
-                        counts.skipped(), written);
-                List<LocalFile> all = new ArrayList<>(files);
-                if (activation.manifest()) {
-                    all.add(manifest(activation, record, plan, start, files, work.resolve("files")));
-                    writeOnceManifest = publisher.writeOnce() ? all.get(all.size() - 1).path() : null;
-                }
+                List<LocalFile> all = write(engine, state, activation, seen, record, start, work.resolve("files"), warnings);
+                record = record.withCounts(seen.counts().withWritten(all.stream().mapToLong(LocalFile::rows).sum()));
                 phases.begin("stage");
-                List<String> finalNames = all.stream().map(LocalFile::objectName).toList();
-                boolean replace = new Replacements(store, destination, activation, record.id()).check(finalNames);
-                RunRecord pending = record.withCounts(counts).withFiles(all.stream().map(LocalFile::record).toList(), warnings);
-                store.publishing(pending, finalNames, publisher.directNames(all), destination.name());
-                long bytes = all.stream().mapToLong(LocalFile::bytes).sum();
-                log.accept(String.format(Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
-                        all.size() == 1 ? "file" : "files", written, bytes, destination.name()));
-                uploading = true;
-                publisher.stage(all, replace);
-                StateSpace.require(stateDir, state.commitBytes(bytes));
+                delivery.stage(all, record.withFiles(all.stream().map(LocalFile::record).toList(), warnings));
                 phases.begin("commit");
-                state.commit(record.id(), comparable, clock.instant());
-                // Decided: from here on nothing is withdrawn.
-                uploading = false;
-                try {
-                    store.decided(record.id(), clock.instant());
-                } catch (RuntimeException e) {
-                    // the snapshot records the decision too; this copy only matters after a reset
-                }
+                boolean comparable = seen.comparable();
+                String id = record.id();
+                delivery.decide(state.commitBytes(all.stream().mapToLong(LocalFile::bytes).sum()),
+                        () -> state.commit(id, comparable, clock.instant()));
                 phases.begin("publish");
-                List<FileRecord> published;
-                try {
-                    published = publisher.complete(all, replace);
-                    if (publisher.stagedLeftWarning() != null) {
-                        warnings.add(Secrets.redact(publisher.stagedLeftWarning()));
-                        log.accept("warning: " + warnings.get(warnings.size() - 1));
-                    }
-                } catch (RuntimeException e) {
-                    keep = writeOnceManifest;
-                    throw new Decided(record.id(), e);
-                }
-                // Retention never fails the run: what goes wrong there is a warning.
-                RetentionReport retention = null;
-                if (activation.retention() != null && bucketLock.untilReleased()) {
-                    warnings.add("retention skipped: " + bucketLock.rule() + ", so no file can be deleted before someone releases its hold");
-                } else if (activation.retention() != null) {
-                    retention = new RetentionSweep(store, destination, activation, log).apply(record.id(), start, published, clock.instant(),
-                            warnings);
-                }
-                record = record.succeeded(clock.instant(), counts, published, warnings).withPhases(phases.end()).withRetention(retention);
-                try {
-                    store.save(record);
-                } catch (RuntimeException e) {
-                    log.accept("warning: run " + record.id() + " succeeded but could not be recorded (" + Secrets.redact(e.getMessage())
-                            + "); the next run of " + activation.name() + " records it");
-                }
-                return record;
-            } catch (Decided decided) {
-                throw decided.failure(activation, store, record, clock.instant(), counts, warnings);
-            } catch (RuntimeException | SQLException | IOException e) {
-                if (uploading && decided(activation, record.id(), stateDir)) {
-                    // The commit reported a failure after it had taken effect (e.g. the pointer file):
-                    // the decision stands, and the run is completed by the next run.
-                    keep = writeOnceManifest;
-                    throw new Decided(record.id(), e).failure(activation, store, record, clock.instant(), counts, warnings);
-                }
-                List<String> notRemoved = publisher.abandon();
-                SluiceException failure = classify(e, activation);
-                String message = Secrets.redact(failure.getMessage());
-                if (publisher.writeOnce()) {
-                    if (!notRemoved.isEmpty()) {
-                        message += "; " + notRemoved.size() + " data files it had written stay in the bucket (" + bucketLock.rule()
-                                + "): " + String.join(", ", notRemoved) + "; no manifest names them, so they are not a complete set, "
-                                + "and the next run exports the same changes again under new names";
-                    }
-                } else if (!notRemoved.isEmpty()) {
-                    message += "; " + notRemoved.size() + " uploaded objects could not be removed (" + String.join(", ", notRemoved)
-                            + "): the next run of " + activation.name() + " removes them";
-                    try {
-                        store.leftovers(record.id(), notRemoved);
-                    } catch (RuntimeException ignored) {
-                        // the staging ones are found by listing anyway
-                    }
-                } else if (uploading) {
-                    message += "; what it had uploaded was removed: nothing of this run was published, and the next run of "
-                            + activation.name() + " exports the same changes again";
-                }
-                RunRecord failed = null;
-                if (!request.dryRun()) {
-                    failed = record.failed(clock.instant(), counts, warnings, message).withPhases(phases.end());
-                    try {
-                        store.save(failed);
-                    } catch (RuntimeException unrecorded) {
-                        message += " (this failure could not be recorded in the run history: "
-                                + Secrets.redact(unrecorded.getMessage()) + "; the next run records it)";
-                        failed = record.failed(clock.instant(), counts, warnings, message);
-                    }
-                }
-                if (e instanceof WorkspaceException invalid) {
-                    throw invalid;
-                }
-                throw new RunFailed(record.id(), failed, new SluiceException(failure.kind(), message, failure));
+                List<FileRecord> published = delivery.complete(warnings);
+                RetentionReport retention = retention(store, destination, delivery.lock(), activation, record.id(), start, published, warnings);
+                return saved(store, record.succeeded(clock.instant(), record.counts(), published, warnings).withPhases(phases.end())
+                        .withRetention(retention));
+            } catch (Exception e) {
+                throw failed(store, delivery, activation, request, record, warnings, phases, e);
             } finally {
-                deleteTree(work, keep);
+                delivery.cleanUp(work);
             }
         }
+    }
+
+    /** What the run found before writing: its plan, the changes, the guards, the counts, and its record so far. */
+    private record Assessment(RunRecord record, Extracted now, RunPlan plan, Changes changes, boolean comparable,
+            List<Guards.Result> guards, Counts counts) {}
+
+    /** Reads the model, plans the run, counts the changes and checks the guards; nothing is written. */
+    private Assessment assess(ChangeState state, Activation activation, Request request, RunRecord record, Phases phases)
+            throws SQLException {
+        phases.begin("read");
+        log.accept("reading " + activation.target());
+        Extracted now = state.extract();
+        log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
+                now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
+        Optional<String> previous = state.previousFingerprint();
+        String stale = state.staleReason(now);
+        RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(), request.fullResync(), stale);
+        record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null)
+                .withCounts(new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0));
+        if (activation.runType() == dev.sluice.plan.RunType.FULL_ONLY) {
+            if (stale != null) {
+                log.accept("values not compared with the last snapshot (every kept key counts as updated): " + stale);
+            }
+        } else if (plan.kind() == RunKind.FULL) {
+            log.accept("this is a full run: " + plan.reason());
+        }
+        phases.begin("detect");
+        boolean comparable = previous.isPresent() && stale == null;
+        Changes changes = comparable ? state.count()
+                : previous.isPresent() ? state.classifyKeys() : Changes.allAdded(now.read() - now.skipped());
+        Counts counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(), now.skipped(), 0);
+        log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
+                changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
+        List<Guards.Result> guards = activation.guards().check(new Guards.Measured(now.read(), changes.added(), changes.updated(),
+                changes.removed(), changes.updated() + changes.removed() + changes.unchanged(),
+                comparable ? null : previous.isPresent() ? "values not compared: " + stale : "no previous snapshot to compare with"),
+                request.acceptHeld());
+        record = record.withCounts(counts).withGuards(guards, request.acceptHeld());
+        return new Assessment(record, now, plan, changes, comparable, guards, counts);
+    }
+
+    /** Retention after a published run; never fails the run: what goes wrong there is a warning. */
+    private RetentionReport retention(RunStore store, Destination destination, Destination.Lock lock, Activation activation, String run,
+            Instant start, List<FileRecord> published, List<String> warnings) {
+        if (activation.retention() == null) {
+            return null;
+        }
+        if (lock.untilReleased()) {
+            warnings.add("retention skipped: " + lock.rule() + ", so no file can be deleted before someone releases its hold");
+            return null;
+        }
+        return new RetentionSweep(store, destination, activation, log).apply(run, start, published, clock.instant(), warnings);
+    }
+
+    /** Records a succeeded run; a history that cannot take it is a warning, and the next run records it. */
+    private RunRecord saved(RunStore store, RunRecord record) {
+        try {
+            store.save(record);
+        } catch (RuntimeException e) {
+            log.accept("warning: run " + record.id() + " succeeded but could not be recorded (" + Secrets.redact(e.getMessage())
+                    + "); the next run of " + record.activation() + " records it");
+        }
+        return record;
+    }
+
+    /**
+     * The failure of a run, recorded (unless it is a dry run, or it had passed its decision point: then
+     * it stays recorded as running, and the next run's recovery completes and records it).
+     */
+    private RuntimeException failed(RunStore store, RunDelivery delivery, Activation activation, Request request, RunRecord record,
+            List<String> warnings, Phases phases, Exception e) {
+        RunDelivery.Failure failure = delivery.fail(e, classify(e, activation));
+        if (failure.decided()) {
+            return new RunFailed(record.id(), null, failure.error());
+        }
+        String message = failure.error().getMessage();
+        RunRecord failed = null;
+        if (!request.dryRun()) {
+            failed = record.failed(clock.instant(), record.counts(), warnings, message).withPhases(phases.end());
+            try {
+                store.save(failed);
+            } catch (RuntimeException unrecorded) {
+                message += " (this failure could not be recorded in the run history: " + Secrets.redact(unrecorded.getMessage())
+                        + "; the next run records it)";
+                failed = record.failed(clock.instant(), record.counts(), warnings, message);
+            }
+        }
+        if (e instanceof WorkspaceException invalid) {
+            return invalid;
+        }
+        return new RunFailed(record.id(), failed, new SluiceException(failure.error().kind(), message, failure.error().getCause()));
     }
 
     /** Whether {@code run} is the latest succeeded run of the activation in the history. */
@@ -304,12 +269,13 @@ public final class Runner {
      * Ends a run that broke a guard: nothing was written or published, the snapshot is untouched, so
      * the next run compares with the same previous rows and nothing is lost.
      */
-    private RunRecord hold(RunStore store, RunRecord record, Counts counts, List<Guards.Result> broken, Phases phases) {
+    private RunRecord hold(RunStore store, RunRecord record, Assessment seen, Phases phases) {
+        List<Guards.Result> broken = seen.guards().stream().filter(Guards.Result::broken).toList();
         String message = "held by " + (broken.size() == 1 ? "a guard" : broken.size() + " guards") + ": "
                 + broken.stream().map(Guards.Result::describe).collect(java.util.stream.Collectors.joining("; "))
                 + "; nothing was published and the previous snapshot is kept. Check the model; to publish these changes anyway, run "
                 + "`sluice run " + record.activation() + " --accept-held`";
-        RunRecord held = record.held(clock.instant(), counts, message).withPhases(phases.end());
+        RunRecord held = record.held(clock.instant(), seen.counts(), message).withPhases(phases.end());
         log.accept(message);
         store.save(held);
         return held;
@@ -328,43 +294,13 @@ public final class Runner {
         return new RetentionSweep(store, destination, activation, line -> { }).preview(run, start, names::startsWithBase);
     }
 
-    /** Whether the snapshot in force is this run's; unknown (unreadable) counts as decided, so that nothing is withdrawn. */
-    private boolean decided(Activation activation, String run, Path stateDir) {
-        try {
-            return States.committedRun(workspace, activation, stateDir).filter(run::equals).isPresent();
-        } catch (RuntimeException e) {
-            return true;
-        }
-    }
-
-    /** A failure after the decision point: the run's changes stand; publishing them is completed later. */
-    private static final class Decided extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final String run;
-
-        Decided(String run, Exception cause) {
-            super(cause);
-            this.run = run;
-        }
-
-        RunFailed failure(Activation activation, RunStore store, RunRecord record, Instant at, Counts counts, List<String> warnings) {
-            Throwable cause = getCause();
-            String message = "its snapshot is committed, so its changes stand, but completing the publish failed: "
-                    + Secrets.redact(String.valueOf(cause.getMessage())) + "; what it has not published is kept (staged, or in the "
-                    + "state folder on a bucket that refuses deletes) and the next run of " + activation.name()
-                    + " publishes it (nothing is lost or sent twice)";
-            SluiceException failure = new SluiceException(cause instanceof SluiceException s && s.kind() == ErrorKind.INTERNAL
-                    ? ErrorKind.INTERNAL : ErrorKind.EXTERNAL, "activations." + activation.name() + ": " + message, cause);
-            // The run stays recorded as running: the next run's recovery completes and records it.
-            return new RunFailed(run, null, failure);
-        }
-    }
-
-    private List<LocalFile> write(Engine engine, ChangeState state, Activation activation, RunPlan plan, Extracted now,
-            String run, Instant start, Path dir, List<String> warnings) throws IOException {
-        RunObjects names = RunObjects.of(activation, start, run);
+    /** Writes the run's files into the work folder, the manifest last when the activation has one. */
+    private List<LocalFile> write(Engine engine, ChangeState state, Activation activation, Assessment seen, RunRecord record,
+            Instant start, Path dir, List<String> warnings) throws IOException {
+        RunObjects names = RunObjects.of(activation, start, record.id());
+        Extracted now = seen.now();
         List<LocalFile> files = new ArrayList<>();
-        for (PlannedOutput output : plan.outputs()) {
+        for (PlannedOutput output : seen.plan().outputs()) {
             String name = names.outputName(output);
             log.accept("writing " + name + activation.format().extension());
             WriteResult result = OutputWriter.write(activation, engine.connection(), state.select(output.content()), now.columns(),
@@ -375,6 +311,9 @@ public final class Runner {
                         output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));
             }
         }
+        if (activation.manifest()) {
+            files.add(manifest(activation, record, seen.plan(), start, files, dir));
+        }
         return files;
     }
 
@@ -383,11 +322,12 @@ public final class Runner {
      * when size limits split it) with the rows it would hold, outputs without rows left out under
      * {@code empty_files: skip}, then the manifest. Bytes and CRC32C are not known (0 and null).
      */
-    private static List<FileRecord> planned(Activation activation, RunPlan plan, Changes changes, Extracted now, String run,
-            Instant start) {
+    private static List<FileRecord> planned(Activation activation, Assessment seen, String run, Instant start) {
         RunObjects names = RunObjects.of(activation, start, run);
+        Extracted now = seen.now();
+        Changes changes = seen.changes();
         List<FileRecord> files = new ArrayList<>();
-        for (PlannedOutput output : plan.outputs()) {
+        for (PlannedOutput output : seen.plan().outputs()) {
             long rows = switch (output.content()) {
                 case ALL -> now.read() - now.skipped();
                 case ADDED, NEW_KEYS -> changes.added();
@@ -410,6 +350,7 @@ public final class Runner {
 
     private LocalFile manifest(Activation activation, RunRecord record, RunPlan plan, Instant start, List<LocalFile> files, Path dir)
             throws IOException {
+        files = List.copyOf(files);
         RunObjects names = RunObjects.of(activation, start, record.id());
         Path path = Manifest.write(dir.resolve(names.manifestFile()), record.id(), activation.name(),
                 activation.runType().name().toLowerCase(Locale.ROOT), activation.syncMode().name().toLowerCase(Locale.ROOT),
@@ -426,22 +367,6 @@ public final class Runner {
             return new SluiceException(ErrorKind.EXTERNAL, "activations." + activation.name() + ": " + e.getMessage(), e);
         }
         return SluiceException.internal("activations." + activation.name() + ": " + e, e);
-    }
-
-    static void deleteTree(Path root) {
-        deleteTree(root, null);
-    }
-
-    /** Deletes {@code root} and all it holds but {@code keep} (and the folders above it), when given. */
-    static void deleteTree(Path root, Path keep) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(keep)).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // leftovers in the work folder are removed with the next run's recovery
-        }
     }
 
     /** A run that failed: its id and the reason. A failed run exits with 1, whatever the reason. */

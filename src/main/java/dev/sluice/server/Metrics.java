@@ -1,9 +1,11 @@
 package dev.sluice.server;
 
-import dev.sluice.publish.FileRecord;
-import dev.sluice.run.RunRecord;
-import dev.sluice.run.RunStatus;
-import dev.sluice.run.RunStore;
+import dev.sluice.history.Counts;
+
+import dev.sluice.history.FileRecord;
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

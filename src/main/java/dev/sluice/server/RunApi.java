@@ -1,8 +1,10 @@
 package dev.sluice.server;
 
+import dev.sluice.history.NotificationLog;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.run.RunStatus;
-import dev.sluice.run.RunStore;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
 import dev.sluice.run.RunJson;
 import io.javalin.http.Context;
 import java.util.Arrays;
@@ -54,7 +56,7 @@ final class RunApi {
         String id = ctx.pathParam("id");
         Optional<ObjectNode> record;
         try (RunStore store = new RunStore(workspaces.stateDir())) {
-            record = store.get(id).map(r -> shown(RunJson.of(r, store.notifications(r.id())), dispatcher));
+            record = store.get(id).map(r -> shown(RunJson.of(r, new NotificationLog(store.database()).notifications(r.id())), dispatcher));
         }
         if (record.isPresent()) {
             Json.send(ctx, record.get());

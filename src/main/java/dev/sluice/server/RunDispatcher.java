@@ -4,7 +4,7 @@ import dev.sluice.error.ErrorKind;
 import dev.sluice.error.SluiceException;
 import dev.sluice.run.RunIds;
 import dev.sluice.run.RunLock;
-import dev.sluice.run.RunRecord;
+import dev.sluice.history.RunRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

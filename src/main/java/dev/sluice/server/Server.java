@@ -5,8 +5,8 @@ import dev.sluice.destination.Destination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.error.Secrets;
 import dev.sluice.error.SluiceException;
-import dev.sluice.run.RunRecord;
-import dev.sluice.run.RunStore;
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStore;
 import dev.sluice.run.Runner;
 import dev.sluice.run.RunNotifications;
 import dev.sluice.run.Deliveries;
@@ -277,7 +277,7 @@ public final class Server implements AutoCloseable {
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
                 record.counts().updated(), record.counts().removed())
-                + (record.status() == dev.sluice.run.RunStatus.HELD ? " (" + record.error() + ")" : ""));
+                + (record.status() == dev.sluice.history.RunStatus.HELD ? " (" + record.error() + ")" : ""));
     }
 
     private void status(Context ctx) {
@@ -467,7 +467,7 @@ public final class Server implements AutoCloseable {
         public void record(RunRecord record) {
             metrics.recordRun(record);
             try (RunStore store = new RunStore(stateDir)) {
-                store.insert(record, null);
+                store.insert(record);
             }
         }
 

@@ -41,21 +41,25 @@ class ArchitectureTest {
                 .layer("plug-ins").definedBy(ROOT + ".source..", ROOT + ".format..", ROOT + ".destination..",
                         ROOT + ".schedule..", ROOT + ".plan..", ROOT + ".notify..")
                 .layer("workspace").definedBy(ROOT + ".workspace..")
+                .layer("run: history").definedBy(ROOT + ".history..")
                 .layer("run: sync").definedBy(ROOT + ".sync..")
                 .layer("run: publish").definedBy(ROOT + ".publish..")
+                .layer("run: delivery").definedBy(ROOT + ".delivery..")
                 .layer("run: run").definedBy(ROOT + ".run..")
                 .layer("entry points").definedBy(ROOT + ".cli..", ROOT + ".server..", ROOT + ".bench..", ROOT + ".demo..")
                 .whereLayer("entry points").mayNotBeAccessedByAnyLayer()
                 .whereLayer("run: run").mayOnlyBeAccessedByLayers("entry points")
-                .whereLayer("run: publish").mayOnlyBeAccessedByLayers("run: run", "entry points")
+                .whereLayer("run: delivery").mayOnlyBeAccessedByLayers("run: run")
+                .whereLayer("run: publish").mayOnlyBeAccessedByLayers("run: delivery", "run: run")
                 .whereLayer("run: sync").mayOnlyBeAccessedByLayers("run: run", "entry points")
-                .whereLayer("workspace").mayOnlyBeAccessedByLayers("run: sync", "run: publish", "run: run", "entry points")
-                .whereLayer("plug-ins").mayOnlyBeAccessedByLayers("plug-ins", "workspace", "run: sync", "run: publish", "run: run",
-                        "entry points")
+                .whereLayer("run: history").mayOnlyBeAccessedByLayers("run: publish", "run: delivery", "run: run", "entry points")
+                .whereLayer("workspace").mayOnlyBeAccessedByLayers("run: sync", "run: publish", "run: delivery", "run: run", "entry points")
+                .whereLayer("plug-ins").mayOnlyBeAccessedByLayers("plug-ins", "workspace", "run: history", "run: sync", "run: publish",
+                        "run: delivery", "run: run", "entry points")
                 .whereLayer("base: engine").mayOnlyBeAccessedByLayers("plug-ins", "workspace", "run: sync", "run: publish",
-                        "run: run", "entry points")
-                .whereLayer("base: config").mayOnlyBeAccessedByLayers("base: engine", "plug-ins", "workspace", "run: sync",
-                        "run: publish", "run: run", "entry points");
+                        "run: delivery", "run: run", "entry points")
+                .whereLayer("base: config").mayOnlyBeAccessedByLayers("base: engine", "plug-ins", "workspace", "run: history",
+                        "run: sync", "run: publish", "run: delivery", "run: run", "entry points");
         rule.check(product);
     }
 

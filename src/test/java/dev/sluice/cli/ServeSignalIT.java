@@ -3,8 +3,8 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.notify.StallingReceiver;
-import dev.sluice.run.RunStatus;
-import dev.sluice.run.RunStore;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -131,7 +131,7 @@ class ServeSignalIT {
             assertThat(log()).contains("recorded as not delivered (server stopped)");
             try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
                 assertThat(store.get(id).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
-                assertThat(store.notifications(id)).singleElement().satisfies(d -> {
+                assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications(id)).singleElement().satisfies(d -> {
                     assertThat(d.name()).isEqualTo("hang");
                     assertThat(d.status()).isEqualTo("failed");
                     assertThat(d.error()).isEqualTo("server stopped: the delivery had not ended when the grace period of 3s ran out");

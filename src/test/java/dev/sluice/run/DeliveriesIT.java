@@ -1,5 +1,9 @@
 package dev.sluice.run;
 
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.Counts;
+import dev.sluice.history.RunStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.notify.Delivery;
@@ -47,7 +51,7 @@ class DeliveriesIT {
             List<String> runs = List.of("run-1", "run-2", "run-3");
             try (RunStore store = new RunStore(state)) {
                 for (String run : runs) {
-                    store.insert(RunRecord.started(run, "numbers_out", "manual", Clock.systemUTC().instant()), null);
+                    store.insert(RunRecord.started(run, "numbers_out", "manual", Clock.systemUTC().instant()));
                 }
             }
             RunNotifications notifications = new RunNotifications(workspace, state, Clock.systemUTC(), log::add, null);
@@ -64,31 +68,31 @@ class DeliveriesIT {
                     }
                 }
                 try (RunStore store = new RunStore(state)) {
-                    assertThat(store.notifications("run-3")).extracting(Delivery::name).containsExactly("first", "second");
-                    assertThat(store.notifications("run-3")).allSatisfy(d -> {
+                    assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications("run-3")).extracting(Delivery::name).containsExactly("first", "second");
+                    assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications("run-3")).allSatisfy(d -> {
                         assertThat(d.status()).isEqualTo(Delivery.FAILED);
                         assertThat(d.attempts()).isZero();
                         assertThat(d.error()).startsWith("not sent: the queue of notifications waiting to be delivered was full");
                     });
-                    assertThat(store.notifications("run-1")).isEmpty();
+                    assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications("run-1")).isEmpty();
                 }
                 assertThat(deliveries.pending()).isEqualTo(4);
 
                 assertThat(deliveries.stop(Duration.ofMillis(200), "server stopped: test")).isEqualTo(4);
                 try (RunStore store = new RunStore(state)) {
                     for (String run : List.of("run-1", "run-2")) {
-                        assertThat(store.notifications(run)).extracting(Delivery::name).containsExactly("first", "second");
-                        assertThat(store.notifications(run)).allSatisfy(d -> assertThat(d.error()).isEqualTo("server stopped: test"));
+                        assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications(run)).extracting(Delivery::name).containsExactly("first", "second");
+                        assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications(run)).allSatisfy(d -> assertThat(d.error()).isEqualTo("server stopped: test"));
                     }
-                    assertThat(store.notifications("run-1").get(0).attempts()).as("under way when stopped").isEqualTo(1);
-                    assertThat(store.notifications("run-2").get(0).attempts()).as("still waiting").isZero();
+                    assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications("run-1").get(0).attempts()).as("under way when stopped").isEqualTo(1);
+                    assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications("run-2").get(0).attempts()).as("still waiting").isZero();
                 }
                 // Handed over after the stop: recorded as not sent, at once.
                 deliveries.submit(notifications.after(RunRecord.started("run-2", "numbers_out", "manual", Clock.systemUTC().instant())
                         .succeeded(Clock.systemUTC().instant(), Counts.ZERO, List.of(), List.of())));
                 assertThat(deliveries.pending()).isZero();
                 try (RunStore store = new RunStore(state)) {
-                    assertThat(store.notifications("run-2")).hasSize(4).last()
+                    assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications("run-2")).hasSize(4).last()
                             .satisfies(d -> assertThat(d.error()).isEqualTo("not sent: server stopped: test"));
                 }
             }

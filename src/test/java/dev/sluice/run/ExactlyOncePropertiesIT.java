@@ -1,5 +1,8 @@
 package dev.sluice.run;
 
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -198,7 +201,7 @@ class ExactlyOncePropertiesIT {
                 check(fx, steps, direct, sides.apply(fx));
             }
         } finally {
-            Runner.deleteTree(dir);
+            dev.sluice.run.TestFiles.deleteTree(dir);
         }
     }
 

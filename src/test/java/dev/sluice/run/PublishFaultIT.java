@@ -1,5 +1,8 @@
 package dev.sluice.run;
 
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

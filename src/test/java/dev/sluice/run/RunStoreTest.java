@@ -1,5 +1,8 @@
 package dev.sluice.run;
 
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.config.JsonText;
@@ -26,18 +29,18 @@ class RunStoreTest {
                     + JsonText.MAPPER.writeValueAsString(old).replace("'", "''") + "')");
         }
         try (RunStore store = new RunStore(state)) {
-            assertThat(store.running("vip")).singleElement().satisfies(u -> {
+            assertThat(new dev.sluice.delivery.DeliveryLog(store.database()).running("vip")).singleElement().satisfies(u -> {
                 assertThat(u.record().id()).isEqualTo(old.id());
                 assertThat(u.staging()).isEqualTo("out/.sluice-staging/x/");
                 assertThat(u.finalNames()).isEmpty();
             });
-            store.publishing(old, List.of("out/a.csv", "out/a.manifest.json"), List.of("out/a.csv"), "out");
-            assertThat(store.running("vip").get(0).finalNames()).containsExactly("out/a.csv", "out/a.manifest.json");
-            assertThat(store.running("vip").get(0).directNames()).containsExactly("out/a.csv");
+            new dev.sluice.delivery.DeliveryLog(store.database()).publishing(old, List.of("out/a.csv", "out/a.manifest.json"), List.of("out/a.csv"), "out");
+            assertThat(new dev.sluice.delivery.DeliveryLog(store.database()).running("vip").get(0).finalNames()).containsExactly("out/a.csv", "out/a.manifest.json");
+            assertThat(new dev.sluice.delivery.DeliveryLog(store.database()).running("vip").get(0).directNames()).containsExactly("out/a.csv");
         }
         // Opening it again finds the columns there and leaves them alone.
         try (RunStore store = new RunStore(state)) {
-            assertThat(store.running("vip").get(0).finalNames()).hasSize(2);
+            assertThat(new dev.sluice.delivery.DeliveryLog(store.database()).running("vip").get(0).finalNames()).hasSize(2);
         }
     }
 
@@ -57,7 +60,7 @@ class RunStoreTest {
                 opened.add(pool.submit(() -> {
                     start.await();
                     try (RunStore store = new RunStore(state)) {
-                        return store.running("vip").size();
+                        return new dev.sluice.delivery.DeliveryLog(store.database()).running("vip").size();
                     }
                 }));
             }
@@ -78,9 +81,9 @@ class RunStoreTest {
     void runsStartedWithinOneSecondAreListedNewestFirst(@org.junit.jupiter.api.io.TempDir Path state) {
         // Instant text leaves out zero digits: "…:00Z" sorts after "…:00.5Z" as text, though it is earlier.
         try (RunStore store = new RunStore(state)) {
-            store.insert(RunRecord.started("b-later", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00.500Z")), null);
-            store.insert(RunRecord.started("a-earlier", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00Z")), null);
-            store.insert(RunRecord.started("c-latest", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00.500100Z")), null);
+            store.insert(RunRecord.started("b-later", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00.500Z")));
+            store.insert(RunRecord.started("a-earlier", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00Z")));
+            store.insert(RunRecord.started("c-latest", "a", "manual", java.time.Instant.parse("2026-11-30T17:00:00.500100Z")));
             org.assertj.core.api.Assertions.assertThat(store.list("a", 10)).extracting(RunRecord::id)
                     .containsExactly("c-latest", "b-later", "a-earlier");
         }

@@ -1,5 +1,9 @@
 package dev.sluice.run;
 
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.engine.Engine;

@@ -2,8 +2,8 @@ package dev.sluice.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.run.RunRecord;
-import dev.sluice.run.RunStatus;
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
 import dev.sluice.server.RunDispatcher;
 import java.time.Duration;
 import java.time.Instant;

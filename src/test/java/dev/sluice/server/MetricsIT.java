@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.run.Counts;
-import dev.sluice.run.RunRecord;
-import dev.sluice.run.RunStatus;
-import dev.sluice.run.RunStore;
+import dev.sluice.history.Counts;
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ class MetricsIT {
 
     private static void seed(Path dir, RunRecord record) {
         try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
-            store.insert(record, null);
+            store.insert(record);
             store.save(record);
         }
     }
@@ -168,7 +168,7 @@ class MetricsIT {
         // The last scheduled run was three hours ago: the next was due two hours ago.
         Instant threeHoursAgo = Instant.now().minus(Duration.ofHours(3));
         try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
-            store.insert(RunRecord.skipped("20200101T000000Z-0000", "by_hand", "schedule", threeHoursAgo, "skipped: seeded"), null);
+            store.insert(RunRecord.skipped("20200101T000000Z-0000", "by_hand", "schedule", threeHoursAgo, "skipped: seeded"));
         }
         fx.start(true, null);
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();

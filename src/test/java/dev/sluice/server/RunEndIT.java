@@ -8,8 +8,8 @@ import dev.sluice.destination.ForwardingDestination;
 import dev.sluice.destination.DestinationConfig;
 import dev.sluice.notify.Delivery;
 import dev.sluice.notify.StallingReceiver;
-import dev.sluice.run.RunStatus;
-import dev.sluice.run.RunStore;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,13 +58,13 @@ class RunEndIT {
             assertThat(fx.server.stop()).isTrue();
             fx.server = null;
             try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
-                List<Delivery> deliveries = store.notifications(first);
+                List<Delivery> deliveries = new dev.sluice.history.NotificationLog(store.database()).notifications(first);
                 assertThat(deliveries).singleElement().satisfies(d -> {
                     assertThat(d.name()).isEqualTo("hang");
                     assertThat(d.status()).isEqualTo(Delivery.FAILED);
                     assertThat(d.error()).startsWith("server stopped");
                 });
-                assertThat(store.notifications(next.json().path("id").asText())).singleElement()
+                assertThat(new dev.sluice.history.NotificationLog(store.database()).notifications(next.json().path("id").asText())).singleElement()
                         .satisfies(d -> assertThat(d.error()).startsWith("server stopped"));
             }
             assertThat(fx.log).anyMatch(l -> l.contains("recorded as not delivered (server stopped)"));

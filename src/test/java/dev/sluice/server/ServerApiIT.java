@@ -565,9 +565,9 @@ class ServerApiIT {
         fx.write(ServerFixture.WORKSPACE.replace("    folder: hand\n", "    folder: hand\n    schedule: {cron: \"0 6 * * *\", timezone: Europe/Paris}\n"));
         // The last scheduled run was three days ago: three daily slots were missed while the server was down.
         java.time.Instant threeDaysAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(3));
-        try (dev.sluice.run.RunStore store = new dev.sluice.run.RunStore(dir.resolve(".sluice"))) {
-            store.insert(dev.sluice.run.RunRecord.skipped("20200101T000000Z-0000", "by_hand", "schedule", threeDaysAgo,
-                    "skipped: seeded by the test"), null);
+        try (dev.sluice.history.RunStore store = new dev.sluice.history.RunStore(dir.resolve(".sluice"))) {
+            store.insert(dev.sluice.history.RunRecord.skipped("20200101T000000Z-0000", "by_hand", "schedule", threeDaysAgo,
+                    "skipped: seeded by the test"));
         }
         fx.start(true, null);
         JsonNode runs;

@@ -45,7 +45,7 @@ class ServerShutdownIT {
         fx.server = null;
         Path state = dir.resolve(".sluice");
         assertThat(state.resolve("activations/by_hand/current.json")).exists();
-        try (dev.sluice.run.RunStore store = new dev.sluice.run.RunStore(state)) {
+        try (dev.sluice.history.RunStore store = new dev.sluice.history.RunStore(state)) {
             assertThat(store.get(id).orElseThrow().status().json()).isEqualTo("succeeded");
         }
     }
@@ -66,13 +66,13 @@ class ServerShutdownIT {
         assertThat(String.join("\n", fx.log)).contains("stopping with runs still going: their snapshots are untouched");
         Path state = dir.resolve(".sluice");
         assertThat(state.resolve("activations/by_hand/current.json")).doesNotExist();
-        try (dev.sluice.run.RunStore store = new dev.sluice.run.RunStore(state)) {
+        try (dev.sluice.history.RunStore store = new dev.sluice.history.RunStore(state)) {
             assertThat(store.get(id).orElseThrow().status().json()).isEqualTo("running");
         }
         // The process would end here; in this JVM the run's thread is let go with a failure.
         gates.last.failUpload();
         waitFor(() -> {
-            try (dev.sluice.run.RunStore store = new dev.sluice.run.RunStore(state)) {
+            try (dev.sluice.history.RunStore store = new dev.sluice.history.RunStore(state)) {
                 return !store.get(id).orElseThrow().status().json().equals("running");
             }
         });

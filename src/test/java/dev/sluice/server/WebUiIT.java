@@ -278,9 +278,9 @@ class WebUiIT {
     /** Issue 16: a run going shows as running, not 0/0/0/0, Run now waits for it; times carry their zone; a phone-width list fits. */
     @Test
     void runningRunsTimesWithTheirZoneAndANarrowScreen() throws Exception {
-        try (dev.sluice.run.RunStore store = new dev.sluice.run.RunStore(dir.resolve(".sluice"))) {
-            store.insert(dev.sluice.run.RunRecord.started("20260101T000000Z-abcd", "by_hand", "manual",
-                    java.time.Instant.parse("2026-01-15T09:30:00Z")), null);
+        try (dev.sluice.history.RunStore store = new dev.sluice.history.RunStore(dir.resolve(".sluice"))) {
+            store.insert(dev.sluice.history.RunRecord.started("20260101T000000Z-abcd", "by_hand", "manual",
+                    java.time.Instant.parse("2026-01-15T09:30:00Z")));
         }
         Browser.NewContextOptions paris = new Browser.NewContextOptions().setTimezoneId("Europe/Paris").setLocale("en-US");
         Page page = browser.newContext(paris.setViewportSize(1280, 900)).newPage();

@@ -1,8 +1,8 @@
-package dev.sluice.run;
+package dev.sluice.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sluice.plan.Guards;
-import dev.sluice.publish.FileRecord;
+import dev.sluice.history.FileRecord;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.sluice.run;
+package dev.sluice.history;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.sluice.run;
+package dev.sluice.delivery;
 
 import dev.sluice.destination.Destination;
 import dev.sluice.destination.Destination.Access;

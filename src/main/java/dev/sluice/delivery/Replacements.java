@@ -1,4 +1,7 @@
-package dev.sluice.run;
+package dev.sluice.delivery;
+
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStore;
 
 import dev.sluice.destination.Destination;
 import dev.sluice.error.SluiceException;

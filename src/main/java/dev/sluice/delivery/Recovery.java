@@ -1,4 +1,8 @@
-package dev.sluice.run;
+package dev.sluice.delivery;
+
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
 
 import dev.sluice.destination.Destination;
 import dev.sluice.error.Secrets;
@@ -47,6 +51,7 @@ final class Recovery {
     private static final Duration ORPHAN_AGE = Duration.ofHours(6);
 
     private final RunStore store;
+    private final DeliveryLog deliveries;
     private final Destination destination;
     private final Activation activation;
     /** The run whose snapshot is in force, wherever the activation keeps it. */
@@ -56,10 +61,11 @@ final class Recovery {
     private final Consumer<String> log;
     private final Destination.Lock lock;
 
-    Recovery(RunStore store, Destination destination, Activation activation,
+    Recovery(RunStore store, DeliveryLog deliveries, Destination destination, Activation activation,
             java.util.function.Supplier<java.util.Optional<String>> committedRun, Path stateDir, Clock clock,
             Consumer<String> log, Destination.Lock lock) {
         this.store = store;
+        this.deliveries = deliveries;
         this.destination = destination;
         this.activation = activation;
         this.committedRun = committedRun;
@@ -71,7 +77,7 @@ final class Recovery {
 
     void recover() {
         Set<String> handled = new HashSet<>();
-        for (RunStore.Unfinished dead : store.running(activation.name())) {
+        for (DeliveryLog.Unfinished dead : deliveries.running(activation.name())) {
             handled.add(dead.record().id());
             boolean decided = dead.decided()
                     || committedRun.get().filter(dead.record().id()::equals).isPresent();
@@ -96,7 +102,7 @@ final class Recovery {
         removeFinishedWorkFolders();
     }
 
-    private void rollForward(RunStore.Unfinished dead) {
+    private void rollForward(DeliveryLog.Unfinished dead) {
         RunRecord record = dead.record();
         java.util.Map<String, String> versions;
         int kept;
@@ -113,19 +119,19 @@ final class Recovery {
         }
         int moved = versions.size() + kept;
         // Files the dead process had already moved keep no version: retention treats them as records made before versions.
-        List<dev.sluice.publish.FileRecord> files = record.files().stream()
+        List<dev.sluice.history.FileRecord> files = record.files().stream()
                 .map(f -> versions.get(f.object()) == null ? f : f.withVersion(versions.get(f.object()))).toList();
         List<String> warnings = new ArrayList<>(record.warnings());
         String note = "its process stopped after its decision point (killed, or publishing failed); the run of " + clock.instant()
                 + " completed its publish (" + moved + (moved == 1 ? " file" : " files") + " moved to their final names)";
         warnings.add(note);
         store.save(record.succeeded(clock.instant(), record.counts(), files, warnings));
-        Runner.deleteTree(stateDir.resolve("work").resolve(record.id()));
+        RunDelivery.WorkFolders.delete(stateDir.resolve("work").resolve(record.id()), null);
         log.accept("run " + record.id() + " had committed its snapshot but not finished publishing; completed it (" + moved
                 + (moved == 1 ? " file" : " files") + ")");
     }
 
-    private void rollBack(RunStore.Unfinished dead) {
+    private void rollBack(DeliveryLog.Unfinished dead) {
         RunRecord record = dead.record();
         int removed = dead.staging() == null || lock.locked() ? 0 : Publisher.removeLeftovers(destination, dead.staging());
         List<String> present = dead.directNames().stream().filter(destination::exists).toList();
@@ -135,7 +141,7 @@ final class Recovery {
             store.save(record.failed(clock.instant(), record.counts(), record.warnings(),
                     "the process running it stopped before its decision point (killed or crashed): its changes were not published; "
                             + note));
-            Runner.deleteTree(stateDir.resolve("work").resolve(record.id()));
+            RunDelivery.WorkFolders.delete(stateDir.resolve("work").resolve(record.id()), null);
             log.accept("run " + record.id() + " had stopped before finishing; " + note);
             return;
         }
@@ -146,8 +152,8 @@ final class Recovery {
                 + (notRemoved.isEmpty() ? "" : "; " + notRemoved.size() + " could not be removed and are retried by the next run");
         store.save(record.failed(clock.instant(), record.counts(), record.warnings(),
                 "the process running it stopped before its decision point (killed or crashed): nothing of it was published; " + note));
-        store.leftovers(record.id(), notRemoved);
-        Runner.deleteTree(stateDir.resolve("work").resolve(record.id()));
+        deliveries.leftovers(record.id(), notRemoved);
+        RunDelivery.WorkFolders.delete(stateDir.resolve("work").resolve(record.id()), null);
         log.accept("run " + record.id() + " had stopped before finishing; cleaned up " + note);
     }
 
@@ -185,9 +191,9 @@ final class Recovery {
     }
 
     private void retryLeftovers() {
-        for (Map.Entry<String, List<String>> entry : store.leftovers(activation.name()).entrySet()) {
+        for (Map.Entry<String, List<String>> entry : deliveries.leftovers(activation.name()).entrySet()) {
             List<String> notRemoved = Publisher.deleteEach(destination, entry.getValue());
-            store.leftovers(entry.getKey(), notRemoved);
+            deliveries.leftovers(entry.getKey(), notRemoved);
             int removed = entry.getValue().size() - notRemoved.size();
             if (removed > 0) {
                 log.accept("removed " + removed + " objects that failed run " + entry.getKey() + " could not remove");
@@ -207,7 +213,7 @@ final class Recovery {
                 boolean orphan = run.isEmpty()
                         && Files.getLastModifiedTime(folder).toInstant().isBefore(clock.instant().minus(ORPHAN_AGE));
                 if (finished || orphan) {
-                    Runner.deleteTree(folder);
+                    RunDelivery.WorkFolders.delete(folder, null);
                 }
             }
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.sluice.run;
+package dev.sluice.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
@@ -19,7 +19,7 @@ public record RetentionReport(List<String> deleted, List<String> wouldDelete, Li
         refused = refused == null ? List.of() : List.copyOf(refused);
     }
 
-    static RetentionReport dryRun(List<String> wouldDelete) {
+    public static RetentionReport dryRun(List<String> wouldDelete) {
         return new RetentionReport(List.of(), wouldDelete, List.of(), List.of());
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.publish;
+package dev.sluice.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -1,0 +1,256 @@
+package dev.sluice.delivery;
+
+import dev.sluice.destination.Destination;
+import dev.sluice.error.ErrorKind;
+import dev.sluice.error.Secrets;
+import dev.sluice.error.SluiceException;
+import dev.sluice.history.FileRecord;
+import dev.sluice.history.RunRecord;
+import dev.sluice.history.RunStore;
+import dev.sluice.publish.LocalFile;
+import dev.sluice.publish.Publisher;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.RunObjects;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The exactly-once protocol of one run, in order: before it reads, the bucket's rules and the
+ * credentials' permissions ({@link #prepare}), and the runs before it finished or undone
+ * ({@link Recovery}); then {@link #stage} (what it will publish recorded, every file uploaded),
+ * {@link #decide} (the free-space check, then the state's commit: the decision point),
+ * {@link #complete} (staged files moved to their final names, the manifest last) — or, on a failure
+ * before the decision, {@link #fail}, which withdraws what was uploaded.
+ *
+ * <p>The decision is the change state's commit (the snapshot pointer in the engine's state folder,
+ * or the meta row beside the snapshot in the source for {@code state: source}): it is atomic with
+ * the snapshot it puts in force, so it can never disagree with what the next run compares with.
+ * {@link DeliveryLog}'s {@code decided_at} is written after it, as a hint only: recovery asks the
+ * state first and uses the hint for a run whose state was reset before its publish completed.
+ */
+public final class RunDelivery {
+    private final RunStore history;
+    private final DeliveryLog log;
+    private final Destination destination;
+    private final Activation activation;
+    private final Supplier<Optional<String>> committedRun;
+    private final Path stateDir;
+    private final Clock clock;
+    private final Consumer<String> out;
+    private final Destination.Lock lock;
+    private final String refusal;
+    private Publisher publisher;
+    private String run;
+    private List<LocalFile> files = List.of();
+    private boolean replace;
+    /** Files are being uploaded and the decision is not taken yet: a failure withdraws them. */
+    private boolean uploading;
+    /** On a write-once bucket, the manifest, uploaded after the decision: kept locally when that fails. */
+    private Path writeOnceManifest;
+    private Path keep;
+
+    private RunDelivery(RunStore history, Destination destination, Activation activation, Supplier<Optional<String>> committedRun,
+            Path stateDir, Clock clock, Consumer<String> out, DestinationAccess.Verdict access) {
+        this.history = history;
+        this.log = new DeliveryLog(history.database());
+        this.destination = destination;
+        this.activation = activation;
+        this.committedRun = committedRun;
+        this.stateDir = stateDir;
+        this.clock = clock;
+        this.out = out;
+        this.lock = access.lock();
+        this.refusal = access.refusal();
+    }
+
+    /**
+     * Before the run reads anything: reads the bucket's rules (a bucket that refuses deletes takes
+     * only runs that need none: otherwise a user error here, nothing recorded), asks which
+     * permissions the credentials hold (a missing one is kept for {@link #requireAccess}, so that the
+     * refusal is recorded as the run's failure), then finishes or undoes the runs before it.
+     *
+     * @param committedRun the run whose snapshot is in force, read from the activation's state
+     */
+    public static RunDelivery prepare(RunStore history, Destination destination, Activation activation,
+            Supplier<Optional<String>> committedRun, Path stateDir, Clock clock, Consumer<String> out) {
+        DestinationAccess.Verdict access = DestinationAccess.check(destination, activation,
+                LockedBucket.check(destination, activation, out), out);
+        RunDelivery delivery = new RunDelivery(history, destination, activation, committedRun, stateDir, clock, out, access);
+        new Recovery(history, delivery.log, destination, activation, committedRun, stateDir, clock, out, delivery.lock).recover();
+        return delivery;
+    }
+
+    /** The bucket's rule the run works under ({@link Destination.Lock#NONE} on a bucket that takes deletes). */
+    public Destination.Lock lock() {
+        return lock;
+    }
+
+    /** Records the run as started, with where it stages (unless it is a dry run, which records nothing). */
+    public void begin(RunRecord record, boolean dryRun) {
+        run = record.id();
+        publisher = new Publisher(destination, activation, run, lock.locked());
+        if (!dryRun) {
+            history.insert(record);
+            log.staging(record.id(), publisher.stagingPrefix());
+        }
+    }
+
+    /** Stops the run, before it reads anything, when its credentials lack a permission it needs. */
+    public void requireAccess() {
+        if (refusal != null) {
+            throw SluiceException.user(refusal, null);
+        }
+    }
+
+    /**
+     * Checks the final names (whose objects the run may replace), records what the run is about to
+     * publish ({@code pending}: the record recovery completes if the run dies after its decision),
+     * then uploads every file: staged, or to its final name when the activation publishes directly.
+     */
+    public void stage(List<LocalFile> all, RunRecord pending) {
+        files = List.copyOf(all);
+        LocalFile last = all.isEmpty() ? null : all.get(all.size() - 1);
+        writeOnceManifest = publisher.writeOnce() && last != null && RunObjects.isManifest(last.objectName()) ? last.path() : null;
+        List<String> finalNames = all.stream().map(LocalFile::objectName).toList();
+        replace = new Replacements(history, destination, activation, pending.id()).check(finalNames);
+        log.publishing(pending, finalNames, publisher.directNames(all), destination.name());
+        long bytes = all.stream().mapToLong(LocalFile::bytes).sum();
+        long written = all.stream().mapToLong(LocalFile::rows).sum();
+        out.accept(String.format(java.util.Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
+                all.size() == 1 ? "file" : "files", written, bytes, destination.name()));
+        uploading = true;
+        publisher.stage(all, replace);
+    }
+
+    /** The state's commit, run by {@link #decide}: puts the new snapshot in force, atomically. */
+    public interface Commit {
+        void commit() throws Exception;
+    }
+
+    /**
+     * The decision point: fails, before it, unless the state folder's disk has room for
+     * {@code snapshotBytes} (see {@code ChangeState.commitBytes}); then commits. From here on
+     * nothing is withdrawn.
+     */
+    public void decide(long snapshotBytes, Commit commit) throws Exception {
+        StateSpace.require(stateDir, snapshotBytes);
+        commit.commit();
+        uploading = false;
+        try {
+            log.decided(run, clock.instant());
+        } catch (RuntimeException e) {
+            // the state records the decision; this hint only matters after a reset
+        }
+    }
+
+    /**
+     * After the decision: moves every staged file to its final name, the manifest last; returns the
+     * files' records with the versions the destination gave them. A staged copy that cannot be
+     * removed after its move is a warning added to {@code warnings}. A failure here leaves the rest
+     * to the next run: it is thrown as {@link Decided}.
+     */
+    public List<FileRecord> complete(List<String> warnings) {
+        try {
+            List<FileRecord> published = publisher.complete(files, replace);
+            if (publisher.stagedLeftWarning() != null) {
+                warnings.add(Secrets.redact(publisher.stagedLeftWarning()));
+                out.accept("warning: " + warnings.get(warnings.size() - 1));
+            }
+            return published;
+        } catch (RuntimeException e) {
+            keep = writeOnceManifest;
+            throw new Decided(e);
+        }
+    }
+
+    /** A failure after the decision point: the run's changes stand; publishing them is completed by the next run. */
+    public static final class Decided extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Decided(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /** What became of a failed run: its message, and whether it had passed its decision (then it stays recorded as running). */
+    public record Failure(SluiceException error, boolean decided) {}
+
+    /**
+     * A run failed with {@code e} ({@code failure}: e as classified): after its decision, the message
+     * says that its changes stand and the next run completes the publish; before it, what it uploaded
+     * is withdrawn and the message says what became of it.
+     */
+    public Failure fail(Exception e, SluiceException failure) {
+        if (e instanceof Decided || uploading && decidedByState()) {
+            // The commit reported a failure after it had taken effect (e.g. the pointer file): the decision stands.
+            keep = writeOnceManifest;
+            Throwable cause = e instanceof Decided ? e.getCause() : e;
+            String message = "its snapshot is committed, so its changes stand, but completing the publish failed: "
+                    + Secrets.redact(String.valueOf(cause.getMessage())) + "; what it has not published is kept (staged, or in the "
+                    + "state folder on a bucket that refuses deletes) and the next run of " + activation.name()
+                    + " publishes it (nothing is lost or sent twice)";
+            return new Failure(new SluiceException(cause instanceof SluiceException s && s.kind() == ErrorKind.INTERNAL
+                    ? ErrorKind.INTERNAL : ErrorKind.EXTERNAL, "activations." + activation.name() + ": " + message, cause), true);
+        }
+        List<String> notRemoved = publisher == null ? List.of() : publisher.abandon();
+        String message = Secrets.redact(failure.getMessage());
+        if (publisher != null && publisher.writeOnce()) {
+            if (!notRemoved.isEmpty()) {
+                message += "; " + notRemoved.size() + " data files it had written stay in the bucket (" + lock.rule()
+                        + "): " + String.join(", ", notRemoved) + "; no manifest names them, so they are not a complete set, "
+                        + "and the next run exports the same changes again under new names";
+            }
+        } else if (!notRemoved.isEmpty()) {
+            message += "; " + notRemoved.size() + " uploaded objects could not be removed (" + String.join(", ", notRemoved)
+                    + "): the next run of " + activation.name() + " removes them";
+            try {
+                log.leftovers(run, notRemoved);
+            } catch (RuntimeException ignored) {
+                // the staging ones are found by listing anyway
+            }
+        } else if (uploading) {
+            message += "; what it had uploaded was removed: nothing of this run was published, and the next run of "
+                    + activation.name() + " exports the same changes again";
+        }
+        return new Failure(new SluiceException(failure.kind(), message, failure), false);
+    }
+
+    /** Whether the snapshot in force is this run's; unknown (unreadable) counts as decided, so that nothing is withdrawn. */
+    private boolean decidedByState() {
+        try {
+            return run != null && committedRun.get().filter(run::equals).isPresent();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Removes the run's work folder, but for what the next run needs from it (a write-once manifest not yet uploaded). */
+    public void cleanUp(Path work) {
+        WorkFolders.delete(work, keep);
+    }
+
+    /** Deleting work folders. */
+    static final class WorkFolders {
+        private WorkFolders() {}
+
+        /** Deletes {@code root} and all it holds but {@code keep} (and the folders above it), when given. */
+        static void delete(Path root, Path keep) {
+            if (!Files.exists(root)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(keep)).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException ignored) {
+                // leftovers in the work folder are removed with the next run's recovery
+            }
+        }
+    }
+
+}
