@@ -1,7 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.run.RunLock;
-import dev.sluice.sync.States;
+import dev.sluice.run.Runner;
 import dev.sluice.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,13 +21,11 @@ public final class ResetCommand extends WorkspaceCommand implements Callable<Int
         Workspace workspace = loadWorkspace();
         workspace.requireSet("reset activation " + activation, workspace.needsOfTarget(workspace.activation(activation).target()));
         Path state = StateOptions.stateDir(root, workspace);
-        try (RunLock lock = RunLock.acquire(state, activation)) {
-            boolean had = States.reset(workspace, workspace.activation(activation), state);
-            out().println(had ? "reset " + activation + ": forgot its snapshot (the rows it believes were delivered); its next run "
-                    + "is a first run: every row in full, and for difference mode nothing in _removed (its manifest says full, "
-                    + "first run: consumers replace their state). The history and published files are kept."
-                    : activation + " had no snapshot: its next run is a first run already");
-        }
+        boolean had = new Runner(workspace, state, java.time.Clock.systemUTC(), line -> err().println(line), null).reset(activation);
+        out().println(had ? "reset " + activation + ": forgot its snapshot (the rows it believes were delivered); its next run "
+                + "is a first run: every row in full, and for difference mode nothing in _removed (its manifest says full, "
+                + "first run: consumers replace their state). The history and published files are kept."
+                : activation + " had no snapshot: its next run is a first run already");
         out().flush();
         return 0;
     }

@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * The delivery bookkeeping of runs, in the {@code runs} rows of {@link HistoryDatabase}: where a run
  * stages (recorded before it uploads anything), the final names it is about to publish and those it
- * writes before its decision, that it passed its decision, and the objects a failed run could not
- * remove. Recovery reads it to finish or undo what a dead run left.
+ * writes before its decision, and the objects a failed run could not remove. (Histories of earlier
+ * versions also hold a {@code decided_at} column: no longer written or read, since the state's commit
+ * is the one record of a run's decision.) Recovery reads it to finish or undo what a dead run left.
  */
 public final class DeliveryLog {
     private final HistoryDatabase database;
@@ -39,15 +40,6 @@ public final class DeliveryLog {
     public void publishing(RunRecord pending, List<String> finalNames, List<String> directNames, String destination) {
         database.update("UPDATE runs SET record = ?, final_names = ?, direct_names = ?, destination = ? WHERE id = ?", RunStore.json(pending),
                 names(finalNames), names(directNames), destination, pending.id());
-    }
-
-    /**
-     * Records that the run passed its decision point (its snapshot commit took effect). The
-     * snapshot itself says so too; this copy survives a {@code reset} that forgets the snapshot
-     * before the run's publish is completed.
-     */
-    public void decided(String id, java.time.Instant at) {
-        database.update("UPDATE runs SET decided_at = ? WHERE id = ?", at.toString(), id);
     }
 
     /** Records the objects a failed run could not remove, so that the next run of its activation retries. */
@@ -74,22 +66,22 @@ public final class DeliveryLog {
 
 
     /**
-     * A run recorded as running: its staging prefix, the final names it was publishing and those it
-     * wrote before its decision point (both empty when it never got there), and whether it was
-     * recorded as decided.
+     * A run recorded as running: its staging prefix, and the final names it was publishing and those
+     * it wrote before its decision point (both empty when it never got there). Whether it passed its
+     * decision is the activation's state's to say (see {@link RunDelivery}).
      */
-    public record Unfinished(RunRecord record, String staging, List<String> finalNames, List<String> directNames, boolean decided) {}
+    public record Unfinished(RunRecord record, String staging, List<String> finalNames, List<String> directNames) {}
 
     public List<Unfinished> running(String activation) {
         List<Unfinished> result = new ArrayList<>();
         try (PreparedStatement s = database.connection().prepareStatement(
-                "SELECT record, staging, final_names, direct_names, decided_at FROM runs WHERE activation = ? AND status = 'running' "
+                "SELECT record, staging, final_names, direct_names FROM runs WHERE activation = ? AND status = 'running' "
                         + "ORDER BY " + RunStore.CHRONOLOGICAL)) {
             s.setString(1, activation);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     result.add(new Unfinished(RunStore.parse(rs.getString(1)), rs.getString(2), parseNames(rs.getString(3)),
-                            parseNames(rs.getString(4)), rs.getString(5) != null));
+                            parseNames(rs.getString(4))));
                 }
             }
         } catch (SQLException e) {

@@ -79,8 +79,7 @@ final class Recovery {
         Set<String> handled = new HashSet<>();
         for (DeliveryLog.Unfinished dead : deliveries.running(activation.name())) {
             handled.add(dead.record().id());
-            boolean decided = dead.decided()
-                    || committedRun.get().filter(dead.record().id()::equals).isPresent();
+            boolean decided = committedRun.get().filter(dead.record().id()::equals).isPresent();
             if (decided) {
                 rollForward(dead);
             } else {

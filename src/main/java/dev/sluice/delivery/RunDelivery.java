@@ -29,11 +29,11 @@ import java.util.stream.Stream;
  * {@link #complete} (staged files moved to their final names, the manifest last) — or, on a failure
  * before the decision, {@link #fail}, which withdraws what was uploaded.
  *
- * <p>The decision is the change state's commit (the snapshot pointer in the engine's state folder,
- * or the meta row beside the snapshot in the source for {@code state: source}): it is atomic with
- * the snapshot it puts in force, so it can never disagree with what the next run compares with.
- * {@link DeliveryLog}'s {@code decided_at} is written after it, as a hint only: recovery asks the
- * state first and uses the hint for a run whose state was reset before its publish completed.
+ * <p>The decision has one record: the change state's commit (the snapshot pointer in the engine's
+ * state folder, or the meta row beside the snapshot in the source for {@code state: source}). It is
+ * atomic with the snapshot it puts in force, so it can never disagree with what the next run
+ * compares with; recovery asks it whether a dead run had decided. Forgetting a state
+ * ({@code sluice reset}) first completes any decided run's publish ({@link #recover}).
  */
 public final class RunDelivery {
     private final RunStore history;
@@ -102,6 +102,24 @@ public final class RunDelivery {
         }
     }
 
+    /**
+     * For {@code sluice reset}, before the state is forgotten: finishes or undoes the activation's dead
+     * runs, as a run would first, so that a decided run's publish is completed while its decision can
+     * still be read (forgetting it first would turn that run into a rollback, leaving the files it
+     * had already moved as a half set). Does nothing, and opens nothing, when no run is unfinished.
+     */
+    public static void recover(RunStore history, Supplier<Destination> destination, Activation activation,
+            Supplier<Optional<String>> committedRun, Path stateDir, Clock clock, Consumer<String> out) {
+        DeliveryLog log = new DeliveryLog(history.database());
+        if (log.running(activation.name()).isEmpty()) {
+            return;
+        }
+        try (Destination opened = destination.get()) {
+            Destination.Lock lock = LockedBucket.check(opened, activation, out);
+            new Recovery(history, log, opened, activation, committedRun, stateDir, clock, out, lock).recover();
+        }
+    }
+
     /** Stops the run, before it reads anything, when its credentials lack a permission it needs. */
     public void requireAccess() {
         if (refusal != null) {
@@ -143,11 +161,6 @@ public final class RunDelivery {
         StateSpace.require(stateDir, snapshotBytes);
         commit.commit();
         uploading = false;
-        try {
-            log.decided(run, clock.instant());
-        } catch (RuntimeException e) {
-            // the state records the decision; this hint only matters after a reset
-        }
     }
 
     /**

@@ -168,6 +168,24 @@ public final class Runner {
         }
     }
 
+    /**
+     * {@code sluice reset}: forgets the activation's snapshot, so that its next run is a first run.
+     * Under the activation's lock, it first finishes or undoes the runs that died (a decided run's
+     * publish is completed while its decision can still be read; this opens the destination only
+     * when there is such a run). Returns whether there was a snapshot.
+     */
+    public boolean reset(String name) {
+        Activation activation = workspace.activation(name);
+        try (RunLock lock = RunLock.acquire(stateDir, activation.name()); RunStore store = new RunStore(stateDir)) {
+            RunDelivery.recover(store, () -> {
+                workspace.requireSet("complete the unfinished run of " + activation.name() + " before resetting it",
+                        workspace.needsOf(activation));
+                return opener.apply(workspace.destinations().get(activation.destination()));
+            }, activation, () -> States.committedRun(workspace, activation, stateDir), stateDir, clock, log);
+            return States.reset(workspace, activation, stateDir);
+        }
+    }
+
     /** What the run found before writing: its plan, the changes, the guards, the counts, and its record so far. */
     private record Assessment(RunRecord record, Extracted now, RunPlan plan, Changes changes, boolean comparable,
             List<Guards.Result> guards, Counts counts) {}

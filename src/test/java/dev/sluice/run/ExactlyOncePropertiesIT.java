@@ -337,8 +337,9 @@ class ExactlyOncePropertiesIT {
                 run(fx, false, Fault.NONE, true);
             } else if (step instanceof Reset) {
                 count("resets");
+                // As `sluice reset` does: a decided run waiting for its publish is completed first.
                 Workspace forReset = WorkspaceLoader.withSystemEnv().load(fx.yaml);
-                dev.sluice.sync.States.reset(forReset, forReset.activation("d"), fx.state);
+                new Runner(forReset, fx.state, Clock.systemUTC(), line -> {}, Engine.DEFAULT_MEMORY_LIMIT).reset("d");
             } else if (step instanceof Remap) {
                 remapped = !remapped;
                 writeWorkspace(fx, remapped, direct, guard, side);
