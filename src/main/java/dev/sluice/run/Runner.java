@@ -66,10 +66,14 @@ public final class Runner {
     private final Workspace workspace;
     private final Path stateDir;
     private final Clock clock;
+    private final RunListener listener;
+    /** The run's events, stamped with its id and {@link #clock}; its log lines are events too. */
+    private final RunEvents events;
     private final Consumer<String> log;
     private final String memoryLimit;
     private final Function<DestinationConfig, Destination> opener;
 
+    /** {@code log}: the run's log lines; {@link #listening} adds a listener to all its events. */
     public Runner(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String memoryLimit) {
         this(workspace, stateDir, clock, log, memoryLimit, DestinationConfig::open);
     }
@@ -77,12 +81,27 @@ public final class Runner {
     /** As above, with {@code opener} opening the activation's destination (tests wrap it to inject faults). */
     public Runner(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String memoryLimit,
             Function<DestinationConfig, Destination> opener) {
+        this(workspace, stateDir, clock, RunListener.lines(log), memoryLimit, opener);
+    }
+
+    private Runner(Workspace workspace, Path stateDir, Clock clock, RunListener listener, String memoryLimit,
+            Function<DestinationConfig, Destination> opener) {
         this.workspace = workspace;
         this.stateDir = stateDir;
         this.clock = clock;
-        this.log = log;
+        this.listener = listener;
+        this.events = new RunEvents(listener, clock);
+        this.log = events::message;
         this.memoryLimit = memoryLimit;
         this.opener = opener;
+    }
+
+    /**
+     * This Runner with {@code next} told every {@link RunEvent} of its runs too, each stamped with this
+     * Runner's clock. One run at a time per Runner.
+     */
+    public Runner listening(RunListener next) {
+        return new Runner(workspace, stateDir, clock, listener.and(next), memoryLimit, opener);
     }
 
     /** The state folder of a workspace: {@code .sluice} beside the workspace file unless given. */
@@ -105,12 +124,29 @@ public final class Runner {
      * run or, if it fails or dies, by the next run of the activation. See docs/runs.md.
      */
     public RunRecord run(Request request, String runId) {
+        // The last event of a run that started: Finished, at its record's end.
+        try {
+            RunRecord record = walk(request, runId);
+            events.finished(record.id(), record.status(), record.endedAt());
+            return record;
+        } catch (RunFailed failed) {
+            events.finished(failed.run(), RunStatus.FAILED, failed.record().map(RunRecord::endedAt).orElse(null));
+            throw failed;
+        } catch (RuntimeException e) {
+            if (events.run() != null) {
+                events.finished(events.run(), RunStatus.FAILED, null);
+            }
+            throw e;
+        }
+    }
+
+    private RunRecord walk(Request request, String runId) {
         Activation activation = workspace.activation(request.activation());
         workspace.requireSet("run activation " + activation.name(), workspace.needsOf(activation));
         try (RunLock lock = RunLock.acquire(stateDir, activation.name());
                 RunStore store = new RunStore(stateDir);
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
-            Phases phases = new Phases();
+            Phases phases = new Phases(events);
             phases.begin("recover");
             // Before anything is read: a bucket that refuses deletes takes only runs that need none.
             Destination.Lock bucketLock = LockedBucket.check(destination, activation, log);
@@ -118,7 +154,8 @@ public final class Runner {
                     bucketLock).recover();
             Instant start = clock.instant();
             RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
-            Publisher publisher = new Publisher(destination, activation, record.id(), bucketLock.locked());
+            events.started(record);
+            Publisher publisher = new Publisher(new UploadEvents(destination, events), activation, record.id(), bucketLock.locked());
             if (!request.dryRun()) {
                 store.insert(record, publisher.stagingPrefix());
             }
@@ -140,6 +177,7 @@ public final class Runner {
                 log.accept("reading " + activation.target());
                 Extracted now = state.extract();
                 counts = new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0);
+                events.rowsRead(now.read(), now.skipped());
                 log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
                         now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
                 Optional<String> previous = state.previousFingerprint();
@@ -160,6 +198,7 @@ public final class Runner {
                         : previous.isPresent() ? state.classifyKeys() : Changes.allAdded(now.read() - now.skipped());
                 counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(),
                         now.skipped(), 0);
+                events.changes(changes);
                 log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
                         changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
                 List<Guards.Result> guards = activation.guards().check(new Guards.Measured(now.read(), changes.added(), changes.updated(),
@@ -186,6 +225,7 @@ public final class Runner {
                 List<LocalFile> all = new ArrayList<>(files);
                 if (activation.manifest()) {
                     all.add(manifest(activation, record, plan, start, files, work.resolve("files")));
+                    events.written(all.get(all.size() - 1));
                     writeOnceManifest = publisher.writeOnce() ? all.get(all.size() - 1).path() : null;
                 }
                 phases.begin("stage");
@@ -194,6 +234,7 @@ public final class Runner {
                 RunRecord pending = record.withCounts(counts).withFiles(all.stream().map(LocalFile::record).toList(), warnings);
                 store.publishing(pending, finalNames, publisher.directNames(all), destination.name());
                 long bytes = all.stream().mapToLong(LocalFile::bytes).sum();
+                events.publishing(all.size(), written, bytes, destination.name());
                 log.accept(String.format(Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
                         all.size() == 1 ? "file" : "files", written, bytes, destination.name()));
                 uploading = true;
@@ -362,6 +403,7 @@ public final class Runner {
             for (WrittenFile file : result.files()) {
                 files.add(LocalFile.of(file.path(), objectName(activation, file.fileName()),
                         output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));
+                events.written(files.get(files.size() - 1));
             }
         }
         return files;
