@@ -22,7 +22,7 @@ import me.tongfei.progressbar.ProgressState;
  * {@code startedAt}, taken after recovery) on the run's clock, as the summary does, so that the log
  * and the summary agree. On a terminal: a progress bar (me.tongfei:progressbar) with the elapsed
  * time, the phase, rows read and written, files, and bytes uploaded of the bytes to upload, redrawn
- * in place and cleared at the end; log lines are printed above it. Otherwise (pipes, CI): one plain
+ * in place and cleared at the end; log lines are printed above it but for those of the steps it shows. Otherwise (pipes, CI): one plain
  * line per log line on standard error, {@code [activation seconds] text}, the last one the run's end.
  */
 final class RunProgress implements RunListener, Consumer<String>, AutoCloseable {
@@ -62,7 +62,7 @@ final class RunProgress implements RunListener, Consumer<String>, AutoCloseable 
             }
             return;
         }
-        if (event instanceof RunEvent.Message message) {
+        if (event instanceof RunEvent.Message message && !message.step()) {
             above(message.text());
         } else if (event instanceof RunEvent.Started) {
             bar = bar();

@@ -37,8 +37,12 @@ public sealed interface RunEvent {
     /** One file is uploaded to the destination (staged, or under its final name when publishing directly). */
     record FileUploaded(String run, Instant at, String object, long bytes) implements RunEvent {}
 
-    /** A line of the run's log, already free of secrets. */
-    record Message(String run, Instant at, String text) implements RunEvent {}
+    /**
+     * A line of the run's log, already free of secrets. {@code step}: the line of a step that the typed
+     * events also tell (reading, read, changes, writing, publishing), which a progress display shows by
+     * itself; the others (a full run's reason, warnings, recovery) are for every reader.
+     */
+    record Message(String run, Instant at, String text, boolean step) implements RunEvent {}
 
     /**
      * The run has ended with {@code status} (succeeded, held, failed, dry_run); {@code at} is its record's

@@ -28,7 +28,12 @@ final class RunEvents {
 
     /** A line of the run's log, with secrets masked. */
     void message(String text) {
-        listener.on(new RunEvent.Message(run, clock.instant(), Secrets.redact(text)));
+        listener.on(new RunEvent.Message(run, clock.instant(), Secrets.redact(text), false));
+    }
+
+    /** The log line of a step that typed events also tell (see {@link RunEvent.Message#step()}). */
+    void step(String text) {
+        listener.on(new RunEvent.Message(run, clock.instant(), Secrets.redact(text), true));
     }
 
     void started(RunRecord record) {

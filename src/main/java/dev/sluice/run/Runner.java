@@ -174,11 +174,11 @@ public final class Runner {
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run),
                             request.dryRun(), request.fullResync())) {
                 phases.begin("read");
-                log.accept("reading " + activation.target());
+                events.step("reading " + activation.target());
                 Extracted now = state.extract();
                 counts = new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0);
                 events.rowsRead(now.read(), now.skipped());
-                log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
+                events.step(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
                         now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
                 Optional<String> previous = state.previousFingerprint();
                 String stale = state.staleReason(now);
@@ -199,7 +199,7 @@ public final class Runner {
                 counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(),
                         now.skipped(), 0);
                 events.changes(changes);
-                log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
+                events.step(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
                         changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
                 List<Guards.Result> guards = activation.guards().check(new Guards.Measured(now.read(), changes.added(), changes.updated(),
                         changes.removed(), changes.updated() + changes.removed() + changes.unchanged(),
@@ -235,7 +235,7 @@ public final class Runner {
                 store.publishing(pending, finalNames, publisher.directNames(all), destination.name());
                 long bytes = all.stream().mapToLong(LocalFile::bytes).sum();
                 events.publishing(all.size(), written, bytes, destination.name());
-                log.accept(String.format(Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
+                events.step(String.format(Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
                         all.size() == 1 ? "file" : "files", written, bytes, destination.name()));
                 uploading = true;
                 publisher.stage(all, replace);
@@ -396,7 +396,7 @@ public final class Runner {
         List<LocalFile> files = new ArrayList<>();
         for (PlannedOutput output : plan.outputs()) {
             String name = base + output.suffix();
-            log.accept("writing " + name + activation.format().extension());
+            events.step("writing " + name + activation.format().extension());
             WriteResult result = OutputWriter.write(activation, engine.connection(), state.select(output.content()), now.columns(),
                     dir, name);
             warnings.addAll(result.warnings());

@@ -115,9 +115,9 @@ class RunProgressTest {
     void offATerminalEachLogLineSaysTheSecondsSinceTheRunsStartAndLinesBeforeItSayRecover() {
         StringWriter plain = new StringWriter();
         try (RunProgress progress = new RunProgress("vip", new PrintWriter(plain, true), false, Clock.fixed(T0, java.time.ZoneOffset.UTC))) {
-            progress.on(new RunEvent.Message(null, T0, "removed 2 staged objects left by run r0"));
+            progress.on(new RunEvent.Message(null, T0, "removed 2 staged objects left by run r0", false));
             progress.on(new RunEvent.Started("r1", T0.plusMillis(400), "vip", "manual"));
-            progress.on(new RunEvent.Message("r1", T0.plusMillis(1400), "read 1,000 rows"));
+            progress.on(new RunEvent.Message("r1", T0.plusMillis(1400), "read 1,000 rows", true));
             progress.on(new RunEvent.RowsRead("r1", T0.plusMillis(1400), 1000, 0));
             progress.on(new RunEvent.Finished("r1", T0.plusMillis(12_449), RunStatus.HELD));
         }
@@ -137,7 +137,8 @@ class RunProgressTest {
             progress.on(new RunEvent.Started("r1", start, "vip", "manual"));
             progress.on(new RunEvent.PhaseStarted("r1", start, "read"));
             progress.on(new RunEvent.RowsRead("r1", start, 1000, 0));
-            progress.on(new RunEvent.Message("r1", start, "this is a full run: first run: no previous successful run"));
+            progress.on(new RunEvent.Message("r1", start, "read 1,000 rows", true));
+            progress.on(new RunEvent.Message("r1", start, "this is a full run: first run: no previous successful run", false));
             progress.on(new RunEvent.PhaseStarted("r1", start, "write"));
             progress.on(new RunEvent.FileWritten("r1", start, "vip.csv", "all", 1000, 2048));
             progress.on(new RunEvent.Publishing("r1", start, 1, 1000, 2048, "out"));
@@ -149,7 +150,7 @@ class RunProgressTest {
         // Each draw starts with a carriage return and keeps one width; the full run's reason is a line of its own.
         assertThat(shown).contains("\rvip ", "] reading · read 1,000 (0:00:00)", "] writing · read 1,000 · written 1,000 (0:00:00)",
                 " 50% [", "] uploading · 1 of 1 file · 1.0 kB of 2.0 kB (0:00:00)");
-        assertThat(shown).contains("this is a full run: first run: no previous successful run\n");
+        assertThat(shown).contains("this is a full run: first run: no previous successful run\n").doesNotContain("read 1,000 rows");
         for (String draw : shown.split("\r")) {
             assertThat(draw.isEmpty() || draw.endsWith("\n") || draw.length() == 79).as(draw).isTrue();
         }
