@@ -136,11 +136,13 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         Runner.RunFailed failure = null;
         Path stateDir = StateOptions.stateDir(root, workspace);
         List<Outgoing> outgoing = new ArrayList<>();
-        try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json)) {
-            Runner runner = new Runner(workspace, stateDir, Clock.systemUTC(), progress, memory);
+        // One clock for the run's record, its log and its progress: elapsed times all count from the run's start.
+        Clock clock = Clock.systemUTC();
+        try (RunProgress progress = new RunProgress(activation, err(), Terminal.interactive() && !json, clock)) {
+            Runner runner = new Runner(workspace, stateDir, clock, line -> { }, memory).listening(progress);
             try {
                 // The run, then its notifications (which never change its outcome).
-                record = new RunNotifications(workspace, stateDir, Clock.systemUTC(), progress, null)
+                record = new RunNotifications(workspace, stateDir, clock, progress, null)
                         .run(runner, new Runner.Request(activation, fullResync, dryRun, "manual", acceptHeld), null, outgoing::addAll);
             } catch (Runner.RunFailed failed) {
                 failure = failed;
@@ -261,9 +263,10 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             }
             return;
         }
+        // The same time and format as the log's last line: from the run's start to its end.
         Duration took = Duration.between(record.startedAt(), record.endedAt());
-        out().printf(Locale.ROOT, "%s run %s of %s succeeded in %.1f s%s%n", record.kind(), record.id(), record.activation(),
-                took.toMillis() / 1000.0, record.fullReason() == null ? "" : " (full: " + record.fullReason() + ")");
+        out().printf(Locale.ROOT, "%s run %s of %s succeeded in %s s%s%n", record.kind(), record.id(), record.activation(),
+                RunProgress.seconds(took), record.fullReason() == null ? "" : " (full: " + record.fullReason() + ")");
         out().printf(Locale.ROOT, "  read %,d · added %,d · updated %,d · removed %,d · unchanged %,d · left out %,d · written %,d%n",
                 c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped(), c.written());
         for (FileRecord file : record.files()) {

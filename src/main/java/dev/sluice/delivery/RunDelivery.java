@@ -92,10 +92,14 @@ public final class RunDelivery {
         return lock;
     }
 
-    /** Records the run as started, with where it stages (unless it is a dry run, which records nothing). */
-    public void begin(RunRecord record, boolean dryRun) {
+    /**
+     * Records the run as started, with where it stages (unless it is a dry run, which records
+     * nothing); {@code uploads} is the destination its files go through (the run's, wrapped to tell
+     * the run's progress).
+     */
+    public void begin(RunRecord record, boolean dryRun, Destination uploads) {
         run = record.id();
-        publisher = new Publisher(destination, activation, run, lock.locked());
+        publisher = new Publisher(uploads, activation, run, lock.locked());
         if (!dryRun) {
             history.insert(record);
             log.staging(record.id(), publisher.stagingPrefix());
@@ -139,10 +143,6 @@ public final class RunDelivery {
         List<String> finalNames = all.stream().map(LocalFile::objectName).toList();
         replace = new Replacements(history, destination, activation, pending.id()).check(finalNames);
         log.publishing(pending, finalNames, publisher.directNames(all), destination.name());
-        long bytes = all.stream().mapToLong(LocalFile::bytes).sum();
-        long written = all.stream().mapToLong(LocalFile::rows).sum();
-        out.accept(String.format(java.util.Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
-                all.size() == 1 ? "file" : "files", written, bytes, destination.name()));
         uploading = true;
         publisher.stage(all, replace);
     }

@@ -72,10 +72,14 @@ public final class Runner {
     private final Workspace workspace;
     private final Path stateDir;
     private final Clock clock;
+    private final RunListener listener;
+    /** The run's events, stamped with its id and {@link #clock}; its log lines are events too. */
+    private final RunEvents events;
     private final Consumer<String> log;
     private final String memoryLimit;
     private final Function<DestinationConfig, Destination> opener;
 
+    /** {@code log}: the run's log lines; {@link #listening} adds a listener to all its events. */
     public Runner(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String memoryLimit) {
         this(workspace, stateDir, clock, log, memoryLimit, DestinationConfig::open);
     }
@@ -83,12 +87,27 @@ public final class Runner {
     /** As above, with {@code opener} opening the activation's destination (tests wrap it to inject faults). */
     public Runner(Workspace workspace, Path stateDir, Clock clock, Consumer<String> log, String memoryLimit,
             Function<DestinationConfig, Destination> opener) {
+        this(workspace, stateDir, clock, RunListener.lines(log), memoryLimit, opener);
+    }
+
+    private Runner(Workspace workspace, Path stateDir, Clock clock, RunListener listener, String memoryLimit,
+            Function<DestinationConfig, Destination> opener) {
         this.workspace = workspace;
         this.stateDir = stateDir;
         this.clock = clock;
-        this.log = log;
+        this.listener = listener;
+        this.events = new RunEvents(listener, clock);
+        this.log = events::message;
         this.memoryLimit = memoryLimit;
         this.opener = opener;
+    }
+
+    /**
+     * This Runner with {@code next} told every {@link RunEvent} of its runs too, each stamped with this
+     * Runner's clock. One run at a time per Runner.
+     */
+    public Runner listening(RunListener next) {
+        return new Runner(workspace, stateDir, clock, listener.and(next), memoryLimit, opener);
     }
 
     /** The state folder of a workspace: {@code .sluice} beside the workspace file unless given. */
@@ -111,18 +130,37 @@ public final class Runner {
      * run or, if it fails or dies, by the next run of the activation. See docs/runs.md.
      */
     public RunRecord run(Request request, String runId) {
+        // The last event of a run that started: Finished, at its record's end.
+        try {
+            RunRecord record = walk(request, runId);
+            events.finished(record.id(), record.status(), record.endedAt());
+            return record;
+        } catch (RunFailed failed) {
+            events.finished(failed.run(), RunStatus.FAILED, failed.record().map(RunRecord::endedAt).orElse(null));
+            throw failed;
+        } catch (RuntimeException e) {
+            if (events.run() != null) {
+                events.finished(events.run(), RunStatus.FAILED, null);
+            }
+            throw e;
+        }
+    }
+
+    /** The walk of a run, from its lock to its record. */
+    private RunRecord walk(Request request, String runId) {
         Activation activation = workspace.activation(request.activation());
         workspace.requireSet("run activation " + activation.name(), workspace.needsOf(activation));
         try (RunLock lock = RunLock.acquire(stateDir, activation.name());
                 RunStore store = new RunStore(stateDir);
                 Destination destination = opener.apply(workspace.destinations().get(activation.destination()))) {
-            Phases phases = new Phases();
+            Phases phases = new Phases(events);
             phases.begin("recover");
             RunDelivery delivery = RunDelivery.prepare(store, destination, activation,
                     () -> States.committedRun(workspace, activation, stateDir), stateDir, clock, log);
             Instant start = clock.instant();
             RunRecord record = RunRecord.started(runId != null ? runId : RunIds.next(start), activation.name(), request.trigger(), start);
-            delivery.begin(record, request.dryRun());
+            events.started(record);
+            delivery.begin(record, request.dryRun(), new UploadEvents(destination, events));
             Path work = stateDir.resolve("work").resolve(record.id());
             // The engine creates the run's folders owner-only; a work folder of an older version is made so.
             PrivateFiles.restrict(work.getParent());
@@ -149,6 +187,7 @@ public final class Runner {
                 List<LocalFile> all = write(engine, state, activation, seen, record, start, work.resolve("files"), warnings);
                 record = record.withCounts(seen.counts().withWritten(all.stream().mapToLong(LocalFile::rows).sum()));
                 phases.begin("stage");
+                publishing(all, destination);
                 delivery.stage(all, record.withFiles(all.stream().map(LocalFile::record).toList(), warnings));
                 phases.begin("commit");
                 boolean comparable = seen.comparable();
@@ -186,6 +225,15 @@ public final class Runner {
         }
     }
 
+    /** Says what the run is about to upload: an event, and a step on the log. */
+    private void publishing(List<LocalFile> all, Destination destination) {
+        long rows = all.stream().mapToLong(LocalFile::rows).sum();
+        long bytes = all.stream().mapToLong(LocalFile::bytes).sum();
+        events.publishing(all.size(), rows, bytes, destination.name());
+        events.step(String.format(Locale.ROOT, "publishing %d %s (%,d rows, %,d bytes) to %s", all.size(),
+                all.size() == 1 ? "file" : "files", rows, bytes, destination.name()));
+    }
+
     /** What the run found before writing: its plan, the changes, the guards, the counts, and its record so far. */
     private record Assessment(RunRecord record, Extracted now, RunPlan plan, Changes changes, boolean comparable,
             List<Guards.Result> guards, Counts counts) {}
@@ -194,9 +242,10 @@ public final class Runner {
     private Assessment assess(ChangeState state, Activation activation, Request request, RunRecord record, Phases phases)
             throws SQLException {
         phases.begin("read");
-        log.accept("reading " + activation.target());
+        events.step("reading " + activation.target());
         Extracted now = state.extract();
-        log.accept(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
+        events.rowsRead(now.read(), now.skipped());
+        events.step(String.format(Locale.ROOT, "read %,d rows%s", now.read(),
                 now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
         Optional<String> previous = state.previousFingerprint();
         String stale = state.staleReason(now);
@@ -215,7 +264,8 @@ public final class Runner {
         Changes changes = comparable ? state.count()
                 : previous.isPresent() ? state.classifyKeys() : Changes.allAdded(now.read() - now.skipped());
         Counts counts = new Counts(now.read(), changes.added(), changes.updated(), changes.removed(), changes.unchanged(), now.skipped(), 0);
-        log.accept(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
+        events.changes(changes);
+        events.step(String.format(Locale.ROOT, "changes: %,d added, %,d updated, %,d removed, %,d unchanged",
                 changes.added(), changes.updated(), changes.removed(), changes.unchanged()));
         List<Guards.Result> guards = activation.guards().check(new Guards.Measured(now.read(), changes.added(), changes.updated(),
                 changes.removed(), changes.updated() + changes.removed() + changes.unchanged(),
@@ -320,17 +370,19 @@ public final class Runner {
         List<LocalFile> files = new ArrayList<>();
         for (PlannedOutput output : seen.plan().outputs()) {
             String name = names.outputName(output);
-            log.accept("writing " + name + activation.format().extension());
+            events.step("writing " + name + activation.format().extension());
             WriteResult result = OutputWriter.write(activation, engine.connection(), state.select(output.content()), now.columns(),
                     dir, name);
             warnings.addAll(result.warnings());
             for (WrittenFile file : result.files()) {
                 files.add(LocalFile.of(file.path(), names.object(file.fileName()),
                         output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));
+                events.written(files.get(files.size() - 1));
             }
         }
         if (activation.manifest()) {
             files.add(manifest(activation, record, seen.plan(), start, files, dir));
+            events.written(files.get(files.size() - 1));
         }
         return files;
     }

@@ -1,11 +1,12 @@
 package dev.sluice.server;
 
 import dev.sluice.history.Counts;
-
 import dev.sluice.history.FileRecord;
 import dev.sluice.history.RunRecord;
 import dev.sluice.history.RunStatus;
 import dev.sluice.history.RunStore;
+import dev.sluice.run.RunEvent;
+import dev.sluice.run.RunListener;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The server's Prometheus metrics, served at {@code GET /metrics} (see docs/server.md): runs by
  * activation and status, rows and bytes, run durations, the last success and held runs per
  * activation (seeded from the run history at start), notification failures and scheduler lag.
- * Micrometer's Prometheus registry keeps and renders them.
+ * Rows read and written and bytes uploaded are counted from the runs' events as they go; the rest
+ * when a run ends. Micrometer's Prometheus registry keeps and renders them.
  */
 public final class Metrics {
     static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -70,10 +72,6 @@ public final class Metrics {
         if (record.status() == RunStatus.SKIPPED) {
             return;
         }
-        Counter.builder("sluice.rows.read").description("Rows read from the source").tag("activation", activation)
-                .register(registry).increment(record.counts().read());
-        Counter.builder("sluice.rows.written").description("Rows written to files").tag("activation", activation)
-                .register(registry).increment(record.counts().written());
         if (record.status() == RunStatus.SUCCEEDED) {
             long bytes = record.files().stream().mapToLong(FileRecord::bytes).sum();
             Counter.builder("sluice.bytes.published").description("Bytes of the files published")
@@ -88,6 +86,28 @@ public final class Metrics {
                     .record(Duration.between(record.startedAt(), record.endedAt()));
         }
         held(activation).set(record.status() == RunStatus.HELD ? 1 : 0);
+    }
+
+    /**
+     * Counts a run of {@code activation} as it goes, from its events: rows read, rows written to files
+     * and bytes uploaded, so that a long run shows in the counters before it ends.
+     */
+    public RunListener counting(String activation) {
+        Counter read = Counter.builder("sluice.rows.read").description("Rows read from the source").tag("activation", activation)
+                .register(registry);
+        Counter written = Counter.builder("sluice.rows.written").description("Rows written to files").tag("activation", activation)
+                .register(registry);
+        Counter uploaded = Counter.builder("sluice.bytes.uploaded").description("Bytes uploaded to destinations, by runs of any outcome")
+                .tag("activation", activation).register(registry);
+        return event -> {
+            if (event instanceof RunEvent.RowsRead r) {
+                read.increment(r.rows());
+            } else if (event instanceof RunEvent.FileWritten f) {
+                written.increment(f.rows());
+            } else if (event instanceof RunEvent.FileUploaded u) {
+                uploaded.increment(u.bytes());
+            }
+        };
     }
 
     /** Counts a run that failed before it had a record of its own. */

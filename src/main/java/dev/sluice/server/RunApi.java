@@ -19,10 +19,12 @@ final class RunApi {
 
     private final Workspaces workspaces;
     private final RunDispatcher dispatcher;
+    private final LiveRuns live;
 
-    RunApi(Workspaces workspaces, RunDispatcher dispatcher) {
+    RunApi(Workspaces workspaces, RunDispatcher dispatcher, LiveRuns live) {
         this.workspaces = workspaces;
         this.dispatcher = dispatcher;
+        this.live = live;
     }
 
     void list(Context ctx) {
@@ -43,7 +45,7 @@ final class RunApi {
             page = store.page(new RunStore.Filter(activation, status, trigger), limit, offset);
             runs = RunJson.of(page.runs(), store);
         }
-        runs.forEach(run -> shown((ObjectNode) run, dispatcher));
+        runs.forEach(run -> live.shown(shown((ObjectNode) run, dispatcher)));
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("runs", runs);
         body.put("total", page.total());
@@ -56,7 +58,8 @@ final class RunApi {
         String id = ctx.pathParam("id");
         Optional<ObjectNode> record;
         try (RunStore store = new RunStore(workspaces.stateDir())) {
-            record = store.get(id).map(r -> shown(RunJson.of(r, new NotificationLog(store.database()).notifications(r.id())), dispatcher));
+            // A run going has its phase and counts so far ({@code progress}) from its events.
+            record = store.get(id).map(r -> live.shown(shown(RunJson.of(r, new NotificationLog(store.database()).notifications(r.id())), dispatcher)));
         }
         if (record.isPresent()) {
             Json.send(ctx, record.get());

@@ -86,6 +86,7 @@ public final class Server implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final Javalin app;
     private final Metrics metrics = new Metrics();
+    private final LiveRuns live = new LiveRuns();
     private volatile String lastScheduleProblem;
     private Routes allowed;
 
@@ -111,7 +112,7 @@ public final class Server implements AutoCloseable {
         ActivationFiles files = new ActivationFiles(options.activationsFolder() != null ? options.activationsFolder()
                 : initial.baseDir().resolve("activations"));
         ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);
-        RunApi runs = new RunApi(workspaces, dispatcher);
+        RunApi runs = new RunApi(workspaces, dispatcher, live);
         CatalogApi catalog = new CatalogApi(workspaces, clock);
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
@@ -262,7 +263,8 @@ public final class Server implements AutoCloseable {
         Workspace workspace = workspaces.load();
         log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
-                line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener());
+                line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener())
+                .listening(live.and(metrics.counting(activation)));
         Consumer<List<Outgoing>> send = outgoing -> whenFree.accept(() -> deliveries.submit(outgoing));
         RunRecord record;
         try {
