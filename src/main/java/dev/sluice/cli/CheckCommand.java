@@ -1,7 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.source.Source;
-import dev.sluice.sync.States;
+import dev.sluice.run.Runner;
 
 import dev.sluice.config.Suggestions;
 import dev.sluice.destination.Destination;
@@ -48,7 +48,7 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
             workspace.requireSet("check source " + destination, List.of("sources." + destination));
             err().println("checking source " + destination + " (" + source.describe() + ")…");
             err().flush();
-            String checked = States.check(source);
+            String checked = Runner.checkSource(source);
             out().println(Terminal.green("ok: ") + "source " + destination + " (" + source.describe() + ") works: " + checked);
             out().flush();
             return 0;

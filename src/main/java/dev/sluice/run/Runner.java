@@ -168,7 +168,7 @@ public final class Runner {
             List<String> warnings = new ArrayList<>();
             phases.begin("engine"); // DuckDB's native library loads on first use
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
-                    ChangeState state = States.open(engine, workspace, activation, clock, stateDir, run -> isLatestSuccess(store, activation, run),
+                    ChangeState state = States.open(engine, workspace, activation, clock, stateDir, latestSucceeded(store, activation),
                             request.dryRun(), request.fullResync())) {
                 delivery.requireAccess();
                 seen = assess(state, activation, request, record, phases);
@@ -194,6 +194,7 @@ public final class Runner {
                 String id = record.id();
                 delivery.decide(state.commitBytes(all.stream().mapToLong(LocalFile::bytes).sum()),
                         () -> state.commit(id, comparable, clock.instant()));
+                States.forgetOtherLocation(activation, stateDir);
                 phases.begin("publish");
                 List<FileRecord> published = delivery.complete(warnings);
                 RetentionReport retention = retention(store, destination, delivery.lock(), activation, record.id(), start, published, warnings);
@@ -205,6 +206,14 @@ public final class Runner {
                 delivery.cleanUp(work);
             }
         }
+    }
+
+    /**
+     * {@code sluice check SOURCE}: connects and runs a trivial query; for a source that can keep
+     * state, also checks that its state schema and a table in it can be created. Returns what was checked.
+     */
+    public static String checkSource(dev.sluice.source.Source source) {
+        return States.check(source);
     }
 
     /**
@@ -327,10 +336,10 @@ public final class Runner {
         return new RunFailed(record.id(), failed, new SluiceException(failure.error().kind(), message, failure.error().getCause()));
     }
 
-    /** Whether {@code run} is the latest succeeded run of the activation in the history. */
-    private static boolean isLatestSuccess(RunStore store, Activation activation, String run) {
+    /** The latest succeeded run of the activation in the history. */
+    private static Optional<String> latestSucceeded(RunStore store, Activation activation) {
         return store.page(new RunStore.Filter(activation.name(), RunStatus.SUCCEEDED, null), 1, 0).runs().stream().findFirst()
-                .map(r -> r.id().equals(run)).orElse(false);
+                .map(RunRecord::id);
     }
 
     /**

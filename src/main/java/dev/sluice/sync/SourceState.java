@@ -72,8 +72,8 @@ public final class SourceState implements ChangeState {
     private final Clock clock;
     private final Source source;
     private final WarehouseState dialect;
-    private final SnapshotStore engineSnapshots;
-    private final Predicate<String> latestSuccess;
+    /** The activation's latest succeeded run, as its history holds it; empty when it has none. */
+    private final Optional<String> latestSucceeded;
     private final boolean dryRun;
     private Connection connection;
     private Extracted now;
@@ -89,20 +89,19 @@ public final class SourceState implements ChangeState {
     private record Previous(String run, String fingerprint, String table) {}
 
     /**
-     * {@code latestSuccess} says whether a run id is the activation's latest succeeded run in the
-     * history: a snapshot committed by an older run (the activation kept its state in the engine
+     * {@code latestSucceeded} is the activation's latest succeeded run (given by the run, from its
+     * history): a snapshot committed by another run (the activation kept its state in the engine
      * since) is not used.
      */
     public SourceState(Engine engine, Workspace workspace, Activation activation, Clock clock, Source source,
-            WarehouseState dialect, SnapshotStore engineSnapshots, Predicate<String> latestSuccess, boolean dryRun) {
+            WarehouseState dialect, Optional<String> latestSucceeded, boolean dryRun) {
         this.engine = engine;
         this.workspace = workspace;
         this.activation = activation;
         this.clock = clock;
         this.source = source;
         this.dialect = dialect;
-        this.engineSnapshots = engineSnapshots;
-        this.latestSuccess = latestSuccess;
+        this.latestSucceeded = latestSucceeded;
         this.dryRun = dryRun;
     }
 
@@ -279,7 +278,7 @@ public final class SourceState implements ChangeState {
                 }
                 Previous found = new Previous(rs.getString(1), rs.getString(2), rs.getString(3));
                 // A snapshot older than the activation's latest success (its state was kept in the engine since) is stale.
-                return latestSuccess.test(found.run()) ? found : null;
+                return latestSucceeded.filter(found.run()::equals).isPresent() ? found : null;
             }
         }
     }
@@ -503,12 +502,6 @@ public final class SourceState implements ChangeState {
             } catch (SQLException ignored) {
                 // the session ends with the run
             }
-        }
-        // The engine's snapshot of this activation, if any, is older than this one: never compare with it again.
-        try {
-            engineSnapshots.reset(activation.name());
-        } catch (RuntimeException ignored) {
-            // a later engine-state run finds it older than its history says and starts again
         }
     }
 

@@ -9,25 +9,39 @@ import dev.sluice.workspace.Workspace;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /** Where an activation keeps its snapshot ({@code state}: engine or source): the one place that chooses. */
 public final class States {
     private States() {}
 
     /**
-     * The run's change state. {@code latestSuccess}: whether a run id is the activation's latest
-     * succeeded run; {@code dryRun}: the run writes nothing, not even the source's state schema.
+     * The run's change state. {@code latestSucceeded}: the activation's latest succeeded run, from
+     * its history (a snapshot kept by another run is stale); {@code dryRun}: the run writes nothing,
+     * not even the source's state schema.
      */
     public static ChangeState open(Engine engine, Workspace workspace, Activation activation, Clock clock, Path stateDir,
-            Predicate<String> latestSuccess, boolean dryRun, boolean fullResync) {
-        SnapshotStore snapshots = new SnapshotStore(stateDir);
+            Optional<String> latestSucceeded, boolean dryRun, boolean fullResync) {
         if (activation.state() == Activation.StateLocation.SOURCE) {
             Source source = sourceOf(workspace, activation);
-            return new SourceState(engine, workspace, activation, clock, source, dialect(source, activation), snapshots, latestSuccess,
-                    dryRun);
+            return new SourceState(engine, workspace, activation, clock, source, dialect(source, activation), latestSucceeded, dryRun);
         }
-        return new EngineState(engine, workspace, activation, clock, snapshots, fullResync);
+        return new EngineState(engine, workspace, activation, clock, new SnapshotStore(stateDir), fullResync);
+    }
+
+    /**
+     * After a run's decision, in the location the activation does not use now: the snapshot kept
+     * there is older than the one just committed, so it is forgotten (with {@code state: source},
+     * the engine's; the source's old snapshot is never used again since it is not the latest
+     * succeeded run's). Best effort: a snapshot left there is found stale by the same rule.
+     */
+    public static void forgetOtherLocation(Activation activation, Path stateDir) {
+        if (activation.state() == Activation.StateLocation.SOURCE) {
+            try {
+                new SnapshotStore(stateDir).reset(activation.name());
+            } catch (RuntimeException ignored) {
+                // a later engine-state run finds it older than its history says and starts again
+            }
+        }
     }
 
     /** The run whose snapshot is in force; empty when none. */

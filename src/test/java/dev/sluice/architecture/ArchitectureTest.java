@@ -78,6 +78,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void entryPointsTalkToTheRunLayerOnly() {
+        // The command line and the server drive runs, resets and checks through run.Runner and read
+        // the history; the stages of a run (sync, publish, delivery) are the run layer's own.
+        ArchRuleDefinition.noClasses().that().resideInAnyPackage(ROOT + ".cli..", ROOT + ".server..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".sync..", ROOT + ".publish..", ROOT + ".delivery..")
+                .check(product);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(product);
     }
