@@ -35,6 +35,8 @@ class PostgresNumericIT {
             s.execute("CREATE TABLE accounts (id integer, mrr numeric, seats bigint)");
             s.execute("INSERT INTO accounts VALUES (1, 7.5, 3), (2, 10.25, 4), (3, 12345678901234567890123456789.123456789, 5), "
                     + "(4, -0.001, 6), (5, 0, 7), (6, NULL, 8)");
+            s.execute("CREATE TABLE prices (id integer, price numeric)");
+            s.execute("INSERT INTO prices VALUES (1, 7.5), (2, 10.25)");
             s.execute("CREATE TABLE measures (id integer, huge numeric, ratio numeric)");
             s.execute("INSERT INTO measures VALUES (1, 1234567890123456789012345678901234567890.5, 'NaN'), (2, 1, 1.5), "
                     + "(3, NULL, 'Infinity'), (4, 2, '-Infinity')");
@@ -129,5 +131,20 @@ class PostgresNumericIT {
         assertThat(rows.get("4").get("ratio").text()).isNull();
         assertThat(warnings(run)).containsExactly(
                 "column 'ratio' (numeric): 3 values are NaN or an infinity, which a decimal cannot hold: written as null");
+    }
+
+    /** The scale follows the data: a value with more decimals changes the column's type and every kept row's text, so they count as updated. */
+    @Test
+    void aLargerScaleIsATypeChangeAndTheRunSaysSo() throws Exception {
+        Run first = run("SELECT id, price FROM prices", "{type: json, layout: lines}");
+        assertThat(TypedReadBack.json(first.out().resolve("m.jsonl"), "id", true).get("1").get("price").toString()).isEqualTo("7.50");
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO prices VALUES (3, 0.125)");
+        }
+        Run second = run("SELECT id, price FROM prices", "{type: json, layout: lines}");
+        // 1 and 2 did not change in PostgreSQL, but their text did (7.50 -> 7.500): both count as updated
+        assertThat(second.record().path("counts").path("updated").asLong()).isEqualTo(2);
+        assertThat(second.record().path("counts").path("added").asLong()).isEqualTo(1);
+        assertThat(TypedReadBack.json(second.out().resolve("m.jsonl"), "id", true).get("1").get("price").toString()).isEqualTo("7.500");
     }
 }
