@@ -18,11 +18,11 @@ import java.util.List;
 
 /**
  * BigQuery's types as the engine's: INT64 → BIGINT, FLOAT64 → DOUBLE, NUMERIC → DECIMAL(38,9) (or its
- * declared precision), BIGNUMERIC → DECIMAL(P,S) when declared with at most 38 digits and text
- * otherwise (the engine's decimals stop at 38 digits; text keeps every digit), BOOL → BOOLEAN,
- * STRING → VARCHAR, BYTES → BLOB, DATE → DATE, DATETIME → TIMESTAMP, TIME → TIME, TIMESTAMP →
- * TIMESTAMP WITH TIME ZONE, JSON, GEOGRAPHY and INTERVAL → text. Arrays (REPEATED) and STRUCTs are
- * refused with a message that says how to send them as JSON text.
+ * declared precision), BIGNUMERIC → DECIMAL(P,S) when declared with at most 38 digits, otherwise a
+ * decimal whose scale the data choose ({@link UnboundedDecimals}), BOOL → BOOLEAN, STRING → VARCHAR,
+ * BYTES → BLOB, DATE → DATE, DATETIME → TIMESTAMP, TIME → TIME, TIMESTAMP → TIMESTAMP WITH TIME
+ * ZONE, JSON → JSON, GEOGRAPHY and INTERVAL → text. Arrays (REPEATED) and STRUCTs are refused with
+ * a message that says how to send them as JSON text.
  */
 final class BigQueryTypes {
     /** BIGNUMERIC without declared precision holds 76 digits, 38 of them after the point. */

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Copies a model's rows from a database other than DuckDB into the engine through a CSV file:
  * the engine reads CSV at over a million rows a second, far faster than row-by-row inserts
- * (DESIGN §2). Each column gets the engine type of its logical type; NUMERIC without a declared
- * precision is kept as text so that no digit is lost.
+ * (DESIGN §2). Each column gets the engine type of its logical type; a decimal without a precision
+ * the engine can hold gets its type from the data ({@link UnboundedDecimals}).
  */
 final class EngineStaging {
     static final String TABLE = "sluice_model_rows";
@@ -56,6 +56,7 @@ final class EngineStaging {
         engine.execute("CREATE OR REPLACE TEMP TABLE " + table + " AS SELECT " + conversions + " FROM read_csv("
                 + Engine.literal(csv.toAbsolutePath().toString()) + ", header = false, nullstr = '\\N', allow_quoted_nulls = false, quote = '\"', escape = '\"', "
                 + "delim = ',', new_line = '\\n', auto_detect = false, columns = {" + definitions + "})");
+        UnboundedDecimals.settle(engine, table, columns);
     }
 
     /**
@@ -67,6 +68,7 @@ final class EngineStaging {
         String casts = columns.stream().map(c -> "CAST(" + Engine.identifier(c.name()) + " AS " + engineType(c) + ") AS "
                 + Engine.identifier(c.name())).collect(Collectors.joining(", "));
         engine.execute("CREATE OR REPLACE TEMP TABLE " + TABLE + " AS SELECT " + casts + " FROM read_parquet(" + list + ")");
+        UnboundedDecimals.settle(engine, TABLE, columns);
         return TABLE;
     }
 
@@ -96,12 +98,14 @@ final class EngineStaging {
             case BOOLEAN -> "BOOLEAN";
             case INTEGER -> "HUGEINT";
             case FLOATING -> "DOUBLE";
-            case DECIMAL -> column.precision() > 0 && column.precision() <= 38 && column.scale() >= 0
-                    ? "DECIMAL(" + column.precision() + "," + column.scale() + ")" : "VARCHAR";
+            case DECIMAL -> UnboundedDecimals.declared(column) ? "DECIMAL(" + column.precision() + "," + column.scale() + ")" : "VARCHAR";
             case DATE -> "DATE";
-            case TIME -> "TIME";
+            // DuckDB's TIMETZ would pass for a timestamp with a zone downstream: the text keeps the offset.
+            case TIME -> column.sourceType().equalsIgnoreCase("timetz") ? "VARCHAR" : "TIME";
             case TIMESTAMP -> "TIMESTAMP";
             case TIMESTAMP_TZ -> "TIMESTAMPTZ";
+            // JSON stays JSON: nested in JSON files, its text elsewhere.
+            case OTHER -> column.sourceType().equalsIgnoreCase("json") || column.sourceType().equalsIgnoreCase("jsonb") ? "JSON" : "VARCHAR";
             default -> "VARCHAR";
         };
     }

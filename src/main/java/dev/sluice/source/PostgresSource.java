@@ -150,7 +150,7 @@ public record PostgresSource(String name, String url, String user, String passwo
                     new org.postgresql.copy.CopyManager(connection.unwrap(org.postgresql.core.BaseConnection.class))
                             .copyOut("COPY (SELECT " + select + " FROM " + model.asSubquery() + ") TO STDOUT WITH (FORMAT csv, NULL '\\N')", out);
                 }
-                return EngineStaging.load(engine, columns, csv);
+                return EngineStaging.load(engine, columns.stream().map(PostgresSource::staged).toList(), csv);
             } finally {
                 java.nio.file.Files.deleteIfExists(csv);
             }
@@ -166,7 +166,28 @@ public record PostgresSource(String name, String url, String user, String passwo
 
     static String exportExpression(Column column) {
         String c = "\"" + column.name().replace("\"", "\"\"") + "\"";
-        return column.type() == LogicalType.BINARY ? "translate(encode(" + c + ", 'base64'), E'\\n', '') AS " + c : c;
+        return exported(column, c) + " AS " + c;
+    }
+
+    /**
+     * A column's value as COPY sends it to the engine: binary as base64, an array as a JSON array
+     * ({@code array_to_json}: {@code {1,2}} becomes {@code [1,2]}), the rest as PostgreSQL writes it.
+     */
+    static String exported(Column column, String expression) {
+        if (column.type() == LogicalType.BINARY) {
+            return "translate(encode(" + expression + ", 'base64'), E'\\n', '')";
+        }
+        return isArray(column) ? "array_to_json(" + expression + ")" : expression;
+    }
+
+    /** The column as the engine receives it: an array arrives as JSON. */
+    static Column staged(Column column) {
+        return isArray(column) ? new Column(column.name(), LogicalType.OTHER, "json", 0, 0) : column;
+    }
+
+    /** PostgreSQL names an array type after its element with a leading underscore: {@code _int4}, {@code _text}. */
+    private static boolean isArray(Column column) {
+        return column.sourceType().startsWith("_");
     }
 
     @Override

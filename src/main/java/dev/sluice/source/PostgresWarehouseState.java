@@ -2,7 +2,6 @@ package dev.sluice.source;
 
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
-import dev.sluice.engine.LogicalType;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +47,12 @@ record PostgresWarehouseState(String schema, String user) implements WarehouseSt
 
     @Override
     public String exported(Column column, String expression) {
-        return column.type() == LogicalType.BINARY ? "translate(encode(" + expression + ", 'base64'), E'\\n', '')" : expression;
+        return PostgresSource.exported(column, expression);
+    }
+
+    @Override
+    public void load(dev.sluice.engine.Engine engine, List<Column> columns, Path csv, String table) throws SQLException {
+        EngineStaging.load(engine, columns.stream().map(PostgresSource::staged).toList(), csv, table);
     }
 
     @Override

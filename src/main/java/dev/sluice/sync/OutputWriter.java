@@ -1,6 +1,7 @@
 package dev.sluice.sync;
 
 import dev.sluice.config.PrivateFiles;
+import dev.sluice.engine.EngineWarnings;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.ExportColumn;
 import dev.sluice.format.OutputRows;
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * The "write files" stage, the one path every output takes: the rows of one output, inside the
  * engine, become local files in the activation's format, with its size limits and its empty-output
- * policy ({@code empty_files: skip} leaves no file for an output without rows).
+ * policy ({@code empty_files: skip} leaves no file for an output without rows). The warnings of
+ * the rows' staging ({@link EngineWarnings}) come out with the first output written.
  */
 public final class OutputWriter {
     private OutputWriter() {}
@@ -33,7 +35,11 @@ public final class OutputWriter {
         try {
             PrivateFiles.createFolders(dir);
             SplitLimits limits = new SplitLimits(activation.maxFileSize(), activation.maxRowsPerFile());
-            WriteResult result = activation.format().write(new OutputRows(engine, sql, columns), dir, baseName, limits);
+            WriteResult written = activation.format().write(new OutputRows(engine, sql, columns), dir, baseName, limits);
+            // Warnings of the staging (values a type cannot hold) come out with the run's first output.
+            List<String> staged = EngineWarnings.take(engine);
+            WriteResult result = staged.isEmpty() ? written : new WriteResult(written.files(), written.rows(),
+                    java.util.stream.Stream.concat(staged.stream(), written.warnings().stream()).toList());
             if (result.rows() == 0 && activation.emptyFiles() == Activation.EmptyFiles.SKIP) {
                 for (WrittenFile file : result.files()) {
                     Files.deleteIfExists(file.path());

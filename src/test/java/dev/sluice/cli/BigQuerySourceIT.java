@@ -291,7 +291,7 @@ class BigQuerySourceIT {
             s.execute("CREATE TABLE out AS SELECT * FROM read_parquet(" + outputFiles() + ")");
             assertThat(rows(s, "SELECT column_name || ' ' || column_type FROM (DESCRIBE out)")).containsExactly(
                     "id BIGINT", "amount DECIMAL(38,9)", "ratio DOUBLE", "flag BOOLEAN", "name VARCHAR", "raw BLOB", "day DATE",
-                    "at_local TIMESTAMP", "at_time TIME", "at TIMESTAMP WITH TIME ZONE", "doc VARCHAR", "big VARCHAR", "bn DECIMAL(20,4)");
+                    "at_local TIMESTAMP", "at_time TIME", "at TIMESTAMP WITH TIME ZONE", "doc JSON", "big VARCHAR", "bn DECIMAL(20,4)");
             assertThat(rows(s, "SELECT count(*) FROM out")).containsExactly("50");
             String differences = "SELECT count(*) FROM (SELECT * FROM shop.items EXCEPT SELECT * FROM out)";
             assertThat(rows(s, differences)).containsExactly("0");
