@@ -173,6 +173,11 @@ public final class Runner {
                 delivery.requireAccess();
                 seen = assess(state, activation, request, record, phases);
                 record = seen.record();
+                // What staging the rows had to say (a decimal column kept as text, NaN written as null …).
+                for (String warning : dev.sluice.engine.EngineWarnings.take(engine.connection())) {
+                    warnings.add(warning);
+                    log.accept("warning: " + warning);
+                }
                 if (request.dryRun()) {
                     return record.dryRun(clock.instant(), planned(activation, seen, record.id(), start)).withPhases(phases.end())
                             .withRetention(retentionPreview(store, destination, activation, record.id(), start));
