@@ -1,5 +1,7 @@
 package dev.sluice.cli;
 
+import dev.sluice.source.Model;
+
 import dev.sluice.config.Problem;
 import dev.sluice.config.WorkspaceException;
 import dev.sluice.demo.DemoWorkspace;

@@ -1,5 +1,7 @@
 package dev.sluice.config;
 
+import dev.sluice.source.types.SourceTypes;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

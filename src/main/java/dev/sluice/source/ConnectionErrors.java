@@ -29,7 +29,7 @@ public final class ConnectionErrors {
     }
 
     /** True when {@code e}, or what caused it, says the connection itself failed rather than the statement. */
-    static boolean connectionLost(Throwable e) {
+    public static boolean connectionLost(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
@@ -44,7 +44,7 @@ public final class ConnectionErrors {
         return false;
     }
 
-    static SluiceException cannotConnect(Source source, SQLException e) {
+    public static SluiceException cannotConnect(Source source, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String detail = Secrets.redact(String.valueOf(e.getMessage()).strip());
         ErrorKind kind = ErrorKind.EXTERNAL;

@@ -25,31 +25,31 @@ import java.util.stream.Collectors;
  * (DESIGN §2). Each column gets the engine type of its logical type; a decimal without a precision
  * the engine can hold gets its type from the data ({@link UnboundedDecimals}).
  */
-final class EngineStaging {
-    static final String TABLE = "sluice_model_rows";
+public final class EngineStaging {
+    public static final String TABLE = "sluice_model_rows";
 
     private EngineStaging() {}
 
     /** The columns of the model's query on the source, without reading its rows. */
-    static List<Column> describe(Connection source, Model model) throws SQLException {
+    public static List<Column> describe(Connection source, Model model) throws SQLException {
         try (Statement statement = source.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT * FROM " + model.asSubquery() + " WHERE 1 = 0")) {
             return ColumnTypes.columns(rs.getMetaData());
         }
     }
 
-    static Path tempCsv(Engine engine) throws IOException {
+    public static Path tempCsv(Engine engine) throws IOException {
         return Files.createTempFile(engine.tempDir(), "sluice-extract-", ".csv");
     }
 
     /** Loads {@code csv} (no header, {@code \N} for null) into a temporary table and returns its name. */
-    static String load(Engine engine, List<Column> columns, Path csv) throws SQLException {
+    public static String load(Engine engine, List<Column> columns, Path csv) throws SQLException {
         load(engine, columns, csv, TABLE);
         return TABLE;
     }
 
     /** As {@link #load(Engine, List, Path)}, into the temporary table {@code table}. */
-    static void load(Engine engine, List<Column> columns, Path csv, String table) throws SQLException {
+    public static void load(Engine engine, List<Column> columns, Path csv, String table) throws SQLException {
         String definitions = columns.stream().map(c -> Engine.literal(c.name()) + ": " + Engine.literal(stagedType(c)))
                 .collect(Collectors.joining(", "));
         String conversions = columns.stream().map(EngineStaging::conversion).collect(Collectors.joining(", "));
@@ -63,7 +63,7 @@ final class EngineStaging {
      * Loads Parquet files into the same temporary table as {@link #load}, each column cast to the
      * engine type its logical type gets there.
      */
-    static String loadParquet(Engine engine, List<Column> columns, List<Path> files) throws SQLException {
+    public static String loadParquet(Engine engine, List<Column> columns, List<Path> files) throws SQLException {
         String list = files.stream().map(f -> Engine.literal(f.toAbsolutePath().toString())).collect(Collectors.joining(", ", "[", "]"));
         String casts = columns.stream().map(c -> "CAST(" + Engine.identifier(c.name()) + " AS " + engineType(c) + ") AS "
                 + Engine.identifier(c.name())).collect(Collectors.joining(", "));
@@ -81,7 +81,7 @@ final class EngineStaging {
     }
 
     /** Writes one CSV line the way {@link #load} reads it; a null value is NULL. */
-    static void writeRow(Writer out, List<String> values) throws IOException {
+    public static void writeRow(Writer out, List<String> values) throws IOException {
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {
                 out.write(',');
@@ -121,7 +121,7 @@ final class EngineStaging {
     }
 
     /** Writes a JDBC result set as CSV the way {@link #load} reads it. */
-    static long writeCsv(ResultSet rs, List<Column> columns, Path csv) throws SQLException, IOException {
+    public static long writeCsv(ResultSet rs, List<Column> columns, Path csv) throws SQLException, IOException {
         long rows = 0;
         try (Writer out = new BufferedWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8), 1 << 16)) {
             while (rs.next()) {

@@ -16,14 +16,14 @@ import java.nio.charset.StandardCharsets;
  * {@code jdbc:postgresql://HOST[:PORT][,HOST[:PORT]…]/[DATABASE]} (IPv6 hosts in brackets), each
  * followed by optional {@code ?name=value&…} parameters, percent-encoded.
  */
-final class PostgresUrl {
-    static final String PREFIX = "jdbc:postgresql:";
+public final class PostgresUrl {
+    public static final String PREFIX = "jdbc:postgresql:";
     private static final String FORM = "jdbc:postgresql://HOST:PORT/DATABASE";
 
     private PostgresUrl() {}
 
     /** Records on {@code node}'s {@code key} what is wrong with {@code url}; true when the driver can use it. */
-    static boolean check(Node node, String key, String url) {
+    public static boolean check(Node node, String key, String url) {
         Secrets.registerUrl(url);
         String problem = problem(url);
         if (problem != null) {
@@ -55,7 +55,7 @@ final class PostgresUrl {
     }
 
     /** What is wrong with {@code url}, or null. */
-    static String problem(String url) {
+    public static String problem(String url) {
         if (!url.startsWith(PREFIX)) {
             return "must start with " + PREFIX;
         }

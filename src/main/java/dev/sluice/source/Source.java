@@ -1,5 +1,7 @@
 package dev.sluice.source;
 
+import dev.sluice.source.types.SourceTypes;
+
 import java.sql.Connection;
 
 /**

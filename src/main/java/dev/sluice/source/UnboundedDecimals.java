@@ -19,24 +19,24 @@ import java.util.List;
  * than the 38 digits a decimal holds, the column stays text (every digit kept) and the run warns,
  * naming the column. NaN and infinities, which a decimal cannot hold, become null, with a warning.
  */
-final class UnboundedDecimals {
+public final class UnboundedDecimals {
     /** The most digits a decimal of the engine holds. */
-    static final int MAX_PRECISION = 38;
+    public static final int MAX_PRECISION = 38;
 
     private UnboundedDecimals() {}
 
     /** Whether the source declares a decimal the engine can hold as it is. */
-    static boolean declared(Column column) {
+    public static boolean declared(Column column) {
         return column.precision() > 0 && column.precision() <= MAX_PRECISION && column.scale() >= 0 && column.scale() <= column.precision();
     }
 
     /** Whether {@code column} is staged as text first and typed from the data by {@link #settle}. */
-    static boolean unbounded(Column column) {
+    public static boolean unbounded(Column column) {
         return column.type() == LogicalType.DECIMAL && !declared(column);
     }
 
     /** Gives each unbounded decimal column of the temporary table {@code table} its type, from its values. */
-    static void settle(Engine engine, String table, List<Column> columns) throws SQLException {
+    public static void settle(Engine engine, String table, List<Column> columns) throws SQLException {
         for (Column column : columns) {
             if (unbounded(column)) {
                 settle(engine, table, column);

@@ -1,5 +1,7 @@
 package dev.sluice.sync;
 
+import dev.sluice.source.Source;
+
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
 import dev.sluice.plan.OutputContent;

@@ -7,10 +7,9 @@ import dev.sluice.destination.DestinationConfig;
 import dev.sluice.destination.DestinationTypes;
 import dev.sluice.notify.Notifier;
 import dev.sluice.notify.NotifierTypes;
-import dev.sluice.source.DuckDbSource;
 import dev.sluice.source.Model;
 import dev.sluice.source.Source;
-import dev.sluice.source.SourceTypes;
+import dev.sluice.source.types.SourceTypes;
 import dev.sluice.source.filter.Filter;
 import dev.sluice.source.filter.FilterParser;
 import dev.sluice.source.filter.Segment;
@@ -179,7 +178,7 @@ final class WorkspaceParser {
 
     private String defaultSource(Node node) {
         if (sourceNames.isEmpty()) {
-            sources.putIfAbsent(DEFAULT_SOURCE, new DuckDbSource(DEFAULT_SOURCE, null, baseDir));
+            sources.putIfAbsent(DEFAULT_SOURCE, SourceTypes.defaultSource(DEFAULT_SOURCE, baseDir));
             return DEFAULT_SOURCE;
         }
         if (sourceNames.size() == 1) {

@@ -78,6 +78,25 @@ class ArchitectureTest {
     }
 
     @Test
+    void eachSourceTypeStandsOnTheCommonSourcePackageAlone() {
+        // One sub-package per source type; what two types share lives in dev.sluice.source itself, and
+        // only source.types (the list of built-in types) knows them all.
+        String[] types = {"duckdb", "postgres", "jdbc", "bigquery"};
+        for (String type : types) {
+            String[] others = java.util.Arrays.stream(types).filter(t -> !t.equals(type)).map(t -> ROOT + ".source." + t + "..")
+                    .toArray(String[]::new);
+            ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".source." + type + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others).check(product);
+        }
+        ArchRuleDefinition.noClasses().that().resideOutsideOfPackages(ROOT + ".source.types..", ROOT + ".source.duckdb..",
+                ROOT + ".source.postgres..", ROOT + ".source.jdbc..", ROOT + ".source.bigquery..")
+                .and().resideInAPackage(ROOT + ".source..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".source.duckdb..", ROOT + ".source.postgres..",
+                        ROOT + ".source.jdbc..", ROOT + ".source.bigquery..")
+                .check(product);
+    }
+
+    @Test
     void entryPointsTalkToTheRunLayerOnly() {
         // The command line and the server drive runs, resets and checks through run.Runner and read
         // the history; the stages of a run (sync, publish, delivery) are the run layer's own.

@@ -1,5 +1,7 @@
 package dev.sluice.gcs;
 
+import dev.sluice.source.Source;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,7 @@
 package dev.sluice.run;
 
+import dev.sluice.source.Source;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -9,7 +9,7 @@ import dev.sluice.format.FileFormats;
 import dev.sluice.notify.NotifierSettings;
 import dev.sluice.notify.NotifierTypes;
 import dev.sluice.plan.FileNameTemplate;
-import dev.sluice.source.SourceTypes;
+import dev.sluice.source.types.SourceTypes;
 import dev.sluice.source.filter.Operator;
 import java.nio.file.Files;
 import java.nio.file.Path;

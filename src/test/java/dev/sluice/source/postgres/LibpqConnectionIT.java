@@ -1,4 +1,7 @@
-package dev.sluice.source;
+package dev.sluice.source.postgres;
+
+import dev.sluice.source.postgres.PostgresSource;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,7 @@
-package dev.sluice.source;
+package dev.sluice.source.bigquery;
+
+import dev.sluice.source.Model;
+import dev.sluice.source.EngineStaging;
 
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.DatasetId;

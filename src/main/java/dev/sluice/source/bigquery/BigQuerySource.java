@@ -1,4 +1,8 @@
-package dev.sluice.source;
+package dev.sluice.source.bigquery;
+
+import dev.sluice.source.Source;
+import dev.sluice.source.SourceSession;
+import dev.sluice.source.Model;
 
 import dev.sluice.config.Node;
 import dev.sluice.engine.Engine;
@@ -29,7 +33,7 @@ public record BigQuerySource(String name, String project, String location, Strin
     /** Where large results are staged: {@code gs://bucket/prefix}, and the row count above which they are. */
     public record Export(String bucket, String prefix, long aboveRows, String endpoint) {}
 
-    static BigQuerySource parse(String name, Node node, Path baseDir) {
+    public static BigQuerySource parse(String name, Node node, Path baseDir) {
         node.allowKeys("type", "project", "location", "dataset", "credentials_file", "credentials_json", "endpoint",
                 "max_attempts", "export");
         String project = node.requiredText("project");

@@ -1,4 +1,4 @@
-package dev.sluice.source;
+package dev.sluice.source.bigquery;
 
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.bigquery.BigQuery;

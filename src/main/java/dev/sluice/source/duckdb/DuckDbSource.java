@@ -1,4 +1,8 @@
-package dev.sluice.source;
+package dev.sluice.source.duckdb;
+
+import dev.sluice.source.Source;
+import dev.sluice.source.Model;
+import dev.sluice.source.ConnectionErrors;
 
 import dev.sluice.config.Node;
 import java.nio.file.Files;
@@ -14,7 +18,7 @@ import java.util.Properties;
  */
 public record DuckDbSource(String name, Path path, Path baseDir) implements Source {
 
-    static DuckDbSource parse(String name, Node node, Path baseDir) {
+    public static DuckDbSource parse(String name, Node node, Path baseDir) {
         node.allowKeys("type", "path");
         String text = node.text("path", null);
         Path path = null;

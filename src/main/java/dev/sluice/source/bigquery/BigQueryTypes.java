@@ -1,4 +1,6 @@
-package dev.sluice.source;
+package dev.sluice.source.bigquery;
+
+import dev.sluice.source.UnboundedDecimals;
 
 import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.FieldValue;

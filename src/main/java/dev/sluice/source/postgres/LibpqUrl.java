@@ -1,4 +1,4 @@
-package dev.sluice.source;
+package dev.sluice.source.postgres;
 
 import dev.sluice.error.Secrets;
 import java.net.URLDecoder;

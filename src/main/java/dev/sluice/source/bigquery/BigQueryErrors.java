@@ -1,4 +1,4 @@
-package dev.sluice.source;
+package dev.sluice.source.bigquery;
 
 import com.google.cloud.BaseServiceException;
 import com.google.cloud.bigquery.BigQueryError;

@@ -1,4 +1,11 @@
-package dev.sluice.source;
+package dev.sluice.source.types;
+
+import dev.sluice.source.Source;
+
+import dev.sluice.source.duckdb.DuckDbSource;
+import dev.sluice.source.postgres.PostgresSource;
+import dev.sluice.source.jdbc.JdbcSource;
+import dev.sluice.source.bigquery.BigQuerySource;
 
 import dev.sluice.config.Node;
 import dev.sluice.config.Registry;
@@ -15,6 +22,11 @@ public final class SourceTypes {
             .build();
 
     private SourceTypes() {}
+
+    /** The source of a workspace that names none: an in-memory DuckDB, reading files relative to {@code baseDir}. */
+    public static Source defaultSource(String name, Path baseDir) {
+        return new DuckDbSource(name, null, baseDir);
+    }
 
     public static List<String> typeNames() {
         return REGISTRY.names();

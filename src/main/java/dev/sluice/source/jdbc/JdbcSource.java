@@ -1,4 +1,13 @@
-package dev.sluice.source;
+package dev.sluice.source.jdbc;
+
+import dev.sluice.source.JdbcProperties;
+
+import dev.sluice.source.Source;
+import dev.sluice.source.Model;
+import dev.sluice.source.EngineStaging;
+import dev.sluice.source.ConnectionErrors;
+
+import dev.sluice.source.PostgresUrl;
 
 import dev.sluice.config.Node;
 import dev.sluice.engine.Column;
@@ -20,7 +29,7 @@ public record JdbcSource(String name, String url, String driver, String user, St
     /** {@code ;name=value}, the way some drivers take parameters. */
     private static final java.util.regex.Pattern SEMICOLON_PARAMETER = java.util.regex.Pattern.compile(";\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*=");
 
-    static JdbcSource parse(String name, Node node) {
+    public static JdbcSource parse(String name, Node node) {
         node.allowKeys("type", "url", "driver", "user", "password", "properties");
         String url = node.requiredText("url");
         if (url != null && !url.startsWith("jdbc:")) {
@@ -35,21 +44,7 @@ public record JdbcSource(String name, String url, String driver, String user, St
         Secrets.register(password);
         Secrets.registerUrl(url);
         return new JdbcSource(name, url, node.text("driver", null), node.text("user", null),
-                password, properties(node.get("properties")));
-    }
-
-    static Map<String, String> properties(Node node) {
-        Map<String, String> result = new LinkedHashMap<>();
-        for (Map.Entry<String, Node> entry : node.entries().entrySet()) {
-            String value = node.text(entry.getKey(), null);
-            if (value != null) {
-                if (Secrets.isSecretName(entry.getKey())) {
-                    Secrets.register(value);
-                }
-                result.put(entry.getKey(), value);
-            }
-        }
-        return Map.copyOf(result);
+                password, JdbcProperties.parse(node.get("properties")));
     }
 
     @Override

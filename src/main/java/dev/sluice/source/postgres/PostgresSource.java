@@ -1,4 +1,15 @@
-package dev.sluice.source;
+package dev.sluice.source.postgres;
+
+import dev.sluice.source.JdbcProperties;
+import dev.sluice.source.PostgresUrl;
+
+import dev.sluice.source.Source;
+import dev.sluice.source.Model;
+import dev.sluice.source.WarehouseState;
+import dev.sluice.source.EngineStaging;
+import dev.sluice.source.ConnectionErrors;
+
+
 
 import dev.sluice.config.Node;
 import dev.sluice.engine.Column;
@@ -20,7 +31,7 @@ public record PostgresSource(String name, String url, String user, String passwo
     public static final String DEFAULT_STATE_SCHEMA = "sluice_state";
 
 
-    static PostgresSource parse(String name, Node node) {
+    public static PostgresSource parse(String name, Node node) {
         return parse(name, node, PgEnvironment.system());
     }
 
@@ -29,13 +40,13 @@ public record PostgresSource(String name, String url, String user, String passwo
      * {@code postgresql://} URL and host/port/database are completed as libpq completes them, from
      * {@code env} (PG* variables, the password file).
      */
-    static PostgresSource parse(String name, Node node, PgEnvironment env) {
+    public static PostgresSource parse(String name, Node node, PgEnvironment env) {
         node.allowKeys("type", "host", "port", "database", "user", "password", "url", "properties", "state_schema");
         String url = node.text("url", null);
         String user = node.text("user", null);
         String password = node.text("password", null);
         Secrets.register(password);
-        Map<String, String> properties = new java.util.LinkedHashMap<>(JdbcSource.properties(node.get("properties")));
+        Map<String, String> properties = new java.util.LinkedHashMap<>(JdbcProperties.parse(node.get("properties")));
         // libpq's rules (PG* variables, the password file) apply to its URL and to host/port/database, not to a JDBC URL.
         boolean libpqRules = url == null || LibpqUrl.applies(url);
         if (url != null && (node.has("host") || node.has("port") || node.has("database"))) {

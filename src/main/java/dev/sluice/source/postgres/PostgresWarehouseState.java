@@ -1,4 +1,7 @@
-package dev.sluice.source;
+package dev.sluice.source.postgres;
+
+import dev.sluice.source.WarehouseState;
+import dev.sluice.source.EngineStaging;
 
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
