@@ -6,7 +6,6 @@ import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
 import dev.sluice.format.ExportColumn;
 import dev.sluice.history.RunRecord;
-import dev.sluice.history.RunStore;
 import dev.sluice.sync.ChangeDetector;
 import dev.sluice.sync.Changes;
 import dev.sluice.sync.Extracted;

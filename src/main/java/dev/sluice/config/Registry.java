@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.source.types.SourceTypes;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

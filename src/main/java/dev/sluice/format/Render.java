@@ -1,6 +1,5 @@
 package dev.sluice.format;
 
-import dev.sluice.history.Counts;
 
 import static dev.sluice.engine.Engine.identifier;
 import static dev.sluice.engine.Engine.literal;

@@ -1,6 +1,5 @@
 package dev.sluice.format;
 
-import dev.sluice.history.Counts;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

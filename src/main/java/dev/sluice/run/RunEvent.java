@@ -1,6 +1,5 @@
 package dev.sluice.run;
 
-import dev.sluice.history.RunRecord;
 import dev.sluice.history.RunStatus;
 
 import java.time.Instant;

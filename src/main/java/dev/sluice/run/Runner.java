@@ -30,7 +30,6 @@ import dev.sluice.sync.Changes;
 import dev.sluice.sync.Extracted;
 import dev.sluice.sync.States;
 import dev.sluice.sync.OutputWriter;
-import dev.sluice.sync.SnapshotStore;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.RunObjects;
 import dev.sluice.workspace.Workspace;

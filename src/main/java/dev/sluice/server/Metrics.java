@@ -1,6 +1,5 @@
 package dev.sluice.server;
 
-import dev.sluice.history.Counts;
 import dev.sluice.history.FileRecord;
 import dev.sluice.history.RunRecord;
 import dev.sluice.history.RunStatus;

@@ -1,11 +1,10 @@
 package dev.sluice.source;
 
-import dev.sluice.source.types.SourceTypes;
 
 import java.sql.Connection;
 
 /**
- * Where rows come from. Each built-in type is listed in {@link SourceTypes}; each implementation
+ * Where rows come from. Each built-in type is listed in {@code source.types.SourceTypes}; each implementation
  * parses and validates its own settings.
  */
 public interface Source {

@@ -1,6 +1,5 @@
 package dev.sluice.sync;
 
-import dev.sluice.source.Source;
 
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;

@@ -3,8 +3,6 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.notify.StallingReceiver;
-import dev.sluice.history.RunStatus;
-import dev.sluice.history.RunStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

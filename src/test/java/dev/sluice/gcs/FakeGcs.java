@@ -1,6 +1,5 @@
 package dev.sluice.gcs;
 
-import dev.sluice.source.Source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.sluice.bench.UploadBench;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -11,7 +11,6 @@ import dev.sluice.destination.DestinationConfig;
 import dev.sluice.engine.Engine;
 import dev.sluice.error.SluiceException;
 import dev.sluice.run.FaultyDestination.Fault;
-import dev.sluice.sync.SnapshotStore;
 import dev.sluice.workspace.Workspace;
 import dev.sluice.workspace.WorkspaceLoader;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.sluice.run;
 
-import dev.sluice.source.Source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,5 @@
 package dev.sluice.source.bigquery;
 
-import dev.sluice.source.UnboundedDecimals;
 
 import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.FieldValue;
