@@ -2,6 +2,8 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.history.RunStatus;
+import dev.sluice.history.RunStore;
 import dev.sluice.notify.StallingReceiver;
 import java.io.IOException;
 import java.net.URI;
