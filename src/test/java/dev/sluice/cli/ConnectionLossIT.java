@@ -2,7 +2,7 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,9 +10,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,25 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
  * running again is safe, not a fault of the model's SQL; and running again does succeed.
  */
 class ConnectionLossIT {
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final SharedPostgres POSTGRES = new SharedPostgres();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE people (id int, name text)");
-            s.execute("INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob')");
-            s.execute("CREATE TABLE control (delay float8)");
-            s.execute("INSERT INTO control VALUES (600)");
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
+    static void tables() throws Exception {
+        POSTGRES.execute("CREATE TABLE people (id int, name text)", "INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob')",
+                "CREATE TABLE control (delay float8)", "INSERT INTO control VALUES (600)");
     }
 
     private Path workspace(String state) throws Exception {
@@ -47,7 +38,7 @@ class ConnectionLossIT {
         // The read sleeps for control.delay seconds: long enough for the test to terminate it.
         Files.writeString(file, """
                 sources:
-                  pg: {type: postgres, host: localhost, port: %d, database: postgres, user: postgres}
+                  pg: {type: postgres, host: localhost, port: %d, database: %s, user: postgres}
                 models:
                   people:
                     source: pg
@@ -57,16 +48,16 @@ class ConnectionLossIT {
                   out: {type: local, path: out}
                 activations:
                   everyone: {model: people, destination: out, file_name: people, format: csv, state: %s}
-                """.formatted(postgres.getPort(), state));
+                """.formatted(POSTGRES.port(), POSTGRES.database(), state));
         return file;
     }
 
     /** Terminates the backend that runs the model's query as soon as it is running. */
     private static int terminateTheRead() throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = POSTGRES.connect(); Statement s = c.createStatement()) {
             for (int attempt = 0; attempt < 1200; attempt++) {
                 try (ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        + " WHERE pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%pg_sleep(delay)%'"
+                        + " WHERE pid <> pg_backend_pid() AND datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep(delay)%'"
                         + " AND query NOT LIKE '%pg_stat_activity%'")) {
                     int terminated = 0;
                     while (rs.next()) {
@@ -83,9 +74,7 @@ class ConnectionLossIT {
     }
 
     private void aLostConnectionIsExternalAndSafeToRetry(String state) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("UPDATE control SET delay = 600");
-        }
+        POSTGRES.execute("UPDATE control SET delay = 600");
         Path file = workspace(state);
         String stateDir = dir.resolve("state").toString();
         CompletableFuture<Integer> terminator = CompletableFuture.supplyAsync(() -> {
@@ -108,9 +97,7 @@ class ConnectionLossIT {
         CliRun runs = CliRun.of("runs", "everyone", "--json", "-c", file.toString(), "--state-dir", stateDir);
         assertThat(runs.out()).contains("\"status\":\"failed\"").contains("the connection to the source was lost");
 
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("UPDATE control SET delay = 0");
-        }
+        POSTGRES.execute("UPDATE control SET delay = 0");
         CliRun again = CliRun.of("run", "everyone", "-c", file.toString(), "--state-dir", stateDir);
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(dir.resolve("out/people.csv")).content().contains("Ann").contains("Bob");

@@ -6,37 +6,28 @@ import dev.sluice.engine.Column;
 import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.Workspace;
 import dev.sluice.workspace.WorkspaceLoader;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A postgres source on a real PostgreSQL: columns described without reading rows, and the problems validate reports. */
 class PostgresSourceIT {
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final SharedPostgres POSTGRES = new SharedPostgres();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE people (person_id bigint, email text, score numeric(8,3), seen timestamptz, born date)");
-            s.execute("INSERT INTO people VALUES (1, 'a@x.org', 1.5, now(), '1990-01-01')");
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
+    static void tables() throws Exception {
+        POSTGRES.execute("CREATE TABLE people (person_id bigint, email text, score numeric(8,3), seen timestamptz, born date)",
+                "INSERT INTO people VALUES (1, 'a@x.org', 1.5, now(), '1990-01-01')");
     }
 
     private Path workspace(String database, String model) throws Exception {
@@ -50,13 +41,13 @@ class PostgresSourceIT {
                   out: {type: local, path: out}
                 activations:
                   everyone: {model: people, destination: out, format: csv}
-                """.formatted(postgres.getPort(), database, model));
+                """.formatted(POSTGRES.port(), database, model));
         return file;
     }
 
     @Test
     void describesColumnsWithTheirTypes() throws Exception {
-        Workspace ws = WorkspaceLoader.withSystemEnv().load(workspace("postgres", "{sql: SELECT * FROM people, primary_key: [person_id]}"));
+        Workspace ws = WorkspaceLoader.withSystemEnv().load(workspace(POSTGRES.database(), "{sql: SELECT * FROM people, primary_key: [person_id]}"));
         try (Catalog catalog = new Catalog(ws, Clock.systemUTC())) {
             assertThat(catalog.columns(ws.models().get("people")).stream().map(Column::toString).collect(Collectors.joining(", ")))
                     .isEqualTo("person_id int8, email text, score numeric, seen timestamptz, born date");
@@ -68,7 +59,7 @@ class PostgresSourceIT {
     /** A timestamptz keeps its zone in preview (shown as a UTC instant), in the table and in --json. */
     @Test
     void previewShowsTimestampsWithAZoneAsInstants() throws Exception {
-        Path file = workspace("postgres", "{sql: \"SELECT 1 AS id, TIMESTAMPTZ '2025-04-14 10:00:00+02' AS seen, "
+        Path file = workspace(POSTGRES.database(), "{sql: \"SELECT 1 AS id, TIMESTAMPTZ '2025-04-14 10:00:00+02' AS seen, "
                 + "TIMESTAMP '2025-04-14 10:00:00' AS local_time\", primary_key: [id]}");
         CliRun table = CliRun.of("preview", "people", "-c", file.toString());
         assertThat(table.exitCode()).as(table.err()).isZero();
@@ -83,7 +74,7 @@ class PostgresSourceIT {
 
     @Test
     void aPrimaryKeyColumnMissingFromTheQueryIsAProblemNamingTheKeyPath() throws Exception {
-        Path file = workspace("postgres", "{sql: \"SELECT email, score FROM people\", primary_key: [person_id]}");
+        Path file = workspace(POSTGRES.database(), "{sql: \"SELECT email, score FROM people\", primary_key: [person_id]}");
         CliRun validate = CliRun.of("validate", "-c", file.toString());
         assertThat(validate.exitCode()).isEqualTo(2);
         assertThat(validate.err().lines().toList()).containsExactly(
@@ -99,7 +90,7 @@ class PostgresSourceIT {
 
     @Test
     void aMisspelledKeyColumnGetsASuggestion() throws Exception {
-        Path file = workspace("postgres", "{sql: SELECT * FROM people, primary_key: [personid]}");
+        Path file = workspace(POSTGRES.database(), "{sql: SELECT * FROM people, primary_key: [personid]}");
         CliRun validate = CliRun.of("validate", "-c", file.toString());
         assertThat(validate.exitCode()).isEqualTo(2);
         assertThat(validate.err()).contains("models.people.primary_key: column 'personid' is not in the query's result, did you mean person_id?; the query returned 5 columns: person_id, email, score, seen, born");
@@ -111,13 +102,13 @@ class PostgresSourceIT {
         CliRun preview = CliRun.of("preview", "people", "-c", file.toString());
         assertThat(preview.exitCode()).isEqualTo(2);
         assertThat(preview.err().lines().toList()).singleElement().asString()
-                .startsWith("error: sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + postgres.getPort() + "/no_such_db as postgres: ")
+                .startsWith("error: sources.pg: cannot connect to PostgreSQL at postgresql://localhost:" + POSTGRES.port() + "/no_such_db as postgres: ")
                 .contains("no_such_db").endsWith("(check the database setting)");
     }
 
     @Test
     void aFailingQueryNamesTheModelsSql() throws Exception {
-        Path file = workspace("postgres", "{sql: SELECT nope FROM people, primary_key: [nope]}");
+        Path file = workspace(POSTGRES.database(), "{sql: SELECT nope FROM people, primary_key: [nope]}");
         CliRun validate = CliRun.of("validate", "-c", file.toString());
         assertThat(validate.exitCode()).isEqualTo(2);
         assertThat(validate.err()).contains("models.people.sql: the query fails on source 'pg': ERROR: column \"nope\" does not exist");

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,18 @@ class ServeSignalIT {
 
     /** Notifications added to the workspace's YAML. */
     private String notifications = "";
+
+    /** Every {@code sluice serve} this test started. */
+    private final List<Process> children = new java.util.ArrayList<>();
+
+    /** Ends every child still running, also when the test failed before stopping it (before its folder is deleted). */
+    @AfterEach
+    void endChildren() throws InterruptedException {
+        for (Process child : children) {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 
     private Process serve(String rows, String... extra) throws IOException {
         Path workspace = dir.resolve("sluice.yaml");
@@ -54,7 +67,9 @@ class ServeSignalIT {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(), "serve", "-c", workspace.toString(), "--port", "0", "--no-scheduler"));
         command.addAll(List.of(extra));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+        children.add(process);
+        return process;
     }
 
     private String awaitUrl(Process process) throws Exception {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,9 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SourceStateIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final SharedPostgres POSTGRES = new SharedPostgres();
 
     @TempDir
     Path dir;
@@ -42,18 +42,8 @@ class SourceStateIT {
             new String[] {"full_then_delta", "difference", "csv"},
             new String[] {"full_then_delta", "difference", "parquet"});
 
-    @BeforeAll
-    static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
-    }
-
     private void sql(String database, String... statements) throws Exception {
-        try (Connection c = postgres.getDatabase("postgres", database).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = POSTGRES.connect(database); Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
             }
@@ -61,7 +51,7 @@ class SourceStateIT {
     }
 
     private void createDatabase(String name) throws Exception {
-        sql("postgres", "DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name);
+        POSTGRES.recreate(name);
         sql(name, "CREATE TABLE people (region text, id integer, name text, city text, score integer, born date, amount numeric(10,2), "
                 + "active boolean, seen timestamptz, photo bytea, note text)",
                 "INSERT INTO people VALUES "
@@ -84,7 +74,7 @@ class SourceStateIT {
                 destinations:
                   out: {type: local, path: out}
                 activations:
-                """.formatted(postgres.getPort(), database));
+                """.formatted(POSTGRES.port(), database));
         for (int i = 0; i < PAIRS.size(); i++) {
             String[] pair = PAIRS.get(i);
             for (String state : List.of("engine", "source")) {
@@ -205,7 +195,7 @@ class SourceStateIT {
         // Nothing of the source-side activations under the state folder; their state is in the source.
         assertThat(dir.resolve(".sluice").resolve("activations").resolve("p4_source")).doesNotExist();
         assertThat(dir.resolve(".sluice").resolve("activations").resolve("p4_engine")).exists();
-        try (Connection c = postgres.getDatabase("postgres", "same_files").getConnection(); Statement s = c.createStatement();
+        try (Connection c = POSTGRES.connect("same_files"); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT activation FROM sluice_state.sluice_meta ORDER BY activation")) {
             List<String> activations = new ArrayList<>();
             while (rs.next()) {
@@ -243,7 +233,8 @@ class SourceStateIT {
     @Test
     void aUserWhoMayNotCreateTheSchemaIsToldWhichGrantIsMissing() throws Exception {
         createDatabase("no_create");
-        sql("no_create", "CREATE ROLE reader LOGIN", "GRANT SELECT ON people TO reader", "REVOKE CREATE ON DATABASE no_create FROM PUBLIC");
+        // roles are the server's: one left by an earlier run of this class goes first
+        sql("no_create", "DROP ROLE IF EXISTS reader", "CREATE ROLE reader LOGIN", "GRANT SELECT ON people TO reader", "REVOKE CREATE ON DATABASE no_create FROM PUBLIC");
         Path yaml = workspace("no_create", null, null);
         Files.writeString(yaml, Files.readString(yaml).replace("user: postgres", "user: reader"));
         CliRun run = CliRun.of("run", "p0_source", "-c", yaml.toString());
@@ -260,7 +251,7 @@ class SourceStateIT {
         CliRun ok = CliRun.of("check", "pg", "-c", yaml.toString());
         assertThat(ok.exitCode()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("may create the schema sluice_state");
-        try (Connection c = postgres.getDatabase("postgres", "no_create").getConnection(); Statement s = c.createStatement();
+        try (Connection c = POSTGRES.connect("no_create"); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'sluice_state'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("the probe was rolled back").isZero();
@@ -274,7 +265,7 @@ class SourceStateIT {
         CliRun dry = CliRun.of("run", "p4_source", "-c", yaml.toString(), "--dry-run");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("a full run would export from 5 rows read");
-        try (Connection c = postgres.getDatabase("postgres", "dry").getConnection(); Statement s = c.createStatement();
+        try (Connection c = POSTGRES.connect("dry"); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'sluice_state'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("the state schema after a dry run").isZero();
@@ -347,7 +338,7 @@ class SourceStateIT {
                 destinations:
                   out: {type: local, path: out}
                 activations:
-                """.formatted(postgres.getPort());
+                """.formatted(POSTGRES.port());
         for (String state : List.of("engine", "source")) {
             text += "  s_" + state + ": {segment: eu_scored, destination: out, folder: s_" + state
                     + ", file_name: \"out_{run}\", sync_mode: difference" + (state.equals("source") ? ", state: source" : "") + "}\n";

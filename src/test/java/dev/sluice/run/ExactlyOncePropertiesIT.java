@@ -239,31 +239,17 @@ class ExactlyOncePropertiesIT {
         }
     };
 
-    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final dev.sluice.postgres.SharedPostgres POSTGRES = new dev.sluice.postgres.SharedPostgres();
     private static final java.util.concurrent.atomic.AtomicInteger DATABASES = new java.util.concurrent.atomic.AtomicInteger();
-
-    private static synchronized io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres() throws Exception {
-        if (postgres == null) {
-            postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
-        }
-        return postgres;
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-            postgres = null;
-        }
-    }
 
     /** A database of its own in an embedded PostgreSQL; the snapshot kept there. */
     private static final class PostgresSide implements Side {
         private final String database = "eo_" + DATABASES.incrementAndGet();
 
         PostgresSide() throws RuntimeException {
-            try (Connection c = postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + database);
+            try {
+                POSTGRES.recreate(database);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot create a test database: " + e.getMessage(), e);
             }
@@ -280,16 +266,12 @@ class ExactlyOncePropertiesIT {
 
         @Override
         public Connection read(Fixture fx) throws Exception {
-            return postgres().getDatabase("postgres", database).getConnection();
+            return POSTGRES.connect(database);
         }
 
         @Override
         public String source() {
-            try {
-                return "  w: {type: postgres, host: localhost, port: " + postgres().getPort() + ", database: " + database + ", user: postgres}\n";
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return "  w: {type: postgres, host: localhost, port: " + POSTGRES.port() + ", database: " + database + ", user: postgres}\n";
         }
 
         @Override

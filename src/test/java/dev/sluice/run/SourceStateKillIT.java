@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.engine.Engine;
 import dev.sluice.workspace.Workspace;
 import dev.sluice.workspace.WorkspaceLoader;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.SharedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,9 +17,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,31 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  * An independent consumer replaying every complete set ends with the source's rows.
  */
 class SourceStateKillIT {
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final SharedPostgres POSTGRES = new SharedPostgres();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
-    }
-
     private static void sql(String... statements) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
+        POSTGRES.execute(statements);
     }
 
     private static Map<String, Map<String, String>> truth() throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+        try (Connection c = POSTGRES.connect()) {
             return ExactlyOncePropertiesIT.people(c);
         }
     }
@@ -65,7 +51,7 @@ class SourceStateKillIT {
     }
 
     private static String committedRun() throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+        try (Connection c = POSTGRES.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT run FROM sluice_state.sluice_meta WHERE activation = 'd'")) {
             return rs.next() ? rs.getString(1) : null;
         }
@@ -85,7 +71,7 @@ class SourceStateKillIT {
         Fixture fx = new Fixture(dir);
         fx.workspace("""
                 sources:
-                  pg: {type: postgres, host: localhost, port: %d, database: postgres, user: postgres}
+                  pg: {type: postgres, host: localhost, port: %d, database: %s, user: postgres}
                 models:
                   people: {source: pg, sql: "SELECT * FROM people", primary_key: [id]}
                 destinations:
@@ -102,7 +88,7 @@ class SourceStateKillIT {
                     sync_mode: difference
                     state: source
                     mapping: [{from: id, to: id}, {from: name, to: name}, {from: score, to: score}]
-                """.formatted(postgres.getPort()));
+                """.formatted(POSTGRES.port(), POSTGRES.database()));
         String first = run(fx).id();
         assertThat(committedRun()).isEqualTo(first);
 

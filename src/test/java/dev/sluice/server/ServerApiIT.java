@@ -308,11 +308,11 @@ class ServerApiIT {
         fx.write(ServerFixture.WORKSPACE.replace("    folder: hand\n",
                 "    folder: hand\n    file_name: \"{activation}_{run}\"\n    sync_mode: upsert\n    guards: {max_removed: 10%}\n"));
         fx.start(false, null);
-        assertThat(fx.awaitRun(fx.post("/api/activations/by_hand/runs", "").json().path("id").asText()).path("status").asText())
+        assertThat(fx.awaitRun(fx.startRun("/api/activations/by_hand/runs")).path("status").asText())
                 .isEqualTo("succeeded");
         fx.sql("DELETE FROM customers WHERE id IN (1, 2)");
 
-        JsonNode held = fx.awaitRun(fx.post("/api/activations/by_hand/runs", "").json().path("id").asText());
+        JsonNode held = fx.awaitRun(fx.startRun("/api/activations/by_hand/runs"));
         assertThat(held.path("status").asText()).isEqualTo("held");
         assertThat(held.path("error").asText()).contains("max_removed 10% (0 rows): 2 removed");
         assertThat(held.path("guards").get(0).path("outcome").asText()).isEqualTo("broken");
@@ -323,13 +323,13 @@ class ServerApiIT {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body()).contains("accept_held: must be true or false, got 'yes'");
 
-        JsonNode accepted = fx.awaitRun(fx.post("/api/activations/by_hand/runs?accept_held=true", "").json().path("id").asText());
+        JsonNode accepted = fx.awaitRun(fx.startRun("/api/activations/by_hand/runs?accept_held=true"));
         assertThat(accepted.path("status").asText()).isEqualTo("succeeded");
         assertThat(accepted.path("guardsLifted").asBoolean()).isTrue();
         assertThat(accepted.path("counts").path("removed").asLong()).isEqualTo(2);
         assertThat(accepted.path("guards").get(0).path("outcome").asText()).isEqualTo("lifted");
 
-        JsonNode after = fx.awaitRun(fx.post("/api/activations/by_hand/runs", "").json().path("id").asText());
+        JsonNode after = fx.awaitRun(fx.startRun("/api/activations/by_hand/runs"));
         assertThat(after.path("status").asText()).isEqualTo("succeeded");
         assertThat(after.path("guards").get(0).path("outcome").asText()).isEqualTo("passed");
     }

@@ -194,13 +194,31 @@ final class ServerFixture implements AutoCloseable {
         }
     }
 
-    /** Polls a run until it has ended; the test fails (never hangs) if it does not within ten minutes. */
+    /** Starts a run with POST {@code path}; its id. The test fails, with the server's answer, unless it was accepted (202). */
+    String startRun(String path) {
+        Response started = post(path, "");
+        if (started.status() != 202) {
+            throw new AssertionError("POST " + path + " was answered " + started.status() + ", not 202: " + started.body());
+        }
+        return started.json().path("id").asText();
+    }
+
+    /**
+     * Polls a run until it has ended; the test fails (never hangs) if it does not within ten minutes.
+     * An empty id (a start that was refused) fails at once: GET /api/runs/ would answer the list.
+     */
     JsonNode awaitRun(String id) throws InterruptedException {
+        if (id.isEmpty()) {
+            throw new AssertionError("no run id to wait for: the request that should have started the run was refused");
+        }
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < deadline) {
             Response r = get("/api/runs/" + id);
             if (r.status() == 200) {
                 String status = r.json().path("status").asText();
+                if (status.isEmpty()) {
+                    throw new AssertionError("GET /api/runs/" + id + " answered no status: " + r.body());
+                }
                 if (!status.equals("queued") && !status.equals("running")) {
                     return r.json();
                 }

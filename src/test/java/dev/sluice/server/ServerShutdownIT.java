@@ -61,7 +61,8 @@ class ServerShutdownIT {
         waitFor(() -> gates.last != null);
         assertThat(gates.last.awaitEntered()).isTrue();
 
-        assertThat(fx.server.stop()).isFalse();
+        Server server = fx.server;
+        assertThat(server.stop()).isFalse();
         fx.server = null;
         assertThat(String.join("\n", fx.log)).contains("stopping with runs still going: their snapshots are untouched");
         Path state = dir.resolve(".sluice");
@@ -78,15 +79,11 @@ class ServerShutdownIT {
         });
         assertThat(state.resolve("activations/by_hand/current.json")).doesNotExist();
         assertThat(Files.exists(dir.resolve("out/hand"))).isFalse();
-        // The run's thread still cleans its work folder and lets go of the lock after recording the
-        // failure: wait for the lock, so that the temporary folder is not removed under it.
-        waitFor(() -> {
-            try (dev.sluice.run.RunLock lock = dev.sluice.run.RunLock.acquire(state, "by_hand")) {
-                return true;
-            } catch (dev.sluice.run.RunLock.Busy busy) {
-                return false;
-            }
-        });
+        // After recording the failure, the run's thread still cleans its work folder, lets go of the
+        // lock, and then opens the run history once more (the dispatcher checks the run recorded
+        // itself): wait for the thread itself to end, so that nothing writes into the state folder
+        // while the temporary folder is removed.
+        assertThat(server.dispatcher().shutdown(Duration.ofMinutes(10))).as("the abandoned run's thread ended").isTrue();
     }
 
     /** Polls a condition; fails (never hangs) if it does not hold within ten minutes. */

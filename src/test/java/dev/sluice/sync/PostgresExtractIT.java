@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.cli.Main;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.SharedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,23 +16,23 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Runs against a real PostgreSQL: the model is copied into the engine with COPY, types kept, segment applied in the engine. */
 class PostgresExtractIT {
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final SharedPostgres POSTGRES = new SharedPostgres();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    static void tables() throws Exception {
+        try (Connection c = POSTGRES.connect(); Statement s = c.createStatement()) {
             s.execute("""
                     CREATE TABLE people (
                       id bigint, name text, score numeric(10,2), ratio double precision, active boolean,
@@ -43,11 +43,6 @@ class PostgresExtractIT {
                       (2, E'two\\nlines', NULL, 'NaN', false, NULL, NULL, NULL, NULL, NULL),
                       (3, '', 1000.00, '-Infinity', NULL, '2000-02-29', '2000-02-29 00:00:00', '2000-02-29 00:00:00+00', '\\x', 0)""");
         }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        postgres.close();
     }
 
     private CliRunResult cli(String... args) {
@@ -66,7 +61,7 @@ class PostgresExtractIT {
         Path workspace = dir.resolve("sluice.yaml");
         Files.writeString(workspace, """
                 sources:
-                  pg: {type: postgres, host: localhost, port: %d, database: postgres, user: postgres}
+                  pg: {type: postgres, host: localhost, port: %d, database: %s, user: postgres}
                 models:
                   people: {sql: "SELECT * FROM people", primary_key: [id]}
                 segments:
@@ -76,7 +71,7 @@ class PostgresExtractIT {
                 activations:
                   all_parquet: {model: people, destination: out, file_name: people, format: parquet}
                   scored_json: {segment: scored, destination: out, file_name: scored, format: {type: json}}
-                """.formatted(postgres.getPort()));
+                """.formatted(POSTGRES.port(), POSTGRES.database()));
 
         CliRunResult parquet = cli("run", "all_parquet", "-c", workspace.toString(), "--json");
         assertThat(parquet.err()).doesNotContain("error");

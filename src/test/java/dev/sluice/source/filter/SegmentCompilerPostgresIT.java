@@ -1,29 +1,30 @@
 package dev.sluice.source.filter;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.postgres.SharedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The segment compiler's contract on a real PostgreSQL, as preview and validate use it on a postgres source. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SegmentCompilerPostgresIT extends SegmentCompilerContract {
-    private EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final SharedPostgres POSTGRES = new SharedPostgres();
+
     private Connection connection;
 
     @BeforeAll
     void open() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        connection = postgres.getPostgresDatabase().getConnection();
+        connection = POSTGRES.connect();
         createFixture();
     }
 
     @AfterAll
     void close() throws Exception {
         connection.close();
-        postgres.close();
     }
 
     @Override

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Rows too wide for the engine's writers to hold per thread within its memory limit: with two
  * threads and the insertion order kept, COPY runs out of memory (here 100,000 rows of 41 columns
  * under 96MB, as 3 M such rows under the default 512MB); the output is written with one thread,
- * complete, and the result says so. Read back by a separate DuckDB connection.
+ * complete, and the result says so. Read back by a separate DuckDB connection. An integration test
+ * (Failsafe): it drives the engine out of memory once per format, tens of seconds in all.
  */
-class WideRowsTest {
+class WideRowsIT {
     @TempDir
     Path dir;
 
