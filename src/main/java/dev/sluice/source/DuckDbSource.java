@@ -1,11 +1,13 @@
 package dev.sluice.source;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -14,8 +16,14 @@ import java.util.Properties;
  */
 public record DuckDbSource(String name, Path path, Path baseDir) implements Source {
 
+    /** The settings of a duckdb source. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.typeKey("source", "duckdb"),
+            SettingSpec.text("path").absent("none: in-memory").in("duckdb", 1)
+                    .help("a DuckDB database file, opened read-only; omit it for an in-memory database"));
+
     static DuckDbSource parse(String name, Node node, Path baseDir) {
-        node.allowKeys("type", "path");
+        node.allowKeys(SettingSpec.keys(SETTINGS));
         String text = node.text("path", null);
         Path path = null;
         if (text != null && !text.isBlank() && !text.equals(":memory:")) {
