@@ -135,7 +135,8 @@ public final class Server implements AutoCloseable {
             Routes routes = new Routes(config.routes);
             routes.get("/", ctx -> asset(ctx, "index.html"));
             routes.get("/assets/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
-            routes.get("/api/openapi.json", ctx -> asset(ctx, "openapi.json"));
+            routes.get("/api/openapi.json", OpenApiDocument::serve);
+            routes.get("/api/schema", SettingsSchema::serve);
             routes.get("/api/status", this::status);
             routes.get("/metrics", metrics::serve);
             routes.get("/api/activations", activations::list);
