@@ -503,10 +503,12 @@ async function activationForm(name, nav) {
       const v = editor.read();
       if (v === undefined) delete b[key]; else b[key] = v;
     }
-    if (mappingOn.checked) {
+    if (!mappingOn.checked) delete b.mapping;
+    else if (mappingBody.children.length) {
+      // Until the model's columns have arrived, the mapping stays as written.
       b.mapping = [...mappingBody.querySelectorAll('tr')].filter(tr => tr.querySelector('input[type=checkbox]').checked)
         .map(tr => ({ from: tr.dataset.column, to: tr.querySelector('input[type=text]').value.trim() || tr.dataset.column }));
-    } else delete b.mapping;
+    }
     if (runTypeSel.value) b.run_type = runTypeSel.value; else delete b.run_type;
     b.sync_mode = syncSel.value;
     const kind = form.querySelector('input[name=schedule-kind]:checked').value;

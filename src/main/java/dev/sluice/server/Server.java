@@ -48,7 +48,7 @@ import java.util.function.Function;
 public final class Server implements AutoCloseable {
     /** Request bodies larger than this are refused with 413. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
-    private static final Set<String> ASSETS = Set.of("app.js", "style.css", "openapi.json", "favicon.svg");
+    private static final Set<String> ASSETS = Set.of("app.js", "style.css", "favicon.svg");
 
     /** How the server is started. {@code stateDir} null: {@code .sluice} beside the workspace. */
     public record Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
