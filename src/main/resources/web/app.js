@@ -247,7 +247,10 @@ function hintOf(spec) {
 // One value as a short text: lists joined, mappings as key: value.
 function shown(value) {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.length ? value.map(shown).join(', ') : '[] (none)';
+  if (Array.isArray(value)) {
+    if (!value.length) return '[] (none)';
+    return value.map(shown).join(value.some(v => v && typeof v === 'object') ? '; ' : ', ');
+  }
   if (typeof value === 'object') return Object.entries(value).map(([k, v]) => k + ': ' + shown(v)).join(', ');
   return String(value);
 }
@@ -826,6 +829,8 @@ function settingsCard(settings, schema) {
   return h('details', { class: 'card', id: 'settings', open: true }, h('summary', {}, 'Settings'),
     h('dl', { class: 'kv' }, schema.activation.settings.map(spec => {
       const set = Object.prototype.hasOwnProperty.call(settings, spec.key);
+      // A required setting left out of a valid activation is the alternative of one that is set (segment for model).
+      if (!set && spec.default_text.startsWith('required')) return null;
       return [h('dt', { class: 'mono' }, spec.key),
         h('dd', { 'data-setting': spec.key, class: set ? 'mono' : 'muted' }, set ? shown(settings[spec.key]) : 'default: ' + (spec.default_text || 'none'))];
     })));
