@@ -15,7 +15,7 @@ function h(tag, attrs, ...children) {
     else if (k === 'text') el.textContent = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -224,6 +224,154 @@ function select(id, options, value) {
   return el;
 }
 
+// ---- settings described by the server (GET /api/schema) --------------------------------------
+
+// Every setting of an activation (and of each format) is described once on the server: key, kind,
+// allowed values, default, group, order and help. The form draws what has no editor of its own from it.
+let schemaRequest = null;
+function settingsSchema() {
+  if (!schemaRequest) schemaRequest = api('GET', '/api/schema').catch(e => { schemaRequest = null; throw e; });
+  return schemaRequest;
+}
+
+function labelOf(key) {
+  const text = key.replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function hintOf(spec) {
+  const fallback = spec.required || !spec.default_text ? '' : 'default: ' + spec.default_text;
+  return [spec.help, fallback].filter(Boolean).join('; ');
+}
+
+// One value as a short text: lists joined, mappings as key: value.
+function shown(value) {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) {
+    if (!value.length) return '[] (none)';
+    return value.map(shown).join(value.some(v => v && typeof v === 'object') ? '; ' : ', ');
+  }
+  if (typeof value === 'object') return Object.entries(value).map(([k, v]) => k + ': ' + shown(v)).join(', ');
+  return String(value);
+}
+
+function numberOrText(text) { return /^\d+$/.test(text) ? Number(text) : text; }
+
+// An editor for one described setting, named NAME (a key path): {el, read()}, read() giving undefined
+// when the setting is left to its default. VALUE is the setting as written; KEEP says a value equal to the
+// default is written back anyway (the file had it).
+function settingEditor(spec, value, name, keep) {
+  const id = 'f-' + name;
+  const wrap = input => field(name, labelOf(spec.key), input, hintOf(spec));
+  const has = value !== undefined && value !== null;
+  switch (spec.kind) {
+    case 'boolean': {
+      if (spec.default !== null && spec.default !== undefined) {
+        const box = h('input', { type: 'checkbox', id, name, checked: has ? value === true || value === 'true' : spec.default });
+        const el = h('div', { class: 'field', 'data-field': name }, h('span', { class: 'label' }, labelOf(spec.key)),
+          h('label', { class: 'hint', for: id }, box, ' ' + hintOf(spec)), h('div', { class: 'error', id: 'err-' + name }));
+        return { el, input: box, read: () => (box.checked === spec.default && !(keep && has) ? undefined : box.checked) };
+      }
+      const sel = select(name, [['', 'default: ' + spec.default_text], ['true', 'true'], ['false', 'false']], has ? String(value) : '');
+      return { el: field(name, labelOf(spec.key), sel, spec.help), input: sel, read: () => (sel.value ? sel.value === 'true' : undefined) };
+    }
+    case 'choice': {
+      const options = spec.allowed.map(v => [v, v]);
+      if (!spec.required) options.unshift(['', 'default: ' + spec.default_text]);
+      const sel = select(name, options, has ? String(value) : '');
+      return { el: field(name, labelOf(spec.key), sel, spec.help), input: sel, read: () => sel.value || undefined };
+    }
+    case 'integer': case 'count_or_percent': case 'size': case 'duration': case 'text': {
+      const number = spec.kind === 'integer' || spec.kind === 'count_or_percent';
+      const input = h('input', { type: spec.secret ? 'password' : 'text', id, name, value: has ? String(value) : '', autocomplete: 'off',
+        placeholder: spec.default_text && !spec.required ? spec.default_text : null, inputmode: spec.kind === 'integer' ? 'numeric' : null,
+        class: spec.kind === 'text' ? null : 'w-m' });
+      return { el: wrap(input), input, read: () => {
+        const v = input.value.trim();
+        if (!v) return undefined;
+        return number ? numberOrText(v) : v;
+      } };
+    }
+    case 'text_list': case 'choice_list': {
+      const input = h('input', { type: 'text', id, name, autocomplete: 'off', placeholder: spec.default_text || null,
+        value: !has ? '' : Array.isArray(value) ? (value.length ? value.join(', ') : '[]') : String(value) });
+      const el = field(name, labelOf(spec.key), input, [spec.help, 'names separated by commas; empty: ' + (spec.default_text || 'unset')].join('; '));
+      return { el, input, read: () => {
+        const v = input.value.trim();
+        if (!v) return undefined;
+        if (v === '[]') return [];
+        return v.split(',').map(x => x.trim()).filter(Boolean);
+      } };
+    }
+    case 'object':
+      if (spec.children.length) {
+        const given = has && typeof value === 'object' ? value : {};
+        const parts = spec.children.map(c => settingEditor(c, given[c.key], name + '.' + c.key, keep));
+        const el = h('div', { class: 'field group', 'data-field': name, id: 'f-' + name },
+          h('span', { class: 'label' }, labelOf(spec.key)), h('div', { class: 'hint' }, hintOf(spec)),
+          h('div', { class: 'row' }, parts.map(p => p.el)), h('div', { class: 'error', id: 'err-' + name, 'aria-live': 'polite' }));
+        return { el, input: null, parts, read: () => {
+          const out = Object.assign({}, given);
+          for (let i = 0; i < parts.length; i++) {
+            const v = parts[i].read();
+            if (v === undefined) delete out[spec.children[i].key]; else out[spec.children[i].key] = v;
+          }
+          return Object.keys(out).length ? out : undefined;
+        } };
+      }
+      // falls through: a mapping without described keys is edited as JSON
+    default: {
+      const area = h('textarea', { id, name, rows: 3, class: 'mono', spellcheck: 'false' });
+      area.value = has ? JSON.stringify(value, null, 1) : '';
+      const el = field(name, labelOf(spec.key), area, [spec.help, 'JSON; empty: ' + (spec.default_text || 'unset')].join('; '));
+      return { el, input: area, read: () => {
+        const v = area.value.trim();
+        if (!v) return undefined;
+        try { return JSON.parse(v); } catch (e) { return v; }
+      } };
+    }
+  }
+}
+
+// The options of every format as one row of fields, each shown for the formats that have it. Options
+// of the same key, kind and values share one input (compression of csv, json and xml); another one of
+// the same key is named after its format (parquet.compression, #f-parquet-compression).
+function formatOptionEditors(formats, fmt) {
+  const slots = [];
+  for (const [type, options] of Object.entries(formats)) {
+    for (const spec of options) {
+      const sig = spec.key + '|' + spec.kind + '|' + spec.allowed.join(',');
+      let slot = slots.find(x => x.sig === sig);
+      if (!slot) {
+        const first = !slots.some(x => x.spec.key === spec.key);
+        slot = { sig, spec, types: [], name: first ? 'format.' + spec.key : type + '.' + spec.key };
+        slots.push(slot);
+      }
+      slot.types.push(type);
+    }
+  }
+  for (const slot of slots) {
+    const spec = slot.spec;
+    const mine = slot.types.includes(fmt.type);
+    const value = mine ? fmt[spec.key] : undefined;
+    const kept = mine && Object.prototype.hasOwnProperty.call(fmt, spec.key);
+    const id = slot.name.startsWith('format.') ? spec.key : slot.name.replace('.', '-');
+    if (spec.kind === 'choice') {
+      const sel = select(id, spec.allowed.map(v => [v, v + (v === spec.default ? ' (default)' : '')]), value !== undefined ? String(value) : spec.default);
+      sel.name = id;
+      slot.editor = { el: field(slot.name, labelOf(spec.key), sel, spec.help), input: sel,
+        read: () => (sel.value === spec.default && !kept ? undefined : sel.value) };
+    } else {
+      const fieldSpec = Object.assign({}, spec, { key: spec.key });
+      slot.editor = settingEditor(fieldSpec, value, slot.name, kept);
+      if (slot.editor.input) { slot.editor.input.id = 'f-' + id; slot.editor.input.name = id; }
+      const label = slot.editor.el.querySelector('label[for]');
+      if (label) label.setAttribute('for', 'f-' + id);
+    }
+  }
+  return slots;
+}
+
 function zoneList() {
   let zones = [];
   try { zones = Intl.supportedValuesOf('timeZone'); } catch (e) { zones = []; }
@@ -233,9 +381,9 @@ function zoneList() {
 async function activationForm(name, nav) {
   setTitle(name ? 'Edit ' + name : 'New activation');
   loading();
-  const [models, segments, destinations, existing] = await Promise.all([
+  const [models, segments, destinations, existing, schema] = await Promise.all([
     api('GET', '/api/models'), api('GET', '/api/segments'), api('GET', '/api/destinations'),
-    name ? api('GET', '/api/activations/' + encodeURIComponent(name)) : Promise.resolve(null)]);
+    name ? api('GET', '/api/activations/' + encodeURIComponent(name)) : Promise.resolve(null), settingsSchema()]);
   if (stale(nav)) return;
   const readOnly = !!existing && !existing.editable;
   if (readOnly) setTitle(name);
@@ -254,41 +402,15 @@ async function activationForm(name, nav) {
   const tzIn = h('input', { type: 'text', id: 'f-timezone', name: 'timezone', value: s.timezone || '', placeholder: 'UTC', list: 'zones', autocomplete: 'off' });
   const previewOut = h('div', { class: 'preview', id: 'file-preview', 'aria-live': 'polite' }, '…');
   const formatSel = select('format', [['csv', 'CSV'], ['json', 'JSON'], ['xml', 'XML'], ['parquet', 'Parquet']], fmt.type || 'csv');
-  const delimiterIn = h('input', { type: 'text', id: 'f-delimiter', name: 'delimiter', value: fmt.delimiter === undefined ? ',' : fmt.delimiter, maxlength: 2, class: 'w-xs' });
-  const headerIn = h('input', { type: 'checkbox', id: 'f-header', name: 'header', checked: fmt.header !== false && fmt.header !== 'false' });
-  const layoutSel = select('layout', [['array', 'one JSON array (.json)'], ['lines', 'one object per line (.jsonl)']], fmt.layout || 'array');
-  const gzipSel = select('compression', [['none', 'none'], ['gzip', 'gzip (.gz)']], fmt.type !== 'parquet' && fmt.compression === 'gzip' ? 'gzip' : 'none');
-  const parquetSel = select('parquet-compression', [['snappy', 'snappy (default)'], ['zstd', 'zstd'], ['gzip', 'gzip'], ['none', 'none']],
-    fmt.type === 'parquet' && fmt.compression ? fmt.compression : 'snappy');
-  const rootIn = h('input', { type: 'text', id: 'f-root_element', name: 'root_element', value: text(fmt.root_element), placeholder: 'records' });
-  const recordIn = h('input', { type: 'text', id: 'f-record_element', name: 'record_element', value: text(fmt.record_element), placeholder: 'record' });
-  const csvOptions = h('div', { class: 'row', id: 'csv-options' },
-    field('format.delimiter', 'Delimiter', delimiterIn, 'one character; \\t for tab'),
-    h('div', { class: 'field', 'data-field': 'format.header' }, h('span', { class: 'label' }, 'Header row'),
-      h('label', { class: 'hint', for: 'f-header' }, headerIn, ' first line names the columns'), h('div', { class: 'error', id: 'err-format.header' })));
-  const jsonOptions = h('div', { class: 'row', id: 'json-options' }, field('format.layout', 'Layout', layoutSel));
-  const xmlOptions = h('div', { class: 'row', id: 'xml-options' },
-    field('format.root_element', 'Root element', rootIn, 'default records'),
-    field('format.record_element', 'Record element', recordIn, 'default record'));
-  const gzipRow = h('div', { class: 'row', id: 'gzip-options' }, field('format.compression', 'Compression', gzipSel, 'gzip writes .gz objects'));
-  const parquetRow = h('div', { class: 'row', id: 'parquet-options' }, field('parquet.compression', 'Parquet compression', parquetSel));
+  const formatSlots = formatOptionEditors(schema.formats, fmt);
+  const formatOptions = h('div', { class: 'row', id: 'format-options' }, formatSlots.map(x => x.editor.el));
 
-  const maxSizeIn = h('input', { type: 'text', id: 'f-max_file_size', name: 'max_file_size', value: text(s.max_file_size), placeholder: 'e.g. 256MB', class: 'w-m' });
-  const maxRowsIn = h('input', { type: 'text', id: 'f-max_rows_per_file', name: 'max_rows_per_file', value: text(s.max_rows_per_file), placeholder: 'e.g. 1000000', inputmode: 'numeric', class: 'w-m' });
-  const manifestIn = h('input', { type: 'checkbox', id: 'f-manifest', name: 'manifest', checked: s.manifest === true || s.manifest === 'true' });
-  const emptySel = select('empty_files', [['', 'write (default)'], ['write', 'write'], ['skip', 'skip']], text(s.empty_files));
-  const overwriteSel = select('overwrite', [['', 'default: snapshot replaces its own file, delta modes refuse'], ['true', 'true: replace an existing object'],
-    ['false', 'false: refuse any existing object']], text(s.overwrite));
-  const outputOptions = h('div', {},
-    h('div', { class: 'row' },
-      field('max_file_size', 'Largest file', maxSizeIn, 'split into numbered parts (name-00001…); empty: no limit'),
-      field('max_rows_per_file', 'Most rows per file', maxRowsIn, 'empty: no limit')),
-    h('div', { class: 'row' },
-      field('empty_files', 'Empty outputs', emptySel, 'skip: no file when there is nothing to export'),
-      field('overwrite', 'Existing objects', overwriteSel)),
-    h('div', { class: 'field', 'data-field': 'manifest' }, h('span', { class: 'label' }, 'Manifest'),
-      h('label', { class: 'hint', for: 'f-manifest' }, manifestIn, ' write NAME.manifest.json after the files (rows, bytes, CRC32C of each)'),
-      h('div', { class: 'error', id: 'err-manifest' })));
+  // The settings without an editor of their own are drawn from their description.
+  const CUSTOM = ['model', 'segment', 'destination', 'folder', 'file_name', 'timezone', 'format', 'mapping', 'run_type', 'sync_mode', 'schedule'];
+  const generic = new Map();
+  for (const spec of schema.activation.settings) {
+    if (!CUSTOM.includes(spec.key)) generic.set(spec.key, settingEditor(spec, s[spec.key], spec.key, false));
+  }
 
   const mappingOn = h('input', { type: 'checkbox', id: 'f-mapping-on', checked: Array.isArray(s.mapping) && s.mapping.length > 0 });
   const mappingBody = h('tbody', {});
@@ -320,28 +442,29 @@ async function activationForm(name, nav) {
 
   const saveBtn = h('button', { type: 'submit', class: 'primary', id: 'save' }, name ? 'Save changes' : 'Create activation');
   const validState = h('span', { class: 'hint', id: 'valid-state', role: 'status' });
-  const fieldsets = [
-    h('fieldset', {}, h('legend', {}, 'What and where'),
-      field('name', 'Name', nameIn, name ? 'names cannot be changed' : 'letters, digits, _ . -'),
-      h('div', { class: 'row' },
-        field('target', 'Model or segment', targetSel),
-        field('destination', 'Destination', destSel))),
-    h('fieldset', {}, h('legend', {}, 'Files'),
-      field('folder', 'Folder path', folderIn, 'where objects go in the destination; empty for the root'),
-      h('div', { class: 'row' },
-        field('file_name', 'File name', fileIn, 'variables: {YYYY} {YY} {MM} {DD} {HH} {mm} {ss} {ms} {X} {x} {activation} {model} {run}'),
-        field('timezone', 'Time zone of the name', tzIn, 'for the time variables; default UTC')),
-      h('div', { class: 'field' }, h('span', { class: 'label', id: 'preview-label' }, 'Preview'), previewOut),
-      field('format', 'Format', formatSel), csvOptions, jsonOptions, xmlOptions, gzipRow, parquetRow),
-    h('fieldset', {}, h('legend', {}, 'Splitting, empty outputs, manifest'), outputOptions),
-    h('fieldset', {}, h('legend', {}, 'Attribute mapping'),
-      h('label', { class: 'hint', for: 'f-mapping-on' }, mappingOn, ' Choose and rename the exported attributes (otherwise every column is exported under its own name)'),
-      mappingNote, mappingTable, mappingWarning, h('div', { class: 'error', id: 'err-mapping' })),
-    h('fieldset', {}, h('legend', {}, 'Run type and sync mode'),
-      h('div', { class: 'row' }, field('run_type', 'Run type', runTypeSel), field('sync_mode', 'Sync mode', syncSel)), summary, explain),
-    h('fieldset', {}, h('legend', {}, 'Schedule'),
-      h('div', { class: 'field', role: 'radiogroup', 'aria-label': 'Schedule' }, h('div', { class: 'radio' }, radios)), everyRow, cronRow, nextRuns,
-      h('div', { class: 'error', id: 'err-schedule' }))];
+  const custom = {
+    model: h('div', { class: 'row' }, field('target', 'Model or segment', targetSel), field('destination', 'Destination', destSel)),
+    folder: field('folder', 'Folder path', folderIn, 'where objects go in the destination; empty for the root'),
+    file_name: [h('div', { class: 'row' },
+      field('file_name', 'File name', fileIn, 'variables: {YYYY} {YY} {MM} {DD} {HH} {mm} {ss} {ms} {X} {x} {activation} {model} {run}'),
+      field('timezone', 'Time zone of the name', tzIn, 'for the time variables; default UTC')),
+      h('div', { class: 'field' }, h('span', { class: 'label', id: 'preview-label' }, 'Preview'), previewOut)],
+    format: [field('format', 'Format', formatSel), formatOptions],
+    mapping: [h('label', { class: 'hint', for: 'f-mapping-on' }, mappingOn, ' Choose and rename the exported attributes (otherwise every column is exported under its own name)'),
+      mappingNote, mappingTable, mappingWarning, h('div', { class: 'error', id: 'err-mapping' })],
+    sync_mode: [h('div', { class: 'row' }, field('run_type', 'Run type', runTypeSel), field('sync_mode', 'Sync mode', syncSel)), summary, explain],
+    schedule: [h('div', { class: 'field', role: 'radiogroup', 'aria-label': 'Schedule' }, h('div', { class: 'radio' }, radios)), everyRow, cronRow, nextRuns,
+      h('div', { class: 'error', id: 'err-schedule' })],
+  };
+  const groups = schema.activation.groups.map(g => ({ key: g.key, title: g.title, items: [] }));
+  groups[0].items.push(field('name', 'Name', nameIn, name ? 'names cannot be changed' : 'letters, digits, _ . -'));
+  for (const spec of schema.activation.settings) {
+    let group = groups.find(g => g.key === spec.group);
+    if (!group) { group = { key: spec.group, title: 'Other settings', items: [] }; groups.push(group); }
+    if (generic.has(spec.key)) group.items.push(generic.get(spec.key).el);
+    else if (custom[spec.key]) group.items.push(custom[spec.key]);
+  }
+  const fieldsets = groups.filter(g => g.items.length).map(g => h('fieldset', { 'data-group': g.key }, h('legend', {}, g.title), g.items));
   const form = h('form', { class: 'activation', novalidate: true }, zoneList(), ...fieldsets,
     h('div', { class: 'error', id: 'err-' }),
     readOnly ? h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/runs/' + encodeURIComponent(name) }, 'Runs of ' + name),
@@ -362,16 +485,11 @@ async function activationForm(name, nav) {
   function formatBody() {
     const type = formatSel.value;
     const f = Object.assign({}, fmt.type === type ? fmt : {}, { type });
-    if (type === 'csv') { f.delimiter = delimiterIn.value; f.header = headerIn.checked; }
-    if (type === 'json') f.layout = layoutSel.value;
-    if (type === 'xml') {
-      if (rootIn.value.trim()) f.root_element = rootIn.value.trim(); else delete f.root_element;
-      if (recordIn.value.trim()) f.record_element = recordIn.value.trim(); else delete f.record_element;
+    for (const slot of formatSlots) {
+      if (!slot.types.includes(type)) continue;
+      const v = slot.editor.read();
+      if (v === undefined) delete f[slot.spec.key]; else f[slot.spec.key] = v;
     }
-    if (type === 'parquet') {
-      if (parquetSel.value !== 'snappy' || f.compression) f.compression = parquetSel.value;
-    } else if (gzipSel.value === 'gzip') f.compression = 'gzip';
-    else delete f.compression;
     return f;
   }
 
@@ -384,16 +502,16 @@ async function activationForm(name, nav) {
     b.file_name = fileIn.value;
     if (tzIn.value.trim()) b.timezone = tzIn.value.trim(); else delete b.timezone;
     b.format = formatBody();
-    if (maxSizeIn.value.trim()) b.max_file_size = maxSizeIn.value.trim(); else delete b.max_file_size;
-    const rows = maxRowsIn.value.trim();
-    if (rows) b.max_rows_per_file = /^\d+$/.test(rows) ? Number(rows) : rows; else delete b.max_rows_per_file;
-    if (manifestIn.checked) b.manifest = true; else delete b.manifest;
-    if (emptySel.value) b.empty_files = emptySel.value; else delete b.empty_files;
-    if (overwriteSel.value) b.overwrite = overwriteSel.value === 'true'; else delete b.overwrite;
-    if (mappingOn.checked) {
+    for (const [key, editor] of generic) {
+      const v = editor.read();
+      if (v === undefined) delete b[key]; else b[key] = v;
+    }
+    if (!mappingOn.checked) delete b.mapping;
+    else if (mappingBody.children.length) {
+      // Until the model's columns have arrived, the mapping stays as written.
       b.mapping = [...mappingBody.querySelectorAll('tr')].filter(tr => tr.querySelector('input[type=checkbox]').checked)
         .map(tr => ({ from: tr.dataset.column, to: tr.querySelector('input[type=text]').value.trim() || tr.dataset.column }));
-    } else delete b.mapping;
+    }
     if (runTypeSel.value) b.run_type = runTypeSel.value; else delete b.run_type;
     b.sync_mode = syncSel.value;
     const kind = form.querySelector('input[name=schedule-kind]:checked').value;
@@ -408,11 +526,7 @@ async function activationForm(name, nav) {
 
   function toggles() {
     const type = formatSel.value;
-    csvOptions.hidden = type !== 'csv';
-    jsonOptions.hidden = type !== 'json';
-    xmlOptions.hidden = type !== 'xml';
-    gzipRow.hidden = type === 'parquet';
-    parquetRow.hidden = type !== 'parquet';
+    for (const slot of formatSlots) slot.editor.el.hidden = !slot.types.includes(type);
     mappingTable.hidden = !mappingOn.checked || columns.length === 0;
     const kind = form.querySelector('input[name=schedule-kind]:checked').value;
     everyRow.hidden = kind !== 'every';
@@ -518,11 +632,15 @@ async function activationForm(name, nav) {
   }
 
   function inputOf(fieldName) {
-    return form.querySelector('[data-field="' + CSS.escape(fieldName) + '"] input, [data-field="' + CSS.escape(fieldName) + '"] select');
+    const at = '[data-field="' + CSS.escape(fieldName) + '"] ';
+    return form.querySelector(at + 'input, ' + at + 'select, ' + at + 'textarea');
   }
 
   function setError(fieldName, message) {
-    if (fieldName === 'format.compression' && formatSel.value === 'parquet') fieldName = 'parquet.compression';
+    if (fieldName.startsWith('format.')) {
+      const slot = formatSlots.find(x => x.spec.key === fieldName.slice(7) && x.types.includes(formatSel.value));
+      if (slot) fieldName = slot.name;
+    }
     const el = document.getElementById('err-' + fieldName);
     if (el) el.textContent = message;
     const input = inputOf(fieldName);
@@ -542,6 +660,7 @@ async function activationForm(name, nav) {
     let key = fieldName;
     if (key === 'model' || key === 'segment') key = 'target';
     if (key.startsWith('mapping')) key = 'mapping';
+    if (/\[\d+\]/.test(key)) key = key.replace(/\[\d+\].*$/, '');
     if (key === 'format.type') key = 'format';
     if (key === 'schedule.timezone' && !document.getElementById('err-schedule.timezone')) key = 'schedule';
     return key;
@@ -629,8 +748,8 @@ async function activationForm(name, nav) {
   form.addEventListener('submit', ev => { ev.preventDefault(); if (!readOnly) submit(false); });
   form.addEventListener('change', toggles);
   if (!readOnly) form.addEventListener('change', scheduleValidate);
-  for (const el of [nameIn, fileIn, tzIn, folderIn, delimiterIn, rootIn, recordIn, maxSizeIn, maxRowsIn]) el.addEventListener('input', schedulePreview);
-  for (const el of [formatSel, layoutSel, targetSel, gzipSel, syncSel, runTypeSel, manifestIn]) el.addEventListener('change', schedulePreview);
+  form.addEventListener('input', schedulePreview);
+  form.addEventListener('change', schedulePreview);
   for (const el of [everyIn, cronIn, cronTzIn]) el.addEventListener('input', scheduleNextRuns);
   form.querySelectorAll('input[name=schedule-kind]').forEach(r => r.addEventListener('change', scheduleNextRuns));
   targetSel.addEventListener('change', loadColumns);
@@ -664,8 +783,9 @@ async function runHistory(activation, nav) {
   const statusSel = select('run-status', [['', 'all statuses'], ['succeeded', 'succeeded'], ['failed', 'failed'],
     ['held', 'held'], ['skipped', 'skipped'], ['running', 'running']], status);
   statusSel.addEventListener('change', () => { location.hash = link(0, statusSel.value); });
-  const [data, info] = await Promise.all([api('GET', '/api/runs?' + query),
-    activation ? api('GET', '/api/activations/' + encodeURIComponent(activation)).catch(() => null) : Promise.resolve(null)]);
+  const [data, info, schema] = await Promise.all([api('GET', '/api/runs?' + query),
+    activation ? api('GET', '/api/activations/' + encodeURIComponent(activation)).catch(() => null) : Promise.resolve(null),
+    activation ? settingsSchema().catch(() => null) : Promise.resolve(null)]);
   if (stale(nav)) return;
   const going = r => r.status === 'running' || r.status === 'queued';
   const rows = data.runs.map(r => h('tr', { 'data-run': r.id, 'data-status': r.status },
@@ -691,6 +811,7 @@ async function runHistory(activation, nav) {
         h('button', { class: 'primary', id: 'run-now', disabled: !!(info && info.running) || data.runs.some(going),
           onclick: ev => { ev.target.disabled = true; runNow(activation, () => setTimeout(route, 500)); } }, 'Run now'),
         info ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, info.editable ? 'Edit' : 'View') : null) : null)),
+    info && schema ? settingsCard(info.settings || {}, schema) : null,
     rows.length ? h('table', { id: 'runs' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started · duration'),
         h('th', { class: 'num' }, 'Read'), h('th', { class: 'num' }, 'Added'), h('th', { class: 'num' }, 'Updated'),
@@ -701,6 +822,18 @@ async function runHistory(activation, nav) {
         status ? h('a', { href: link(0, '') }, 'Show every status') : null),
     h('p', { class: 'muted small' }, (data.total === 1 ? '1 run' : data.total + ' runs') + (status ? ' ' + status : '') + ' in all.'), pager);
   if (data.runs.some(going) || (info && info.running)) refreshTimer = setTimeout(route, 1500);
+}
+
+// Every setting of an activation: its value as written, or its default (muted).
+function settingsCard(settings, schema) {
+  return h('details', { class: 'card', id: 'settings', open: true }, h('summary', {}, 'Settings'),
+    h('dl', { class: 'kv' }, schema.activation.settings.map(spec => {
+      const set = Object.prototype.hasOwnProperty.call(settings, spec.key);
+      // A required setting left out of a valid activation is the alternative of one that is set (segment for model).
+      if (!set && spec.default_text.startsWith('required')) return null;
+      return [h('dt', { class: 'mono' }, spec.key),
+        h('dd', { 'data-setting': spec.key, class: set ? 'mono' : 'muted' }, set ? shown(settings[spec.key]) : 'default: ' + (spec.default_text || 'none'))];
+    })));
 }
 
 async function runDetail(id, nav) {

@@ -23,12 +23,14 @@ public final class Registry<T> {
     private final String kind;
     private final String listLabel;
     private final Map<String, Parser<T>> parsers;
+    private final Map<String, List<SettingSpec>> settings;
     private final List<String> names;
 
-    private Registry(String kind, String listLabel, Map<String, Parser<T>> parsers) {
+    private Registry(String kind, String listLabel, Map<String, Parser<T>> parsers, Map<String, List<SettingSpec>> settings) {
         this.kind = kind;
         this.listLabel = listLabel;
         this.parsers = Map.copyOf(parsers);
+        this.settings = Map.copyOf(settings);
         this.names = List.copyOf(parsers.keySet());
     }
 
@@ -43,6 +45,18 @@ public final class Registry<T> {
     /** The type names, in the order they were registered. */
     public List<String> names() {
         return names;
+    }
+
+    /**
+     * The settings an entry of {@code type} takes, in the order a form shows them: described by the
+     * type's own class, which also takes its accepted keys from them.
+     */
+    public List<SettingSpec> settings(String type) {
+        List<SettingSpec> found = settings.get(type);
+        if (found == null) {
+            throw new IllegalArgumentException("unknown " + kind + " '" + type + "'");
+        }
+        return found;
     }
 
     /**
@@ -64,21 +78,24 @@ public final class Registry<T> {
         private final String kind;
         private final String listLabel;
         private final Map<String, Parser<T>> parsers = new LinkedHashMap<>();
+        private final Map<String, List<SettingSpec>> settings = new LinkedHashMap<>();
 
         private Builder(String kind, String listLabel) {
             this.kind = kind;
             this.listLabel = listLabel;
         }
 
-        public Builder<T> add(String type, Parser<T> parser) {
+        /** Adds a type: how its entries parse, and the settings they take (see {@link SettingSpec}). */
+        public Builder<T> add(String type, Parser<T> parser, List<SettingSpec> typeSettings) {
             if (parsers.putIfAbsent(type, parser) != null) {
                 throw new IllegalStateException(kind + " '" + type + "' is registered twice");
             }
+            settings.put(type, List.copyOf(typeSettings));
             return this;
         }
 
         public Registry<T> build() {
-            return new Registry<>(kind, listLabel, parsers);
+            return new Registry<>(kind, listLabel, parsers, settings);
         }
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 /** The built-in destination types, in one place. */
 public final class DestinationTypes {
     public static final Registry<DestinationConfig> REGISTRY = Registry.<DestinationConfig>builder("destination type", "types")
-            .add("gcs", GcsDestinationConfig::parse)
-            .add("local", LocalDestinationConfig::parse)
+            .add("gcs", GcsDestinationConfig::parse, GcsDestinationConfig.SETTINGS)
+            .add("local", LocalDestinationConfig::parse, LocalDestinationConfig.SETTINGS)
             .build();
 
     private DestinationTypes() {}

@@ -2,8 +2,10 @@ package dev.sluice.destination;
 
 import dev.sluice.config.ByteSize;
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -22,9 +24,21 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
     /** The client holds one chunk in memory; more than this is a mistake. */
     private static final long MAX_CHUNK_SIZE = 1L << 30;
 
+    /** The settings of a gcs destination. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.typeKey("destination", null),
+            SettingSpec.text("bucket").asRequired().in("gcs", 1).help("the bucket's name only, without gs://"),
+            SettingSpec.text("credentials_file").in("gcs", 2).help("a service-account JSON key file"),
+            SettingSpec.text("credentials_json").asSecret().in("gcs", 3).help("the key's JSON text, usually ${GCS_KEY}; never printed"),
+            SettingSpec.text("project_id").in("gcs", 4).help("the project, when the credentials do not name it"),
+            SettingSpec.text("endpoint").in("gcs", 5).help("an http:// or https:// URL of an emulator"),
+            SettingSpec.of("chunk_size", SettingSpec.Kind.SIZE).withDefault("16MiB").in("gcs", 6)
+                    .help("resumable upload chunk: a multiple of 256KiB, at most 1GiB"),
+            SettingSpec.integer("max_attempts").withDefault(DEFAULT_MAX_ATTEMPTS).in("gcs", 7)
+                    .help("attempts per request before a transient failure fails the run; 1-20"));
+
     static GcsDestinationConfig parse(String name, Node node, Path baseDir) {
-        node.allowKeys("type", "bucket", "credentials_file", "credentials_json", "project_id", "endpoint", "chunk_size",
-                "max_attempts");
+        node.allowKeys(SettingSpec.keys(SETTINGS));
         String bucket = node.requiredText("bucket");
         if (bucket != null && (!BUCKET.matcher(bucket).matches() || (bucket.length() > 63 && !bucket.contains(".")))) {
             node.problem("bucket", "'" + bucket + "' is not a valid bucket name (3-63 lower-case letters, digits, '-', '_' or '.'; "

@@ -1,6 +1,7 @@
 package dev.sluice.format;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,8 +15,20 @@ public record CsvFormat(char delimiter, boolean header, char quote, QuoteMode qu
 
     public enum QuoteMode { MINIMAL, ALL }
 
+    /** The options of {@code format: {type: csv, …}}. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.text("delimiter").withDefault(",").in("format", 1)
+                    .help("one character except a line break; \\t for tab"),
+            SettingSpec.bool("header", true).in("format", 2).help("the first line names the columns"),
+            SettingSpec.text("quote").withDefault("\"").in("format", 3).help("one ASCII character, different from the delimiter"),
+            SettingSpec.choice("quote_mode", QuoteMode.class).withDefault("minimal").in("format", 4)
+                    .help("minimal quotes fields holding the delimiter, the quote or a line break; all quotes every field"),
+            SettingSpec.text("null_value").withDefault("", "empty").in("format", 5)
+                    .help("text written for null; must not hold the delimiter, the quote or a line break"),
+            TextCompression.SETTING);
+
     static CsvFormat parse(Node node) {
-        node.allowKeys("type", "delimiter", "header", "quote", "quote_mode", "null_value", "compression");
+        node.allowKeys(FileFormats.optionKeys(SETTINGS));
         char delimiter = singleChar(node, "delimiter", ',');
         char quote = singleChar(node, "quote", '"');
         if (quote > 0x7F) {

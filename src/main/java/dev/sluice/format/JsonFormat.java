@@ -1,6 +1,7 @@
 package dev.sluice.format;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -11,8 +12,14 @@ public record JsonFormat(Layout layout, TextCompression compression) implements 
 
     public enum Layout { ARRAY, LINES }
 
+    /** The options of {@code format: {type: json, …}}. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.choice("layout", Layout.class).withDefault("array").in("format", 1)
+                    .help("array: one JSON array of objects (.json); lines: one object per line (.jsonl)"),
+            TextCompression.SETTING);
+
     static JsonFormat parse(Node node) {
-        node.allowKeys("type", "layout", "compression");
+        node.allowKeys(FileFormats.optionKeys(SETTINGS));
         return new JsonFormat(node.choice("layout", Layout.class, Layout.ARRAY),
                 node.choice("compression", TextCompression.class, TextCompression.NONE));
     }

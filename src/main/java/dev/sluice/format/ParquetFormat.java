@@ -1,6 +1,7 @@
 package dev.sluice.format;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,13 @@ public record ParquetFormat(Codec compression) implements FileFormat {
 
     public enum Codec { SNAPPY, ZSTD, GZIP, NONE }
 
+    /** The options of {@code format: {type: parquet, …}}. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.choice("compression", Codec.class).withDefault("snappy").in("format", 9)
+                    .help("the codec inside the file"));
+
     static ParquetFormat parse(Node node) {
-        node.allowKeys("type", "compression");
+        node.allowKeys(FileFormats.optionKeys(SETTINGS));
         return new ParquetFormat(node.choice("compression", Codec.class, Codec.SNAPPY));
     }
 

@@ -4,6 +4,10 @@ package dev.sluice.format;
 public enum TextCompression {
     NONE(""), GZIP(".gz");
 
+    /** The {@code compression} option of the text formats. */
+    static final dev.sluice.config.SettingSpec SETTING = dev.sluice.config.SettingSpec.choice("compression", TextCompression.class)
+            .withDefault("none").in("format", 9).help("gzip writes NAME.EXT.gz objects");
+
     private final String suffix;
 
     TextCompression(String suffix) {

@@ -1,6 +1,7 @@
 package dev.sluice.format;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -16,8 +17,15 @@ public record XmlFormat(String rootElement, String recordElement, TextCompressio
     /** An XML 1.0 name without a colon (an NCName), letters and digits from any script. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}_][\\p{L}\\p{Nd}\\p{Mn}\\p{Mc}_.\\-\\u00B7]*");
 
+    /** The options of {@code format: {type: xml, …}}. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.text("root_element").withDefault("records").in("format", 1)
+                    .help("an XML name: a letter or _, then letters, digits, _ . -"),
+            SettingSpec.text("record_element").withDefault("record").in("format", 2).help("the element of each row; an XML name"),
+            TextCompression.SETTING);
+
     static XmlFormat parse(Node node) {
-        node.allowKeys("type", "root_element", "record_element", "compression");
+        node.allowKeys(FileFormats.optionKeys(SETTINGS));
         String root = elementName(node, "root_element", "records");
         String record = elementName(node, "record_element", "record");
         return new XmlFormat(root, record, node.choice("compression", TextCompression.class, TextCompression.NONE));

@@ -1,6 +1,7 @@
 package dev.sluice.notify;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.error.Secrets;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -27,15 +28,24 @@ import java.util.Properties;
  */
 public record EmailNotifier(NotifierSettings settings, String host, int port, boolean starttls, String username, String password,
         InternetAddress from, List<InternetAddress> to) implements Notifier {
-    static final List<String> KEYS = List.of("host", "port", "starttls", "username", "password", "from", "to");
     public static final int DEFAULT_PORT = 587;
+    /** The settings of an email notification, besides the common ones. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.text("host").asRequired().in("email", 1).help("the SMTP server"),
+            SettingSpec.integer("port").withDefault(DEFAULT_PORT).in("email", 2).help("its port"),
+            SettingSpec.bool("starttls", true).in("email", 3)
+                    .help("require STARTTLS; false sends in clear text"),
+            SettingSpec.text("username").absent("none: no login").in("email", 4).help("the login, usually ${SMTP_USER}"),
+            SettingSpec.text("password").asSecret().in("email", 5).help("its password, usually ${SMTP_PASSWORD}; never printed"),
+            SettingSpec.text("from").asRequired().in("email", 6).help("the sender's address"),
+            SettingSpec.of("to", SettingSpec.Kind.TEXT_LIST).asRequired().in("email", 7).help("one address or a list"));
 
     public EmailNotifier {
         to = List.copyOf(to);
     }
 
     static EmailNotifier parse(String name, Node node, Path baseDir) {
-        NotifierSettings settings = NotifierSettings.parse(name, "email", node, KEYS);
+        NotifierSettings settings = NotifierSettings.parse(name, "email", node, SETTINGS);
         String host = node.requiredText("host");
         Long port = node.longAtLeast("port", 1);
         if (port != null && port > 65535) {

@@ -2,6 +2,7 @@ package dev.sluice.notify;
 
 import dev.sluice.config.DurationText;
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.config.Suggestions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,19 +21,32 @@ import java.util.Set;
  */
 public record NotifierSettings(String name, String type, Set<NotifyEvent> events, Duration timeout, String publicUrl,
         OutgoingTarget target) {
-    public static final List<String> KEYS = List.of("type", "events", "timeout", "public_url", "allow_private_targets");
     public static final Set<NotifyEvent> DEFAULT_EVENTS = Set.copyOf(EnumSet.of(NotifyEvent.FAILED, NotifyEvent.HELD, NotifyEvent.RECOVERED));
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The settings every notification takes, whatever its type. */
+    public static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.typeKey("notification", null),
+            SettingSpec.of("events", SettingSpec.Kind.CHOICE_LIST)
+                    .allowing(Arrays.stream(NotifyEvent.values()).map(NotifyEvent::json).toList())
+                    .withDefault(List.of("failed", "held", "recovered"), "[failed, held, recovered]").in("when", 1)
+                    .help("the run endings it is sent on; recovered is the first success after failed or held runs"),
+            SettingSpec.of("timeout", SettingSpec.Kind.DURATION).withDefault(DurationText.format(DEFAULT_TIMEOUT)).in("when", 2)
+                    .help("how long delivery may take, retries included; at most 10m"),
+            SettingSpec.text("public_url").absent("serve --public-url").in("when", 3)
+                    .help("the web UI's address, for a link to the run"),
+            SettingSpec.bool("allow_private_targets", true).in("when", 4)
+                    .help("whether it may reach private and loopback addresses"));
+    public static final List<String> KEYS = SettingSpec.keys(SETTINGS);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
 
     public NotifierSettings {
         events = Set.copyOf(events);
     }
 
-    /** Reads the common settings of entry {@code name}; {@code ownKeys} are the type's own, for the unknown-key check. */
-    public static NotifierSettings parse(String name, String type, Node node, List<String> ownKeys) {
+    /** Reads the common settings of entry {@code name}; {@code own} are the type's own settings, for the unknown-key check. */
+    public static NotifierSettings parse(String name, String type, Node node, List<SettingSpec> own) {
         List<String> allowed = new ArrayList<>(KEYS);
-        allowed.addAll(ownKeys);
+        allowed.addAll(SettingSpec.keys(own));
         node.allowKeys(allowed);
         Set<NotifyEvent> events = events(node.get("events"));
         Duration timeout = node.parse("timeout", DurationText::parse, DurationText.format(DEFAULT_TIMEOUT)).orElse(DEFAULT_TIMEOUT);

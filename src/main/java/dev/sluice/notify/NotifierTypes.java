@@ -2,15 +2,16 @@ package dev.sluice.notify;
 
 import dev.sluice.config.Node;
 import dev.sluice.config.Registry;
+import dev.sluice.config.SettingSpec;
 import java.nio.file.Path;
 import java.util.List;
 
 /** The built-in notification types, in one place. */
 public final class NotifierTypes {
     public static final Registry<Notifier> REGISTRY = Registry.<Notifier>builder("notification type", "types")
-            .add("webhook", WebhookNotifier::parse)
-            .add("slack", SlackNotifier::parse)
-            .add("email", EmailNotifier::parse)
+            .add("webhook", WebhookNotifier::parse, SettingSpec.concat(NotifierSettings.SETTINGS, WebhookNotifier.SETTINGS))
+            .add("slack", SlackNotifier::parse, SettingSpec.concat(NotifierSettings.SETTINGS, SlackNotifier.SETTINGS))
+            .add("email", EmailNotifier::parse, SettingSpec.concat(NotifierSettings.SETTINGS, EmailNotifier.SETTINGS))
             .build();
 
     private NotifierTypes() {}

@@ -3,6 +3,7 @@ package dev.sluice.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.config.JsonText;
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.error.Secrets;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,10 +17,13 @@ import java.util.Map;
  * URL is known.
  */
 public record SlackNotifier(NotifierSettings settings, URI webhookUrl) implements Notifier {
-    static final List<String> KEYS = List.of("webhook_url");
+    /** The settings of a Slack notification, besides the common ones. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.text("webhook_url").asRequired().asSecret().in("slack", 1)
+                    .help("the incoming webhook's URL, usually ${SLACK_URL}; a credential, never printed"));
 
     static SlackNotifier parse(String name, Node node, Path baseDir) {
-        NotifierSettings settings = NotifierSettings.parse(name, "slack", node, KEYS);
+        NotifierSettings settings = NotifierSettings.parse(name, "slack", node, SETTINGS);
         String url = node.requiredText("webhook_url");
         // Whoever holds the URL can post to the channel.
         Secrets.register(url);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.config.JsonText;
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.error.Secrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,14 @@ import javax.crypto.spec.SecretKeySpec;
 public record WebhookNotifier(NotifierSettings settings, URI url, String secret, Clock clock) implements Notifier {
     public static final String TIMESTAMP_HEADER = "X-Sluice-Timestamp";
     public static final String SIGNATURE_HEADER = "X-Sluice-Signature";
-    static final List<String> KEYS = List.of("url", "secret");
+    /** The settings of a webhook notification, besides the common ones. */
+    static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.text("url").asRequired().in("webhook", 1).help("an http:// or https:// URL"),
+            SettingSpec.text("secret").absent("none: unsigned").asSecret().in("webhook", 2)
+                    .help("the HMAC key, at least 16 characters, usually ${HOOK_SECRET}; never printed"));
 
     static WebhookNotifier parse(String name, Node node, Path baseDir) {
-        NotifierSettings settings = NotifierSettings.parse(name, "webhook", node, KEYS);
+        NotifierSettings settings = NotifierSettings.parse(name, "webhook", node, SETTINGS);
         String url = node.requiredText("url");
         Secrets.registerUrl(url);
         String secret = node.text("secret", null);

@@ -1,6 +1,7 @@
 package dev.sluice.plan;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -23,6 +24,16 @@ public record Guards(Map<String, Limit> limits) {
 
     /** The guards in the order they are checked and reported. */
     public static final List<String> KEYS = List.of("min_rows", "max_rows", "max_added", "max_updated", "max_removed", "max_changed_rows");
+    /** The guards as settings of {@code guards:}. */
+    public static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.integer("min_rows").in("guards", 1).help("held when the run reads fewer rows"),
+            SettingSpec.integer("max_rows").in("guards", 2).help("held when the run reads more rows"),
+            SettingSpec.of("max_added", SettingSpec.Kind.COUNT_OR_PERCENT).in("guards", 3)
+                    .help("held when more rows are added: rows, or a percentage of the previous snapshot"),
+            SettingSpec.of("max_updated", SettingSpec.Kind.COUNT_OR_PERCENT).in("guards", 4).help("held when more rows are updated"),
+            SettingSpec.of("max_removed", SettingSpec.Kind.COUNT_OR_PERCENT).in("guards", 5).help("held when more rows are removed"),
+            SettingSpec.of("max_changed_rows", SettingSpec.Kind.COUNT_OR_PERCENT).in("guards", 6)
+                    .help("held when more rows are added, updated and removed together"));
     private static final List<String> ABSOLUTE_ONLY = List.of("min_rows", "max_rows");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");

@@ -1,8 +1,10 @@
 package dev.sluice.plan;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * How long an activation's published files stay: {@code {keep_runs: N}} keeps the files of the N
@@ -11,6 +13,12 @@ import java.time.Instant;
  * inside either window. Null fields are unset; at least one is set.
  */
 public record Retention(Long keepRuns, Long keepDays) {
+
+    /** The keys of {@code retention:}. */
+    public static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.integer("keep_runs").in("retention", 1)
+                    .help("keep the files of the N newest succeeded runs that published files (N ≥ 1)"),
+            SettingSpec.integer("keep_days").in("retention", 2).help("keep the files of the runs started in the last D days (D ≥ 1)"));
 
     public Retention {
         if (keepRuns == null && keepDays == null) {
@@ -24,7 +32,7 @@ public record Retention(Long keepRuns, Long keepDays) {
             return null;
         }
         int before = node.problems().size();
-        node.allowKeys("keep_runs", "keep_days");
+        node.allowKeys(SettingSpec.keys(SETTINGS));
         Long keepRuns = node.longAtLeast("keep_runs", 1);
         Long keepDays = node.longAtLeast("keep_days", 1);
         if (node.problems().size() > before) {

@@ -6,10 +6,12 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
 import dev.sluice.config.DurationText;
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /** When an activation runs by itself: {@code {every: 15m}} or {@code {cron: "0 6 * * *", timezone: Europe/Paris}}. */
@@ -32,6 +34,12 @@ public sealed interface Schedule permits Schedule.Every, Schedule.Cron {
     /** One line for people: {@code every 15m}, {@code cron 0 6 * * * (Europe/Paris)}. */
     String describe();
 
+    /** The keys of {@code schedule:}: {@code every}, or {@code cron} with its {@code timezone}. */
+    List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.of("every", SettingSpec.Kind.DURATION).in("schedule", 1).help("an interval: 15m, 1h, 1d (at least 1m)"),
+            SettingSpec.text("cron").in("schedule", 2).help("five fields: minute hour day-of-month month day-of-week"),
+            SettingSpec.text("timezone").withDefault("UTC").in("schedule", 3).help("the IANA zone of cron (not of every)"));
+
     /** The shortest interval accepted by {@code every}. */
     Duration MIN_INTERVAL = Duration.ofMinutes(1);
 
@@ -40,7 +48,7 @@ public sealed interface Schedule permits Schedule.Every, Schedule.Cron {
         if (node.isUnset("none: manual runs only") || !node.expectObject()) {
             return null;
         }
-        node.allowKeys("every", "cron", "timezone");
+        node.allowKeys(SettingSpec.keys(SETTINGS));
         boolean every = !node.get("every").isUnset(null);
         boolean cron = !node.get("cron").isUnset(null);
         if (every == cron) {

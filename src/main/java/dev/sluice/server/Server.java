@@ -48,7 +48,7 @@ import java.util.function.Function;
 public final class Server implements AutoCloseable {
     /** Request bodies larger than this are refused with 413. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
-    private static final Set<String> ASSETS = Set.of("app.js", "style.css", "openapi.json", "favicon.svg");
+    private static final Set<String> ASSETS = Set.of("app.js", "style.css", "favicon.svg");
 
     /** How the server is started. {@code stateDir} null: {@code .sluice} beside the workspace. */
     public record Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
@@ -136,7 +136,8 @@ public final class Server implements AutoCloseable {
             Routes routes = new Routes(config.routes);
             routes.get("/", ctx -> asset(ctx, "index.html"));
             routes.get("/assets/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
-            routes.get("/api/openapi.json", ctx -> asset(ctx, "openapi.json"));
+            routes.get("/api/openapi.json", OpenApiDocument::serve);
+            routes.get("/api/schema", SettingsSchema::serve);
             routes.get("/api/status", this::status);
             routes.get("/metrics", metrics::serve);
             routes.get("/api/activations", activations::list);

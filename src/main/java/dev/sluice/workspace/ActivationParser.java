@@ -2,6 +2,7 @@ package dev.sluice.workspace;
 
 import dev.sluice.config.ByteSize;
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.format.FileFormat;
 import dev.sluice.format.FileFormats;
 import dev.sluice.plan.FileNameTemplate;
@@ -21,11 +22,10 @@ import java.util.Set;
 
 /** Reads and checks one activation's settings (references to other entries are checked by the caller). */
 final class ActivationParser {
-    static final List<String> KEYS = List.of("model", "segment", "destination", "folder", "file_name", "timezone",
-            "format", "mapping", "run_type", "sync_mode", "schedule", "max_file_size", "max_rows_per_file",
-            "empty_files", "manifest", "overwrite", "publish", "invalid_rows", "guards", "notify", "retention", "state", "description");
+    /** The keys an activation accepts: those {@link ActivationSettings} describes. */
+    static final List<String> KEYS = ActivationSettings.KEYS;
 
-    private static final String DEFAULT_FILE_NAME = "{activation}";
+    private static final String DEFAULT_FILE_NAME = (String) spec("file_name").defaultValue();
 
     private ActivationParser() {}
 
@@ -50,7 +50,7 @@ final class ActivationParser {
         ZoneId timezone = node.parse("timezone", Schedule::zone, "UTC").orElse(ZoneOffset.UTC);
         FileFormat format = FileFormats.parse(node.get("format"));
         List<Mapping> mapping = mapping(node.get("mapping"), format);
-        SyncMode syncMode = node.choice("sync_mode", SyncMode.class, SyncMode.SNAPSHOT);
+        SyncMode syncMode = node.choice("sync_mode", SyncMode.class, defaultOf("sync_mode", SyncMode.class));
         RunType runType = node.choice("run_type", RunType.class, syncMode.defaultRunType());
         String incompatibility = syncMode.incompatibility(runType);
         if (incompatibility != null) {
@@ -59,24 +59,36 @@ final class ActivationParser {
         Schedule schedule = Schedule.parse(node.get("schedule"));
         Long maxFileSize = node.parse("max_file_size", ByteSize::parse).orElse(null);
         Long maxRows = node.longAtLeast("max_rows_per_file", 1);
-        Activation.EmptyFiles emptyFiles = node.choice("empty_files", Activation.EmptyFiles.class, Activation.EmptyFiles.WRITE);
-        boolean manifest = node.bool("manifest", false);
+        Activation.EmptyFiles emptyFiles = node.choice("empty_files", Activation.EmptyFiles.class,
+                defaultOf("empty_files", Activation.EmptyFiles.class));
+        boolean manifest = node.bool("manifest", (Boolean) spec("manifest").defaultValue());
         // Unset (null): a snapshot activation replaces its own objects, a delta one refuses to.
         Boolean overwrite = node.get("overwrite").isUnset("snapshot replaces its own objects, delta modes never replace")
                 ? null : node.bool("overwrite", true);
-        Activation.Publish publish = node.choice("publish", Activation.Publish.class, Activation.Publish.STAGED);
-        Activation.InvalidRows invalidRows = node.choice("invalid_rows", Activation.InvalidRows.class, Activation.InvalidRows.FAIL);
+        Activation.Publish publish = node.choice("publish", Activation.Publish.class, defaultOf("publish", Activation.Publish.class));
+        Activation.InvalidRows invalidRows = node.choice("invalid_rows", Activation.InvalidRows.class,
+                defaultOf("invalid_rows", Activation.InvalidRows.class));
         Guards guards = Guards.parse(node.get("guards"));
         // Unset: every notification of the workspace applies; [] none. The names are checked by the caller.
         List<String> notify = node.get("notify").isUnset("every notification of the workspace") ? null : node.textList("notify");
         Retention retention = Retention.parse(node.get("retention"));
-        Activation.StateLocation state = node.choice("state", Activation.StateLocation.class, Activation.StateLocation.ENGINE);
+        Activation.StateLocation state = node.choice("state", Activation.StateLocation.class,
+                defaultOf("state", Activation.StateLocation.class));
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
                 invalidRows, guards, notify, retention, state);
+    }
+
+    private static SettingSpec spec(String key) {
+        return SettingSpec.find(ActivationSettings.SETTINGS, key);
+    }
+
+    /** The described default of the choice {@code key}, as the enum the parser reads. */
+    private static <E extends Enum<E>> E defaultOf(String key, Class<E> type) {
+        return Enum.valueOf(type, ((String) spec(key).defaultValue()).toUpperCase(java.util.Locale.ROOT));
     }
 
     /** The mapping entries; each exported name is checked against {@code format} (when known) at its own entry. */
@@ -94,7 +106,7 @@ final class ActivationParser {
             if (!element.expectObject()) {
                 continue;
             }
-            element.allowKeys("from", "to");
+            element.allowKeys(SettingSpec.keys(spec("mapping").children()));
             String from = element.requiredText("from");
             String to = element.get("to").isUnset("the from name") ? from : element.requiredText("to");
             if (from == null || to == null) {

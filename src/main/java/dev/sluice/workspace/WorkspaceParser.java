@@ -1,6 +1,7 @@
 package dev.sluice.workspace;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.config.Problems;
 import dev.sluice.config.Suggestions;
 import dev.sluice.destination.DestinationConfig;
@@ -149,7 +150,7 @@ final class WorkspaceParser {
         if (!node.expectObject()) {
             return;
         }
-        node.allowKeys("source", "sql", "primary_key", "description");
+        node.allowKeys(SettingSpec.keys(EntrySettings.MODEL));
         String sql = node.requiredText("sql");
         List<String> primaryKey = node.textList("primary_key");
         if (!node.has("primary_key")) {
@@ -192,7 +193,7 @@ final class WorkspaceParser {
         if (!node.expectObject()) {
             return;
         }
-        node.allowKeys("model", "filter", "description");
+        node.allowKeys(SettingSpec.keys(EntrySettings.SEGMENT));
         if (modelNames.contains(name)) {
             node.problem("the name '" + name + "' is already used by a model; models and segments need distinct names");
         }

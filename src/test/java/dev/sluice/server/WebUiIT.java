@@ -401,4 +401,122 @@ class WebUiIT {
         String parquet = Files.readString(fx.activations.resolve("full_form.yaml"));
         assertThat(parquet).contains("type: parquet", "compression: zstd").doesNotContain("overwrite", "root_element");
     }
+
+    /**
+     * Issue 25: the form is drawn from the settings' description (GET /api/schema), so every setting
+     * can be set and seen: one activation with every described setting set, read back through the
+     * API and the YAML file, shown again by the edit form and the activation's page, and saved again unchanged.
+     */
+    @Test
+    void theFormSetsAndShowsEveryDescribedSetting() throws Exception {
+        fx.write(ServerFixture.WORKSPACE.replace("activations:\n  by_hand:",
+                "notifications:\n  ops: {type: webhook, url: \"http://127.0.0.1:9/hook\"}\nactivations:\n  by_hand:"));
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        List<String> consoleErrors = new java.util.ArrayList<>();
+        page.onConsoleMessage(m -> { if (m.type().equals("error")) consoleErrors.add(m.text()); });
+        page.navigate(fx.base() + "/#/new");
+        page.locator("#f-name").fill("every_setting");
+        page.locator("#f-target").selectOption("model:customers");
+        page.locator("#f-destination").selectOption("out");
+        page.locator("#f-description").fill("every setting, set from the form");
+        page.locator("#f-folder").fill("all");
+        page.locator("#f-file_name").fill("{activation}_{run}");
+        page.locator("#f-timezone").fill("Europe/Paris");
+        page.locator("#f-format").selectOption("csv");
+        page.locator("#f-delimiter").fill(";");
+        page.locator("#f-header").uncheck();
+        page.locator("#f-quote").fill("'");
+        page.locator("#f-quote_mode").selectOption("all");
+        page.locator("#f-null_value").fill("NULL");
+        page.locator("#f-compression").selectOption("gzip");
+        page.locator("#f-mapping-on").check();
+        page.locator("#mapping tr[data-column=score] input[type=checkbox]").uncheck();
+        page.locator("#mapping tr[data-column=email] input[type=text]").fill("Email");
+        page.locator("#f-max_file_size").fill("10MB");
+        page.locator("#f-max_rows_per_file").fill("1000");
+        page.locator("#f-empty_files").selectOption("skip");
+        page.locator("#f-manifest").check();
+        page.locator("#f-overwrite").selectOption("false");
+        page.locator("#f-publish").selectOption("direct");
+        page.locator("#f-sync_mode").selectOption("upsert");
+        page.locator("#f-run_type").selectOption("full_then_delta");
+        page.locator("#f-invalid_rows").selectOption("skip");
+        page.locator("#f-state").selectOption("engine");
+        page.locator("#f-guards\\.min_rows").fill("1");
+        page.locator("#f-guards\\.max_rows").fill("1000000");
+        page.locator("#f-guards\\.max_added").fill("50%");
+        page.locator("#f-guards\\.max_updated").fill("40%");
+        page.locator("#f-guards\\.max_removed").fill("10%");
+        page.locator("#f-guards\\.max_changed_rows").fill("500");
+        page.locator("input[name=schedule-kind][value=every]").check();
+        page.locator("#f-every").fill("1h");
+        page.locator("#f-notify").fill("ops");
+        page.locator("#f-retention\\.keep_runs").fill("3");
+        page.locator("#f-retention\\.keep_days").fill("7");
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Runs of every_setting");
+
+        // Through the API: every described key is set (segment excepted: it is model's alternative), with the values typed.
+        com.fasterxml.jackson.databind.JsonNode settings = fx.get("/api/activations/every_setting").json().path("settings");
+        List<String> described = new java.util.ArrayList<>();
+        fx.get("/api/schema").json().path("activation").path("settings").forEach(spec -> described.add(spec.path("key").asText()));
+        described.remove("segment");
+        List<String> set = new java.util.ArrayList<>();
+        settings.fieldNames().forEachRemaining(set::add);
+        assertThat(set).containsExactlyInAnyOrderElementsOf(described);
+        assertThat(settings.path("format").toString()).isEqualTo(
+                "{\"type\":\"csv\",\"delimiter\":\";\",\"header\":false,\"quote\":\"'\",\"quote_mode\":\"all\",\"null_value\":\"NULL\",\"compression\":\"gzip\"}");
+        assertThat(settings.path("guards").toString()).isEqualTo("{\"min_rows\":1,\"max_rows\":1000000,\"max_added\":\"50%\","
+                + "\"max_updated\":\"40%\",\"max_removed\":\"10%\",\"max_changed_rows\":500}");
+        assertThat(settings.path("retention").toString()).isEqualTo("{\"keep_runs\":3,\"keep_days\":7}");
+        assertThat(settings.path("notify").toString()).isEqualTo("[\"ops\"]");
+        assertThat(settings.path("mapping").toString()).isEqualTo("[{\"from\":\"id\",\"to\":\"id\"},{\"from\":\"email\",\"to\":\"Email\"},"
+                + "{\"from\":\"country\",\"to\":\"country\"}]");
+        assertThat(settings.path("overwrite").asBoolean(true)).isFalse();
+        assertThat(settings.path("max_rows_per_file").isInt()).isTrue();
+        // In the YAML file: the same settings.
+        com.fasterxml.jackson.databind.JsonNode file = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readTree(fx.activations.resolve("every_setting.yaml").toFile()).path("activations").path("every_setting");
+        assertThat(file).isEqualTo(settings);
+        assertThat(file.path("guards").path("max_removed").asText()).isEqualTo("10%");
+        assertThat(file.path("description").asText()).isEqualTo("every setting, set from the form");
+
+        // The activation's page shows every setting, guards included.
+        assertThat(page.locator("#settings dd[data-setting=guards]")).containsText("max_removed: 10%");
+        assertThat(page.locator("#settings dd[data-setting=retention]")).hasText("keep_runs: 3, keep_days: 7");
+        assertThat(page.locator("#settings dd[data-setting=notify]")).hasText("ops");
+        assertThat(page.locator("#settings dd")).hasCount(described.size());
+        assertThat(page.locator("#settings dd[data-setting=mapping]")).hasText("from: id, to: id; from: email, to: Email; from: country, to: country");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("every-setting-page.png")).setFullPage(true));
+
+        // The edit form shows them all again, and saving unchanged keeps every setting as it was.
+        page.navigate(fx.base() + "/#/edit/every_setting");
+        assertThat(page.locator("#f-guards\\.max_removed")).hasValue("10%");
+        assertThat(page.locator("#f-guards\\.min_rows")).hasValue("1");
+        assertThat(page.locator("#f-retention\\.keep_days")).hasValue("7");
+        assertThat(page.locator("#f-notify")).hasValue("ops");
+        assertThat(page.locator("#f-quote")).hasValue("'");
+        assertThat(page.locator("#f-quote_mode")).hasValue("all");
+        assertThat(page.locator("#f-null_value")).hasValue("NULL");
+        assertThat(page.locator("#f-header")).not().isChecked();
+        assertThat(page.locator("#f-publish")).hasValue("direct");
+        assertThat(page.locator("#f-invalid_rows")).hasValue("skip");
+        assertThat(page.locator("#f-state")).hasValue("engine");
+        assertThat(page.locator("#f-description")).hasValue("every setting, set from the form");
+        assertThat(page.locator("#f-overwrite")).hasValue("false");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("every-setting-form.png")).setFullPage(true));
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Activations");
+        assertThat(fx.get("/api/activations/every_setting").json().path("settings")).isEqualTo(settings);
+
+        // notify: [] (none) is set and seen too.
+        page.navigate(fx.base() + "/#/edit/every_setting");
+        page.locator("#f-notify").fill("[]");
+        page.locator("#save").click();
+        assertThat(page.locator("h1")).hasText("Activations");
+        assertThat(fx.get("/api/activations/every_setting").json().path("settings").path("notify").toString()).isEqualTo("[]");
+        page.navigate(fx.base() + "/#/edit/every_setting");
+        assertThat(page.locator("#f-notify")).hasValue("[]");
+        assertThat(consoleErrors).isEmpty();
+    }
 }

@@ -5,10 +5,12 @@ import dev.sluice.source.SourceSession;
 import dev.sluice.source.Model;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.engine.Engine;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -33,9 +35,32 @@ public record BigQuerySource(String name, String project, String location, Strin
     /** Where large results are staged: {@code gs://bucket/prefix}, and the row count above which they are. */
     public record Export(String bucket, String prefix, long aboveRows, String endpoint) {}
 
+    /** The keys of a bigquery source's {@code export}. */
+    static final List<SettingSpec> EXPORT_SETTINGS = List.of(
+            SettingSpec.text("bucket").asRequired().in("export", 1).help("a Cloud Storage bucket in a location BigQuery can export to"),
+            SettingSpec.text("prefix").withDefault(DEFAULT_EXPORT_PREFIX).in("export", 2)
+                    .help("the folder under which each read writes (and then deletes) its own sub-folder"),
+            SettingSpec.integer("above_rows").withDefault(DEFAULT_EXPORT_ABOVE_ROWS).in("export", 3)
+                    .help("results with more rows than this go through the bucket"),
+            SettingSpec.text("endpoint").absent("none").in("export", 4).help("a Cloud Storage emulator's URL"));
+
+    /** The settings of a bigquery source. */
+    public static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.typeKey("source", "duckdb"),
+            SettingSpec.text("project").asRequired().in("bigquery", 1).help("the project id that runs (and pays for) the queries"),
+            SettingSpec.text("location").withDefault(DEFAULT_LOCATION).in("bigquery", 2).help("where the jobs run (US, EU, europe-west1 …)"),
+            SettingSpec.text("dataset").absent("none").in("bigquery", 3).help("default dataset for unqualified table names"),
+            SettingSpec.text("credentials_file").absent("none").in("bigquery", 4).help("path to a service-account JSON key"),
+            SettingSpec.text("credentials_json").absent("none").asSecret().in("bigquery", 5)
+                    .help("the key's text, usually ${BIGQUERY_KEY}; never printed"),
+            SettingSpec.text("endpoint").absent("none").in("bigquery", 6).help("an emulator's URL"),
+            SettingSpec.integer("max_attempts").withDefault(DEFAULT_MAX_ATTEMPTS).in("bigquery", 7)
+                    .help("attempts per request on rate limits, 5xx and network errors (1-20)"),
+            SettingSpec.object("export", EXPORT_SETTINGS).absent("none").in("bigquery", 8)
+                    .help("large results leave BigQuery as Parquet through this bucket"));
+
     public static BigQuerySource parse(String name, Node node, Path baseDir) {
-        node.allowKeys("type", "project", "location", "dataset", "credentials_file", "credentials_json", "endpoint",
-                "max_attempts", "export");
+        node.allowKeys(SettingSpec.keys(SETTINGS));
         String project = node.requiredText("project");
         if (project != null && !PROJECT.matcher(project).matches()) {
             node.problem("project", "'" + project + "' is not a BigQuery project id (6-30 lower-case letters, digits or '-', "
@@ -68,7 +93,7 @@ public record BigQuerySource(String name, String project, String location, Strin
         if (node.isMissing() && !node.isNull() || !node.expectObject()) {
             return null;
         }
-        node.allowKeys("bucket", "prefix", "above_rows", "endpoint");
+        node.allowKeys(SettingSpec.keys(EXPORT_SETTINGS));
         String bucket = node.requiredText("bucket");
         if (bucket != null && !BUCKET.matcher(bucket).matches()) {
             node.problem("bucket", "'" + bucket + "' is not a valid bucket name (3-63 lower-case letters, digits, '-', '_' or '.'; "

@@ -5,11 +5,13 @@ import dev.sluice.source.Model;
 import dev.sluice.source.ConnectionErrors;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -18,8 +20,14 @@ import java.util.Properties;
  */
 public record DuckDbSource(String name, Path path, Path baseDir) implements Source {
 
+    /** The settings of a duckdb source. */
+    public static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.typeKey("source", "duckdb"),
+            SettingSpec.text("path").absent("none: in-memory").in("duckdb", 1)
+                    .help("a DuckDB database file, opened read-only; omit it for an in-memory database"));
+
     public static DuckDbSource parse(String name, Node node, Path baseDir) {
-        node.allowKeys("type", "path");
+        node.allowKeys(SettingSpec.keys(SETTINGS));
         String text = node.text("path", null);
         Path path = null;
         if (text != null && !text.isBlank() && !text.equals(":memory:")) {

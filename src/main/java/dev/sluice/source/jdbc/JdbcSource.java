@@ -10,12 +10,14 @@ import dev.sluice.source.ConnectionErrors;
 import dev.sluice.source.PostgresUrl;
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.ColumnTypes;
 import dev.sluice.error.Secrets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -29,8 +31,17 @@ public record JdbcSource(String name, String url, String driver, String user, St
     /** {@code ;name=value}, the way some drivers take parameters. */
     private static final java.util.regex.Pattern SEMICOLON_PARAMETER = java.util.regex.Pattern.compile(";\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*=");
 
+    /** The settings of a jdbc source. */
+    public static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.typeKey("source", "duckdb"),
+            SettingSpec.text("url").asRequired().in("jdbc", 1).help("a JDBC URL starting with jdbc:"),
+            SettingSpec.text("driver").absent("none").in("jdbc", 2).help("the driver class, for drivers that do not register themselves"),
+            SettingSpec.text("user").absent("none").in("jdbc", 3).help("the user to connect as"),
+            SettingSpec.text("password").absent("none").asSecret().in("jdbc", 4).help("never printed"),
+            SettingSpec.of("properties", SettingSpec.Kind.PROPERTIES).absent("none").in("jdbc", 5).help("a mapping of driver properties"));
+
     public static JdbcSource parse(String name, Node node) {
-        node.allowKeys("type", "url", "driver", "user", "password", "properties");
+        node.allowKeys(SettingSpec.keys(SETTINGS));
         String url = node.requiredText("url");
         if (url != null && !url.startsWith("jdbc:")) {
             node.problem("url", "must be a JDBC URL starting with jdbc:, got '" + Secrets.maskUrl(url) + "'");

@@ -12,6 +12,7 @@ import dev.sluice.source.ConnectionErrors;
 
 
 import dev.sluice.config.Node;
+import dev.sluice.config.SettingSpec;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.LogicalType;
 import dev.sluice.error.Secrets;
@@ -35,13 +36,30 @@ public record PostgresSource(String name, String url, String user, String passwo
         return parse(name, node, PgEnvironment.system());
     }
 
+    /** The settings of a postgres source. */
+    public static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.typeKey("source", "duckdb"),
+            SettingSpec.text("host").absent("PGHOST, else localhost").in("postgres", 1).help("server name or address"),
+            SettingSpec.integer("port").absent("PGPORT, else 5432").in("postgres", 2).help("1-65535"),
+            SettingSpec.text("database").absent("PGDATABASE, else the user name").in("postgres", 3).help("the database"),
+            SettingSpec.text("url").in("postgres", 4)
+                    .help("postgresql://… or jdbc:postgresql:… instead of host, port and database"),
+            SettingSpec.text("user").absent("the URL's, else PGUSER, else the operating system's user").in("postgres", 5)
+                    .help("the user to connect as"),
+            SettingSpec.text("password").absent("the URL's, else PGPASSWORD, else the password file").asSecret().in("postgres", 6)
+                    .help("usually ${PG_PASSWORD}; never printed"),
+            SettingSpec.of("properties", SettingSpec.Kind.PROPERTIES).absent("none").in("postgres", 7)
+                    .help("pgjdbc connection properties, e.g. {sslmode: require}"),
+            SettingSpec.text("state_schema").withDefault("sluice_state").in("postgres", 8)
+                    .help("where activations with state: source keep their snapshots"));
+
     /**
      * The source as {@code node} describes it. A JDBC {@code url} is taken as written; libpq's
      * {@code postgresql://} URL and host/port/database are completed as libpq completes them, from
      * {@code env} (PG* variables, the password file).
      */
     public static PostgresSource parse(String name, Node node, PgEnvironment env) {
-        node.allowKeys("type", "host", "port", "database", "user", "password", "url", "properties", "state_schema");
+        node.allowKeys(SettingSpec.keys(SETTINGS));
         String url = node.text("url", null);
         String user = node.text("user", null);
         String password = node.text("password", null);

@@ -15,10 +15,10 @@ import java.util.List;
 /** The built-in source types, in one place. */
 public final class SourceTypes {
     public static final Registry<Source> REGISTRY = Registry.<Source>builder("source type", "types")
-            .add("duckdb", DuckDbSource::parse)
-            .add("postgres", (name, node, baseDir) -> PostgresSource.parse(name, node))
-            .add("jdbc", (name, node, baseDir) -> JdbcSource.parse(name, node))
-            .add("bigquery", BigQuerySource::parse)
+            .add("duckdb", DuckDbSource::parse, DuckDbSource.SETTINGS)
+            .add("postgres", (name, node, baseDir) -> PostgresSource.parse(name, node), PostgresSource.SETTINGS)
+            .add("jdbc", (name, node, baseDir) -> JdbcSource.parse(name, node), JdbcSource.SETTINGS)
+            .add("bigquery", BigQuerySource::parse, BigQuerySource.SETTINGS)
             .build();
 
     private SourceTypes() {}
