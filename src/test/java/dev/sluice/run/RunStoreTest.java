@@ -88,4 +88,21 @@ class RunStoreTest {
                     .containsExactly("c-latest", "b-later", "a-earlier");
         }
     }
+
+    @Test
+    void theSchemaVersionIsKeptAndAHistoryOfANewerVersionIsRefused() throws Exception {
+        try (RunStore store = new RunStore(state)) {
+            store.insert(RunRecord.started("r1", "a", "manual", Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("runs.db")); Statement s = c.createStatement()) {
+            try (java.sql.ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("the last migration's version").isPositive();
+            }
+            s.execute("PRAGMA user_version = 999");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RunStore(state).close())
+                .hasMessageContaining("cannot open the run history in " + state)
+                .hasMessageContaining("written by a newer version of Sluice (schema 999");
+    }
 }
