@@ -1,6 +1,7 @@
 package dev.sluice.run;
 
 import dev.sluice.destination.Destination;
+import dev.sluice.destination.ForwardingDestination;
 import dev.sluice.error.SluiceException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.function.IntConsumer;
  * is written, as when a checksum check fails after the bytes went out) or the Nth publish. Every
  * other call goes to the wrapped destination. Hand-written, no mocking library.
  */
-final class FaultyDestination implements Destination {
+final class FaultyDestination extends ForwardingDestination {
     /** What to break in one run; 0 means never. */
     record Fault(int failUpload, boolean afterWriting, int failPublish, boolean failDeletes) {
         static final Fault NONE = new Fault(0, false, 0, false);
@@ -36,7 +37,6 @@ final class FaultyDestination implements Destination {
         }
     }
 
-    private final Destination inner;
     private final Fault fault;
     private int uploads;
     private int publishes;
@@ -49,13 +49,8 @@ final class FaultyDestination implements Destination {
     IntConsumer afterPublish = n -> {};
 
     FaultyDestination(Destination inner, Fault fault) {
-        this.inner = inner;
+        super(inner);
         this.fault = fault;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
     }
 
     @Override
@@ -65,7 +60,7 @@ final class FaultyDestination implements Destination {
         if (uploads == fault.failUpload() && !fault.afterWriting()) {
             throw SluiceException.external("injected failure of upload #" + uploads + " (" + objectName + ")", null);
         }
-        String version = inner.upload(file, objectName, contentType, metadata);
+        String version = delegate.upload(file, objectName, contentType, metadata);
         if (uploads == fault.failUpload()) {
             throw SluiceException.external("injected failure after upload #" + uploads + " (" + objectName + ") was written", null);
         }
@@ -81,7 +76,7 @@ final class FaultyDestination implements Destination {
         if (publishes == fault.failPublish()) {
             throw SluiceException.external("injected failure of publish #" + publishes + " (" + finalName + ")", null);
         }
-        String version = inner.publish(stagedName, finalName, overwrite);
+        String version = delegate.publish(stagedName, finalName, overwrite);
         afterPublish.accept(publishes);
         return version;
     }
@@ -92,7 +87,7 @@ final class FaultyDestination implements Destination {
         if (fault.failDeletes()) {
             throw SluiceException.external("injected failure of delete (" + objectName + ")", null);
         }
-        inner.delete(objectName);
+        delegate.delete(objectName);
     }
 
     @Override
@@ -101,7 +96,7 @@ final class FaultyDestination implements Destination {
         if (fault.failDeletes()) {
             throw SluiceException.external("injected failure of delete (" + prefix + "*)", null);
         }
-        return inner.deleteAll(prefix);
+        return delegate.deleteAll(prefix);
     }
 
     @Override
@@ -110,26 +105,6 @@ final class FaultyDestination implements Destination {
         if (fault.failDeletes()) {
             throw SluiceException.external("injected failure of delete (" + objectName + ")", null);
         }
-        return inner.deleteIfUnchanged(objectName, version, crc32c, bytes);
-    }
-
-    @Override
-    public boolean exists(String objectName) {
-        return inner.exists(objectName);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-        return inner.list(prefix);
-    }
-
-    @Override
-    public void check(String folder) {
-        inner.check(folder);
-    }
-
-    @Override
-    public void close() {
-        inner.close();
+        return delegate.deleteIfUnchanged(objectName, version, crc32c, bytes);
     }
 }

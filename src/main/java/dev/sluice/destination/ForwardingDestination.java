@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A destination that hands every call to another one: test destinations extend it and override
- * only the calls they change (hold an upload, delay the close), so that a new method of
- * {@link Destination} is forwarded in one place.
+ * A destination that hands every call to another one: a decorator extends it and overrides only the
+ * calls it changes (the run's upload events; in tests, a held upload or an injected fault), so that
+ * every method of {@link Destination}, those with a default body included, is forwarded in one place.
  */
 public class ForwardingDestination implements Destination {
     protected final Destination delegate;
@@ -57,8 +57,18 @@ public class ForwardingDestination implements Destination {
     }
 
     @Override
+    public int deleteAll(String prefix) {
+        return delegate.deleteAll(prefix);
+    }
+
+    @Override
     public Lock lock() {
         return delegate.lock();
+    }
+
+    @Override
+    public Map<Access, String> lacking(java.util.Set<Access> asked, String folder) {
+        return delegate.lacking(asked, folder);
     }
 
     @Override
