@@ -82,7 +82,7 @@ public final class HistoryDatabase implements AutoCloseable {
     private static void migrate(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA busy_timeout = 10000");
-            s.execute("PRAGMA journal_mode = WAL");
+            walMode(s);
             // Processes and threads open the history at once: the schema is upgraded under SQLite's
             // write lock, so that only one of them applies a step.
             s.execute("BEGIN IMMEDIATE");
@@ -107,6 +107,32 @@ public final class HistoryDatabase implements AutoCloseable {
             } catch (SQLException e) {
                 s.execute("ROLLBACK");
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Switches the database to write-ahead logging. Switching needs the database to itself: when
+     * other processes or threads open it at the same moment, SQLite answers "busy" at once, without
+     * waiting for the busy timeout, so the switch is tried again for up to ten seconds.
+     */
+    private static void walMode(Statement s) throws SQLException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                s.execute("PRAGMA journal_mode = WAL");
+                return;
+            } catch (SQLException e) {
+                boolean busy = String.valueOf(e.getMessage()).contains("SQLITE_BUSY") || String.valueOf(e.getMessage()).contains("locked");
+                if (!busy || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }
