@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * The "detect changes" stage: one FULL OUTER JOIN on the primary key between this run's rows and
- * the previous snapshot, comparing the exported attributes (null equals null). Every query of change
- * detection is written here, in one place, so that another SQL dialect can be slotted in.
+ * the previous snapshot, comparing the exported attributes (null equals null). The queries are
+ * {@link ChangeQueries}', rendered for the engine; {@code SourceState} runs the same ones in a source.
  */
 public final class ChangeDetector {
 

@@ -166,6 +166,12 @@ public record ChangeQueries(Dialect dialect, List<String> keys) {
         return keys.stream().map(k -> left + "." + k + " = " + right + "." + k).collect(Collectors.joining(" AND "));
     }
 
+    /** The join of a query aliased {@code rows}, on its primary key's columns, with keys aliased {@code changed}. */
+    public String primaryKeyOn(String rows, List<String> primaryKey, String changed) {
+        return IntStream.range(0, keys.size()).mapToObj(i -> rows + "." + dialect.quote(primaryKey.get(i)) + " = " + changed + "." + keys.get(i))
+                .collect(Collectors.joining(" AND "));
+    }
+
     /**
      * The join of this run's rows aliased {@code rows} with changed keys aliased {@code changed}:
      * with {@code textKeys}, the changed keys are text ({@link #addedKeysAsText}).

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * The "extract" stage: the activation's model or segment becomes the table {@value WorkTables#NOW} in the
@@ -62,8 +61,7 @@ public final class Extractor {
         String selectChanged(String changed, String kind) {
             return "SELECT " + columns(true) + ", sluice_c.change AS " + kind
                     + " FROM (" + query.sql() + ") AS sluice_q JOIN " + changed + " AS sluice_c ON "
-                    + IntStream.range(0, keys.size()).mapToObj(i -> "sluice_q." + ChangeQueries.ENGINE.quote(model.primaryKey().get(i))
-                            + " = sluice_c." + keys.get(i)).collect(Collectors.joining(" AND "));
+                    + sql().primaryKeyOn("sluice_q", model.primaryKey(), "sluice_c");
         }
 
         /** The exported attributes only, under their names: the SELECT of the files straight from the model. */
@@ -141,18 +139,25 @@ public final class Extractor {
             // Named as validate names it: the model's SQL, on its source.
             throw dev.sluice.source.ConnectionErrors.queryFailed(model, e);
         }
+        return described(activation, model, relation, columns, workspace.segments().get(activation.target()));
+    }
+
+    /**
+     * The model's query as {@code relation} (on the engine, or in a source for {@code state: source}),
+     * its {@code columns} checked against the activation (mapping, primary key): not yet compiled.
+     */
+    static Query described(Activation activation, Model model, String relation, List<Column> columns, Segment segment) {
         List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
         if (!mismatches.isEmpty()) {
             throw new WorkspaceException(mismatches);
         }
         List<ExportColumn> exported = exportColumns(columns, activation.mapping());
-        List<String> keys = ChangeQueries.keyColumns(model.primaryKey().size());
         for (String key : model.primaryKey()) {
             if (columns.stream().noneMatch(c -> c.name().equals(key))) {
                 throw SluiceException.user("models." + model.name() + ".primary_key: " + SchemaCheck.missingKey(key, columns));
             }
         }
-        return new Query(model, relation, columns, workspace.segments().get(activation.target()), null, exported, keys);
+        return new Query(model, relation, columns, segment, null, exported, ChangeQueries.keyColumns(model.primaryKey().size()));
     }
 
     /** Reads every row with its exported attributes into {@value WorkTables#NOW}, then checks the keys. */

@@ -1,6 +1,5 @@
 package dev.sluice.sync;
 
-import dev.sluice.config.Problem;
 import dev.sluice.config.Problems;
 import dev.sluice.config.WorkspaceException;
 import dev.sluice.engine.Column;
@@ -18,7 +17,6 @@ import dev.sluice.source.filter.CompiledQuery;
 import dev.sluice.source.filter.Segment;
 import dev.sluice.source.filter.SegmentCompiler;
 import dev.sluice.workspace.Activation;
-import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +49,9 @@ import java.util.stream.Collectors;
  * tables of that session. The commit — the decision point — is one transaction in the source that
  * applies the changes to the state table (or replaces it) and records the run in the meta table;
  * a process killed at any point leaves the previous snapshot in force and nothing half-made
- * visible. Every statement here is written once, over {@link WarehouseState}'s few dialect parts.
+ * visible. The queries of extract and compare are {@link ChangeQueries}' (the engine path runs the
+ * same ones), rendered in the source's dialect; what is the source's own (temporary tables, the
+ * statements that delete and upsert, statistics, error codes) is its {@link WarehouseState}'s.
  */
 public final class SourceState implements ChangeState {
     private static final String NOW = "sluice_now";
@@ -209,17 +209,9 @@ public final class SourceState implements ChangeState {
                 throw new WorkspaceException(problems.list());
             }
         }
-        List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
-        if (!mismatches.isEmpty()) {
-            throw new WorkspaceException(mismatches);
-        }
-        for (String key : model.primaryKey()) {
-            if (columns.stream().noneMatch(c -> c.name().equals(key))) {
-                throw SluiceException.user("models." + model.name() + ".primary_key: " + SchemaCheck.missingKey(key, columns));
-            }
-        }
-        List<ExportColumn> exported = Extractor.exportColumns(columns, activation.mapping());
-        List<String> keys = ChangeQueries.keyColumns(model.primaryKey().size());
+        Extractor.Query described = Extractor.described(activation, model, model.asSubquery(), columns, segment);
+        List<ExportColumn> exported = described.exported();
+        List<String> keys = described.keys();
         sql = new ChangeQueries(ChangeQueries.of(dialect), keys);
         Map<String, Column> byName = new LinkedHashMap<>();
         columns.forEach(c -> byName.putIfAbsent(c.name(), c));
@@ -244,17 +236,9 @@ public final class SourceState implements ChangeState {
         if (skipped > 0) {
             execute("DELETE FROM " + NOW + " WHERE " + sql.invalidKey(NOW));
         }
-        Map<String, String> keyAttributes = new LinkedHashMap<>();
-        for (ExportColumn c : exported) {
-            int key = model.primaryKey().indexOf(c.source());
-            if (key >= 0) {
-                keyAttributes.put(c.name(), keys.get(key));
-            }
-        }
         // The values are kept only where _removed files need them: a snapshot without them cannot serve a difference run.
-        String fingerprint = Extractor.fingerprint(model, exported, columns) + (keepsValues() ? "+values" : "");
-        now = new Extracted(keys, exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList(), read, skipped,
-                fingerprint, keyAttributes);
+        now = new Extracted(keys, described.exportedAsNamed(), read, skipped, described.fingerprint() + (keepsValues() ? "+values" : ""),
+                described.keyAttributes());
         previous = readPrevious();
         return now;
     }
