@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * What a source that can keep an activation's snapshot inside itself ({@code state: source})
- * provides: its dialect's few differences and its bulk path out. The change-detection SQL itself
- * is written once, over this interface ({@code sync.SourceState}), so that another warehouse
- * needs only its own implementation of this.
+ * provides: its dialect's differences (quoting, row hash, text cast, temporary tables, the
+ * statements that delete and upsert, its error codes) and its bulk path out. The change-detection
+ * SQL itself is written once ({@code sync.ChangeQueries}, driven by {@code sync.SourceState}), so
+ * that another warehouse needs only its own implementation of this.
  */
 public interface WarehouseState {
     /** The schema Sluice owns in the source: one state table per activation and a meta table. */
@@ -49,10 +50,42 @@ public interface WarehouseState {
         return EngineStaging.tempCsv(engine);
     }
 
-    /** Statements run when a run's session on the source starts (e.g. memory for its joins). */
-    default java.util.List<String> sessionSettings() {
-        return java.util.List.of();
-    }
+    /**
+     * Statements run when a run's session on the source starts: its time zone UTC (timestamps read
+     * as the engine reads them), and e.g. memory for its joins.
+     */
+    List<String> sessionSettings();
+
+    /**
+     * The statements that create, when missing, {@link #schema()} and in it the table
+     * {@code metaTable} of the snapshots in force: text columns {@code activation} (its key),
+     * {@code run}, {@code fingerprint}, {@code state_table} and {@code committed_at}.
+     */
+    List<String> createStateSchema(String metaTable);
+
+    /**
+     * The statement that records a committed snapshot in {@code metaTable}, replacing the
+     * activation's previous record: parameters activation, run, fingerprint, state_table, committed_at.
+     */
+    String recordSnapshot(String metaTable);
+
+    /** The statements that (re)create {@code table}, temporary to the session, as the rows of {@code select}. */
+    List<String> createTempTable(String table, String select);
+
+    /** The statement that gathers the planner's statistics of {@code table}; empty when the source needs none. */
+    List<String> gatherStatistics(String table);
+
+    /**
+     * The statement that deletes the rows of {@code table} whose key columns {@code keys} are among
+     * the rows of {@code keysSelect} (a subquery in parentheses, of the same columns).
+     */
+    String deleteKeys(String table, List<String> keys, String keysSelect);
+
+    /** Whether {@code cause} says the user may not create the state's schema or tables (a user's mistake to fix). */
+    boolean privilegeDenied(SQLException cause);
+
+    /** Whether {@code cause} says the state's schema or meta table does not exist (no state kept yet). */
+    boolean stateMissing(SQLException cause);
 
     /** What to do when the state's schema or tables cannot be created: the privilege and the fix. */
     String missingPrivilege(SQLException cause);

@@ -8,7 +8,6 @@ import static dev.sluice.sync.WorkTables.KIND;
 import static dev.sluice.sync.WorkTables.NOW;
 import static dev.sluice.sync.WorkTables.PREV;
 import static dev.sluice.sync.WorkTables.SNAPSHOT;
-import static dev.sluice.sync.WorkTables.rowHash;
 
 import dev.sluice.engine.Engine;
 import dev.sluice.plan.OutputContent;
@@ -21,13 +20,14 @@ import java.util.stream.Collectors;
 
 /**
  * The "detect changes" stage: one FULL OUTER JOIN on the primary key between this run's rows and
- * the previous snapshot, comparing the exported attributes (null equals null). Every query of change
- * detection is written here, in one place, so that another SQL dialect can be slotted in.
+ * the previous snapshot, comparing the exported attributes (null equals null). The queries are
+ * {@link ChangeQueries}', rendered for the engine; {@code SourceState} runs the same ones in a source.
  */
 public final class ChangeDetector {
 
     private final Engine engine;
     private final Extracted now;
+    private final ChangeQueries sql;
     /** The previous rows' hash: stored, or computed when the snapshot's engine hashed differently. */
     private String previousHash;
     /** Whether {@value WorkTables#CHANGES} holds its keys as text ({@link #classifyKeys}). */
@@ -38,6 +38,7 @@ public final class ChangeDetector {
     public ChangeDetector(Engine engine, Extracted now) {
         this.engine = engine;
         this.now = now;
+        this.sql = new ChangeQueries(ChangeQueries.ENGINE, now.keys());
     }
 
     /**
@@ -54,7 +55,7 @@ public final class ChangeDetector {
                     + " (READ_ONLY)");
             engine.execute("CREATE OR REPLACE TEMP VIEW " + PREV + " AS SELECT * FROM " + ATTACHED + "." + SNAPSHOT);
             previousHash = snapshot.engine().equals(engine.version()) ? HASH
-                    : rowHash(now.columns().stream().map(c -> c.name()).toList(), null);
+                    : sql.hashOf(now.columns().stream().map(c -> c.name()).toList(), null);
         }
     }
 
@@ -66,13 +67,7 @@ public final class ChangeDetector {
      * different rows hash alike with a probability of about 2^-64; such a change would be missed.
      */
     public Changes count() throws SQLException {
-        String keys = String.join(", ", now.keys());
-        engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT "
-                + now.keys().stream().map(k -> "COALESCE(n." + k + ", p." + k + ") AS " + k).collect(Collectors.joining(", "))
-                + ", CASE WHEN p." + firstKey() + " IS NULL THEN 'A' WHEN n." + firstKey() + " IS NULL THEN 'R' ELSE 'U' END AS change"
-                + " FROM (SELECT " + keys + ", " + HASH + " AS sluice_hash FROM " + NOW + ") n"
-                + " FULL OUTER JOIN (SELECT " + keys + ", " + previousHash + " AS sluice_hash FROM " + PREV + ") p ON " + joinOn()
-                + " WHERE p." + firstKey() + " IS NULL OR n." + firstKey() + " IS NULL OR n.sluice_hash <> p.sluice_hash");
+        engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS " + sql.changes(NOW, PREV, previousHash));
         return Changes.counted(engine.connection(), NOW, CHANGES);
     }
 
@@ -87,18 +82,11 @@ public final class ChangeDetector {
         textKeys = true;
         boolean sameKeys = keyColumnsOfPrevious() == now.keys().size();
         allRemoved = !sameKeys;
-        String textKeysOf = now.keys().stream().map(k -> "CAST(%s." + k + " AS VARCHAR) AS " + k).collect(Collectors.joining(", "));
-        String n = "(SELECT " + textKeysOf.replace("%s", NOW) + " FROM " + NOW + ")";
-        String p = sameKeys ? "(SELECT " + textKeysOf.replace("%s", PREV) + " FROM " + PREV + ")"
-                : "(SELECT " + now.keys().stream().map(k -> "NULL::VARCHAR AS " + k).collect(Collectors.joining(", ")) + " WHERE false)";
         if (sameKeys) {
-            engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT " + String.join(", ", now.keys())
-                    + ", 'A' AS change FROM " + n + " EXCEPT ALL SELECT " + String.join(", ", now.keys()) + ", 'A' FROM " + p);
-            engine.execute("INSERT INTO " + CHANGES + " SELECT " + String.join(", ", now.keys()) + ", 'R' FROM " + p
-                    + " EXCEPT ALL SELECT " + String.join(", ", now.keys()) + ", 'R' FROM " + n);
+            engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS " + sql.addedKeysAsText(NOW, PREV));
+            engine.execute("INSERT INTO " + CHANGES + " " + sql.removedKeysAsText(NOW, PREV));
         } else {
-            engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS SELECT " + String.join(", ", now.keys())
-                    + ", 'A' AS change FROM " + n);
+            engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGES + " AS " + sql.everyKeyAddedAsText(NOW));
         }
         long rows = engine.queryLong("SELECT count(*) FROM " + NOW);
         long added = engine.queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'A'");
@@ -127,7 +115,7 @@ public final class ChangeDetector {
      */
     public void keepChangedRows() throws SQLException {
         engine.execute("CREATE OR REPLACE TEMP TABLE " + CHANGED_ROWS + " AS SELECT n.*, p.change AS " + KIND + " FROM "
-                + NOW + " n JOIN " + addedOrUpdatedKeys() + " p ON " + joinOn());
+                + NOW + " n JOIN " + addedOrUpdatedKeys() + " p ON " + sql.on("n", "p"));
     }
 
     /**
@@ -147,7 +135,7 @@ public final class ChangeDetector {
         // Every key of the changed rows is one of this run's (the changed keys came from them): an inner join keeps them all.
         try (Statement statement = engine.connection().createStatement();
                 ResultSet rs = statement.executeQuery("SELECT count(*), count(*) FILTER (WHERE n." + HASH + " = p." + HASH + ") FROM "
-                        + CHANGED_ROWS + " n JOIN " + NOW + " p ON " + joinOn())) {
+                        + CHANGED_ROWS + " n JOIN " + NOW + " p ON " + sql.on("n", "p"))) {
             rs.next();
             read = rs.getLong(1);
             same = rs.getLong(2);
@@ -157,7 +145,7 @@ public final class ChangeDetector {
 
     /** The added and updated keys with their kind, as a subquery. */
     private String addedOrUpdatedKeys() {
-        return "(SELECT " + String.join(", ", now.keys()) + ", change FROM " + CHANGES + " WHERE change IN ('A', 'U'))";
+        return sql.keysWithKindOf(CHANGES, "A", "U");
     }
 
     /** The SELECT of an output's rows: the exported attributes only, under their exported names. */
@@ -168,15 +156,15 @@ public final class ChangeDetector {
             case ADDED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS + " WHERE " + KIND + " = 'A'";
             case UPDATED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS + " WHERE " + KIND + " = 'U'";
             case ADDED_OR_UPDATED -> "SELECT " + columns(null) + " FROM " + CHANGED_ROWS;
-            case NEW_KEYS -> "SELECT " + columns("n") + " FROM " + NOW + " n SEMI JOIN (SELECT " + String.join(", ", now.keys())
-                    + " FROM " + CHANGES + " WHERE change = 'A') p ON " + changesOn();
-            case KEPT_KEYS -> "SELECT " + columns("n") + " FROM " + NOW + " n ANTI JOIN (SELECT " + String.join(", ", now.keys())
-                    + " FROM " + CHANGES + " WHERE change = 'A') p ON " + changesOn();
+            case NEW_KEYS -> "SELECT " + columns("n") + " FROM " + NOW + " n SEMI JOIN " + sql.keysOf(CHANGES, "A") + " p ON "
+                    + sql.changesOn(textKeys, "n", "p");
+            case KEPT_KEYS -> "SELECT " + columns("n") + " FROM " + NOW + " n ANTI JOIN " + sql.keysOf(CHANGES, "A") + " p ON "
+                    + sql.changesOn(textKeys, "n", "p");
             // By name: after a change of columns the previous rows keep the columns they share with
             // this run's, and the others are null.
             case REMOVED -> "SELECT " + removedColumns() + " FROM (SELECT * FROM " + NOW + " WHERE false UNION ALL BY NAME SELECT n.* FROM "
-                    + PREV + " n" + (allRemoved ? "" : " SEMI JOIN (SELECT " + String.join(", ", now.keys()) + " FROM " + CHANGES
-                    + " WHERE change = 'R') p ON " + changesOn()) + ")";
+                    + PREV + " n" + (allRemoved ? "" : " SEMI JOIN " + sql.keysOf(CHANGES, "R") + " p ON " + sql.changesOn(textKeys, "n", "p"))
+                    + ")";
         };
     }
 
@@ -203,20 +191,6 @@ public final class ChangeDetector {
             String value = key == null ? Engine.identifier(c.name()) : "CAST(" + key + " AS " + types.get(c.name()) + ")";
             return value + " AS " + Engine.identifier(c.name());
         }).collect(Collectors.joining(", "));
-    }
-
-    /** The join of a table aliased n with {@value WorkTables#CHANGES} aliased p. */
-    private String changesOn() {
-        return textKeys ? now.keys().stream().map(k -> "CAST(n." + k + " AS VARCHAR) = p." + k).collect(Collectors.joining(" AND "))
-                : joinOn();
-    }
-
-    private String firstKey() {
-        return now.keys().get(0);
-    }
-
-    private String joinOn() {
-        return now.keys().stream().map(k -> "n." + k + " = p." + k).collect(Collectors.joining(" AND "));
     }
 
     private String columns(String alias) {

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * The "extract" stage: the activation's model or segment becomes the table {@value WorkTables#NOW} in the
@@ -62,8 +61,7 @@ public final class Extractor {
         String selectChanged(String changed, String kind) {
             return "SELECT " + columns(true) + ", sluice_c.change AS " + kind
                     + " FROM (" + query.sql() + ") AS sluice_q JOIN " + changed + " AS sluice_c ON "
-                    + IntStream.range(0, keys.size()).mapToObj(i -> "sluice_q." + Engine.identifier(model.primaryKey().get(i))
-                            + " = sluice_c." + keys.get(i)).collect(Collectors.joining(" AND "));
+                    + sql().primaryKeyOn("sluice_q", model.primaryKey(), "sluice_c");
         }
 
         /** The exported attributes only, under their names: the SELECT of the files straight from the model. */
@@ -73,15 +71,15 @@ public final class Extractor {
 
         /** Of the query aliased {@code sluice_q}: the key columns, the attributes if {@code values}, the row hash. */
         private String columns(boolean values) {
-            return IntStream.range(0, keys.size()).mapToObj(i -> "sluice_q." + Engine.identifier(model.primaryKey().get(i)) + " AS "
-                            + keys.get(i)).collect(Collectors.joining(", "))
-                    + (values ? ", " + rows() : "")
-                    + ", " + WorkTables.rowHash(exported.stream().map(ExportColumn::source).toList(), "sluice_q") + " AS " + WorkTables.HASH;
+            return sql().rowColumns("sluice_q", model.primaryKey(), exported, values);
         }
 
         private String rows() {
-            return exported.stream().map(c -> "sluice_q." + Engine.identifier(c.source()) + " AS " + Engine.identifier(c.name()))
-                    .collect(Collectors.joining(", "));
+            return sql().attributes("sluice_q", exported);
+        }
+
+        private ChangeQueries sql() {
+            return new ChangeQueries(ChangeQueries.ENGINE, keys);
         }
 
         Map<String, String> keyAttributes() {
@@ -141,18 +139,25 @@ public final class Extractor {
             // Named as validate names it: the model's SQL, on its source.
             throw dev.sluice.source.ConnectionErrors.queryFailed(model, e);
         }
+        return described(activation, model, relation, columns, workspace.segments().get(activation.target()));
+    }
+
+    /**
+     * The model's query as {@code relation} (on the engine, or in a source for {@code state: source}),
+     * its {@code columns} checked against the activation (mapping, primary key): not yet compiled.
+     */
+    static Query described(Activation activation, Model model, String relation, List<Column> columns, Segment segment) {
         List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
         if (!mismatches.isEmpty()) {
             throw new WorkspaceException(mismatches);
         }
         List<ExportColumn> exported = exportColumns(columns, activation.mapping());
-        List<String> keys = IntStream.range(0, model.primaryKey().size()).mapToObj(i -> "sluice_k" + i).toList();
         for (String key : model.primaryKey()) {
             if (columns.stream().noneMatch(c -> c.name().equals(key))) {
                 throw SluiceException.user("models." + model.name() + ".primary_key: " + SchemaCheck.missingKey(key, columns));
             }
         }
-        return new Query(model, relation, columns, workspace.segments().get(activation.target()), null, exported, keys);
+        return new Query(model, relation, columns, segment, null, exported, ChangeQueries.keyColumns(model.primaryKey().size()));
     }
 
     /** Reads every row with its exported attributes into {@value WorkTables#NOW}, then checks the keys. */
@@ -164,6 +169,7 @@ public final class Extractor {
     /** As {@link #extract}, for a described and compiled query. */
     static Extracted materialise(Engine engine, Activation activation, Query q) throws SQLException {
         List<String> keys = q.keys();
+        ChangeQueries sql = new ChangeQueries(ChangeQueries.ENGINE, keys);
         engine.execute("DROP TABLE IF EXISTS " + WorkTables.READ);
         engine.execute("DROP TABLE IF EXISTS " + WorkTables.NOW);
         try (PreparedStatement statement = new CompiledQuery("CREATE TEMP TABLE " + WorkTables.READ + " AS " + q.select(true),
@@ -171,10 +177,10 @@ public final class Extractor {
             statement.execute();
         }
         long read = engine.queryLong("SELECT count(*) FROM " + WorkTables.READ);
-        long skipped = checkKeys(engine.connection(), WorkTables.READ, activation, q.model(), keys);
+        long skipped = checkKeys(engine.connection(), sql, WorkTables.READ, activation, q.model());
         if (skipped > 0) {
-            engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS SELECT * FROM " + WorkTables.READ + " WHERE " + notNull(keys)
-                    + " QUALIFY count(*) OVER (PARTITION BY " + String.join(", ", keys) + ") = 1");
+            engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS SELECT * FROM " + WorkTables.READ + " WHERE " + sql.notNullKeys()
+                    + " QUALIFY count(*) OVER (PARTITION BY " + sql.keyList() + ") = 1");
             engine.execute("DROP TABLE " + WorkTables.READ);
         } else {
             engine.execute("ALTER TABLE " + WorkTables.READ + " RENAME TO " + WorkTables.NOW);
@@ -194,7 +200,7 @@ public final class Extractor {
         engine.execute("DROP TABLE IF EXISTS " + WorkTables.NOW);
         engine.execute("CREATE TEMP TABLE " + WorkTables.NOW + " AS " + q.select(false));
         long read = engine.queryLong("SELECT count(*) FROM " + WorkTables.NOW);
-        long skipped = checkKeys(engine.connection(), WorkTables.NOW, activation, q.model(), q.keys());
+        long skipped = checkKeys(engine.connection(), new ChangeQueries(ChangeQueries.ENGINE, q.keys()), WorkTables.NOW, activation, q.model());
         if (skipped > 0) {
             engine.execute("DROP TABLE " + WorkTables.NOW);
             return materialise(engine, activation, q);
@@ -219,35 +225,26 @@ public final class Extractor {
         return result;
     }
 
-    private static String notNull(List<String> keys) {
-        return keys.stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
-    }
-
-    /** Returns how many rows to skip; throws when there are invalid rows and the activation does not skip them. */
     /**
      * Checks the keys of the rows in {@code table} (on the engine or, for {@code state: source}, on
-     * the source: the SQL is the same in both). Returns how many rows to skip; throws when there are
-     * invalid rows and the activation does not skip them.
+     * the source: the queries come from the same {@link ChangeQueries}). Returns how many rows to
+     * skip; throws when there are invalid rows and the activation does not skip them.
      */
-    static long checkKeys(java.sql.Connection connection, String table, Activation activation, Model model, List<String> keys)
+    static long checkKeys(java.sql.Connection connection, ChangeQueries sql, String table, Activation activation, Model model)
             throws SQLException {
-        String anyNull = keys.stream().map(k -> k + " IS NULL").collect(Collectors.joining(" OR "));
-        String keyList = String.join(", ", keys);
+        List<String> keys = sql.keys();
         // One pass answers the usual question, "are all keys present and distinct?"; only when they
         // are not do the queries below count and name the offending rows. Without a FILTER on the
         // distinct count (about half the time of one at 3-5 M rows): when no key is null, the rows are
         // valid exactly when there are as many distinct keys as rows.
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE " + anyNull + "), count(*), count(DISTINCT ("
-                        + keyList + ")) FROM " + table)) {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql.keyCheck(table))) {
             rs.next();
             if (rs.getLong(1) == 0 && rs.getLong(2) == rs.getLong(3)) {
                 return 0;
             }
         }
-        long nullKeys = queryLong(connection, "SELECT count(*) FROM " + table + " WHERE " + anyNull);
-        long duplicateRows = queryLong(connection, "SELECT COALESCE(sum(n), 0) FROM (SELECT count(*) AS n FROM " + table
-                + " WHERE " + notNull(keys) + " GROUP BY " + keyList + " HAVING count(*) > 1) AS sluice_d");
+        long nullKeys = queryLong(connection, sql.nullKeyCount(table));
+        long duplicateRows = queryLong(connection, sql.duplicateRowCount(table));
         if (nullKeys == 0 && duplicateRows == 0) {
             return 0;
         }
@@ -256,8 +253,7 @@ public final class Extractor {
         }
         List<String> shown = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT " + keyList + ", count(*) FROM " + table + " WHERE " + notNull(keys)
-                        + " GROUP BY " + keyList + " HAVING count(*) > 1 ORDER BY count(*) DESC, " + keyList + " LIMIT " + KEYS_SHOWN)) {
+                ResultSet rs = statement.executeQuery(sql.duplicateKeys(table, KEYS_SHOWN))) {
             while (rs.next()) {
                 List<String> parts = new ArrayList<>();
                 for (int i = 0; i < keys.size(); i++) {

@@ -1,6 +1,5 @@
 package dev.sluice.sync;
 
-import dev.sluice.config.Problem;
 import dev.sluice.config.Problems;
 import dev.sluice.config.WorkspaceException;
 import dev.sluice.engine.Column;
@@ -18,7 +17,6 @@ import dev.sluice.source.filter.CompiledQuery;
 import dev.sluice.source.filter.Segment;
 import dev.sluice.source.filter.SegmentCompiler;
 import dev.sluice.workspace.Activation;
-import dev.sluice.workspace.SchemaCheck;
 import dev.sluice.workspace.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * {@code state: source}: the snapshot lives in the source, in a schema Sluice owns (one table per
@@ -53,7 +49,9 @@ import java.util.stream.IntStream;
  * tables of that session. The commit — the decision point — is one transaction in the source that
  * applies the changes to the state table (or replaces it) and records the run in the meta table;
  * a process killed at any point leaves the previous snapshot in force and nothing half-made
- * visible. Every statement here is written once, over {@link WarehouseState}'s few dialect parts.
+ * visible. The queries of extract and compare are {@link ChangeQueries}' (the engine path runs the
+ * same ones), rendered in the source's dialect; what is the source's own (temporary tables, the
+ * statements that delete and upsert, statistics, error codes) is its {@link WarehouseState}'s.
  */
 public final class SourceState implements ChangeState {
     private static final String NOW = "sluice_now";
@@ -72,6 +70,8 @@ public final class SourceState implements ChangeState {
     private final Clock clock;
     private final Source source;
     private final WarehouseState dialect;
+    /** The queries of extract and compare, in the source's dialect; known once the key columns are. */
+    private ChangeQueries sql;
     /** The activation's latest succeeded run, as its history holds it; empty when it has none. */
     private final Optional<String> latestSucceeded;
     private final boolean dryRun;
@@ -137,18 +137,24 @@ public final class SourceState implements ChangeState {
         }
     }
 
-    private long queryLong(String sql) throws SQLException {
-        return Extractor.queryLong(connection, sql);
+    private void execute(List<String> statements) throws SQLException {
+        for (String statement : statements) {
+            execute(statement);
+        }
+    }
+
+    private long queryLong(String query) throws SQLException {
+        return Extractor.queryLong(connection, query);
     }
 
     /** Creates the schema and the meta table when missing; a refusal names the privilege and the fix. */
     static void ensureSchema(Connection connection, Source source, WarehouseState dialect) {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA IF NOT EXISTS " + dialect.schema());
-            statement.execute("CREATE TABLE IF NOT EXISTS " + dialect.schema() + "." + META + " (activation text PRIMARY KEY, "
-                    + "run text NOT NULL, fingerprint text NOT NULL, state_table text NOT NULL, committed_at text NOT NULL)");
+            for (String create : dialect.createStateSchema(dialect.schema() + "." + META)) {
+                statement.execute(create);
+            }
         } catch (SQLException e) {
-            throw new SluiceException("42501".equals(e.getSQLState()) ? ErrorKind.USER : ErrorKind.EXTERNAL,
+            throw new SluiceException(dialect.privilegeDenied(e) ? ErrorKind.USER : ErrorKind.EXTERNAL,
                     "sources." + source.name() + ": state: source keeps snapshots in the schema " + dialect.schema() + ", but "
                             + dialect.missingPrivilege(e), e);
         }
@@ -156,16 +162,18 @@ public final class SourceState implements ChangeState {
 
     /**
      * What {@code sluice check SOURCE} does for a source that can keep state: creates the schema and a
-     * probe table in a transaction it rolls back, so that a missing privilege is named before a run needs it.
+     * probe table (shaped as the meta table) in a transaction it rolls back, so that a missing privilege
+     * is named before a run needs it.
      */
     static void probe(Source source, WarehouseState dialect) {
         try (Connection c = source.connect()) {
             c.setAutoCommit(false);
             try (Statement statement = c.createStatement()) {
-                statement.execute("CREATE SCHEMA IF NOT EXISTS " + dialect.schema());
-                statement.execute("CREATE TABLE " + dialect.schema() + ".sluice_probe (x integer)");
+                for (String create : dialect.createStateSchema(dialect.schema() + ".sluice_probe")) {
+                    statement.execute(create);
+                }
             } catch (SQLException e) {
-                throw new SluiceException("42501".equals(e.getSQLState()) ? ErrorKind.USER : ErrorKind.EXTERNAL,
+                throw new SluiceException(dialect.privilegeDenied(e) ? ErrorKind.USER : ErrorKind.EXTERNAL,
                         "sources." + source.name() + ": state: source keeps snapshots in the schema " + dialect.schema() + ", but "
                                 + dialect.missingPrivilege(e), e);
             } finally {
@@ -180,10 +188,7 @@ public final class SourceState implements ChangeState {
     public Extracted extract() throws SQLException {
         connection = source.connect();
         connection.setAutoCommit(true);
-        execute("SET TIME ZONE 'UTC'");
-        for (String setting : dialect.sessionSettings()) {
-            execute(setting);
-        }
+        execute(dialect.sessionSettings());
         if (!dryRun) {
             ensureSchema(connection, source, dialect); // a dry run writes nothing: without the schema it has no previous snapshot
         }
@@ -204,33 +209,20 @@ public final class SourceState implements ChangeState {
                 throw new WorkspaceException(problems.list());
             }
         }
-        List<Problem> mismatches = SchemaCheck.checkActivation(activation, columns);
-        if (!mismatches.isEmpty()) {
-            throw new WorkspaceException(mismatches);
-        }
-        for (String key : model.primaryKey()) {
-            if (columns.stream().noneMatch(c -> c.name().equals(key))) {
-                throw SluiceException.user("models." + model.name() + ".primary_key: " + SchemaCheck.missingKey(key, columns));
-            }
-        }
-        List<ExportColumn> exported = Extractor.exportColumns(columns, activation.mapping());
-        List<String> keys = IntStream.range(0, model.primaryKey().size()).mapToObj(i -> "sluice_k" + i).toList();
+        Extractor.Query described = Extractor.described(activation, model, model.asSubquery(), columns, segment);
+        List<ExportColumn> exported = described.exported();
+        List<String> keys = described.keys();
+        sql = new ChangeQueries(ChangeQueries.of(dialect), keys);
         Map<String, Column> byName = new LinkedHashMap<>();
         columns.forEach(c -> byName.putIfAbsent(c.name(), c));
         exportedTypes = exported.stream().map(c -> {
             Column source = byName.get(c.source());
             return new Column(c.name(), source.type(), source.sourceType(), source.precision(), source.scale());
         }).toList();
-        String select = IntStream.range(0, keys.size())
-                .mapToObj(i -> "q." + dialect.quote(model.primaryKey().get(i)) + " AS " + keys.get(i)).collect(Collectors.joining(", "))
-                + ", " + exported.stream().map(c -> "q." + dialect.quote(c.source()) + " AS " + dialect.quote(c.name()))
-                        .collect(Collectors.joining(", "))
-                + ", " + dialect.rowHash(exported.stream().map(c -> "q." + dialect.quote(c.source())).toList()) + " AS " + HASH
-                // The model's own order, kept for the files: the rows come out of the source in it.
-                + ", row_number() OVER () AS " + ORDER;
-        execute("DROP TABLE IF EXISTS " + NOW);
+        // The model's own order, kept for the files: the rows come out of the source in it.
+        String select = sql.rowColumns("q", model.primaryKey(), exported, true) + ", row_number() OVER () AS " + ORDER;
         // Created empty from the model alone (a segment's bound values cannot go into a CREATE), then filled.
-        execute("CREATE TEMP TABLE " + NOW + " AS SELECT " + select + " FROM (" + modelSelect + ") AS q WHERE 1 = 0");
+        execute(dialect.createTempTable(NOW, "SELECT " + select + " FROM (" + modelSelect + ") AS q WHERE 1 = 0"));
         try (PreparedStatement insert = new CompiledQuery("INSERT INTO " + NOW + " SELECT " + select + " FROM (" + query.sql() + ") AS q",
                 query.parameters()).prepare(connection)) {
             insert.execute();
@@ -238,25 +230,15 @@ public final class SourceState implements ChangeState {
             throw dev.sluice.source.ConnectionErrors.queryFailed(model, e);
         }
         // Statistics for the planner: the comparison joins this table with the state table.
-        execute("ANALYZE " + NOW);
+        execute(dialect.gatherStatistics(NOW));
         long read = queryLong("SELECT count(*) FROM " + NOW);
-        long skipped = Extractor.checkKeys(connection, NOW, activation, model, keys);
+        long skipped = Extractor.checkKeys(connection, sql, NOW, activation, model);
         if (skipped > 0) {
-            String keyList = String.join(", ", keys);
-            execute("DELETE FROM " + NOW + " WHERE " + keys.stream().map(k -> k + " IS NULL").collect(Collectors.joining(" OR "))
-                    + " OR (" + keyList + ") IN (SELECT " + keyList + " FROM " + NOW + " GROUP BY " + keyList + " HAVING count(*) > 1)");
-        }
-        Map<String, String> keyAttributes = new LinkedHashMap<>();
-        for (ExportColumn c : exported) {
-            int key = model.primaryKey().indexOf(c.source());
-            if (key >= 0) {
-                keyAttributes.put(c.name(), keys.get(key));
-            }
+            execute("DELETE FROM " + NOW + " WHERE " + sql.invalidKey(NOW));
         }
         // The values are kept only where _removed files need them: a snapshot without them cannot serve a difference run.
-        String fingerprint = Extractor.fingerprint(model, exported, columns) + (keepsValues() ? "+values" : "");
-        now = new Extracted(keys, exported.stream().map(c -> new ExportColumn(c.name(), c.name(), c.type())).toList(), read, skipped,
-                fingerprint, keyAttributes);
+        now = new Extracted(keys, described.exportedAsNamed(), read, skipped, described.fingerprint() + (keepsValues() ? "+values" : ""),
+                described.keyAttributes());
         previous = readPrevious();
         return now;
     }
@@ -298,25 +280,13 @@ public final class SourceState implements ChangeState {
         return dialect.schema() + "." + dialect.quote(previous.table());
     }
 
-    private String on(String left, String right) {
-        return now.keys().stream().map(k -> left + "." + k + " = " + right + "." + k).collect(Collectors.joining(" AND "));
-    }
-
     @Override
     public Changes count() throws SQLException {
         compared = true;
         changesKnown = true;
-        String keys = String.join(", ", now.keys());
-        String first = now.keys().get(0);
-        execute("DROP TABLE IF EXISTS " + CHANGES);
-        execute("CREATE TEMP TABLE " + CHANGES + " AS SELECT "
-                + now.keys().stream().map(k -> "COALESCE(n." + k + ", p." + k + ") AS " + k).collect(Collectors.joining(", "))
-                + ", CASE WHEN p." + first + " IS NULL THEN 'A' WHEN n." + first + " IS NULL THEN 'R' ELSE 'U' END AS change"
-                + " FROM (SELECT " + keys + ", " + HASH + " FROM " + NOW + ") n FULL OUTER JOIN (SELECT " + keys + ", " + HASH
-                + " FROM " + previousTable() + ") p ON " + on("n", "p")
-                + " WHERE p." + first + " IS NULL OR n." + first + " IS NULL OR n." + HASH + " <> p." + HASH);
+        execute(dialect.createTempTable(CHANGES, sql.changes(NOW, previousTable(), HASH)));
         // Without statistics the planner hashes the big side when the changed rows are read out (1.0 s against 0.3 s at 2 M rows).
-        execute("ANALYZE " + CHANGES);
+        execute(dialect.gatherStatistics(CHANGES));
         return Changes.counted(connection, NOW, CHANGES);
     }
 
@@ -335,30 +305,19 @@ public final class SourceState implements ChangeState {
         }
         boolean sameKeys = previousKeys == now.keys().size();
         allRemoved = !sameKeys;
-        String textOf = now.keys().stream().map(k -> dialect.asText(k) + " AS " + k).collect(Collectors.joining(", "));
-        String keys = String.join(", ", now.keys());
-        execute("DROP TABLE IF EXISTS " + CHANGES);
         if (sameKeys) {
-            execute("CREATE TEMP TABLE " + CHANGES + " AS SELECT " + keys + ", 'A' AS change FROM (SELECT " + textOf + " FROM " + NOW
-                    + " EXCEPT ALL SELECT " + textOf + " FROM " + previousTable() + ") AS a");
-            execute("INSERT INTO " + CHANGES + " SELECT " + keys + ", 'R' FROM (SELECT " + textOf + " FROM " + previousTable()
-                    + " EXCEPT ALL SELECT " + textOf + " FROM " + NOW + ") AS r");
+            execute(dialect.createTempTable(CHANGES, sql.addedKeysAsText(NOW, previousTable())));
+            execute("INSERT INTO " + CHANGES + " " + sql.removedKeysAsText(NOW, previousTable()));
         } else {
             // Another number of key columns: nothing matches; every row is new, every previous row went away (unnamed).
-            execute("CREATE TEMP TABLE " + CHANGES + " AS SELECT " + textOf + ", 'A' AS change FROM " + NOW);
+            execute(dialect.createTempTable(CHANGES, sql.everyKeyAddedAsText(NOW)));
         }
-        execute("ANALYZE " + CHANGES);
+        execute(dialect.gatherStatistics(CHANGES));
         long rows = queryLong("SELECT count(*) FROM " + NOW);
         long added = queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'A'");
         long removed = sameKeys ? queryLong("SELECT count(*) FROM " + CHANGES + " WHERE change = 'R'")
                 : queryLong("SELECT count(*) FROM " + previousTable());
         return new Changes(added, rows - added, removed, 0);
-    }
-
-    /** The join of this run's rows (n) with the changed keys (c), typed or as text. */
-    private String changesOn() {
-        return textKeys ? now.keys().stream().map(k -> dialect.asText("n." + k) + " = c." + k).collect(Collectors.joining(" AND "))
-                : on("n", "c");
     }
 
     @Override
@@ -371,9 +330,8 @@ public final class SourceState implements ChangeState {
             rows = "SELECT " + values + ", 'A' FROM " + NOW + " n ORDER BY n." + ORDER;
         } else {
             // A delta run reads only its changed rows: joined from the (small) changed keys, not every row.
-            rows = "SELECT " + values + ", c.change FROM " + NOW + " n " + (all ? "LEFT " : "") + "JOIN (SELECT "
-                    + String.join(", ", now.keys()) + ", change FROM " + CHANGES + " WHERE change <> 'R') c ON " + changesOn()
-                    + " ORDER BY n." + ORDER;
+            rows = "SELECT " + values + ", c.change FROM " + NOW + " n " + (all ? "LEFT " : "") + "JOIN "
+                    + sql.keysWithKindOf(CHANGES, "A", "U") + " c ON " + sql.changesOn(textKeys, "n", "c") + " ORDER BY n." + ORDER;
         }
         copyIntoEngine(rows, rowColumns, ROWS);
         if (keepsValues() && changesKnown && previous != null) {
@@ -409,10 +367,8 @@ public final class SourceState implements ChangeState {
         if (allRemoved) {
             return "SELECT " + removed + " FROM " + previousTable() + " p";
         }
-        return "SELECT " + removed + " FROM " + previousTable() + " p JOIN (SELECT " + String.join(", ", now.keys()) + " FROM "
-                + CHANGES + " WHERE change = 'R') c ON " + (textKeys
-                        ? now.keys().stream().map(k -> dialect.asText("p." + k) + " = c." + k).collect(Collectors.joining(" AND "))
-                        : on("p", "c"));
+        return "SELECT " + removed + " FROM " + previousTable() + " p JOIN " + sql.keysOf(CHANGES, "R") + " c ON "
+                + sql.changesOn(textKeys, "p", "c");
     }
 
     private void copyIntoEngine(String select, List<Column> columns, String table) throws SQLException {
@@ -464,23 +420,19 @@ public final class SourceState implements ChangeState {
         connection.setAutoCommit(false);
         try {
             if (comparable && previous != null && previous.table().equals(table)) {
-                execute("DELETE FROM " + stateTable() + " t USING (SELECT " + keys + " FROM " + CHANGES
-                        + " WHERE change IN ('U', 'R')) c WHERE " + on("t", "c"));
+                execute(dialect.deleteKeys(stateTable(), now.keys(), sql.keysOf(CHANGES, "U", "R")));
                 execute("INSERT INTO " + stateTable() + " (" + kept + ") SELECT " + now.keys().stream().map(k -> "n." + k)
                         .collect(Collectors.joining(", ")) + ", n." + HASH + (keepsValues() ? ", " + now.columns().stream()
                         .map(c -> "n." + dialect.quote(c.name())).collect(Collectors.joining(", ")) : "") + " FROM " + NOW
-                        + " n JOIN (SELECT " + keys + " FROM " + CHANGES + " WHERE change IN ('A', 'U')) c ON " + on("n", "c"));
+                        + " n JOIN " + sql.keysOf(CHANGES, "A", "U") + " c ON " + sql.on("n", "c"));
             } else {
                 execute("DROP TABLE IF EXISTS " + stateTable());
                 execute("CREATE TABLE " + stateTable() + " AS SELECT " + kept + " FROM " + NOW + " ORDER BY " + ORDER);
                 // The key is unique (checked above): an index for the next comparison and incremental commits.
                 execute("ALTER TABLE " + stateTable() + " ADD PRIMARY KEY (" + keys + ")");
-                execute("ANALYZE " + stateTable());
+                execute(dialect.gatherStatistics(stateTable()));
             }
-            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + meta()
-                    + " (activation, run, fingerprint, state_table, committed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (activation) DO UPDATE "
-                    + "SET run = EXCLUDED.run, fingerprint = EXCLUDED.fingerprint, state_table = EXCLUDED.state_table, "
-                    + "committed_at = EXCLUDED.committed_at")) {
+            try (PreparedStatement upsert = connection.prepareStatement(dialect.recordSnapshot(meta()))) {
                 upsert.setString(1, activation.name());
                 upsert.setString(2, run);
                 upsert.setString(3, now.fingerprint());
@@ -520,7 +472,7 @@ public final class SourceState implements ChangeState {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+            if (dialect.stateMissing(e)) {
                 return Optional.empty(); // no state kept yet
             }
             throw new SluiceException(ErrorKind.EXTERNAL, "activations." + activation + ": cannot read its state in source '"
@@ -542,7 +494,7 @@ public final class SourceState implements ChangeState {
             c.commit();
             return had;
         } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+            if (dialect.stateMissing(e)) {
                 return false;
             }
             throw new SluiceException(ErrorKind.EXTERNAL, "activations." + activation + ": cannot reset its state in source '"

@@ -1,8 +1,6 @@
 package dev.sluice.sync;
 
-import dev.sluice.engine.Engine;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The names of the tables a run works with inside the engine, and the queries over them that more
@@ -43,7 +41,6 @@ public final class WorkTables {
      * compared by change detection; only trusted across runs made with the same engine version.
      */
     public static String rowHash(List<String> columns, String alias) {
-        return "hash(" + columns.stream().map(c -> (alias == null ? "" : alias + ".") + Engine.identifier(c))
-                .collect(Collectors.joining(", ")) + ")";
+        return new ChangeQueries(ChangeQueries.ENGINE, List.of()).hashOf(columns, alias);
     }
 }

@@ -30,7 +30,49 @@ record PostgresWarehouseState(String schema, String user) implements WarehouseSt
      */
     @Override
     public List<String> sessionSettings() {
-        return List.of("SET work_mem = '128MB'");
+        return List.of("SET TIME ZONE 'UTC'", "SET work_mem = '128MB'");
+    }
+
+    @Override
+    public List<String> createStateSchema(String metaTable) {
+        return List.of("CREATE SCHEMA IF NOT EXISTS " + schema, "CREATE TABLE IF NOT EXISTS " + metaTable + " (activation text PRIMARY KEY, "
+                + "run text NOT NULL, fingerprint text NOT NULL, state_table text NOT NULL, committed_at text NOT NULL)");
+    }
+
+    @Override
+    public String recordSnapshot(String metaTable) {
+        return "INSERT INTO " + metaTable + " (activation, run, fingerprint, state_table, committed_at) VALUES (?, ?, ?, ?, ?) "
+                + "ON CONFLICT (activation) DO UPDATE SET run = EXCLUDED.run, fingerprint = EXCLUDED.fingerprint, "
+                + "state_table = EXCLUDED.state_table, committed_at = EXCLUDED.committed_at";
+    }
+
+    @Override
+    public List<String> createTempTable(String table, String select) {
+        return List.of("DROP TABLE IF EXISTS " + table, "CREATE TEMP TABLE " + table + " AS " + select);
+    }
+
+    /** The planner needs statistics of the tables it joins (without them it hashes the big side). */
+    @Override
+    public List<String> gatherStatistics(String table) {
+        return List.of("ANALYZE " + table);
+    }
+
+    @Override
+    public String deleteKeys(String table, List<String> keys, String keysSelect) {
+        return "DELETE FROM " + table + " t USING " + keysSelect + " c WHERE "
+                + keys.stream().map(k -> "t." + k + " = c." + k).collect(java.util.stream.Collectors.joining(" AND "));
+    }
+
+    /** insufficient_privilege */
+    @Override
+    public boolean privilegeDenied(SQLException cause) {
+        return "42501".equals(cause.getSQLState());
+    }
+
+    /** undefined_table, invalid_schema_name */
+    @Override
+    public boolean stateMissing(SQLException cause) {
+        return "42P01".equals(cause.getSQLState()) || "3F000".equals(cause.getSQLState());
     }
 
     @Override
@@ -76,8 +118,7 @@ record PostgresWarehouseState(String schema, String user) implements WarehouseSt
 
     @Override
     public String missingPrivilege(SQLException cause) {
-        String state = cause.getSQLState();
-        if ("42501".equals(state)) {
+        if (privilegeDenied(cause)) {
             return "the user " + (user == null ? "" : user + " ") + "may not create the schema " + schema
                     + " or tables in it (" + cause.getMessage().strip() + "): grant it with GRANT CREATE ON DATABASE … TO "
                     + (user == null ? "the user" : user) + ", or create the schema and GRANT CREATE, USAGE ON SCHEMA " + schema
