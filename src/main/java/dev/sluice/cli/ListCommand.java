@@ -12,7 +12,9 @@ import dev.sluice.workspace.Workspace;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -65,14 +67,28 @@ public final class ListCommand extends WorkspaceCommand implements Callable<Inte
         } else if (workspace.activations().isEmpty()) {
             out().println("no activations in " + root.config);
         } else {
-            out().printf("%-24s %-24s %-12s %-24s %-10s %-20s %-20s%n", "activation", "model or segment", "destination", "mode",
-                    "last run", "last started", "next run");
+            // Each column as wide as its widest cell, so that long names and modes stay aligned.
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"activation", "model or segment", "destination", "mode", "last run", "last started", "next run"});
             for (Activation a : workspace.activations().values()) {
                 RunRecord r = last.get(a.name());
-                out().printf(Locale.ROOT, "%-24s %-24s %-12s %-24s %-10s %-20s %-20s%n", a.name(), a.target(), a.destination(),
-                        lower(a.runType()) + " × " + lower(a.syncMode()), r == null ? "never" : r.status().json(),
-                        r == null ? "" : TIME.format(r.startedAt()),
-                        a.schedule() == null ? "manual only" : TIME.format(NextRun.after(a.schedule(), now)));
+                rows.add(new String[] {a.name(), a.target(), a.destination(), lower(a.runType()) + " × " + lower(a.syncMode()),
+                        r == null ? "never" : r.status().json(), r == null ? "" : TIME.format(r.startedAt()),
+                        a.schedule() == null ? "manual only" : TIME.format(NextRun.after(a.schedule(), now))});
+            }
+            int[] widths = new int[rows.get(0).length];
+            for (String[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
+                }
+            }
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < row.length; i++) {
+                    line.append(i == 0 ? "" : "  ").append(row[i])
+                            .append(" ".repeat(i == row.length - 1 ? 0 : widths[i] - row[i].codePointCount(0, row[i].length())));
+                }
+                out().println(line);
             }
         }
         out().flush();

@@ -48,6 +48,11 @@ class JsonOutputsTest {
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.out()).contains("daily").contains("succeeded").contains("by_hand").contains("never").contains("manual only")
                 .contains("full_then_delta × upsert");
+        // Columns line up whatever the width of the mode: "last run" starts at the same place on every line.
+        String[] lines = text.out().strip().split("\n");
+        int column = lines[0].indexOf("last run");
+        assertThat(lines).allSatisfy(line -> assertThat(line.charAt(column - 1)).isEqualTo(' '));
+        assertThat(lines[1].substring(column)).startsWith("succeeded");
 
         Instant before = Instant.now();
         JsonNode list = JSON.readTree(CliRun.of("list", "--json", "-c", config).out());
