@@ -222,7 +222,12 @@ public final class SourceState implements ChangeState {
         // The model's own order, kept for the files: the rows come out of the source in it.
         String select = sql.rowColumns("q", model.primaryKey(), exported, true) + ", row_number() OVER () AS " + ORDER;
         // Created empty from the model alone (a segment's bound values cannot go into a CREATE), then filled.
-        execute(dialect.createTempTable(NOW, "SELECT " + select + " FROM (" + modelSelect + ") AS q WHERE 1 = 0"));
+        try {
+            // Planned from the model's own query: a connection lost here is lost while reading the model too.
+            execute(dialect.createTempTable(NOW, "SELECT " + select + " FROM (" + modelSelect + ") AS q WHERE 1 = 0"));
+        } catch (SQLException e) {
+            throw dev.sluice.source.ConnectionErrors.queryFailed(model, e);
+        }
         try (PreparedStatement insert = new CompiledQuery("INSERT INTO " + NOW + " SELECT " + select + " FROM (" + query.sql() + ") AS q",
                 query.parameters()).prepare(connection)) {
             insert.execute();
