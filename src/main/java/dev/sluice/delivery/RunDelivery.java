@@ -42,7 +42,6 @@ public final class RunDelivery {
     private final Activation activation;
     private final Supplier<Optional<String>> committedRun;
     private final Path stateDir;
-    private final Clock clock;
     private final Consumer<String> out;
     private final Destination.Lock lock;
     private final String refusal;
@@ -57,14 +56,13 @@ public final class RunDelivery {
     private Path keep;
 
     private RunDelivery(RunStore history, Destination destination, Activation activation, Supplier<Optional<String>> committedRun,
-            Path stateDir, Clock clock, Consumer<String> out, DestinationAccess.Verdict access) {
+            Path stateDir, Consumer<String> out, DestinationAccess.Verdict access) {
         this.history = history;
         this.log = new DeliveryLog(history.database());
         this.destination = destination;
         this.activation = activation;
         this.committedRun = committedRun;
         this.stateDir = stateDir;
-        this.clock = clock;
         this.out = out;
         this.lock = access.lock();
         this.refusal = access.refusal();
@@ -82,7 +80,7 @@ public final class RunDelivery {
             Supplier<Optional<String>> committedRun, Path stateDir, Clock clock, Consumer<String> out) {
         DestinationAccess.Verdict access = DestinationAccess.check(destination, activation,
                 LockedBucket.check(destination, activation, out), out);
-        RunDelivery delivery = new RunDelivery(history, destination, activation, committedRun, stateDir, clock, out, access);
+        RunDelivery delivery = new RunDelivery(history, destination, activation, committedRun, stateDir, out, access);
         new Recovery(history, delivery.log, destination, activation, committedRun, stateDir, clock, out, delivery.lock).recover();
         return delivery;
     }

@@ -28,8 +28,8 @@ final class GcsClientFactory {
 
     private GcsClientFactory() {}
 
-    static Storage open(GcsDestinationConfig config) {
-        GoogleKeys.Auth auth = credentials(config);
+    /** The client, with the credentials {@link #credentials} read. */
+    static Storage open(GcsDestinationConfig config, GoogleKeys.Auth auth) {
         HttpTransportOptions transport = HttpTransportOptions.newBuilder()
                 .setConnectTimeout(20_000)
                 .setReadTimeout(60_000)

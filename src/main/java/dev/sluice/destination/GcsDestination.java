@@ -41,15 +41,19 @@ public final class GcsDestination implements Destination {
 
     private final GcsDestinationConfig config;
     private final Storage storage;
+    /** The service account of the key, named in the sentence about a missing permission; null without a key. */
+    private final String account;
 
-    GcsDestination(GcsDestinationConfig config, Storage storage) {
+    GcsDestination(GcsDestinationConfig config, Storage storage, String account) {
         this.config = config;
         this.storage = storage;
+        this.account = account;
     }
 
     /** Opens the client; fails with a user error naming the setting when the credentials cannot be used. */
     static GcsDestination open(GcsDestinationConfig config) {
-        return new GcsDestination(config, GcsClientFactory.open(config));
+        dev.sluice.config.GoogleKeys.Auth auth = GcsClientFactory.credentials(config);
+        return new GcsDestination(config, GcsClientFactory.open(config, auth), auth.account());
     }
 
     @Override
@@ -268,12 +272,8 @@ public final class GcsDestination implements Destination {
                     "storage.objects.get", null);
         }
         Map<Access, String> lacking = new java.util.EnumMap<>(Access.class);
-        String account = null;
         for (int i = 0; i < order.size(); i++) {
             if (i >= held.size() || !Boolean.TRUE.equals(held.get(i))) {
-                if (account == null && (config.credentialsFile() != null || config.credentialsJson() != null)) {
-                    account = GcsClientFactory.credentials(config).account(); // the key was read when the client opened
-                }
                 lacking.put(order.get(i), GcsErrors.lacks(config, PERMISSION.get(order.get(i)), account));
             }
         }
