@@ -48,7 +48,8 @@ import java.util.function.Function;
 public final class Server implements AutoCloseable {
     /** Request bodies larger than this are refused with 413. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
-    private static final Set<String> ASSETS = Set.of("app.js", "style.css", "favicon.svg");
+    /** The web UI's files, served from the jar's web/ folder: a plain name, never a path. */
+    private static final java.util.regex.Pattern ASSET = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*\\.(js|css|svg)");
 
     /** How the server is started. {@code stateDir} null: {@code .sluice} beside the workspace. */
     public record Options(Path workspaceFile, Path stateDir, Path activationsFolder, String host, int port, String token,
@@ -385,7 +386,7 @@ public final class Server implements AutoCloseable {
     }
 
     private static void asset(Context ctx, String name) throws IOException {
-        if (!name.equals("index.html") && !ASSETS.contains(name)) {
+        if (!name.equals("index.html") && !ASSET.matcher(name).matches()) {
             throw ApiError.notFound("no file " + name);
         }
         try (InputStream in = Server.class.getResourceAsStream("/web/" + name)) {

@@ -375,7 +375,7 @@ class ServerApiIT {
         assertThat(parsed.getMessages()).as("OpenAPI validation messages").isEmpty();
         assertThat(parsed.getOpenAPI().getPaths()).containsKey("/api/runs/{id}");
         assertThat(fx.get("/").body()).contains("<title>Sluice</title>");
-        assertThat(fx.get("/assets/app.js").status()).isEqualTo(200);
+        assertThat(fx.get("/assets/core.js").status()).isEqualTo(200);
         assertThat(fx.get("/assets/..%2F..%2Fsluice.yaml").status()).isEqualTo(404);
     }
 
@@ -458,7 +458,7 @@ class ServerApiIT {
         assertThat(api.status()).isEqualTo(401);
         assertThat(api.header("Content-Type")).startsWith("application/problem+json");
         assertThat(fx.get("/").status()).isEqualTo(401);
-        assertThat(fx.get("/assets/app.js").status()).isEqualTo(401);
+        assertThat(fx.get("/assets/core.js").status()).isEqualTo(401);
         assertThat(fx.send(HttpRequest.newBuilder(URI.create(fx.base() + "/api/activations"))
                 .header("Authorization", "Bearer wrong-token")).status()).isEqualTo(401);
 
