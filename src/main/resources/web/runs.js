@@ -47,6 +47,8 @@ async function runHistory(activation, nav) {
           onclick: ev => { ev.target.disabled = true; runNow(activation, () => setTimeout(route, 500)); } }, 'Run now'),
         info ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, info.editable ? 'Edit' : 'View') : null) : null)),
     info && schema ? settingsCard(info.settings || {}, schema) : null,
+    // The chart of the activation's last runs (overview.js draws it into this section).
+    activation && typeof activationChart === 'function' ? activationChart(activation, nav) : null,
     rows.length ? h('table', { id: 'runs' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started · duration'),
         h('th', { class: 'num' }, 'Read'), h('th', { class: 'num' }, 'Added'), h('th', { class: 'num' }, 'Updated'),
