@@ -83,7 +83,7 @@ public final class GcsDestination implements Destination {
         long sent = 0;
         // storage.writer(): a resumable session whose chunk PUTs the client retries after asking GCS
         // how much it holds (the BlobWriteSession API of this client version sends each chunk once).
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ); WriteChannel out = storage.writer(info)) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ); WriteChannel out = storage.writer(info, writeOptions())) {
             out.setChunkSize(Math.toIntExact(config.chunkSize()));
             ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
             while (in.read(buffer) >= 0) {
@@ -116,6 +116,24 @@ public final class GcsDestination implements Destination {
         return metadata.isEmpty() || !Objects.equals(stored.getMetadata(), metadata) ? null : generation(stored);
     }
 
+    /** The options of an upload: the destination's Cloud KMS key, when it has one. */
+    private Storage.BlobWriteOption[] writeOptions() {
+        return config.kmsKeyName() == null ? new Storage.BlobWriteOption[0]
+                : new Storage.BlobWriteOption[] {Storage.BlobWriteOption.kmsKeyName(config.kmsKeyName())};
+    }
+
+    /** {@code first} (when not null) and the destination's Cloud KMS key (when it has one), for a write or a copy. */
+    private BlobTargetOption[] targetOptions(BlobTargetOption first) {
+        List<BlobTargetOption> options = new ArrayList<>();
+        if (first != null) {
+            options.add(first);
+        }
+        if (config.kmsKeyName() != null) {
+            options.add(BlobTargetOption.kmsKeyName(config.kmsKeyName()));
+        }
+        return options.toArray(new BlobTargetOption[0]);
+    }
+
     private static String generation(Blob blob) {
         return blob == null || blob.getGeneration() == null ? null : Long.toString(blob.getGeneration());
     }
@@ -129,7 +147,7 @@ public final class GcsDestination implements Destination {
     @Override
     public String publish(String stagedName, String finalName, boolean overwrite) {
         String action = "copying " + stagedName + " to " + finalName;
-        BlobTargetOption[] options = overwrite ? new BlobTargetOption[0] : new BlobTargetOption[] {BlobTargetOption.doesNotExist()};
+        BlobTargetOption[] options = targetOptions(overwrite ? null : BlobTargetOption.doesNotExist());
         String generation;
         try {
             CopyWriter copy = storage.copy(CopyRequest.newBuilder().setSource(id(stagedName)).setTarget(id(finalName), options).build());
@@ -289,7 +307,7 @@ public final class GcsDestination implements Destination {
         String probe = base + STAGING + "/.sluice-probe-" + UUID.randomUUID();
         try {
             storage.create(BlobInfo.newBuilder(id(probe)).setContentType("text/plain").build(),
-                    "sluice permission probe\n".getBytes(StandardCharsets.UTF_8), BlobTargetOption.doesNotExist());
+                    "sluice permission probe\n".getBytes(StandardCharsets.UTF_8), targetOptions(BlobTargetOption.doesNotExist()));
         } catch (RuntimeException e) {
             if (GcsErrors.code(GcsErrors.unwrap(e)) == 403) {
                 // not allowed here either: the test's answer stands
@@ -339,7 +357,8 @@ public final class GcsDestination implements Destination {
         String folderName = base.isEmpty() ? null : base.substring(0, base.length() - 1);
         byte[] content = ("sluice check " + probe + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            storage.create(BlobInfo.newBuilder(id(probe)).setContentType("text/plain").build(), content, BlobTargetOption.doesNotExist());
+            storage.create(BlobInfo.newBuilder(id(probe)).setContentType("text/plain").build(), content,
+                    targetOptions(BlobTargetOption.doesNotExist()));
         } catch (RuntimeException e) {
             throw GcsErrors.translate(config, GcsErrors.unwrap(e), "writing the probe object " + probe, "storage.objects.create", folderName);
         }

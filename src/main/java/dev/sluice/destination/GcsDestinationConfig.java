@@ -11,10 +11,14 @@ import java.util.regex.Pattern;
 /**
  * A Google Cloud Storage bucket. Credentials come from {@code credentials_file},
  * {@code credentials_json} or, when neither is given, Application Default Credentials;
- * {@code endpoint} points at an emulator.
+ * {@code endpoint} points at an emulator; {@code kms_key_name} is the Cloud KMS key objects are
+ * written with (customer-managed encryption), null for the bucket's default.
  */
 public record GcsDestinationConfig(String name, String bucket, Path credentialsFile, String credentialsJson,
-        String projectId, String endpoint, long chunkSize, int maxAttempts) implements DestinationConfig {
+        String projectId, String endpoint, long chunkSize, int maxAttempts, String kmsKeyName) implements DestinationConfig {
+
+    /** A Cloud KMS key's resource name, as Cloud Storage takes it. */
+    private static final Pattern KMS_KEY = Pattern.compile("projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+");
 
     /** Bucket names: 3-63 characters (222 with dots), lower-case letters, digits, '-', '_' and '.'. */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
@@ -35,7 +39,9 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
             SettingSpec.of("chunk_size", SettingSpec.Kind.SIZE).withDefault("16MiB").in("gcs", 6)
                     .help("resumable upload chunk: a multiple of 256KiB, at most 1GiB"),
             SettingSpec.integer("max_attempts").withDefault(DEFAULT_MAX_ATTEMPTS).in("gcs", 7)
-                    .help("attempts per request before a transient failure fails the run; 1-20"));
+                    .help("attempts per request before a transient failure fails the run; 1-20"),
+            SettingSpec.text("kms_key_name").in("gcs", 8)
+                    .help("a Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K) every object is written with"));
 
     static GcsDestinationConfig parse(String name, Node node, Path baseDir) {
         node.allowKeys(SettingSpec.keys(SETTINGS));
@@ -73,8 +79,13 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
         if (maxAttempts < 1 || maxAttempts > 20) {
             node.problem("max_attempts", "must be between 1 and 20 (attempts per request before the run fails), got " + maxAttempts);
         }
+        String kmsKeyName = node.text("kms_key_name", null);
+        if (kmsKeyName != null && !KMS_KEY.matcher(kmsKeyName).matches()) {
+            node.problem("kms_key_name", "must be a Cloud KMS key's resource name, projects/PROJECT/locations/LOCATION/keyRings/RING/"
+                    + "cryptoKeys/KEY (without /cryptoKeyVersions/N), got '" + kmsKeyName + "'");
+        }
         return new GcsDestinationConfig(name, bucket, credentialsFile, json, node.text("project_id", null), endpoint, chunkSize,
-                maxAttempts);
+                maxAttempts, kmsKeyName);
     }
 
     private static int attempts(String text) {
@@ -104,7 +115,7 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
 
     @Override
     public String describe() {
-        return "gs://" + bucket + (endpoint == null ? "" : " at " + endpoint);
+        return "gs://" + bucket + (endpoint == null ? "" : " at " + endpoint) + (kmsKeyName == null ? "" : ", encrypted with " + kmsKeyName);
     }
 
     @Override

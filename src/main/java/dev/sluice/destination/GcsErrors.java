@@ -97,6 +97,14 @@ final class GcsErrors {
                     + "that object, whatever the credentials' permissions; on such a bucket an activation needs publish: direct, a "
                     + "file_name that changes every run and manifest: true (" + LOCKED_BUCKETS + ")", null);
         }
+        if (code == 403 && config.kmsKeyName() != null && serverMessage.contains("Cloud KMS key")) {
+            return SluiceException.user(where + ".kms_key_name: Google Cloud Storage cannot use the key " + config.kmsKeyName()
+                    + " (403) while " + action + ": the Cloud Storage service agent of the bucket's project "
+                    + "(service-PROJECT_NUMBER@gs-project-accounts.iam.gserviceaccount.com, shown by "
+                    + "`gcloud storage service-agent --project=PROJECT`) lacks the permissions cloudkms.cryptoKeyVersions.useToEncrypt "
+                    + "and cloudkms.cryptoKeyVersions.useToDecrypt on that key; grant it roles/cloudkms.cryptoKeyEncrypterDecrypter "
+                    + "on the key, or check that the key exists, is enabled and is in the bucket's location", null);
+        }
         if (code == 403) {
             Matcher m = PERMISSION.matcher(serverMessage);
             String named = m.find() ? m.group() : permission;

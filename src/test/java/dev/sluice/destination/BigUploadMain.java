@@ -13,7 +13,7 @@ public final class BigUploadMain {
     private BigUploadMain() {}
 
     public static void main(String[] args) {
-        GcsDestinationConfig config = new GcsDestinationConfig("big", args[1], null, null, null, args[0], Long.parseLong(args[4]), 6);
+        GcsDestinationConfig config = new GcsDestinationConfig("big", args[1], null, null, null, args[0], Long.parseLong(args[4]), 6, null);
         try (Destination destination = config.open()) {
             destination.upload(Path.of(args[2]), args[3], "application/octet-stream", Map.of("sluice-run", "big"));
         }

@@ -27,7 +27,7 @@ class GcsDestinationContractIT extends DestinationContract {
         fake = new FakeGcs(dir).createBucket(BUCKET);
         reader = StorageOptions.http().setHost(fake.endpoint()).setProjectId("test").setCredentials(NoCredentials.getInstance())
                 .build().getService();
-        return new GcsDestinationConfig("bucket", BUCKET, null, null, null, fake.endpoint(), CHUNK, 6).open();
+        return new GcsDestinationConfig("bucket", BUCKET, null, null, null, fake.endpoint(), CHUNK, 6, null).open();
     }
 
     @Override

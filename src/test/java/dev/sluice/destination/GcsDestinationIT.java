@@ -54,7 +54,7 @@ class GcsDestinationIT {
     }
 
     GcsDestinationConfig config(int maxAttempts) {
-        return new GcsDestinationConfig("bucket", BUCKET, null, null, null, fake.endpoint(), CHUNK, maxAttempts);
+        return new GcsDestinationConfig("bucket", BUCKET, null, null, null, fake.endpoint(), CHUNK, maxAttempts, null);
     }
 
     GcsDestination open() {
@@ -161,7 +161,7 @@ class GcsDestinationIT {
     void anUnreachableEndpointSaysSo() throws IOException {
         String endpoint = fake.endpoint();
         fake.close();
-        GcsDestinationConfig config = new GcsDestinationConfig("bucket", BUCKET, null, null, null, endpoint, CHUNK, 1);
+        GcsDestinationConfig config = new GcsDestinationConfig("bucket", BUCKET, null, null, null, endpoint, CHUNK, 1, null);
         try (Destination gcs = config.open()) {
             assertThatThrownBy(() -> gcs.upload(file("a", 1, 1), "f/a", "text/csv", Map.of()))
                     .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.EXTERNAL))

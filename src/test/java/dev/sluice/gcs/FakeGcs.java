@@ -79,7 +79,7 @@ public final class FakeGcs implements AutoCloseable {
 
     /** A stored object version. The data file is never modified once the object exists. */
     public record StoredObject(String bucket, String name, long generation, long metageneration, long size, String crc32c,
-            String md5, String contentType, Map<String, String> metadata, Path data, Instant created) {}
+            String md5, String contentType, Map<String, String> metadata, Path data, Instant created, String kmsKeyName) {}
 
     /** A request as the fault rules see it. */
     public record Request(int number, String method, String path, String query) {
@@ -128,6 +128,7 @@ public final class FakeGcs implements AutoCloseable {
     private final List<String> encodings = new CopyOnWriteArrayList<>();
     private final List<Map.Entry<Predicate<Request>, java.util.function.Consumer<Request>>> hooks = new CopyOnWriteArrayList<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final Set<String> deniedKeys = ConcurrentHashMap.newKeySet();
     /** Permissions held only on object names under a prefix (an IAM condition), by permission. */
     private final Map<String, String> conditioned = new ConcurrentHashMap<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
@@ -217,6 +218,22 @@ public final class FakeGcs implements AutoCloseable {
     /** Removes a permission such as {@code storage.objects.delete}: requests needing it get a 403 naming it. */
     public void revoke(String permission) {
         revoked.add(permission);
+    }
+
+    /**
+     * Makes a Cloud KMS key unusable, as when the bucket's service agent was not granted
+     * roles/cloudkms.cryptoKeyEncrypterDecrypter on it: writes with it, copies to it and reads of
+     * objects encrypted with it answer 403 with GCS's message.
+     */
+    public void denyKmsKey(String key) {
+        deniedKeys.add(key);
+    }
+
+    private void checkKey(String key) {
+        if (key != null && deniedKeys.contains(key.replaceAll("/cryptoKeyVersions/\\d+$", ""))) {
+            throw new HttpError(403, "forbidden", "Permission denied on Cloud KMS key. Please ensure that your Cloud Storage service "
+                    + "account has been authorized to use this key.");
+        }
     }
 
     /**
@@ -706,6 +723,10 @@ public final class FakeGcs implements AutoCloseable {
         if (held.contains(o.bucket() + "/" + o.name())) {
             j.put("eventBasedHold", true);
         }
+        if (o.kmsKeyName() != null) {
+            // GCS names the key version that encrypted the object.
+            j.put("kmsKeyName", o.kmsKeyName() + "/cryptoKeyVersions/1");
+        }
         if (!o.metadata().isEmpty()) {
             ObjectNode m = j.putObject("metadata");
             o.metadata().forEach(m::put);
@@ -788,8 +809,9 @@ public final class FakeGcs implements AutoCloseable {
                 throw refused;
             }
             String type = resource.path("contentType").asText("application/octet-stream");
+            String key = q.containsKey("kmsKeyName") ? q.get("kmsKeyName") : resource.path("kmsKeyName").asText(null);
             StoredObject o = new StoredObject(bucket, name, generations.incrementAndGet(), 1, w.size(), w.crc32c(), w.md5(), type,
-                    metadataOf(resource), data, Instant.now());
+                    metadataOf(resource), data, Instant.now(), key);
             StoredObject old = map.put(name, o);
             if (old != null) {
                 Files.deleteIfExists(old.data());
@@ -926,7 +948,7 @@ public final class FakeGcs implements AutoCloseable {
             }
             String type = patch.hasNonNull("contentType") ? patch.get("contentType").asText() : o.contentType();
             updated = new StoredObject(bucket, name, o.generation(), o.metageneration() + 1, o.size(), o.crc32c(), o.md5(), type, metadata,
-                    o.data(), o.created());
+                    o.data(), o.created(), o.kmsKeyName());
             map.put(name, updated);
         }
         send(ex, 200, objectJson(updated));
@@ -938,6 +960,7 @@ public final class FakeGcs implements AutoCloseable {
         permission("storage.objects.create", dstBucket, dstName);
         byte[] body = body(ex);
         JsonNode override = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+        checkKey(q.get("destinationKmsKeyName"));
         StoredObject source;
         NavigableMap<String, StoredObject> srcMap = bucket(srcBucket);
         synchronized (srcMap) {
@@ -949,6 +972,7 @@ public final class FakeGcs implements AutoCloseable {
                 throw new HttpError(404, "notFound", "No such object: " + srcBucket + "/" + srcName);
             }
             checkMatch(source, q, "Source");
+            checkKey(source.kmsKeyName());
         }
         Path data = newDataFile();
         try {
@@ -972,8 +996,9 @@ public final class FakeGcs implements AutoCloseable {
             boolean hasOverride = override.size() > 0;
             String type = hasOverride && override.hasNonNull("contentType") ? override.get("contentType").asText() : source.contentType();
             Map<String, String> metadata = hasOverride && override.has("metadata") ? metadataOf(override) : source.metadata();
+            // As GCS: a copy is written with the key asked for (destinationKmsKeyName), not the source's.
             copy = new StoredObject(dstBucket, dstName, generations.incrementAndGet(), 1, source.size(), source.crc32c(), source.md5(), type,
-                    metadata, data, Instant.now());
+                    metadata, data, Instant.now(), q.get("destinationKmsKeyName"));
             StoredObject old = map.put(dstName, copy);
             if (old != null) {
                 Files.deleteIfExists(old.data());
@@ -1014,6 +1039,7 @@ public final class FakeGcs implements AutoCloseable {
     private void download(HttpExchange ex, String bucket, String name, Map<String, String> q) throws IOException {
         permission("storage.objects.get", bucket, name);
         StoredObject o = get(bucket, name, q);
+        checkKey(o.kmsKeyName());
         drain(ex);
         long start = 0;
         long end = o.size() - 1;
@@ -1081,6 +1107,7 @@ public final class FakeGcs implements AutoCloseable {
         if (type != null) {
             resource.put("contentType", type);
         }
+        checkKey(q.get("kmsKeyName"));
         StoredObject o = store(bucket, q.get("name"), resource, q, data);
         send(ex, 200, objectJson(o));
     }
@@ -1143,6 +1170,7 @@ public final class FakeGcs implements AutoCloseable {
             }
             String name = resource.path("name").asText(q.get("name"));
             permission("storage.objects.create", bucket, name);
+            checkKey(q.containsKey("kmsKeyName") ? q.get("kmsKeyName") : resource.path("kmsKeyName").asText(null));
             StoredObject o = store(bucket, name, resource, q, data);
             send(ex, 200, objectJson(o));
         } finally {
@@ -1188,6 +1216,10 @@ public final class FakeGcs implements AutoCloseable {
         }
         permission("storage.objects.create", bucket, name);
         checkMatch(bucket(bucket).get(name), q, "");
+        if (q.containsKey("kmsKeyName")) {
+            resource.put("kmsKeyName", q.get("kmsKeyName"));
+        }
+        checkKey(resource.path("kmsKeyName").asText(null));
         if (!resource.hasNonNull("contentType")) {
             String type = ex.getRequestHeaders().getFirst("X-Upload-Content-Type");
             if (type != null) {
