@@ -6,7 +6,7 @@
 // How many of the latest runs the chart reads; runs still going and skipped runs are left out.
 const OV_CHART_RUNS = 30;
 // Colours with at least 4.5:1 contrast on white, told apart without red/green.
-const OV_COLORS = { added: '#1d4ed8', updated: '#b45309', removed: '#be185d', duration: '#334e68' };
+const OV_COLORS = { added: '#1d4ed8', updated: '#b45309', removed: '#be185d', duration: '#334e68', failed: '#b42318', held: '#9a6700' };
 // The uPlot instances drawn, by activation: {runs: [ids], rows: uPlot, duration: uPlot} (the browser tests read them).
 window.sluiceCharts = window.sluiceCharts || {};
 
@@ -36,6 +36,8 @@ async function fillActivationChart(section, activation, nav) {
   const updated = runs.map(r => r.counts.updated);
   const removed = runs.map(r => r.counts.removed);
   const seconds = runs.map(r => (new Date(r.endedAt) - new Date(r.startedAt)) / 1000);
+  // Failed and held runs are marked on the duration line by a point of their own.
+  const only = status => runs.map((r, i) => r.status === status ? seconds[i] : null);
   const rowsBox = h('div', { class: 'chart-box', id: 'chart-rows', role: 'img',
     'aria-label': 'Rows added, updated and removed by each of the last ' + runs.length + ' runs; the numbers are in the chart data below' });
   const durationBox = h('div', { class: 'chart-box', id: 'chart-duration', role: 'img',
@@ -48,7 +50,7 @@ async function fillActivationChart(section, activation, nav) {
     ovChartTable(runs, labels, seconds));
 
   const old = window.sluiceCharts[activation];
-  if (old) { old.rows.destroy(); old.duration.destroy(); }
+  if (old) old.dispose();
   const width = Math.max(200, rowsBox.clientWidth || section.clientWidth || 600);
   const runAxis = {
     label: 'Run (start time)', stroke: '#334e68', space: 64, incrs: [1, 2, 3, 5, 10, 20, 50],
@@ -71,22 +73,27 @@ async function fillActivationChart(section, activation, nav) {
     axes: [runAxis, { label: 'Seconds', stroke: '#334e68', size: 56, grid: { stroke: '#e4e7eb', width: 1 },
       ticks: { stroke: '#d9e2ec', width: 1 } }],
     series: [runSeries, { label: 'Duration', stroke: OV_COLORS.duration, width: 2,
-      points: { show: true, size: 7, fill: OV_COLORS.duration }, value: (u, v) => v == null ? '—' : ovSeconds(v) }],
-  }, [x, seconds], durationBox);
-  window.sluiceCharts[activation] = { runs: runs.map(r => r.id), rows, duration };
-
+      points: { show: true, size: 7, fill: OV_COLORS.duration }, value: (u, v) => v == null ? '—' : ovSeconds(v) },
+      ovMarkSeries('Failed', OV_COLORS.failed), ovMarkSeries('Held', OV_COLORS.held)],
+  }, [x, seconds, only('failed'), only('held')], durationBox);
   // The charts follow their box's width (a phone, a resized window); they go when the page is redrawn.
+  let disposed = false;
   const observer = new ResizeObserver(() => {
-    if (!rowsBox.isConnected) {
-      observer.disconnect();
-      rows.destroy(); duration.destroy();
-      if (window.sluiceCharts[activation] && window.sluiceCharts[activation].rows === rows) delete window.sluiceCharts[activation];
-      return;
-    }
+    if (!rowsBox.isConnected) { dispose(); return; }
     const w = Math.max(200, rowsBox.clientWidth);
     if (w !== rows.width) { rows.setSize({ width: w, height: rows.height }); duration.setSize({ width: w, height: duration.height }); }
   });
   observer.observe(rowsBox);
+  function dispose() {
+    if (disposed) return;
+    disposed = true;
+    observer.disconnect();
+    rows.destroy();
+    duration.destroy();
+    if (window.sluiceCharts[activation] === drawn) delete window.sluiceCharts[activation];
+  }
+  const drawn = { runs: runs.map(r => r.id), rows, duration, dispose };
+  window.sluiceCharts[activation] = drawn;
 }
 
 // Whole steps for a count axis: 1, 2, 5, 10, 20, 50 … (no half rows).
@@ -107,14 +114,25 @@ function ovBarSeries(label, color, k) {
   };
 }
 
-// Each run's label on the axis: its start time, with seconds when two runs share a minute, with the day when they span days.
+// Marks on the duration line: a point for each run of one status (no line between them).
+function ovMarkSeries(label, color) {
+  return { label, stroke: color, fill: color, width: 0, paths: () => null,
+    points: { show: true, size: 11, width: 2, stroke: color, fill: '#fff' }, value: (u, v) => v == null ? '—' : ovSeconds(v) };
+}
+
+// Each run's label on the axis: its start time, with the day when the runs span days, and seconds
+// (then milliseconds) when two runs would have the same label.
 function ovRunLabels(runs) {
   const starts = runs.map(r => new Date(r.startedAt));
   const days = new Set(starts.map(d => d.toDateString())).size > 1;
-  const minutes = starts.map(d => Math.floor(d.getTime() / 60000));
-  const seconds = new Set(minutes).size < minutes.length;
-  return starts.map(d => (days ? d.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' }) + ' ' : '')
-    + d.toLocaleTimeString('en-GB', Object.assign({ hour: '2-digit', minute: '2-digit' }, seconds ? { second: '2-digit' } : {})));
+  const label = (d, precision) => (days ? d.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' }) + ' ' : '')
+    + d.toLocaleTimeString('en-GB', Object.assign({ hour: '2-digit', minute: '2-digit' }, precision > 0 ? { second: '2-digit' } : {}))
+    + (precision > 1 ? '.' + String(d.getMilliseconds()).padStart(3, '0') : '');
+  for (const precision of [0, 1]) {
+    const labels = starts.map(d => label(d, precision));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return starts.map(d => label(d, 2));
 }
 
 function ovCompact(n) {

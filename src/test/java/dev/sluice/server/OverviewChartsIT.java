@@ -214,6 +214,8 @@ class OverviewChartsIT {
                 double box = page.locator("#chart-rows").boundingBox().width;
                 assertThat(canvas).as("chart width at " + width + " px").isLessThanOrEqualTo(box + 1);
                 BrowserSession.screenshot(page, "activation-chart");
+                page.locator("#run-chart").screenshot(new Locator.ScreenshotOptions()
+                        .setPath(BrowserSession.SCREENSHOTS.resolve("activation-chart-alone-" + width + "px.png")));
                 if (width == BrowserSession.NARROW) {
                     BrowserSession.assertFitsWidth(page, "an activation's runs with its chart");
                 }
@@ -221,6 +223,8 @@ class OverviewChartsIT {
                 // The failing activation's chart has its failed runs too.
                 page.navigate(fx.base() + "/#/runs/breaks");
                 assertChartPlots(page, "breaks", history("breaks"));
+                page.locator("#run-chart").screenshot(new Locator.ScreenshotOptions()
+                        .setPath(BrowserSession.SCREENSHOTS.resolve("activation-chart-failing-" + width + "px.png")));
 
                 page.navigate(fx.base() + "/#/overview");
                 Locator rows = page.locator("#overview tbody tr");
@@ -271,7 +275,7 @@ class OverviewChartsIT {
         List<List<Number>> rows = (List<List<Number>>) chart.get("rows");
         List<List<Number>> duration = (List<List<Number>>) chart.get("duration");
         assertThat(rows).hasSize(4);
-        assertThat(duration).hasSize(2);
+        assertThat(duration).as("the duration, and the marks of failed and held runs").hasSize(4);
         for (int i = 0; i < records.size(); i++) {
             JsonNode counts = records.get(i).path("counts");
             String run = activation + " run " + i;
@@ -280,6 +284,9 @@ class OverviewChartsIT {
             assertThat(rows.get(3).get(i).longValue()).as(run + " removed").isEqualTo(counts.path("removed").asLong());
             double seconds = (millis(records.get(i), "endedAt") - millis(records.get(i), "startedAt")) / 1000.0;
             assertThat(duration.get(1).get(i).doubleValue()).as(run + " seconds").isEqualTo(seconds);
+            String status = records.get(i).path("status").asText();
+            assertThat(duration.get(2).get(i)).as(run + " marked failed").isEqualTo(status.equals("failed") ? duration.get(1).get(i) : null);
+            assertThat(duration.get(3).get(i)).as(run + " marked held").isEqualTo(status.equals("held") ? duration.get(1).get(i) : null);
         }
     }
 }
