@@ -53,7 +53,9 @@ async function fillActivationChart(section, activation, nav) {
   if (old) old.dispose();
   const width = Math.max(200, rowsBox.clientWidth || section.clientWidth || 600);
   const runAxis = {
-    label: 'Run (start time)', stroke: '#334e68', space: 64, incrs: [1, 2, 3, 5, 10, 20, 50],
+    // Ticks far enough apart for their labels (about 7 px a character) never to overlap.
+    label: 'Run (start time)', stroke: '#334e68', space: Math.max(48, 7 * Math.max(...labels.map(l => l.length)) + 16),
+    incrs: [1, 2, 3, 4, 5, 10, 20, 50],
     grid: { stroke: '#e4e7eb', width: 1 }, ticks: { stroke: '#d9e2ec', width: 1 },
     values: (u, splits) => splits.map(i => Number.isInteger(i) && labels[i] !== undefined ? labels[i] : ''),
   };
