@@ -208,6 +208,34 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /**
+     * How many runs of {@code activation} have status {@code counted} and started after its latest
+     * run with one of the {@code until} statuses (all of its {@code counted} runs when it has none):
+     * the failures in a row since the last success or hold, the held runs since the last success.
+     */
+    public long countSinceLatest(String activation, RunStatus counted, RunStatus... until) {
+        String marks = String.join(", ", java.util.Collections.nCopies(until.length, "?"));
+        String sql = "WITH last AS (SELECT julianday(started_at) AS j, rtrim(started_at, 'Z') AS t, id FROM runs "
+                + "WHERE activation = ? AND status IN (" + marks + ") ORDER BY " + NEWEST_FIRST + " LIMIT 1) "
+                + "SELECT count(*) FROM runs r WHERE r.activation = ? AND r.status = ? AND NOT EXISTS (SELECT 1 FROM last "
+                + "WHERE (last.j, last.t, last.id) >= (julianday(r.started_at), rtrim(r.started_at, 'Z'), r.id))";
+        List<String> values = new ArrayList<>();
+        values.add(activation);
+        for (RunStatus status : until) {
+            values.add(status.json());
+        }
+        values.add(activation);
+        values.add(counted.json());
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            bind(s, values);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     /** The records matching {@code where} (bound to {@code values}), newest first. */
     private List<RunRecord> records(String where, List<String> values, int limit, long offset) throws SQLException {
         List<RunRecord> records = new ArrayList<>();

@@ -115,6 +115,8 @@ public final class Server implements AutoCloseable {
         ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);
         RunApi runs = new RunApi(workspaces, dispatcher, live);
         CatalogApi catalog = new CatalogApi(workspaces, clock);
+        // Health per activation; the predicate says which activations the scheduler leaves alone (paused).
+        OverviewApi overview = new OverviewApi(workspaces, dispatcher, scheduler, clock, activation -> false);
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
         CrossSiteGuard crossSite = new CrossSiteGuard(options.publicUrl());
@@ -140,6 +142,7 @@ public final class Server implements AutoCloseable {
             routes.get("/api/openapi.json", OpenApiDocument::serve);
             routes.get("/api/schema", SettingsSchema::serve);
             routes.get("/api/status", this::status);
+            routes.get("/api/overview", overview::overview);
             routes.get("/metrics", metrics::serve);
             routes.get("/api/activations", activations::list);
             routes.post("/api/activations", activations::create);
