@@ -115,6 +115,8 @@ public final class Server implements AutoCloseable {
         ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);
         RunApi runs = new RunApi(workspaces, dispatcher, live);
         CatalogApi catalog = new CatalogApi(workspaces, clock);
+        SegmentApi segments = new SegmentApi(workspaces, new SavedFiles(initial.baseDir().resolve("segments"), "segments"), clock,
+                this.log);
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
         CrossSiteGuard crossSite = new CrossSiteGuard(options.publicUrl());
@@ -153,7 +155,12 @@ public final class Server implements AutoCloseable {
             routes.get("/api/runs", runs::list);
             routes.get("/api/runs/{id}", runs::get);
             routes.get("/api/models", catalog::models);
-            routes.get("/api/segments", catalog::segments);
+            routes.get("/api/segments", segments::list);
+            routes.post("/api/segments", segments::create);
+            routes.post("/api/segments/preview", segments::preview);
+            routes.get("/api/segments/{name}", segments::get);
+            routes.put("/api/segments/{name}", segments::update);
+            routes.delete("/api/segments/{name}", segments::delete);
             routes.get("/api/columns/{name}", catalog::columns);
             routes.get("/api/destinations", catalog::destinations);
             routes.post("/api/destinations/{name}/check", catalog::check);
