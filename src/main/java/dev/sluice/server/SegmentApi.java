@@ -128,12 +128,15 @@ final class SegmentApi {
         Problems problems = new Problems();
         Node root = Node.root(request, null, problems);
         root.allowKeys("model", "filter", "name", "description");
-        Filter filter = FilterParser.parse(root.get("filter"));
-        if (!problems.isEmpty() || filter == null) {
+        // No filter (or null): the whole model, as the builder shows before its first condition.
+        boolean whole = root.get("filter").isMissing();
+        Filter filter = whole ? null : FilterParser.parse(root.get("filter"));
+        if (!problems.isEmpty() || !whole && filter == null) {
             throw invalid("the filter", problems.list(), "");
         }
         try (Catalog catalog = new Catalog(workspace, clock)) {
-            CompiledQuery query = catalog.compile(model, new Segment("preview", model.name(), filter), problems);
+            CompiledQuery query = whole ? CompiledQuery.of("SELECT * FROM " + model.asSubquery())
+                    : catalog.compile(model, new Segment("preview", model.name(), filter), problems);
             if (query == null) {
                 throw invalid("the filter", problems.list(), "");
             }

@@ -94,6 +94,9 @@ class SegmentApiIT {
                 "{\"attribute\": \"id\", \"op\": \"lte\", \"value\": 3}"));
         assertThat(one.json().path("count").asLong()).isEqualTo(duckCount("id <= 3")).isEqualTo(3);
         assertThat(one.json().path("rows")).hasSize(3);
+        // No filter: the whole model.
+        ServerFixture.Response whole = fx.post("/api/segments/preview", "{\"model\": \"people\"}");
+        assertThat(whole.json().path("count").asLong()).isEqualTo(duckCount("TRUE")).isEqualTo(10_000);
     }
 
     @Test
