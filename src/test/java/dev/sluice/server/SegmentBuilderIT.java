@@ -154,6 +154,12 @@ class SegmentBuilderIT {
         at(page, "filter.all[3]").locator(".cond-value").fill("90 parsecs");
         assertThat(page.locator("#seg-preview")).hasAttribute("data-state", "error");
         assertThat(page.locator("[data-error-path=\"filter.all[3].value\"]")).containsText("90 parsecs");
+        // Saving now is refused and the focus goes to the offending value; nothing is written.
+        page.locator("#seg-save").click();
+        assertThat(page.locator("#banner")).containsText("see the fields marked below");
+        String bad = at(page, "filter.all[3]").locator(".cond-value").getAttribute("id");
+        page.waitForFunction("id => document.activeElement && document.activeElement.id === id", bad);
+        assertThat(dir.resolve("segments/older_buyers.yaml")).doesNotExist();
         at(page, "filter.all[3]").locator("button.remove").click();
         assertThat(shownCount(page)).isEqualTo(finalCount);
         BrowserSession.screenshot(page, "segment-builder");
