@@ -254,9 +254,11 @@ async function activationForm(name, nav) {
   const schedule = s.schedule || null;
   const text = v => (v === undefined || v === null ? '' : String(v));
 
+  // #/new?segment=NAME (the segment page's "Activate"): the segment chosen.
+  const chosen = existing ? s.segment : hashParams().get('segment');
   const targetSel = h('select', { id: 'f-target', name: 'target' }, h('option', { value: '' }, '— choose —'),
     h('optgroup', { label: 'Models' }, models.models.map(m => h('option', { value: 'model:' + m.name, selected: s.model === m.name }, m.name))),
-    h('optgroup', { label: 'Segments' }, segments.segments.map(g => h('option', { value: 'segment:' + g.name, selected: s.segment === g.name }, g.name + ' (of ' + g.model + ')'))));
+    h('optgroup', { label: 'Segments' }, segments.segments.map(g => h('option', { value: 'segment:' + g.name, selected: chosen === g.name }, g.name + ' (of ' + g.model + ')'))));
   const destSel = select('destination', [['', '— choose —'], ...destinations.destinations.map(d => [d.name, d.name + ' (' + d.type + ': ' + d.where + ')'])], s.destination || '');
   const nameIn = h('input', { type: 'text', id: 'f-name', name: 'name', value: name || '', placeholder: 'e.g. vip_daily', disabled: !!name, autocomplete: 'off' });
   const folderIn = h('input', { type: 'text', id: 'f-folder', name: 'folder', value: s.folder || '', placeholder: 'e.g. exports/vip (empty: bucket root)' });

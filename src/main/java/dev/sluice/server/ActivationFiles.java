@@ -2,112 +2,19 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.sluice.config.PrivateFiles;
-import dev.sluice.error.SluiceException;
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.regex.Pattern;
 
 /**
  * The activations saved through the API: one YAML file per activation, {@code FOLDER/NAME.yaml},
- * holding {@code activations: {NAME: {...}}}, in a folder the workspace includes. The hand-written
- * workspace file is never written. Files are replaced atomically (written beside, then renamed),
- * and are owner-only, as is the folder when it is created here.
+ * holding {@code activations: {NAME: {...}}}, as {@link SavedFiles} writes them.
  */
-public final class ActivationFiles {
-    /** The workspace's alphabet for names: they become file names, so nothing that could leave the folder. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-            .build();
-    private static final String HEADER = "# Saved by the Sluice web UI (sluice serve). Editing by hand is fine;\n"
-            + "# the UI rewrites this whole file when the activation is saved there.\n";
-
-    private final Path folder;
-
+public final class ActivationFiles extends SavedFiles {
     public ActivationFiles(Path folder) {
-        this.folder = folder.toAbsolutePath().normalize();
-    }
-
-    public Path folder() {
-        return folder;
-    }
-
-    /** Null when {@code name} is a valid activation name; what is wrong with it otherwise. */
-    public static String checkName(String name) {
-        if (name == null || name.isEmpty()) {
-            return "required";
-        }
-        if (!NAME.matcher(name).matches()) {
-            return "'" + printable(name) + "' is not a valid name: use letters, digits, _ . - "
-                    + "(at most 100, not starting with . or -)";
-        }
-        return null;
-    }
-
-    /** The file of activation {@code name}; the name must be valid. */
-    public Path file(String name) {
-        if (checkName(name) != null) {
-            throw new IllegalArgumentException("invalid activation name");
-        }
-        Path file = folder.resolve(name + ".yaml").normalize();
-        if (!folder.equals(file.getParent())) {
-            throw new IllegalArgumentException("invalid activation name");
-        }
-        return file;
-    }
-
-    /** Whether {@code file} (as an activation records it) is one of this folder's files. */
-    public boolean owns(Path file) {
-        return folder.equals(file.toAbsolutePath().normalize().getParent());
+        super(folder, "activations");
     }
 
     /** The tree of the file for activation {@code name} with {@code settings}. */
     public static ObjectNode tree(String name, JsonNode settings) {
-        ObjectNode root = YAML.createObjectNode();
-        root.putObject("activations").set(name, settings);
-        return root;
-    }
-
-    public void save(String name, JsonNode settings) {
-        Path file = file(name);
-        try {
-            PrivateFiles.createFolders(folder);
-            // A temporary file is owner-only (rw-------) on POSIX file systems, as the state files are.
-            Path temp = Files.createTempFile(folder, "." + name + ".", ".tmp");
-            try {
-                Files.writeString(temp, HEADER + YAML.writeValueAsString(tree(name, settings)));
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw SluiceException.external("cannot save " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    public void delete(String name) {
-        Path file = file(name);
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw SluiceException.external("cannot delete " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String printable(String text) {
-        String shown = text.length() > 60 ? text.substring(0, 57) + "..." : text;
-        return shown.replace("\n", "\\n").replace("\r", "\\r");
+        return new ActivationFiles(Path.of(".")).treeOf(name, settings);
     }
 }

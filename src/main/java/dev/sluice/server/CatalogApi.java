@@ -7,7 +7,6 @@ import dev.sluice.destination.DestinationConfig;
 import dev.sluice.engine.Column;
 import dev.sluice.plan.FolderPath;
 import dev.sluice.source.Model;
-import dev.sluice.source.filter.Segment;
 import dev.sluice.workspace.Catalog;
 import dev.sluice.workspace.Workspace;
 import io.javalin.http.Context;
@@ -38,17 +37,6 @@ final class CatalogApi {
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("models", list);
-        Json.send(ctx, body);
-    }
-
-    void segments(Context ctx) {
-        Workspace workspace = workspaces.load();
-        ArrayNode list = Json.MAPPER.createArrayNode();
-        for (Segment segment : workspace.segments().values()) {
-            list.addObject().put("name", segment.name()).put("model", segment.model());
-        }
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.set("segments", list);
         Json.send(ctx, body);
     }
 

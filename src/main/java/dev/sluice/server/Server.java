@@ -117,6 +117,8 @@ public final class Server implements AutoCloseable {
         CatalogApi catalog = new CatalogApi(workspaces, clock);
         // Health per activation; the predicate says which activations the scheduler leaves alone (paused).
         OverviewApi overview = new OverviewApi(workspaces, dispatcher, scheduler, clock, activation -> false);
+        SegmentApi segments = new SegmentApi(workspaces, new SavedFiles(initial.baseDir().resolve("segments"), "segments"), clock,
+                this.log);
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
         CrossSiteGuard crossSite = new CrossSiteGuard(options.publicUrl());
@@ -156,7 +158,12 @@ public final class Server implements AutoCloseable {
             routes.get("/api/runs", runs::list);
             routes.get("/api/runs/{id}", runs::get);
             routes.get("/api/models", catalog::models);
-            routes.get("/api/segments", catalog::segments);
+            routes.get("/api/segments", segments::list);
+            routes.post("/api/segments", segments::create);
+            routes.post("/api/segments/preview", segments::preview);
+            routes.get("/api/segments/{name}", segments::get);
+            routes.put("/api/segments/{name}", segments::update);
+            routes.delete("/api/segments/{name}", segments::delete);
             routes.get("/api/columns/{name}", catalog::columns);
             routes.get("/api/destinations", catalog::destinations);
             routes.post("/api/destinations/{name}/check", catalog::check);

@@ -91,13 +91,28 @@ final class WorkspaceParser {
         parseActivations(root);
     }
 
-    /** An included file: it may hold only {@code activations}. */
+    /** An included file: it may hold only {@code segments} and {@code activations}. */
     void parseIncluded(Node root) {
         if (!root.json().isObject()) {
-            root.problem("an included file must be a YAML mapping with the key activations, got " + Node.describe(root.json()));
+            root.problem("an included file must be a YAML mapping with the keys activations and segments, got "
+                    + Node.describe(root.json()));
             return;
         }
-        root.allowKeys("activations");
+        root.allowKeys("activations", "segments");
+        for (Map.Entry<String, Node> e : entries(root.get("segments")).entrySet()) {
+            String name = e.getKey();
+            if (segmentNames.contains(name)) {
+                Segment first = segments.get(name);
+                e.getValue().problem("segment '" + name + "' is defined more than once"
+                        + (first == null || first.file() == null ? "" : ", first in " + first.file())
+                        + "; segment names must be unique across the workspace and its included files");
+                continue;
+            }
+            segmentNames.add(name);
+            if (checkName(e.getValue(), name)) {
+                parseSegment(name, e.getValue());
+            }
+        }
         parseActivations(root);
     }
 
@@ -206,7 +221,7 @@ final class WorkspaceParser {
         }
         Filter filter = FilterParser.parse(node.get("filter"));
         if (model != null && filter != null) {
-            segments.put(name, new Segment(name, model, filter));
+            segments.put(name, new Segment(name, model, filter, node.file()));
         }
     }
 

@@ -531,7 +531,7 @@ class ServerApiIT {
     @Test
     void aWorkspaceThatDoesNotIncludeTheActivationsFolderIsNeverWrittenTo() throws Exception {
         fx = new ServerFixture(dir);
-        String withoutInclude = ServerFixture.WORKSPACE.replace("include: [activations/*.yaml]\n", "");
+        String withoutInclude = ServerFixture.WORKSPACE.replace("include: [activations/*.yaml, segments/*.yaml]\n", "");
         fx.write(withoutInclude);
         fx.start(false, null);
         ServerFixture.Response refused = fx.post("/api/activations", VALID);

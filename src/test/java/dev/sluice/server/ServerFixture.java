@@ -36,7 +36,7 @@ final class ServerFixture implements AutoCloseable {
     static final String GCS_KEY = "{\"type\":\"service_account\",\"private_key\":\"-----BEGIN PRIVATE KEY-----MIIEvgIBADAN-never-shown\"}";
     static final String WORKSPACE = """
             # Hand-written workspace: the server must never rewrite this file or its comments.
-            include: [activations/*.yaml]
+            include: [activations/*.yaml, segments/*.yaml]
             sources:
               warehouse: {type: duckdb, path: warehouse.duckdb}
               pg: {type: postgres, host: 127.0.0.1, port: 9, database: shop, user: sluice, password: "%s"}

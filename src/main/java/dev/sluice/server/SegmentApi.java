@@ -1,0 +1,372 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.sluice.config.Node;
+import dev.sluice.config.Problem;
+import dev.sluice.config.Problems;
+import dev.sluice.config.Suggestions;
+import dev.sluice.config.WorkspaceException;
+import dev.sluice.error.Secrets;
+import dev.sluice.error.SluiceException;
+import dev.sluice.source.Model;
+import dev.sluice.source.SourceSession;
+import dev.sluice.source.filter.CompiledQuery;
+import dev.sluice.source.filter.Filter;
+import dev.sluice.source.filter.FilterParser;
+import dev.sluice.source.filter.Segment;
+import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.Catalog;
+import dev.sluice.workspace.Workspace;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/segments}: list, get, create, update and delete segments, and preview a filter (its
+ * row count and first rows). Segments created here are saved by {@link SavedFiles} under the
+ * segments folder; those written by hand in the workspace file are read-only. Every filter is
+ * checked by the parser and the segment compiler that runs use, against the model's columns.
+ */
+final class SegmentApi {
+    /** How many sample rows a preview shows. */
+    static final int SAMPLE_ROWS = 20;
+    private static final YAMLMapper RAW_YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+            .build();
+
+    private final Workspaces workspaces;
+    private final SavedFiles files;
+    private final Clock clock;
+    private final java.util.function.Consumer<String> log;
+
+    SegmentApi(Workspaces workspaces, SavedFiles files, Clock clock, java.util.function.Consumer<String> log) {
+        this.workspaces = workspaces;
+        this.files = files;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    void list(Context ctx) {
+        Workspace workspace = workspaces.load();
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Segment segment : workspace.segments().values()) {
+            list.add(summary(segment));
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("segments", list);
+        body.put("segments_folder", files.folder().toString());
+        Json.send(ctx, body);
+    }
+
+    void get(Context ctx) {
+        Json.send(ctx, summary(existing(workspaces.load(), ctx.pathParam("name"))));
+    }
+
+    /** Create, update and delete go one at a time, so two saves of one name cannot both pass the checks. */
+    synchronized void create(Context ctx) {
+        JsonNode request = Json.objectBody(ctx);
+        String name = name(request);
+        if (definedNames().contains(name) || Files.exists(files.file(name))) {
+            throw ApiError.conflict("name", "a segment or model named '" + name + "' already exists; choose another name");
+        }
+        JsonNode settings = settings(request);
+        Segment segment = validate(name, settings);
+        files.save(name, settings);
+        log.accept("segment " + name + ": created through the API (" + files.file(name) + ")");
+        ctx.status(201).header("Location", "/api/segments/" + name);
+        Json.send(ctx, summary(segment));
+    }
+
+    synchronized void update(Context ctx) {
+        String name = ctx.pathParam("name");
+        editable(workspaces.load(), name);
+        JsonNode request = Json.objectBody(ctx);
+        if (request.has("name") && !name.equals(request.get("name").asText())) {
+            throw ApiError.badRequest("name", "renaming is not supported: got '" + request.get("name").asText()
+                    + "' for segment '" + name + "'; create a new segment and delete this one");
+        }
+        JsonNode settings = settings(request);
+        Segment segment = validate(name, settings);
+        files.save(name, settings);
+        log.accept("segment " + name + ": updated through the API (" + files.file(name) + ")");
+        Json.send(ctx, summary(segment));
+    }
+
+    synchronized void delete(Context ctx) {
+        String name = ctx.pathParam("name");
+        Workspace workspace = workspaces.load();
+        editable(workspace, name);
+        List<String> users = workspace.activations().values().stream()
+                .filter(a -> a.model() == null && name.equals(a.target())).map(Activation::name).toList();
+        if (!users.isEmpty()) {
+            throw new ApiError(409, "Segment in use", "segment " + name + " is used by " + (users.size() == 1 ? "activation " : "activations ")
+                    + String.join(", ", users) + "; delete them or point them at another model or segment first",
+                    List.of(new ApiError.FieldError("activations", String.join(", ", users))));
+        }
+        files.delete(name);
+        log.accept("segment " + name + ": deleted through the API");
+        ctx.status(204);
+    }
+
+    /** {@code {model, filter}} → the count, columns and first rows of the model narrowed by the filter, and the model's count. */
+    void preview(Context ctx) {
+        JsonNode request = Json.objectBody(ctx);
+        Workspace workspace = workspaces.load();
+        Model model = model(workspace, request.get("model"));
+        Problems problems = new Problems();
+        Node root = Node.root(request, null, problems);
+        root.allowKeys("model", "filter", "name", "description");
+        // No filter (or null): the whole model, as the builder shows before its first condition.
+        boolean whole = root.get("filter").isMissing();
+        Filter filter = whole ? null : FilterParser.parse(root.get("filter"));
+        if (!problems.isEmpty() || !whole && filter == null) {
+            throw invalid("the filter", problems.list(), "");
+        }
+        try (Catalog catalog = new Catalog(workspace, clock)) {
+            CompiledQuery query = whole ? CompiledQuery.of("SELECT * FROM " + model.asSubquery())
+                    : catalog.compile(model, new Segment("preview", model.name(), filter), problems);
+            if (query == null) {
+                throw invalid("the filter", problems.list(), "");
+            }
+            SourceSession session = catalog.session(model.source());
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("model", model.name());
+            try {
+                body.put("count", count(session, query));
+                body.put("model_count", count(session, CompiledQuery.of("SELECT * FROM " + model.asSubquery())));
+                ArrayNode columns = body.putArray("columns");
+                ArrayNode rows = body.putArray("rows");
+                CompiledQuery first = query.wrap("SELECT * FROM ", " LIMIT " + SAMPLE_ROWS);
+                session.query(first.sql(), first.parameters(), rs -> {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    for (int i = 1; i <= meta.getColumnCount(); i++) {
+                        columns.add(meta.getColumnLabel(i));
+                    }
+                    while (rs.next()) {
+                        ArrayNode row = rows.addArray();
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            cell(row, rs.getObject(i), zoned(meta, i));
+                        }
+                    }
+                    return null;
+                });
+            } catch (SQLException e) {
+                throw SluiceException.external("preview on model " + model.name() + " failed on source '" + model.source() + "': "
+                        + Secrets.redact(String.valueOf(e.getMessage()).strip()), e);
+            }
+            Json.send(ctx, body);
+        }
+    }
+
+    private static long count(SourceSession session, CompiledQuery query) throws SQLException {
+        CompiledQuery counting = query.wrap("SELECT count(*) FROM ", "");
+        return session.query(counting.sql(), counting.parameters(), rs -> {
+            rs.next();
+            return rs.getLong(1);
+        });
+    }
+
+    private static Model model(Workspace workspace, JsonNode value) {
+        if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
+            throw ApiError.badRequest("model", "required: the model the segment narrows");
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest("model", "must be a text, got " + Node.describe(value));
+        }
+        Model model = workspace.models().get(value.textValue());
+        if (model == null) {
+            String name = value.textValue();
+            throw ApiError.badRequest("model", "unknown model '" + name + "'" + Suggestions.didYouMean(name, workspace.models().keySet())
+                    + (workspace.segments().containsKey(name) ? " (a segment is built on a model, not on another segment)" : "")
+                    + (workspace.models().isEmpty() ? "; the workspace defines no models"
+                            : "; known models: " + String.join(", ", workspace.models().keySet())));
+        }
+        return model;
+    }
+
+    /** Whether column {@code i} is a timestamp with a time zone: shown as a UTC instant. */
+    private static boolean zoned(ResultSetMetaData meta, int i) throws SQLException {
+        if (meta.getColumnType(i) == java.sql.Types.TIMESTAMP_WITH_TIMEZONE) {
+            return true;
+        }
+        String type = String.valueOf(meta.getColumnTypeName(i)).toLowerCase(java.util.Locale.ROOT);
+        return type.equals("timestamptz") || type.startsWith("timestamp with time zone");
+    }
+
+    /** A value in a JSON row: numbers and booleans as JSON values (non-finite as text), others as their text. */
+    private static void cell(ArrayNode row, Object value, boolean zoned) {
+        if (value == null) {
+            row.addNull();
+        } else if (value instanceof Boolean b) {
+            row.add(b);
+        } else if (value instanceof java.math.BigDecimal d) {
+            row.add(d);
+        } else if (value instanceof java.math.BigInteger i) {
+            row.add(i);
+        } else if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
+            row.add(((Number) value).doubleValue());
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            row.add(((Number) value).longValue());
+        } else if (value instanceof byte[] bytes) {
+            row.add(java.util.Base64.getEncoder().encodeToString(bytes));
+        } else if (value instanceof java.sql.Timestamp timestamp) {
+            row.add(zoned ? timestamp.toInstant().toString() : timestamp.toLocalDateTime().toString());
+        } else if (value instanceof java.time.OffsetDateTime time) {
+            row.add(time.toInstant().toString());
+        } else {
+            row.add(value.toString());
+        }
+    }
+
+    /**
+     * Loads the workspace with {@code settings} as the segment's file and compiles the segment
+     * against its model's columns; a 400 with one error per offending field otherwise.
+     */
+    private Segment validate(String name, JsonNode settings) {
+        Path file = files.file(name);
+        String prefix = "segments." + name;
+        Workspace workspace;
+        try {
+            workspace = workspaces.loadWith(Map.of(file, files.treeOf(name, settings)));
+        } catch (WorkspaceException e) {
+            List<Problem> mine = e.problems().stream().filter(p -> concerns(p, prefix)).toList();
+            if (!mine.isEmpty()) {
+                throw invalid("segment " + name, mine, prefix);
+            }
+            List<ApiError.FieldError> fields = e.problems().stream()
+                    .map(p -> new ApiError.FieldError(p.path(), (p.file() == null ? "" : p.file() + ": ") + p.message())).toList();
+            throw new ApiError(400, "The workspace has problems", "the workspace has problems outside this segment; fix them first: "
+                    + e.problems().get(0), fields);
+        }
+        Segment segment = workspace.segments().get(name);
+        if (segment == null || segment.file() == null || !files.owns(Path.of(segment.file()))) {
+            Path base = workspaces.file().toAbsolutePath().normalize().getParent();
+            String line = base.relativize(files.folder()) + "/*.yaml";
+            throw new ApiError(409, "Segments folder not included", "the workspace " + workspaces.file()
+                    + " does not include " + files.folder() + "; add it to the include list: include: [" + line + "]",
+                    List.of(new ApiError.FieldError("include", "must include " + line)));
+        }
+        Problems problems = new Problems();
+        try (Catalog catalog = new Catalog(workspace, clock)) {
+            if (catalog.compile(workspace.models().get(segment.model()), segment, problems) == null) {
+                throw invalid("segment " + name, problems.list(), prefix);
+            }
+        }
+        return segment;
+    }
+
+    private static boolean concerns(Problem p, String prefix) {
+        return p.path().equals(prefix) || p.path().startsWith(prefix + ".") || p.path().startsWith(prefix + "[");
+    }
+
+    private static ApiError invalid(String what, List<Problem> problems, String prefix) {
+        List<ApiError.FieldError> fields = ProblemDetails.fields(problems, prefix);
+        if (fields.isEmpty()) {
+            return new ApiError(400, "Invalid segment", what + " is not valid", List.of());
+        }
+        String detail = fields.size() == 1 ? what + ": " + describe(fields.get(0))
+                : what + " has " + fields.size() + " problems: " + String.join("; ", fields.stream().map(SegmentApi::describe).toList());
+        return new ApiError(400, "Invalid segment", detail, fields);
+    }
+
+    private static String describe(ApiError.FieldError field) {
+        return field.field().isEmpty() ? field.message() : field.field() + ": " + field.message();
+    }
+
+    /** The request's name, checked. */
+    private static String name(JsonNode request) {
+        JsonNode value = request.get("name");
+        String problem;
+        if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
+            problem = "required: the segment's name (letters, digits, _ . -)";
+        } else if (!value.isTextual()) {
+            problem = "must be a text, got " + Node.describe(value);
+        } else {
+            problem = SavedFiles.checkName(value.textValue());
+        }
+        if (problem != null) {
+            throw ApiError.badRequest("name", problem);
+        }
+        return value.textValue();
+    }
+
+    /** The segment's settings: the request without its name, {@code ${…}} kept as typed (see {@link LiteralText}). */
+    private static JsonNode settings(JsonNode request) {
+        ObjectNode settings = request.deepCopy();
+        settings.remove("name");
+        return LiteralText.escape(settings);
+    }
+
+    private List<String> definedNames() {
+        try {
+            Workspace workspace = workspaces.load();
+            List<String> names = new java.util.ArrayList<>(workspace.segments().keySet());
+            names.addAll(workspace.models().keySet());
+            return names;
+        } catch (WorkspaceException e) {
+            return List.of();
+        }
+    }
+
+    private static Segment existing(Workspace workspace, String name) {
+        Segment segment = workspace.segments().get(name);
+        if (segment == null) {
+            throw ApiError.notFound("no segment named '" + name + "'");
+        }
+        return segment;
+    }
+
+    private void editable(Workspace workspace, String name) {
+        String problem = SavedFiles.checkName(name);
+        if (problem != null) {
+            throw ApiError.badRequest("name", problem);
+        }
+        Segment segment = existing(workspace, name);
+        if (!owned(segment)) {
+            throw ApiError.conflict(null, "segment " + name + " is written by hand in " + segment.file()
+                    + "; change it there (the web UI edits only the files of " + files.folder() + ")");
+        }
+    }
+
+    private boolean owned(Segment segment) {
+        return segment.file() != null && files.owns(Path.of(segment.file()));
+    }
+
+    private ObjectNode summary(Segment segment) {
+        JsonNode raw = raw(segment);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("name", segment.name());
+        body.put("model", segment.model());
+        JsonNode description = raw.get("description");
+        body.put("description", description == null || description.isNull() ? null : description.asText());
+        body.set("filter", raw.path("filter").isMissingNode() ? null : raw.get("filter"));
+        body.put("editable", owned(segment));
+        body.put("file", segment.file());
+        return body;
+    }
+
+    /** The segment's settings as written in its file, as typed. */
+    private JsonNode raw(Segment segment) {
+        if (segment.file() == null) {
+            return Json.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode tree = RAW_YAML.readTree(Path.of(segment.file()).toFile());
+            return tree == null ? Json.MAPPER.createObjectNode() : LiteralText.unescape(tree.path("segments").path(segment.name()));
+        } catch (IOException e) {
+            throw SluiceException.external("cannot read " + segment.file() + ": " + e.getMessage(), e);
+        }
+    }
+}
