@@ -329,8 +329,8 @@ final class ActivationApi {
         if (activation == null || !files.owns(Path.of(activation.file()))) {
             Path base = workspaces.file().toAbsolutePath().normalize().getParent();
             throw new ApiError(409, "Activations folder not included", "the workspace " + workspaces.file()
-                    + " does not include " + files.folder() + "; add this line to it: include: [" + base.relativize(files.folder())
-                    + "/*.yaml]", List.of(new ApiError.FieldError("include", "must include " + base.relativize(files.folder()) + "/*.yaml")));
+                    + " does not include " + files.folder() + "; add " + base.relativize(files.folder()) + "/*.yaml to its include "
+                    + "list, e.g. include: [activations/*.yaml, segments/*.yaml] (what the web UI saves: activations and segments)", List.of(new ApiError.FieldError("include", "must include " + base.relativize(files.folder()) + "/*.yaml")));
         }
         // The checks of 'sluice validate' that need the source, on this activation and what it uses only:
         // other models' sources may be unreachable without this activation being wrong.

@@ -255,7 +255,8 @@ final class SegmentApi {
             Path base = workspaces.file().toAbsolutePath().normalize().getParent();
             String line = base.relativize(files.folder()) + "/*.yaml";
             throw new ApiError(409, "Segments folder not included", "the workspace " + workspaces.file()
-                    + " does not include " + files.folder() + "; add it to the include list: include: [" + line + "]",
+                    + " does not include " + files.folder() + "; add " + line + " to its include list, e.g. include: [activations/*.yaml, segments/*.yaml] "
+                    + "(what the web UI saves: activations and segments)",
                     List.of(new ApiError.FieldError("include", "must include " + line)));
         }
         Problems problems = new Problems();

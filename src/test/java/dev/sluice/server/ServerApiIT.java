@@ -537,7 +537,7 @@ class ServerApiIT {
         ServerFixture.Response refused = fx.post("/api/activations", VALID);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.fields()).containsExactly("include");
-        assertThat(refused.json().path("detail").asText()).contains("add this line to it: include: [activations/*.yaml]");
+        assertThat(refused.json().path("detail").asText()).contains("add activations/*.yaml to its include list, e.g. include: [activations/*.yaml, segments/*.yaml]");
         assertThat(savedFiles()).isEmpty();
         assertThat(Files.readString(fx.yaml)).isEqualTo(withoutInclude);
     }
