@@ -157,6 +157,7 @@ public final class Server implements AutoCloseable {
             routes.get("/api/columns/{name}", catalog::columns);
             routes.get("/api/destinations", catalog::destinations);
             routes.post("/api/destinations/{name}/check", catalog::check);
+            routes.get("/api/models/{name}", catalog::model);
             this.allowed = routes;
             config.routes.exception(ApiError.class, (e, ctx) -> ProblemDetails.send(ctx, e));
             config.routes.exception(RunDispatcher.Busy.class,
