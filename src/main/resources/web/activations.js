@@ -333,6 +333,7 @@ async function activationForm(name, nav) {
       h('a', { class: 'button', href: '#/' }, 'Back'))
       : h('div', { class: 'actions' }, saveBtn,
         h('button', { type: 'button', id: 'check', onclick: () => submit(true) }, 'Check without saving'),
+        h('button', { type: 'button', id: 'dry-run-button', 'aria-controls': 'dry-run', onclick: () => dryRun() }, 'What would the next run write?'),
         h('a', { class: 'button', href: '#/' }, 'Cancel'),
         name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null, validState));
   if (readOnly) for (const f of fieldsets) f.disabled = true;
@@ -599,6 +600,29 @@ async function activationForm(name, nav) {
     }
   }
 
+  // The dry run of the form's unsaved settings (sluice run --dry-run): counts and objects per file, nothing written.
+  const dryRunOut = h('section', { class: 'card dry-run', id: 'dry-run', 'aria-live': 'polite', hidden: true });
+  async function dryRun() {
+    clearTimeout(validateTimer);
+    validateSeq++;
+    clearErrors();
+    showBanner('');
+    const button = document.getElementById('dry-run-button');
+    button.disabled = true;
+    dryRunOut.hidden = false;
+    dryRunOut.replaceChildren(h('p', { class: 'muted' }, 'Reading the model and comparing with the last run… nothing is written.'));
+    try {
+      const r = await api('POST', '/api/activations/dry-run', body());
+      dryRunOut.replaceChildren(...dryRunAnswer(r));
+      dryRunOut.scrollIntoView({ block: 'nearest' });
+    } catch (e) {
+      dryRunOut.hidden = true;
+      showErrors(e);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   async function remove() {
     if (!confirm('Delete activation ' + name + '? Its run history is kept.')) return;
     try {
@@ -621,11 +645,32 @@ async function activationForm(name, nav) {
   setView(h('div', { class: 'bar' }, h('h1', {}, readOnly ? name : name ? 'Edit ' + name : 'New activation')),
     readOnly ? h('p', { class: 'card note', id: 'read-only-note' }, name + ' is written by hand in ', h('code', {}, existing.file),
       '; change it there. The web UI edits only the activations it saved itself, in its activations folder.') : null,
-    form);
+    form, dryRunOut);
   toggles();
   preview();
   showNextRuns();
   loadColumns();
+}
+
+// A dry run's answer: the line of 'sluice run --dry-run' and a table of the files it would write.
+function dryRunAnswer(r) {
+  const c = r.counts;
+  const out = [h('h2', {}, 'What the next run would write'),
+    h('p', { id: 'dry-run-summary' }, 'A ', h('b', { 'data-dry': 'kind' }, r.kind), ' run would export from ', fmtNumber(c.read), ' rows read (',
+      fmtNumber(c.added), ' added, ', fmtNumber(c.updated), ' updated, ', fmtNumber(c.removed), ' removed, ',
+      fmtNumber(c.unchanged), ' unchanged, ', fmtNumber(c.skipped), ' left out)', r.fullReason ? ' — full: ' + r.fullReason : '', '.'),
+    r.files.length ? h('table', { class: 'dry-files', id: 'dry-run-files' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Output'), h('th', {}, 'Object'), h('th', { class: 'num' }, 'Rows'))),
+      h('tbody', {}, r.files.map(f => h('tr', { 'data-object': f.object },
+        h('td', { 'data-label': 'Output' }, f.output.replace(/_/g, ' ')),
+        h('td', { 'data-label': 'Object', class: 'mono object' }, f.object),
+        h('td', { 'data-label': 'Rows', class: 'num' }, f.output === 'manifest' ? '—' : fmtNumber(f.rows))))))
+      : h('p', { class: 'muted' }, 'No file: every output would be empty and empty_files is skip.')];
+  for (const g of r.guards || []) out.push(h('p', { class: 'small' }, 'Guard ' + g.guard + (g.limit ? ' ' + g.limit : '') + ': ' + g.outcome.replace(/_/g, ' ')));
+  if (r.retention && r.retention.wouldDelete && r.retention.wouldDelete.length)
+    out.push(h('p', { class: 'small' }, 'Retention would delete ' + r.retention.wouldDelete.length + ' objects of earlier runs.'));
+  out.push(h('p', { class: 'muted small' }, 'Nothing was written, published or recorded; saving is separate.'));
+  return out;
 }
 
 PAGES[''] = (parts, nav) => activationList(nav);

@@ -155,6 +155,24 @@ final class ActivationApi {
         Json.send(ctx, body);
     }
 
+    /**
+     * What the next run of the request's (unsaved) settings would write: the workspace is loaded
+     * with them as the activation's file, as {@link #check} does, and dry-run as {@code sluice run
+     * --dry-run} does. Nothing is saved, written or recorded. The answer is the run's JSON (that of
+     * {@code sluice run --dry-run --json}).
+     */
+    void dryRun(Context ctx, DryRuns dryRuns) {
+        JsonNode request = Json.objectBody(ctx);
+        JsonNode settings = settings(request);
+        String name = checkedName(request, settings);
+        validate(name, settings);
+        Workspace workspace = workspaces.loadWith(Map.of(files.file(name), ActivationFiles.tree(name, settings)));
+        RunRecord record = dryRuns.run(workspace, name);
+        ObjectNode body = dev.sluice.run.RunJson.of(record, List.of());
+        body.put("dry_run", true);
+        Json.send(ctx, body);
+    }
+
     /** The object name a run starting now would write, from the form's file name, time zone and format. */
     void previewFileName(Context ctx) {
         JsonNode request = Json.objectBody(ctx);

@@ -115,6 +115,7 @@ public final class Server implements AutoCloseable {
         ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);
         RunApi runs = new RunApi(workspaces, dispatcher, live);
         CatalogApi catalog = new CatalogApi(workspaces, clock);
+        DryRuns dryRuns = new DryRuns(stateDir, clock, options.memoryLimit(), options.opener());
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
         CrossSiteGuard crossSite = new CrossSiteGuard(options.publicUrl());
@@ -144,6 +145,7 @@ public final class Server implements AutoCloseable {
             routes.get("/api/activations", activations::list);
             routes.post("/api/activations", activations::create);
             routes.post("/api/activations/validate", activations::check);
+            routes.post("/api/activations/dry-run", ctx -> activations.dryRun(ctx, dryRuns));
             routes.post("/api/file-name-preview", activations::previewFileName);
             routes.post("/api/schedule-preview", activations::previewSchedule);
             routes.get("/api/activations/{name}", activations::get);
