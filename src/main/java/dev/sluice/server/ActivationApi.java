@@ -235,7 +235,7 @@ final class ActivationApi {
 
     void run(Context ctx) {
         Activation activation = existing(ctx.pathParam("name"));
-        String id = dispatcher.start(activation.name(), acceptHeld(ctx));
+        String id = dispatcher.start(activation.name(), acceptHeld(ctx), fullResync(ctx));
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("id", id);
         body.put("activation", activation.name());
@@ -261,6 +261,48 @@ final class ActivationApi {
             boolean manifest) {
         String base = fileName.substring(0, fileName.length() - extension.length());
         return new RunObjects(folder, base, extension, split, manifest).objects(suffixes);
+    }
+
+    /** {@code ?full_resync=true} makes the run a full one, as {@code sluice run --full-resync} does. */
+    private static boolean fullResync(Context ctx) {
+        String value = ctx.queryParam("full_resync");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiError.badRequest("full_resync", "must be true or false, got '" + value + "'");
+    }
+
+    /** Pauses an activation (written by hand or saved here), as {@code sluice pause}: the scheduler skips it. */
+    void pause(Context ctx) {
+        Activation activation = existing(ctx.pathParam("name"));
+        String message = dev.sluice.run.Pausing.pause(workspaces.stateDir(), activation, clock.instant(), "the API");
+        log.accept(activation.name() + ": " + message);
+        sendSummary(ctx, activation, message);
+    }
+
+    /** Resumes an activation, as {@code sluice resume}; 400 naming the setting when its file says enabled: false. */
+    void resume(Context ctx) {
+        Activation activation = existing(ctx.pathParam("name"));
+        String message;
+        try {
+            message = dev.sluice.run.Pausing.resume(workspaces.stateDir(), activation);
+        } catch (dev.sluice.error.SluiceException e) {
+            throw ApiError.badRequest("enabled", e.getMessage());
+        }
+        log.accept(activation.name() + ": " + message);
+        sendSummary(ctx, activation, message);
+    }
+
+    private void sendSummary(Context ctx, Activation activation, String message) {
+        ObjectNode body;
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            body = summary(activation, store);
+        }
+        body.put("message", message);
+        Json.send(ctx, body);
     }
 
     /** {@code ?accept_held=true} lifts the guards for this run, as {@code sluice run --accept-held} does. */
@@ -479,6 +521,11 @@ final class ActivationApi {
         body.put("sync_mode", activation.syncMode().name().toLowerCase(Locale.ROOT));
         body.put("schedule", describe(activation.schedule()));
         body.put("editable", files.owns(Path.of(activation.file())));
+        body.put("enabled", activation.enabled());
+        Optional<dev.sluice.history.Pauses.Pause> pause = new dev.sluice.history.Pauses(store.database()).get(activation.name());
+        body.put("paused", !activation.enabled() || pause.isPresent());
+        body.put("paused_since", pause.map(p -> p.since().toString()).orElse(null));
+        body.put("paused_by", pause.map(dev.sluice.history.Pauses.Pause::by).orElse(!activation.enabled() ? "enabled: false in " + activation.file() : null));
         body.put("file", activation.file());
         Optional<Instant> next = scheduler.next(activation.name());
         body.put("next_run", next.map(Instant::toString).orElse(null));

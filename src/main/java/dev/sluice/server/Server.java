@@ -104,6 +104,9 @@ public final class Server implements AutoCloseable {
         this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, metrics), RunDispatcher.lockProbe(stateDir),
                 clock, options.threads(), this.log);
         this.scheduler = new Scheduler(clock, (activation, due) -> {
+            if (paused(activation)) {
+                return;
+            }
             metrics.schedulerLag(Duration.between(due, clock.instant()));
             dispatcher.scheduled(activation, due);
         }, this::lastScheduled);
@@ -152,6 +155,8 @@ public final class Server implements AutoCloseable {
             routes.put("/api/activations/{name}", activations::update);
             routes.delete("/api/activations/{name}", activations::delete);
             routes.post("/api/activations/{name}/runs", activations::run);
+            routes.post("/api/activations/{name}/pause", activations::pause);
+            routes.post("/api/activations/{name}/resume", activations::resume);
             routes.get("/api/runs", runs::list);
             routes.get("/api/runs/{id}", runs::get);
             routes.get("/api/models", catalog::models);
@@ -253,6 +258,30 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Activations the scheduler skips, paused or not enabled: each is said once in the log, until it runs again. */
+    private final java.util.Set<String> skipping = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Whether the scheduler skips {@code name}'s due run: paused (sluice pause, the API) or enabled: false. */
+    private boolean paused(String name) {
+        Activation activation;
+        try {
+            activation = workspaces.load().activations().get(name);
+        } catch (WorkspaceException e) {
+            return false;
+        }
+        Optional<String> reason = activation == null ? Optional.empty() : dev.sluice.run.Pausing.skipReason(workspaces.stateDir(), activation);
+        if (reason.isEmpty()) {
+            if (skipping.remove(name)) {
+                log.accept(name + ": resumed; the scheduler runs it again");
+            }
+            return false;
+        }
+        if (skipping.add(name)) {
+            log.accept(name + ": paused (" + reason.get() + "); the scheduler skips it until it is resumed");
+        }
+        return true;
+    }
+
     private Optional<Instant> lastScheduled(String activation) {
         try (RunStore store = new RunStore(workspaces.stateDir())) {
             List<RunRecord> last = store.page(new RunStore.Filter(activation, null, RunDispatcher.SCHEDULE), 1, 0).runs();
@@ -264,9 +293,10 @@ public final class Server implements AutoCloseable {
      * One run; its notifications are handed to {@link #deliveries} once the dispatcher has freed the
      * activation and the run slot, so that a slow receiver holds neither.
      */
-    private void execute(String activation, String runId, String trigger, boolean acceptHeld, Consumer<Runnable> whenFree) {
+    private void execute(String activation, String runId, String trigger, boolean acceptHeld, boolean fullResync,
+            Consumer<Runnable> whenFree) {
         Workspace workspace = workspaces.load();
-        log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
+        log.accept(activation + ": run " + runId + " starting (" + trigger + (fullResync ? ", full resync" : "") + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
                 line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener())
                 .listening(live.and(metrics.counting(activation)));
@@ -275,7 +305,7 @@ public final class Server implements AutoCloseable {
         try {
             record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
                     line -> log.accept(activation + ": " + line), options.publicUrl())
-                    .run(runner, new Runner.Request(activation, false, false, trigger, acceptHeld), runId, send);
+                    .run(runner, new Runner.Request(activation, fullResync, false, trigger, acceptHeld), runId, send);
         } catch (Runner.RunFailed failed) {
             failed.record().ifPresentOrElse(metrics::recordRun, () -> metrics.recordFailure(activation));
             throw failed;
