@@ -525,10 +525,12 @@ final class ActivationApi {
         Optional<dev.sluice.history.Pauses.Pause> pause = new dev.sluice.history.Pauses(store.database()).get(activation.name());
         body.put("paused", !activation.enabled() || pause.isPresent());
         body.put("paused_since", pause.map(p -> p.since().toString()).orElse(null));
-        body.put("paused_by", pause.map(dev.sluice.history.Pauses.Pause::by).orElse(!activation.enabled() ? "enabled: false in " + activation.file() : null));
+        body.put("paused_by", pause.map(dev.sluice.history.Pauses.Pause::by)
+                .orElse(!activation.enabled() ? "enabled: false in " + activation.file() : null));
         body.put("file", activation.file());
         Optional<Instant> next = scheduler.next(activation.name());
-        body.put("next_run", next.map(Instant::toString).orElse(null));
+        // A paused activation has no next run: the scheduler skips it.
+        body.put("next_run", body.path("paused").asBoolean() ? null : next.map(Instant::toString).orElse(null));
         Optional<RunDispatcher.Active> active = dispatcher.activeRun(activation.name());
         body.put("running", active.map(RunDispatcher.Active::id).orElse(null));
         List<RunRecord> last = store.list(activation.name(), 1);

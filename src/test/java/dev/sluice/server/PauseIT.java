@@ -139,6 +139,7 @@ class PauseIT {
         assertThat(summary.path("paused").asBoolean()).isTrue();
         assertThat(summary.path("paused_by").asText()).endsWith("(sluice pause)");
         assertThat(summary.path("paused_since").asText()).isNotEmpty();
+        assertThat(summary.path("next_run").isNull()).as("no next run while paused").isTrue();
 
         fx.server.tick(); // both are due now: neither starts
         clock.advance(Duration.ofMinutes(1));
@@ -157,6 +158,7 @@ class PauseIT {
         ServerFixture.Response resumed = fx.post("/api/activations/by_hand/resume", "");
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         assertThat(resumed.json().path("paused").asBoolean()).isFalse();
+        assertThat(resumed.json().path("next_run").asText()).isNotEmpty();
         clock.advance(Duration.ofMinutes(1));
         fx.server.tick();
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
