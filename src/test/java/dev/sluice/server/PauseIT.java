@@ -113,6 +113,10 @@ class PauseIT {
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("by_hand was already paused (by " + System.getProperty("user.name") + " (sluice pause) since ");
 
+        Cli list = cli("list", "--json");
+        assertThat(list.out()).contains("\"name\":\"by_hand\"").contains("\"paused\":true,\"next_run\":null");
+        assertThat(cli("list").out()).containsPattern("(?m)^by_hand .* paused$").containsPattern("(?m)^off .* paused$");
+
         Cli run = cli("run", "by_hand", "--json");
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("activation is paused (by ");
