@@ -15,7 +15,8 @@ async function activationList(nav) {
       h('td', {}, h('a', { href: '#/runs/' + encodeURIComponent(a.name) }, h('b', {}, a.name)),
         h('div', { class: 'muted small' }, (a.model ? 'model ' + a.model : 'segment ' + a.segment) + ' → ' + a.destination)),
       h('td', { class: 'small' }, a.format, h('div', { class: 'muted' }, a.sync_mode.replace('_', ' '))),
-      h('td', { class: 'small' }, a.schedule || h('span', { class: 'muted' }, 'manual only')),
+      h('td', { class: 'small' }, a.schedule || h('span', { class: 'muted' }, 'manual only'),
+        a.paused ? h('div', {}, h('span', { class: 'badge paused', title: pausedText(a) }, 'paused')) : null),
       h('td', { class: 'small' }, running ? badge('running') : last ? [badge(last.status), ' ', fmtTime(last.startedAt),
         h('div', {}, counts(last.counts))] : h('span', { class: 'muted' }, 'never run')),
       h('td', { class: 'small' }, a.next_run ? fmtTime(a.next_run) : h('span', { class: 'muted' }, '—')),
@@ -23,7 +24,8 @@ async function activationList(nav) {
         h('button', { class: 'primary', disabled: !!running, title: running ? 'a run is going' : null,
           onclick: () => runNow(a.name, () => setTimeout(route, 800)) }, 'Run now'),
         h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(a.name) }, a.editable ? 'Edit' : 'View'),
-        h('a', { class: 'button', href: '#/runs/' + encodeURIComponent(a.name) }, 'History'))));
+        h('a', { class: 'button', href: '#/runs/' + encodeURIComponent(a.name) }, 'History'),
+        pauseToggle(a, () => route()))));
   });
   setView(
     h('div', { class: 'bar' }, h('h1', {}, 'Activations'), h('a', { class: 'button primary', href: '#/new' }, 'New activation')),
@@ -335,6 +337,7 @@ async function activationForm(name, nav) {
       h('a', { class: 'button', href: '#/' }, 'Back'))
       : h('div', { class: 'actions' }, saveBtn,
         h('button', { type: 'button', id: 'check', onclick: () => submit(true) }, 'Check without saving'),
+        h('button', { type: 'button', id: 'dry-run-button', 'aria-controls': 'dry-run', onclick: () => dryRun() }, 'What would the next run write?'),
         h('a', { class: 'button', href: '#/' }, 'Cancel'),
         name ? h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete') : null, validState));
   if (readOnly) for (const f of fieldsets) f.disabled = true;
@@ -601,6 +604,29 @@ async function activationForm(name, nav) {
     }
   }
 
+  // The dry run of the form's unsaved settings (sluice run --dry-run): counts and objects per file, nothing written.
+  const dryRunOut = h('section', { class: 'card dry-run', id: 'dry-run', 'aria-live': 'polite', hidden: true });
+  async function dryRun() {
+    clearTimeout(validateTimer);
+    validateSeq++;
+    clearErrors();
+    showBanner('');
+    const button = document.getElementById('dry-run-button');
+    button.disabled = true;
+    dryRunOut.hidden = false;
+    dryRunOut.replaceChildren(h('p', { class: 'muted' }, 'Reading the model and comparing with the last run… nothing is written.'));
+    try {
+      const r = await api('POST', '/api/activations/dry-run', body());
+      dryRunOut.replaceChildren(...dryRunAnswer(r));
+      dryRunOut.scrollIntoView({ block: 'nearest' });
+    } catch (e) {
+      dryRunOut.hidden = true;
+      showErrors(e);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   async function remove() {
     if (!confirm('Delete activation ' + name + '? Its run history is kept.')) return;
     try {
@@ -623,11 +649,88 @@ async function activationForm(name, nav) {
   setView(h('div', { class: 'bar' }, h('h1', {}, readOnly ? name : name ? 'Edit ' + name : 'New activation')),
     readOnly ? h('p', { class: 'card note', id: 'read-only-note' }, name + ' is written by hand in ', h('code', {}, existing.file),
       '; change it there. The web UI edits only the activations it saved itself, in its activations folder.') : null,
-    form);
+    form, dryRunOut);
   toggles();
   preview();
   showNextRuns();
   loadColumns();
+}
+
+// A dry run's answer: the line of 'sluice run --dry-run' and a table of the files it would write.
+function dryRunAnswer(r) {
+  const c = r.counts;
+  const out = [h('h2', {}, 'What the next run would write'),
+    h('p', { id: 'dry-run-summary' }, 'A ', h('b', { 'data-dry': 'kind' }, r.kind), ' run would export from ', fmtNumber(c.read), ' rows read (',
+      fmtNumber(c.added), ' added, ', fmtNumber(c.updated), ' updated, ', fmtNumber(c.removed), ' removed, ',
+      fmtNumber(c.unchanged), ' unchanged, ', fmtNumber(c.skipped), ' left out)', r.fullReason ? ' — full: ' + r.fullReason : '', '.'),
+    r.files.length ? h('table', { class: 'dry-files', id: 'dry-run-files' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Output'), h('th', {}, 'Object'), h('th', { class: 'num' }, 'Rows'))),
+      h('tbody', {}, r.files.map(f => h('tr', { 'data-object': f.object },
+        h('td', { 'data-label': 'Output' }, f.output.replace(/_/g, ' ')),
+        h('td', { 'data-label': 'Object', class: 'mono object' }, f.object),
+        h('td', { 'data-label': 'Rows', class: 'num' }, f.output === 'manifest' ? '—' : fmtNumber(f.rows))))))
+      : h('p', { class: 'muted' }, 'No file: every output would be empty and empty_files is skip.')];
+  for (const g of r.guards || []) out.push(h('p', { class: 'small' }, 'Guard ' + g.guard + (g.limit ? ' ' + g.limit : '') + ': ' + g.outcome.replace(/_/g, ' ')));
+  if (r.retention && r.retention.wouldDelete && r.retention.wouldDelete.length)
+    out.push(h('p', { class: 'small' }, 'Retention would delete ' + r.retention.wouldDelete.length + ' objects of earlier runs.'));
+  out.push(h('p', { class: 'muted small' }, 'Nothing was written, published or recorded; saving is separate.'));
+  return out;
+}
+
+// ---- pause and full resync (the list and an activation's runs page) -------------------------
+
+function pausedText(a) {
+  if (!a.paused) return '';
+  return a.enabled === false ? 'paused: ' + a.paused_by : 'paused by ' + a.paused_by + ' since ' + fmtTime(a.paused_since);
+}
+
+// Pause / Resume: the scheduler skips a paused activation; a run by hand still runs, with a warning.
+function pauseToggle(a, after) {
+  const fromFile = a.enabled === false;
+  return h('button', { type: 'button', 'data-pause': a.name, 'aria-pressed': a.paused ? 'true' : 'false',
+    disabled: fromFile, title: fromFile ? 'enabled: false in ' + a.file + ': change the file to resume it' : pausedText(a) || 'the scheduler skips a paused activation',
+    onclick: async ev => {
+      ev.target.disabled = true;
+      try {
+        const r = await api('POST', '/api/activations/' + encodeURIComponent(a.name) + (a.paused ? '/resume' : '/pause'));
+        showBanner(r.message, true);
+        if (after) after(r);
+      } catch (e) {
+        showBanner(problemText(e));
+        ev.target.disabled = false;
+      }
+    } }, a.paused ? 'Resume' : 'Pause');
+}
+
+// What the consumer receives from a full resync, per run type × sync mode (docs/runs.md, docs/workspace.md).
+function resyncText(a) {
+  const head = 'Full resync of ' + a.name + ': the next run reads every row of ' + (a.model ? 'model ' + a.model : 'segment ' + a.segment)
+    + ' and exports as a full run; later runs compare with it.\n\n';
+  let what;
+  if (a.sync_mode === 'snapshot' || a.run_type === 'full_only')
+    what = 'The consumer receives every row, as on every run of this activation (' + a.run_type.replace(/_/g, ' ') + ', ' + a.sync_mode + '): nothing changes for it.';
+  else if (a.sync_mode === 'upsert')
+    what = 'The consumer receives every row in one file, not only the added and updated ones: rows it already has come again, and upserting them by key leaves them as they are.';
+  else if (a.sync_mode === 'insert')
+    what = 'The consumer receives every row, not only the new keys: rows it already has come again as inserts, so a consumer that appends will hold them twice.';
+  else
+    what = 'The consumer receives three files: _added with the rows whose key is new, _removed with the rows whose key has gone since the last successful run (their last values), and _updated with every other row, changed or not. Without an earlier run every row is in _added.';
+  return head + what + '\n\nStart the full resync now?';
+}
+
+function fullResyncButton(a, after) {
+  return h('button', { type: 'button', id: 'full-resync', disabled: !!a.running, onclick: async ev => {
+    if (!confirm(resyncText(a))) return;
+    ev.target.disabled = true;
+    try {
+      const run = await api('POST', '/api/activations/' + encodeURIComponent(a.name) + '/runs?full_resync=true');
+      showBanner('Full resync ' + run.id + ' of ' + a.name + ' started.', true);
+      if (after) after(run);
+    } catch (e) {
+      showBanner(problemText(e));
+      ev.target.disabled = false;
+    }
+  } }, 'Full resync');
 }
 
 PAGES[''] = (parts, nav) => activationList(nav);

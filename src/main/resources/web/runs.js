@@ -45,7 +45,10 @@ async function runHistory(activation, nav) {
       activation ? h('div', { class: 'actions' },
         h('button', { class: 'primary', id: 'run-now', disabled: !!(info && info.running) || data.runs.some(going),
           onclick: ev => { ev.target.disabled = true; runNow(activation, () => setTimeout(route, 500)); } }, 'Run now'),
-        info ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, info.editable ? 'Edit' : 'View') : null) : null)),
+        info ? h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(activation) }, info.editable ? 'Edit' : 'View') : null,
+        info ? [fullResyncButton(info, () => setTimeout(route, 500)), pauseToggle(info, () => route())] : null) : null)),
+    info && info.paused ? h('p', { class: 'card note', id: 'paused-note' }, h('span', { class: 'badge paused' }, 'paused'), ' ', pausedText(info),
+      ': the scheduler skips it; a run started here still runs, with a warning.') : null,
     info && schema ? settingsCard(info.settings || {}, schema) : null,
     // The chart of the activation's last runs (overview.js draws it into this section).
     activation && typeof activationChart === 'function' ? activationChart(activation, nav) : null,

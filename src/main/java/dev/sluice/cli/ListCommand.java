@@ -35,7 +35,10 @@ public final class ListCommand extends WorkspaceCommand implements Callable<Inte
         Workspace workspace = loadWorkspace();
         Instant now = Instant.now();
         Map<String, RunRecord> last = new LinkedHashMap<>();
+        java.util.Set<String> paused = new java.util.HashSet<>();
         try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
+            paused.addAll(new dev.sluice.history.Pauses(store.database()).all().keySet());
+            workspace.activations().values().stream().filter(a -> !a.enabled()).forEach(a -> paused.add(a.name()));
             for (String name : workspace.activations().keySet()) {
                 store.page(new RunStore.Filter(name, null, null), 1, 0).runs().stream().findFirst().ifPresent(r -> last.put(name, r));
             }
@@ -51,7 +54,8 @@ public final class ListCommand extends WorkspaceCommand implements Callable<Inte
                 node.put("sync_mode", lower(a.syncMode()));
                 node.put("format", a.format().type());
                 node.put("schedule", a.schedule() == null ? null : a.schedule().describe());
-                node.put("next_run", a.schedule() == null ? null : NextRun.after(a.schedule(), now).toString());
+                node.put("paused", paused.contains(a.name()));
+                node.put("next_run", a.schedule() == null || paused.contains(a.name()) ? null : NextRun.after(a.schedule(), now).toString());
                 RunRecord r = last.get(a.name());
                 if (r == null) {
                     node.putNull("last_run");
@@ -74,7 +78,7 @@ public final class ListCommand extends WorkspaceCommand implements Callable<Inte
                 RunRecord r = last.get(a.name());
                 rows.add(new String[] {a.name(), a.target(), a.destination(), lower(a.runType()) + " × " + lower(a.syncMode()),
                         r == null ? "never" : r.status().json(), r == null ? "" : TIME.format(r.startedAt()),
-                        a.schedule() == null ? "manual only" : TIME.format(NextRun.after(a.schedule(), now))});
+                        paused.contains(a.name()) ? "paused" : a.schedule() == null ? "manual only" : TIME.format(NextRun.after(a.schedule(), now))});
             }
             int[] widths = new int[rows.get(0).length];
             for (String[] row : rows) {

@@ -43,7 +43,9 @@ public final class HistoryDatabase implements AutoCloseable {
                     "CREATE INDEX IF NOT EXISTS notifications_by_run ON notifications (run_id)",
                     "+runs.retired_at TEXT",
                     // The destination a run published to (null in runs recorded before it was kept: any destination).
-                    "+runs.destination TEXT")));
+                    "+runs.destination TEXT")),
+            new Migration(2, "paused activations (sluice pause, the API): who paused each and when", List.of(
+                    "CREATE TABLE IF NOT EXISTS pauses (activation TEXT PRIMARY KEY, paused_at TEXT NOT NULL, paused_by TEXT NOT NULL)")));
 
     private final Connection connection;
 

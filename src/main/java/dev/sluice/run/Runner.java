@@ -65,6 +65,19 @@ public final class Runner {
         }
     }
 
+    /**
+     * The warning a run of a paused activation carries (it ran because someone asked: the scheduler
+     * skips paused activations); null when it is not paused.
+     */
+    static String paused(RunStore store, Activation activation) {
+        if (!activation.enabled()) {
+            return "activation is paused (enabled: false in " + activation.file() + "); this run was started by hand";
+        }
+        return new dev.sluice.history.Pauses(store.database()).get(activation.name())
+                .map(p -> "activation is paused (by " + p.by() + " since " + p.since() + "); this run was started by hand")
+                .orElse(null);
+    }
+
     /** What a dry run found: the plan and the counts, nothing written. */
     public record DryRun(RunPlan plan, Counts counts) {}
 
@@ -165,6 +178,11 @@ public final class Runner {
             PrivateFiles.restrict(work.getParent());
             Assessment seen = null;
             List<String> warnings = new ArrayList<>();
+            String paused = paused(store, activation);
+            if (paused != null && !request.dryRun()) {
+                warnings.add(paused);
+                log.accept("warning: " + paused);
+            }
             phases.begin("engine"); // DuckDB's native library loads on first use
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, latestSucceeded(store, activation),

@@ -155,6 +155,24 @@ final class ActivationApi {
         Json.send(ctx, body);
     }
 
+    /**
+     * What the next run of the request's (unsaved) settings would write: the workspace is loaded
+     * with them as the activation's file, as {@link #check} does, and dry-run as {@code sluice run
+     * --dry-run} does. Nothing is saved, written or recorded. The answer is the run's JSON (that of
+     * {@code sluice run --dry-run --json}).
+     */
+    void dryRun(Context ctx, DryRuns dryRuns) {
+        JsonNode request = Json.objectBody(ctx);
+        JsonNode settings = settings(request);
+        String name = checkedName(request, settings);
+        validate(name, settings);
+        Workspace workspace = workspaces.loadWith(Map.of(files.file(name), ActivationFiles.tree(name, settings)));
+        RunRecord record = dryRuns.run(workspace, name);
+        ObjectNode body = dev.sluice.run.RunJson.of(record, List.of());
+        body.put("dry_run", true);
+        Json.send(ctx, body);
+    }
+
     /** The object name a run starting now would write, from the form's file name, time zone and format. */
     void previewFileName(Context ctx) {
         JsonNode request = Json.objectBody(ctx);
@@ -217,7 +235,7 @@ final class ActivationApi {
 
     void run(Context ctx) {
         Activation activation = existing(ctx.pathParam("name"));
-        String id = dispatcher.start(activation.name(), acceptHeld(ctx));
+        String id = dispatcher.start(activation.name(), acceptHeld(ctx), fullResync(ctx));
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("id", id);
         body.put("activation", activation.name());
@@ -243,6 +261,48 @@ final class ActivationApi {
             boolean manifest) {
         String base = fileName.substring(0, fileName.length() - extension.length());
         return new RunObjects(folder, base, extension, split, manifest).objects(suffixes);
+    }
+
+    /** {@code ?full_resync=true} makes the run a full one, as {@code sluice run --full-resync} does. */
+    private static boolean fullResync(Context ctx) {
+        String value = ctx.queryParam("full_resync");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiError.badRequest("full_resync", "must be true or false, got '" + value + "'");
+    }
+
+    /** Pauses an activation (written by hand or saved here), as {@code sluice pause}: the scheduler skips it. */
+    void pause(Context ctx) {
+        Activation activation = existing(ctx.pathParam("name"));
+        String message = dev.sluice.run.Pausing.pause(workspaces.stateDir(), activation, clock.instant(), "the API");
+        log.accept(activation.name() + ": " + message);
+        sendSummary(ctx, activation, message);
+    }
+
+    /** Resumes an activation, as {@code sluice resume}; 400 naming the setting when its file says enabled: false. */
+    void resume(Context ctx) {
+        Activation activation = existing(ctx.pathParam("name"));
+        String message;
+        try {
+            message = dev.sluice.run.Pausing.resume(workspaces.stateDir(), activation);
+        } catch (dev.sluice.error.SluiceException e) {
+            throw ApiError.badRequest("enabled", e.getMessage());
+        }
+        log.accept(activation.name() + ": " + message);
+        sendSummary(ctx, activation, message);
+    }
+
+    private void sendSummary(Context ctx, Activation activation, String message) {
+        ObjectNode body;
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            body = summary(activation, store);
+        }
+        body.put("message", message);
+        Json.send(ctx, body);
     }
 
     /** {@code ?accept_held=true} lifts the guards for this run, as {@code sluice run --accept-held} does. */
@@ -461,9 +521,16 @@ final class ActivationApi {
         body.put("sync_mode", activation.syncMode().name().toLowerCase(Locale.ROOT));
         body.put("schedule", describe(activation.schedule()));
         body.put("editable", files.owns(Path.of(activation.file())));
+        body.put("enabled", activation.enabled());
+        Optional<dev.sluice.history.Pauses.Pause> pause = new dev.sluice.history.Pauses(store.database()).get(activation.name());
+        body.put("paused", !activation.enabled() || pause.isPresent());
+        body.put("paused_since", pause.map(p -> p.since().toString()).orElse(null));
+        body.put("paused_by", pause.map(dev.sluice.history.Pauses.Pause::by)
+                .orElse(!activation.enabled() ? "enabled: false in " + activation.file() : null));
         body.put("file", activation.file());
         Optional<Instant> next = scheduler.next(activation.name());
-        body.put("next_run", next.map(Instant::toString).orElse(null));
+        // A paused activation has no next run: the scheduler skips it.
+        body.put("next_run", body.path("paused").asBoolean() ? null : next.map(Instant::toString).orElse(null));
         Optional<RunDispatcher.Active> active = dispatcher.activeRun(activation.name());
         body.put("running", active.map(RunDispatcher.Active::id).orElse(null));
         List<RunRecord> last = store.list(activation.name(), 1);

@@ -40,12 +40,43 @@ final class CatalogApi {
         Json.send(ctx, body);
     }
 
+    /**
+     * One model: its source, primary key, columns (logical and source type), row count and its
+     * first {@value #SAMPLE_ROWS} rows, read through the source's session as {@code sluice preview} does.
+     */
+    void model(Context ctx) {
+        String name = ctx.pathParam("name");
+        Workspace workspace = workspaces.load();
+        Model model = workspace.models().get(name);
+        if (model == null) {
+            throw ApiError.notFound("no model named '" + name + "'");
+        }
+        workspace.requireSet("preview " + name, workspace.needsOfTarget(name));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("name", model.name());
+        body.put("source", model.source());
+        body.set("primary_key", Json.MAPPER.valueToTree(model.primaryKey()));
+        try (Catalog catalog = new Catalog(workspace, clock)) {
+            ArrayNode columns = body.putArray("columns");
+            for (Column column : catalog.columns(model)) {
+                columns.addObject().put("name", column.name()).put("type", column.type().name().toLowerCase(Locale.ROOT))
+                        .put("source_type", column.sourceType());
+            }
+            SampleRows.read(catalog, name, SAMPLE_ROWS, body);
+        }
+        Json.send(ctx, body);
+    }
+
+    /** How many rows the model page shows. */
+    static final int SAMPLE_ROWS = 20;
+
     void destinations(Context ctx) {
         Workspace workspace = workspaces.load();
         ArrayNode list = Json.MAPPER.createArrayNode();
         for (DestinationConfig destination : workspace.destinations().values()) {
             list.addObject().put("name", destination.name()).put("type", destination.type())
-                    .put("where", destination.describe());
+                    .put("where", destination.describe())
+                    .set("settings", DestinationSettings.shown(workspaces.file(), destination));
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("destinations", list);

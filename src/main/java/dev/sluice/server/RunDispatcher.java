@@ -37,7 +37,7 @@ public final class RunDispatcher implements AutoCloseable {
      */
     @FunctionalInterface
     public interface Execution {
-        void run(String activation, String runId, String trigger, boolean acceptHeld, Consumer<Runnable> whenFree);
+        void run(String activation, String runId, String trigger, boolean acceptHeld, boolean fullResync, Consumer<Runnable> whenFree);
     }
 
     /** Records runs that did not start: skipped ones, and failures before the run could record itself. */
@@ -95,12 +95,17 @@ public final class RunDispatcher implements AutoCloseable {
 
     /** As {@link #start(String)}; {@code acceptHeld} lifts the activation's guards for this run. */
     public String start(String activation, boolean acceptHeld) {
+        return start(activation, acceptHeld, false);
+    }
+
+    /** As {@link #start(String, boolean)}; {@code fullResync} makes it a full run, as {@code sluice run --full-resync}. */
+    public String start(String activation, boolean acceptHeld, boolean fullResync) {
         String id = RunIds.next(clock.instant());
         Optional<String> going = claim(activation, id, MANUAL);
         if (going.isPresent()) {
             throw new Busy(activation, going.get());
         }
-        submit(activation, id, MANUAL, acceptHeld);
+        submit(activation, id, MANUAL, acceptHeld, fullResync);
         return id;
     }
 
@@ -115,7 +120,7 @@ public final class RunDispatcher implements AutoCloseable {
             recorder.record(RunRecord.skipped(id, activation, SCHEDULE, now, reason));
             return;
         }
-        submit(activation, id, SCHEDULE, false);
+        submit(activation, id, SCHEDULE, false, false);
     }
 
     /** Takes the activation for run {@code id}; what is going instead when it cannot. */
@@ -131,9 +136,9 @@ public final class RunDispatcher implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void submit(String activation, String id, String trigger, boolean acceptHeld) {
+    private void submit(String activation, String id, String trigger, boolean acceptHeld, boolean fullResync) {
         try {
-            pool.execute(() -> execute(activation, id, trigger, acceptHeld));
+            pool.execute(() -> execute(activation, id, trigger, acceptHeld, fullResync));
         } catch (RejectedExecutionException e) {
             active.remove(activation);
             throw new SluiceException(ErrorKind.EXTERNAL, "the server is shutting down; no new runs start", e);
@@ -145,11 +150,11 @@ public final class RunDispatcher implements AutoCloseable {
      * moment. A run is shown as going until it is removed from {@link #active}, which comes after
      * its record is final and its lock released: whoever sees it ended can start the next one.
      */
-    private void execute(String activation, String id, String trigger, boolean acceptHeld) {
+    private void execute(String activation, String id, String trigger, boolean acceptHeld, boolean fullResync) {
         active.put(activation, new Active(id, activation, trigger, true));
         List<Runnable> whenFree = new ArrayList<>();
         try {
-            execution.run(activation, id, trigger, acceptHeld, whenFree::add);
+            execution.run(activation, id, trigger, acceptHeld, fullResync, whenFree::add);
         } catch (RuntimeException e) {
             String message = e instanceof SluiceException ? e.getMessage() : "internal error: " + e;
             log.accept(activation + ": run " + id + " failed: " + message);

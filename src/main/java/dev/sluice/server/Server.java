@@ -104,6 +104,9 @@ public final class Server implements AutoCloseable {
         this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, metrics), RunDispatcher.lockProbe(stateDir),
                 clock, options.threads(), this.log);
         this.scheduler = new Scheduler(clock, (activation, due) -> {
+            if (paused(activation)) {
+                return;
+            }
             metrics.schedulerLag(Duration.between(due, clock.instant()));
             dispatcher.scheduled(activation, due);
         }, this::lastScheduled);
@@ -116,9 +119,11 @@ public final class Server implements AutoCloseable {
         RunApi runs = new RunApi(workspaces, dispatcher, live);
         CatalogApi catalog = new CatalogApi(workspaces, clock);
         // Health per activation; the predicate says which activations the scheduler leaves alone (paused).
-        OverviewApi overview = new OverviewApi(workspaces, dispatcher, scheduler, clock, activation -> false);
+        OverviewApi overview = new OverviewApi(workspaces, dispatcher, scheduler, clock,
+                activation -> dev.sluice.run.Pausing.skipReason(workspaces.stateDir(), activation).isPresent());
         SegmentApi segments = new SegmentApi(workspaces, new SavedFiles(initial.baseDir().resolve("segments"), "segments"), clock,
                 this.log);
+        DryRuns dryRuns = new DryRuns(stateDir, clock, options.memoryLimit(), options.opener());
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
         CrossSiteGuard crossSite = new CrossSiteGuard(options.publicUrl());
@@ -149,12 +154,15 @@ public final class Server implements AutoCloseable {
             routes.get("/api/activations", activations::list);
             routes.post("/api/activations", activations::create);
             routes.post("/api/activations/validate", activations::check);
+            routes.post("/api/activations/dry-run", ctx -> activations.dryRun(ctx, dryRuns));
             routes.post("/api/file-name-preview", activations::previewFileName);
             routes.post("/api/schedule-preview", activations::previewSchedule);
             routes.get("/api/activations/{name}", activations::get);
             routes.put("/api/activations/{name}", activations::update);
             routes.delete("/api/activations/{name}", activations::delete);
             routes.post("/api/activations/{name}/runs", activations::run);
+            routes.post("/api/activations/{name}/pause", activations::pause);
+            routes.post("/api/activations/{name}/resume", activations::resume);
             routes.get("/api/runs", runs::list);
             routes.get("/api/runs/{id}", runs::get);
             routes.get("/api/models", catalog::models);
@@ -167,6 +175,7 @@ public final class Server implements AutoCloseable {
             routes.get("/api/columns/{name}", catalog::columns);
             routes.get("/api/destinations", catalog::destinations);
             routes.post("/api/destinations/{name}/check", catalog::check);
+            routes.get("/api/models/{name}", catalog::model);
             this.allowed = routes;
             config.routes.exception(ApiError.class, (e, ctx) -> ProblemDetails.send(ctx, e));
             config.routes.exception(RunDispatcher.Busy.class,
@@ -260,6 +269,30 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Activations the scheduler skips, paused or not enabled: each is said once in the log, until it runs again. */
+    private final java.util.Set<String> skipping = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Whether the scheduler skips {@code name}'s due run: paused (sluice pause, the API) or enabled: false. */
+    private boolean paused(String name) {
+        Activation activation;
+        try {
+            activation = workspaces.load().activations().get(name);
+        } catch (WorkspaceException e) {
+            return false;
+        }
+        Optional<String> reason = activation == null ? Optional.empty() : dev.sluice.run.Pausing.skipReason(workspaces.stateDir(), activation);
+        if (reason.isEmpty()) {
+            if (skipping.remove(name)) {
+                log.accept(name + ": resumed; the scheduler runs it again");
+            }
+            return false;
+        }
+        if (skipping.add(name)) {
+            log.accept(name + ": paused (" + reason.get() + "); the scheduler skips it until it is resumed");
+        }
+        return true;
+    }
+
     private Optional<Instant> lastScheduled(String activation) {
         try (RunStore store = new RunStore(workspaces.stateDir())) {
             List<RunRecord> last = store.page(new RunStore.Filter(activation, null, RunDispatcher.SCHEDULE), 1, 0).runs();
@@ -271,9 +304,10 @@ public final class Server implements AutoCloseable {
      * One run; its notifications are handed to {@link #deliveries} once the dispatcher has freed the
      * activation and the run slot, so that a slow receiver holds neither.
      */
-    private void execute(String activation, String runId, String trigger, boolean acceptHeld, Consumer<Runnable> whenFree) {
+    private void execute(String activation, String runId, String trigger, boolean acceptHeld, boolean fullResync,
+            Consumer<Runnable> whenFree) {
         Workspace workspace = workspaces.load();
-        log.accept(activation + ": run " + runId + " starting (" + trigger + ")");
+        log.accept(activation + ": run " + runId + " starting (" + trigger + (fullResync ? ", full resync" : "") + ")");
         Runner runner = new Runner(workspace, workspaces.stateDir(), options.clock(),
                 line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener())
                 .listening(live.and(metrics.counting(activation)));
@@ -282,7 +316,7 @@ public final class Server implements AutoCloseable {
         try {
             record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
                     line -> log.accept(activation + ": " + line), options.publicUrl())
-                    .run(runner, new Runner.Request(activation, false, false, trigger, acceptHeld), runId, send);
+                    .run(runner, new Runner.Request(activation, fullResync, false, trigger, acceptHeld), runId, send);
         } catch (Runner.RunFailed failed) {
             failed.record().ifPresentOrElse(metrics::recordRun, () -> metrics.recordFailure(activation));
             throw failed;

@@ -42,7 +42,19 @@ public record Activation(
         Guards guards,
         List<String> notifications,
         Retention retention,
-        StateLocation state) {
+        StateLocation state,
+        boolean enabled) {
+
+    /** An enabled activation (the setting {@code enabled} left at its default). */
+    public Activation(String name, String file, String model, String segment, String destination, String folder,
+            FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType,
+            SyncMode syncMode, Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest,
+            Boolean overwrite, Publish publish, InvalidRows invalidRows, Guards guards, List<String> notifications,
+            Retention retention, StateLocation state) {
+        this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
+                maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
+                state, true);
+    }
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
     public enum StateLocation { ENGINE, SOURCE }

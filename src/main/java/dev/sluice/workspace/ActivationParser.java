@@ -74,12 +74,13 @@ final class ActivationParser {
         Retention retention = Retention.parse(node.get("retention"));
         Activation.StateLocation state = node.choice("state", Activation.StateLocation.class,
                 defaultOf("state", Activation.StateLocation.class));
+        boolean enabled = node.bool("enabled", (Boolean) spec("enabled").defaultValue());
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards, notify, retention, state);
+                invalidRows, guards, notify, retention, state, enabled);
     }
 
     private static SettingSpec spec(String key) {

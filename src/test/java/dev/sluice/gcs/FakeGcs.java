@@ -215,6 +215,11 @@ public final class FakeGcs implements AutoCloseable {
         conditioned.put(permission, prefix);
     }
 
+    /** Gives back a permission {@link #revoke} removed. */
+    public void restore(String permission) {
+        revoked.remove(permission);
+    }
+
     /** Removes a permission such as {@code storage.objects.delete}: requests needing it get a 403 naming it. */
     public void revoke(String permission) {
         revoked.add(permission);

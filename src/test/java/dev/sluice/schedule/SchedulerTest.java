@@ -166,7 +166,7 @@ class SchedulerTest {
         CountDownLatch started = new CountDownLatch(1);
         List<String> ran = new CopyOnWriteArrayList<>();
         List<RunRecord> recorded = new CopyOnWriteArrayList<>();
-        RunDispatcher.Execution slowRun = (activation, id, trigger, acceptHeld, whenFree) -> {
+        RunDispatcher.Execution slowRun = (activation, id, trigger, acceptHeld, fullResync, whenFree) -> {
             ran.add(activation + " " + trigger);
             started.countDown();
             try {

@@ -129,6 +129,22 @@ final class ServerFixture implements AutoCloseable {
         return this;
     }
 
+    /** Starts the server without its ticker, on {@code clock}: a test steps the scheduler with {@code server.tick()}. */
+    ServerFixture start(Clock clock) {
+        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, null, Duration.ofSeconds(60), 2, "256MB",
+                false, clock, Map.of("GCS_KEY", GCS_KEY, "PLANTED_SECRET", PLANTED)::get, DestinationConfig::open), log::add);
+        return this;
+    }
+
+    /** Starts the server without its scheduler, with more variables in its environment (beside GCS_KEY and PLANTED_SECRET). */
+    ServerFixture startWithEnvironment(Map<String, String> more) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("GCS_KEY", GCS_KEY, "PLANTED_SECRET", PLANTED));
+        env.putAll(more);
+        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, null, Duration.ofSeconds(60), 2, "256MB",
+                false, Clock.systemUTC(), env::get, DestinationConfig::open), log::add);
+        return this;
+    }
+
     String base() {
         return "http://127.0.0.1:" + server.port();
     }

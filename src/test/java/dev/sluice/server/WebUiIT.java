@@ -450,6 +450,7 @@ class WebUiIT {
         page.locator("#f-guards\\.max_changed_rows").fill("500");
         page.locator("input[name=schedule-kind][value=every]").check();
         page.locator("#f-every").fill("1h");
+        page.locator("#f-enabled").uncheck();
         page.locator("#f-notify").fill("ops");
         page.locator("#f-retention\\.keep_runs").fill("3");
         page.locator("#f-retention\\.keep_days").fill("7");
@@ -504,6 +505,7 @@ class WebUiIT {
         assertThat(page.locator("#f-state")).hasValue("engine");
         assertThat(page.locator("#f-description")).hasValue("every setting, set from the form");
         assertThat(page.locator("#f-overwrite")).hasValue("false");
+        assertThat(page.locator("#f-enabled")).not().isChecked();
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("every-setting-form.png")).setFullPage(true));
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Activations");
