@@ -75,7 +75,7 @@ public final class ActivationSettings {
             SettingSpec.object("guards", Guards.SETTINGS).absent("none").in("guards", 50)
                     .help("limits checked before publishing; a run that breaks one is held"),
             SettingSpec.bool("enabled", true).in("schedule", 59)
-                    .help("false: the scheduler skips it; a manual run still works and is recorded with a warning"),
+                    .help("the scheduler runs it; false pauses it (a manual run still works and is recorded with a warning)"),
             SettingSpec.object("schedule", Schedule.SETTINGS).absent("none: manual runs only").in("schedule", 60)
                     .help("when sluice serve runs it by itself: {every: 15m} or {cron, timezone}"),
             SettingSpec.of("notify", Kind.TEXT_LIST).absent("every notification of the workspace").in("after", 70)

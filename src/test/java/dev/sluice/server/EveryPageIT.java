@@ -118,7 +118,13 @@ class EveryPageIT {
                 Object widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
                 List<?> w = (List<?>) widths;
                 if (((Number) w.get(0)).intValue() > ((Number) w.get(1)).intValue()) {
-                    problems.add(name + " at " + width + " px: " + w.get(0) + " px wide");
+                    Object wide = page.evaluate("""
+                            () => [...document.querySelectorAll('main *')]
+                              .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                              .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+                              .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : '')
+                                + ' ' + Math.round(el.getBoundingClientRect().right) + 'px')""");
+                    problems.add(name + " at " + width + " px: " + w.get(0) + " px wide; too wide: " + wide);
                 }
             }
             page.close();

@@ -179,6 +179,14 @@ class OverviewChartsIT {
                 .isEqualTo(Instant.parse(accepted.path("endedAt").asText()));
         assertThat(entry(after, "breaks").path("failures_in_a_row").asLong()).isEqualTo(1);
         assertThat(after.path("activations").findValuesAsText("name")).containsExactly("breaks", "guarded", "by_hand", "steady");
+
+        // Paused through the API: the overview says so from the same pause state the scheduler reads.
+        assertThat(fx.post("/api/activations/steady/pause", "").status()).isEqualTo(200);
+        JsonNode paused = entry(fx.get("/api/overview").json(), "steady");
+        assertThat(paused.path("paused").asBoolean()).isTrue();
+        assertThat(paused.path("health").asText()).isEqualTo("paused");
+        assertThat(fx.post("/api/activations/steady/resume", "").status()).isEqualTo(200);
+        assertThat(entry(fx.get("/api/overview").json(), "steady").path("health").asText()).isEqualTo("healthy");
     }
 
     @Test
