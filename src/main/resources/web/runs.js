@@ -95,7 +95,7 @@ function lastRunCell(a, live) {
   const last = a.last_run;
   const running = a.running || (last && last.status === 'running');
   let content;
-  if (running) content = [badge('running'), ' ', h('a', { href: '#/run/' + encodeURIComponent(a.running || last.id), class: 'mono' }, 'live'),
+  if (running) content = [badge('running'), ' ', h('a', { href: '#/run/' + encodeURIComponent(a.running || last.id) }, 'follow it'),
     progressView(live || { status: a.running ? 'starting' : 'running' }, true)];
   else if (last) content = [badge(last.status), ' ', fmtTime(last.startedAt), h('div', {}, counts(last.counts))];
   else content = h('span', { class: 'muted' }, 'never run');
@@ -156,13 +156,16 @@ function runQuery(activation, f) {
 }
 
 function runRow(r, activation) {
+  const unread = r.status === 'failed' && !reached(r).readDone;
   return h('tr', { 'data-run': r.id, 'data-status': r.status },
     h('td', { 'data-label': 'Run' }, h('a', { href: '#/run/' + encodeURIComponent(r.id), class: 'mono' }, r.id),
       activation ? null : h('div', { class: 'small' }, r.activation)),
     h('td', { 'data-label': 'Status' }, badge(r.status), h('div', { class: 'muted small' }, (r.trigger || '') + (r.kind ? ' · ' + r.kind : ''))),
     h('td', { class: 'small', 'data-label': 'Started' }, fmtTime(r.startedAt), h('div', { class: 'muted' }, going(r) ? 'going' : fmtDuration(r))),
     going(r) ? h('td', { colspan: 4, class: 'wide', 'data-label': 'Progress' }, progressView(r, true))
-      : [h('td', { class: 'num', 'data-label': 'Read' }, fmtNumber(r.counts.read)),
+      // A failed run that did not finish reading its model read no number of rows we know of.
+      : [h('td', { class: 'num', 'data-label': 'Read', title: unread ? 'the run failed before it finished reading' : null },
+        unread ? '—' : fmtNumber(r.counts.read)),
         h('td', { class: 'num', 'data-label': 'Added' }, fmtNumber(r.counts.added)),
         h('td', { class: 'num', 'data-label': 'Updated' }, fmtNumber(r.counts.updated)),
         h('td', { class: 'num', 'data-label': 'Removed' }, fmtNumber(r.counts.removed))],
@@ -197,7 +200,7 @@ async function runHistory(activation, nav) {
   const pager = h('div', { class: 'actions', id: 'runs-pager' },
     f.offset > 0 ? h('a', { class: 'button', href: link({ offset: Math.max(0, f.offset - PAGE) }) }, 'Newer') : null,
     f.offset + PAGE < data.total ? h('a', { class: 'button', href: link({ offset: f.offset + PAGE }) }, 'Older') : null);
-  const totalText = t => (t === 1 ? '1 run' : t + ' runs') + (filtered ? ' match' : ' in all') + '.';
+  const totalText = t => (t === 1 ? '1 run' + (filtered ? ' matches' : ' in all') : t + ' runs' + (filtered ? ' match' : ' in all')) + '.';
   setView(
     h('div', { class: 'bar' }, h('h1', {}, activation ? 'Runs of ' + activation : 'Runs'),
       activation ? h('div', { class: 'actions' },
@@ -348,13 +351,13 @@ function runSections(r) {
     failed ? [h('dt', {}, 'Got as far as'), h('dd', { id: 'run-reached', 'data-phase': far.last || '' },
       far.last ? [h('b', {}, phaseText(far.last)), h('span', { class: 'muted' }, ' (' + far.last + ')')]
         : h('span', { class: 'muted' }, 'the start: no phase was recorded'))] : null,
-    ended && r.status !== 'skipped' ? [h('dt', {}, 'Counts'), h('dd', { id: 'run-counts' }, h('span', { class: 'counts' },
+    ended && r.status !== 'skipped' ? [h('dt', {}, 'Counts'), h('dd', { id: 'run-counts' },
       ['read', 'added', 'updated', 'removed', 'unchanged', 'skipped', 'written'].map(k => {
         // A failed run that never finished reading the model read nothing we know of: not "0".
         if (k === 'read' && failed && !far.readDone) return h('span', {}, 'read ', h('b', { 'data-count': 'read' }, 'not finished'));
         if (failed && k !== 'read' && !far.readDone) return null;
         return h('span', {}, k + ' ', h('b', { 'data-count': k }, fmtNumber(c[k])));
-      })))] : null,
+      }).filter(Boolean).map((el, i) => (i ? [' · ', el] : el)))] : null,
     r.error ? [h('dt', {}, r.status === 'skipped' ? 'Reason' : 'Error'), h('dd', {}, errorText(r.error))] : null,
     r.error && r.error.match(KEY_PATH) ? [h('dt', {}, 'Setting'), h('dd', { id: 'run-settings' }, [...new Set(r.error.match(KEY_PATH))].map(p =>
       h('div', {}, settingHref(p) ? h('a', { href: settingHref(p), class: 'mono' }, p) : h('span', { class: 'mono' }, p))))] : null,

@@ -126,7 +126,7 @@ class RunPagesIT {
         assertThat(mark).hasText("destinations.flaky_out");
         assertThat(page.locator("#run-error a:has(mark)")).hasAttribute("href", "#/destinations");
         assertThat(page.locator("#run-settings")).containsText("destinations.flaky_out");
-        shoot(page, "run-failed");
+        shoot(page, "run-failed-uploading");
 
         // A run that failed while reading its model did not read 0 rows: it says it did not finish, and that no kind was decided.
         JsonNode broken = fx.awaitRun(fx.startRun("/api/activations/broken/runs"));
@@ -141,6 +141,8 @@ class RunPagesIT {
         assertThat(page.locator("#run-error mark.setting")).hasText("models.gone.sql");
         assertThat(page.locator("#run-error a:has(mark)")).hasAttribute("href", "#/models");
         shoot(page, "run-failed-reading");
+        page.navigate(fx.base() + "/#/runs/broken");
+        assertThat(page.locator("#runs tr[data-status=failed] td[data-label=Read]")).hasText("—");
 
         // Retry: a new run of the activation, and its page.
         page.navigate(fx.base() + "/#/run/" + failed.path("id").asText());
@@ -179,7 +181,7 @@ class RunPagesIT {
             assertThat(row.locator("td[data-label=Rows]")).hasText(String.valueOf(file.path("rows").asLong()));
             assertThat(row.locator("td[data-label=Bytes]")).hasText(String.format(java.util.Locale.US, "%,d", file.path("bytes").asLong()));
         }
-        shoot(page, "run-succeeded");
+        shoot(page, "run-succeeded-retention");
         page.navigate(fx.base() + "/#/run/" + first.path("id").asText());
         assertThat(page.locator("#run-status .badge")).hasText("succeeded");
         assertThat(page.locator("#run-retention")).containsText("deleted nothing");
@@ -204,7 +206,7 @@ class RunPagesIT {
         assertThat(page.locator("#guards tr[data-guard=min_rows] .badge")).hasText("passed");
         assertThat(page.locator("#accept-held")).isVisible();
         assertThat(page.locator("#retry")).hasCount(0);
-        shoot(page, "run-held");
+        shoot(page, "run-held-guards");
         assertThat(browser.requestsLeaving(fx.base())).isEmpty();
         assertThat(browser.consoleErrors()).isEmpty();
     }
@@ -220,7 +222,7 @@ class RunPagesIT {
         page.navigate(fx.base() + "/#/runs");
         Locator rows = page.locator("#runs tbody tr");
         assertThat(rows).hasCount(4);
-        shoot(page, "runs");
+        shoot(page, "runs-all");
         page.locator("#f-run-activation").selectOption("flaky");
         assertThat(rows).hasCount(2);
         assertThat(page.locator("#f-run-activation")).isFocused();
@@ -258,7 +260,7 @@ class RunPagesIT {
         assertThat(rows).hasCount(1);
         page.locator("#run-filters-clear").click();
         assertThat(rows).hasCount(2);
-        shoot(page, "runs-of-activation");
+        shoot(page, "runs-of-activation-filtered");
         Page phone = browser.page(BrowserSession.NARROW);
         phone.navigate(fx.base() + "/#/runs");
         assertThat(phone.locator("#runs tbody tr")).hasCount(4);
