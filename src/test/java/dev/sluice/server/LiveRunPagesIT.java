@@ -47,7 +47,7 @@ class LiveRunPagesIT {
             fx.start(false, null, Duration.ofSeconds(60), config -> holds.wrap(config.open()));
             Page runs = browser.page(BrowserSession.WIDE);
             runs.navigate(fx.base() + "/#/runs/live");
-            assertThat(runs.locator("#runs-empty")).containsText("No runs yet.");
+            assertThat(runs.locator("main")).containsText("No runs yet.");
             Page list = browser.page(BrowserSession.NARROW);
             list.navigate(fx.base() + "/");
             assertThat(list.locator("tr[data-activation=live] td[data-cell=last-run]")).containsText("never run");
