@@ -17,12 +17,11 @@ async function activationList(nav) {
       h('td', { class: 'small' }, a.format, h('div', { class: 'muted' }, a.sync_mode.replace('_', ' '))),
       h('td', { class: 'small' }, a.schedule || h('span', { class: 'muted' }, 'manual only'),
         a.paused ? h('div', {}, h('span', { class: 'badge paused', title: pausedText(a) }, 'paused')) : null),
-      h('td', { class: 'small' }, running ? badge('running') : last ? [badge(last.status), ' ', fmtTime(last.startedAt),
-        h('div', {}, counts(last.counts))] : h('span', { class: 'muted' }, 'never run')),
+      lastRunCell(a, null), // runs.js: the last run, or the progress of the one going
       h('td', { class: 'small' }, a.next_run ? fmtTime(a.next_run) : h('span', { class: 'muted' }, '—')),
       h('td', {}, h('div', { class: 'actions' },
-        h('button', { class: 'primary', disabled: !!running, title: running ? 'a run is going' : null,
-          onclick: () => runNow(a.name, () => setTimeout(route, 800)) }, 'Run now'),
+        h('button', { class: 'primary', 'data-action': 'run-now', disabled: !!running, title: running ? 'a run is going' : null,
+          onclick: ev => { ev.target.disabled = true; runNow(a.name).then(() => { clearTimeout(refreshTimer); watchLastRuns(nav); }); } }, 'Run now'),
         h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(a.name) }, a.editable ? 'Edit' : 'View'),
         h('a', { class: 'button', href: '#/runs/' + encodeURIComponent(a.name) }, 'History'),
         pauseToggle(a, () => route()))));
@@ -35,7 +34,8 @@ async function activationList(nav) {
       h('tbody', {}, rows))
       : h('div', { class: 'card empty' }, 'No activations yet. ', h('a', { href: '#/new' }, 'Create the first one.')),
     h('p', { class: 'muted small' }, 'Activations created here are saved one file each in ', h('code', {}, data.activations_folder), '.'));
-  if (data.activations.some(a => a.running || (a.last_run && a.last_run.status === 'running'))) refreshTimer = setTimeout(route, 2000);
+  // runs.js follows the runs going in place (their "Last run" cells and "Run now" buttons).
+  watchLastRuns(nav, data.activations.some(a => a.running || (a.last_run && a.last_run.status === 'running')) ? 1000 : 5000);
 }
 
 // ---- activation form -----------------------------------------------------------------------

@@ -158,12 +158,19 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** Which runs {@link #page} returns: each null field matches every run; {@code since}: runs started at or after it. */
-    public record Filter(String activation, RunStatus status, String trigger, java.time.Instant since) {
+    /**
+     * Which runs {@link #page} returns: each null field matches every run; {@code since}: runs started at or
+     * after it; {@code until}: runs started before it.
+     */
+    public record Filter(String activation, RunStatus status, String trigger, java.time.Instant since, java.time.Instant until) {
         public static final Filter ALL = new Filter(null, null, null);
 
         public Filter(String activation, RunStatus status, String trigger) {
             this(activation, status, trigger, null);
+        }
+
+        public Filter(String activation, RunStatus status, String trigger, java.time.Instant since) {
+            this(activation, status, trigger, since, null);
         }
 
         private String where(List<String> values) {
@@ -183,6 +190,10 @@ public final class RunStore implements AutoCloseable {
             if (since != null) {
                 conditions.add("julianday(started_at) >= julianday(?)");
                 values.add(since.toString());
+            }
+            if (until != null) {
+                conditions.add("julianday(started_at) < julianday(?)");
+                values.add(until.toString());
             }
             return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         }

@@ -7,6 +7,11 @@ import dev.sluice.history.RunStatus;
 import dev.sluice.history.RunStore;
 import dev.sluice.run.RunJson;
 import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -37,12 +42,18 @@ final class RunApi {
         if (trigger != null && !TRIGGERS.contains(trigger)) {
             throw ApiError.badRequest("trigger", "must be one of " + String.join(", ", TRIGGERS) + ", got '" + trigger + "'");
         }
+        Instant since = instant(ctx, "since", false);
+        Instant until = instant(ctx, "until", true);
+        if (since != null && until != null && !until.isAfter(since)) {
+            throw ApiError.badRequest("until", "must be later than since (" + ctx.queryParam("since") + "), got '"
+                    + ctx.queryParam("until") + "'");
+        }
         int limit = (int) number(ctx, "limit", 50, 1, MAX_LIMIT);
         long offset = number(ctx, "offset", 0, 0, Long.MAX_VALUE);
         RunStore.Page page;
         com.fasterxml.jackson.databind.node.ArrayNode runs;
         try (RunStore store = new RunStore(workspaces.stateDir())) {
-            page = store.page(new RunStore.Filter(activation, status, trigger), limit, offset);
+            page = store.page(new RunStore.Filter(activation, status, trigger, since, until), limit, offset);
             runs = RunJson.of(page.runs(), store);
         }
         runs.forEach(run -> live.shown(shown((ObjectNode) run, dispatcher)));
@@ -103,6 +114,34 @@ final class RunApi {
         }
         throw ApiError.badRequest("status", "must be one of "
                 + String.join(", ", Arrays.stream(RunStatus.values()).map(RunStatus::json).toList()) + ", got '" + text + "'");
+    }
+
+    /**
+     * A time parameter: an ISO instant ({@code 2025-04-14T06:00:00Z}, or with an offset) or a date ({@code 2025-04-14}, a day in UTC).
+     * {@code since} a date: from its start; {@code until} a date: through its end (runs started before the next day).
+     */
+    private static Instant instant(Context ctx, String name, boolean endOfDay) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String value = text.trim();
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException notInstant) {
+            try {
+                return OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException notOffset) {
+                // a date, then
+            }
+            try {
+                LocalDate day = LocalDate.parse(value);
+                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notDate) {
+                throw ApiError.badRequest(name, "must be a time such as 2025-04-14T06:00:00Z or a date such as 2025-04-14 (UTC), got '"
+                        + text + "'");
+            }
+        }
     }
 
     private static long number(Context ctx, String name, long defaultValue, long min, long max) {
