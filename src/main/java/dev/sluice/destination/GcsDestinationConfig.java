@@ -40,7 +40,7 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
                     .help("resumable upload chunk: a multiple of 256KiB, at most 1GiB"),
             SettingSpec.integer("max_attempts").withDefault(DEFAULT_MAX_ATTEMPTS).in("gcs", 7)
                     .help("attempts per request before a transient failure fails the run; 1-20"),
-            SettingSpec.text("kms_key_name").in("gcs", 8)
+            SettingSpec.text("kms_key_name").absent("the bucket's default").in("gcs", 8)
                     .help("a Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K) every object is written with"));
 
     static GcsDestinationConfig parse(String name, Node node, Path baseDir) {

@@ -29,18 +29,18 @@ class TestScriptTest {
 
     @Test
     void aMachineWithoutChromiumAndRcloneIsToldTheExactPackagesToInstall() throws Exception {
-        // A PATH with the tools the script itself uses and java, but neither chromium, rclone nor mvn.
+        // A PATH with the tools the script itself uses and java, but neither chromium, rclone, npm nor mvn.
         for (String tool : List.of("dirname", "id", "head")) {
             Files.createSymbolicLink(bin.resolve(tool), which(tool));
         }
         Files.createSymbolicLink(bin.resolve("java"), which("java"));
         Result check = script(bin, "--check");
         assertThat(check.code()).isEqualTo(1);
-        assertThat(check.err()).contains("missing for the tests: maven chromium rclone")
-                .contains("apt-get install -y maven chromium rclone");
+        assertThat(check.err()).contains("missing for the tests: maven npm chromium rclone")
+                .contains("apt-get install -y maven npm chromium rclone");
 
         // With everything there (stand-ins that only need to exist), --check says so and exits 0.
-        for (String tool : List.of("mvn", "chromium", "rclone")) {
+        for (String tool : List.of("mvn", "npm", "chromium", "rclone")) {
             Path stub = bin.resolve(tool);
             Files.writeString(stub, "#!/bin/sh\nexit 0\n");
             stub.toFile().setExecutable(true);

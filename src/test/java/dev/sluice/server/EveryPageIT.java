@@ -131,6 +131,8 @@ class EveryPageIT {
         }
         assertThat(problems).isEmpty();
         assertThat(browser.requestsLeaving(fx.base())).isEmpty();
-        assertThat(browser.consoleErrors()).isEmpty();
+        // The fixture's pg source is unreachable on purpose: the models page counts it, gets the
+        // server's 502 (shown as "unavailable" with the reason) and the browser logs that fetch.
+        assertThat(browser.consoleErrors()).allMatch(e -> e.startsWith("Failed to load resource: the server responded with a status of 502"));
     }
 }
