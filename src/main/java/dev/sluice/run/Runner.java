@@ -177,6 +177,9 @@ public final class Runner {
             // The engine creates the run's folders owner-only; a work folder of an older version is made so.
             PrivateFiles.restrict(work.getParent());
             Assessment seen = null;
+            // The record as far as the run got before its assessment ended: planned, with the rows read,
+            // so that a run failing while it compares still says its kind and how much it read.
+            RunRecord[] sofar = {record};
             List<String> warnings = new ArrayList<>();
             String paused = paused(store, activation);
             if (paused != null && !request.dryRun()) {
@@ -188,7 +191,7 @@ public final class Runner {
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, latestSucceeded(store, activation),
                             request.dryRun(), request.fullResync())) {
                 delivery.requireAccess();
-                seen = assess(state, activation, request, record, phases);
+                seen = assess(state, activation, request, record, phases, planned -> sofar[0] = planned);
                 record = seen.record();
                 // What staging the rows had to say (a decimal column kept as text, NaN written as null …).
                 for (String warning : dev.sluice.engine.EngineWarnings.take(engine.connection())) {
@@ -223,7 +226,7 @@ public final class Runner {
                 return saved(store, record.succeeded(clock.instant(), record.counts(), published, warnings).withPhases(phases.end())
                         .withRetention(retention));
             } catch (Exception e) {
-                throw failed(store, delivery, activation, request, record, warnings, phases, e);
+                throw failed(store, delivery, activation, request, seen == null ? sofar[0] : record, warnings, phases, e);
             } finally {
                 delivery.cleanUp(work);
             }
@@ -270,8 +273,8 @@ public final class Runner {
             List<Guards.Result> guards, Counts counts) {}
 
     /** Reads the model, plans the run, counts the changes and checks the guards; nothing is written. */
-    private Assessment assess(ChangeState state, Activation activation, Request request, RunRecord record, Phases phases)
-            throws SQLException {
+    private Assessment assess(ChangeState state, Activation activation, Request request, RunRecord record, Phases phases,
+            java.util.function.Consumer<RunRecord> planned) throws SQLException {
         phases.begin("read");
         events.step("reading " + activation.target());
         Extracted now = state.extract();
@@ -283,6 +286,7 @@ public final class Runner {
         RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(), request.fullResync(), stale);
         record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null)
                 .withCounts(new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0));
+        planned.accept(record);
         if (activation.runType() == dev.sluice.plan.RunType.FULL_ONLY) {
             if (stale != null) {
                 log.accept("values not compared with the last snapshot (every kept key counts as updated): " + stale);
