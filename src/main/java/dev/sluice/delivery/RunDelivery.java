@@ -122,6 +122,15 @@ public final class RunDelivery {
         }
     }
 
+    /**
+     * For a dry run: fails as the run would at {@link #stage} when it may not replace an object
+     * already at one of {@code finalNames} (see {@link Replacements}), so that a dry run does not
+     * announce files the run would refuse to publish.
+     */
+    public void checkReplacements(List<String> finalNames) {
+        new Replacements(history, destination, activation, run).check(finalNames);
+    }
+
     /** Stops the run, before it reads anything, when its credentials lack a permission it needs. */
     public void requireAccess() {
         if (refusal != null) {

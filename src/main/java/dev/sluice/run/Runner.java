@@ -199,7 +199,9 @@ public final class Runner {
                     log.accept("warning: " + warning);
                 }
                 if (request.dryRun()) {
-                    return record.dryRun(clock.instant(), planned(activation, seen, record.id(), start)).withPhases(phases.end())
+                    List<FileRecord> planned = planned(activation, seen, record.id(), start);
+                    delivery.checkReplacements(planned.stream().map(FileRecord::object).toList());
+                    return record.dryRun(clock.instant(), planned).withPhases(phases.end())
                             .withRetention(retentionPreview(store, destination, activation, record.id(), start));
                 }
                 if (seen.guards().stream().anyMatch(Guards.Result::broken)) {

@@ -50,4 +50,28 @@ class FailedRunRecordIT {
         assertThat(failed.path("counts").path("read").asLong()).as(failed.toString()).isEqualTo(rows);
         assertThat(failed.path("phases").toString()).contains("detect");
     }
+
+    /** A dry run says what the run would refuse: replacing a delta activation's earlier file, as the run itself does. */
+    @Test
+    void aDryRunRefusesWhatTheRunWouldRefuse() throws Exception {
+        Fixture fx = new Fixture(dir);
+        People.create(fx);
+        fx.workspace(People.WORKSPACE + """
+                  daily:
+                    model: all_people
+                    destination: out
+                    file_name: people
+                    sync_mode: upsert
+                """);
+        fx.run("daily");
+        fx.sql("UPDATE people SET score = score + 1");
+        int recorded = fx.runs("daily").size();
+        Fixture.Cli dry = fx.cli("run", "daily", "--dry-run");
+        Fixture.Cli real = fx.cli("run", "daily");
+        assertThat(real.err()).contains("activations.daily.file_name: this run would replace people.csv");
+        assertThat(dry.exitCode()).as(dry.err()).isNotZero();
+        assertThat(dry.err()).contains("activations.daily.file_name: this run would replace people.csv", "overwrite: true")
+                .doesNotContain("\tat ");
+        assertThat(fx.runs("daily")).as("the dry run recorded nothing").hasSize(recorded + 1);
+    }
 }
