@@ -43,7 +43,11 @@ public final class HistoryDatabase implements AutoCloseable {
                     "CREATE INDEX IF NOT EXISTS notifications_by_run ON notifications (run_id)",
                     "+runs.retired_at TEXT",
                     // The destination a run published to (null in runs recorded before it was kept: any destination).
-                    "+runs.destination TEXT")));
+                    "+runs.destination TEXT")),
+            new Migration(2, "verifications: what sluice verify and the scheduled checks found, apart from the runs", List.of(
+                    "CREATE TABLE IF NOT EXISTS verifications (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
+                            + "activation TEXT NOT NULL, at TEXT NOT NULL, ok INTEGER NOT NULL, findings TEXT NOT NULL, record TEXT NOT NULL)",
+                    "CREATE INDEX IF NOT EXISTS verifications_by_activation ON verifications (activation, seq)")));
 
     private final Connection connection;
 

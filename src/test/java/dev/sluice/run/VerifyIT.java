@@ -1,0 +1,195 @@
+package dev.sluice.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice verify} after real runs on a local destination folder (and, in {@link GcsVerifyIT},
+ * a {@code gcs} destination on the fake): clean after the runs; then exactly the objects deleted,
+ * written again and added behind Sluice's back, with nothing deleted or changed by the check; files
+ * that retention deleted are not missing. Objects are changed and read through the test's own
+ * access to the destination, never through Sluice's code.
+ */
+class VerifyIT {
+    @TempDir
+    Path dir;
+
+    Fixture fx;
+
+    @BeforeEach
+    void source() {
+        fx = fixture();
+        People.create(fx);
+    }
+
+    Fixture fixture() {
+        return new Fixture(dir);
+    }
+
+    String workspaceHeader() {
+        return People.WORKSPACE;
+    }
+
+    /** Writes an object as something other than Sluice would (for an existing name: the same name written again). */
+    void putForeign(String name, byte[] content) throws Exception {
+        Path file = fx.out.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.write(file, content);
+    }
+
+    /** Deletes an object behind Sluice's back. */
+    void deleteForeign(String name) throws Exception {
+        Files.delete(fx.out.resolve(name));
+    }
+
+    /** The bytes of an object, read without Sluice. */
+    byte[] read(String name) throws IOException {
+        return Files.readAllBytes(fx.file(name));
+    }
+
+    /** Every object with its size and CRC32C, read without Sluice. */
+    Map<String, String> listing() {
+        Map<String, String> all = new TreeMap<>();
+        fx.objects().forEach((name, size) -> all.put(name, size + " " + Fixture.crc32c(fx.file(name))));
+        return all;
+    }
+
+    void workspace(String retention) {
+        fx.workspace(workspaceHeader() + """
+                  daily:
+                    model: eu_people
+                    destination: out
+                    folder: exports/people
+                    file_name: "people_{x}"
+                    format: {type: csv}
+                    manifest: true
+                %s
+                  other:
+                    model: eu_people
+                    destination: out
+                    folder: exports/people/other
+                    file_name: other
+                """.formatted(retention == null ? "" : "    retention: " + retention));
+    }
+
+    static List<String> objects(JsonNode record) {
+        List<String> names = new ArrayList<>();
+        record.path("files").forEach(f -> names.add(f.path("object").asText()));
+        return names;
+    }
+
+    /** kind object, for every finding of the only verification. */
+    static List<String> findings(JsonNode result) {
+        List<String> found = new ArrayList<>();
+        result.path("verifications").forEach(v -> v.path("findings").forEach(f -> found.add(f.path("kind").asText() + " "
+                + f.path("object").asText())));
+        return found;
+    }
+
+    @Test
+    void cleanAfterRunsThenExactlyTheDeletedReplacedAndForeignObjectsAndNothingTouched() throws Exception {
+        workspace(null);
+        JsonNode first = fx.run("daily").json();
+        Thread.sleep(5); // {x} is in milliseconds: every run gets its own names
+        JsonNode second = fx.run("daily").json();
+        fx.run("other"); // another activation's objects inside the folder were published by a run: not foreign
+
+        Fixture.Cli clean = fx.cli("verify", "daily", "--json");
+        assertThat(clean.exitCode()).as(clean.err()).isZero();
+        JsonNode ok = clean.json();
+        assertThat(ok.path("ok").asBoolean()).isTrue();
+        assertThat(ok.path("verifications")).hasSize(1);
+        assertThat(ok.path("verifications").get(0).path("checked").asInt()).isEqualTo(4);
+        assertThat(findings(ok)).isEmpty();
+        assertThat(fx.cli("verify").exitCode()).as("every activation").isZero();
+
+        String deleted = objects(first).stream().filter(n -> n.endsWith(".csv")).findFirst().orElseThrow();
+        String replaced = objects(second).stream().filter(n -> n.endsWith(".csv")).findFirst().orElseThrow();
+        byte[] same = read(replaced);
+        deleteForeign(deleted);
+        Thread.sleep(20); // later than the clock's tick: a file's modification time
+        putForeign(replaced, same);
+        putForeign("exports/people/notes.txt", "a note\n".getBytes(StandardCharsets.UTF_8));
+        // A run's staging folder is not the activation's business here.
+        putForeign("exports/people/.sluice-staging/20250101T000000Z-0000/people_1.csv", "x\n".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> before = listing();
+
+        Fixture.Cli differs = fx.cli("verify", "daily", "--json");
+        assertThat(differs.exitCode()).as(differs.err()).isEqualTo(1);
+        JsonNode result = differs.json();
+        assertThat(result.path("ok").asBoolean()).isFalse();
+        assertThat(findings(result)).containsExactlyInAnyOrder("missing " + deleted, "changed " + replaced,
+                "unpublished exports/people/notes.txt");
+        JsonNode verification = result.path("verifications").get(0);
+        assertThat(verification.path("ok").asBoolean()).isFalse();
+        assertThat(verification.path("activation").asText()).isEqualTo("daily");
+        for (JsonNode finding : verification.path("findings")) {
+            if (finding.path("kind").asText().equals("changed")) {
+                assertThat(finding.path("run").asText()).isEqualTo(second.path("id").asText());
+                assertThat(finding.path("found").path("crc32c").asText()).as("the same bytes, written again")
+                        .isEqualTo(finding.path("expected").path("crc32c").asText());
+            }
+            if (finding.path("kind").asText().equals("missing")) {
+                assertThat(finding.path("run").asText()).isEqualTo(first.path("id").asText());
+            }
+        }
+        assertThat(listing()).as("verify deletes and changes nothing").isEqualTo(before);
+
+        Fixture.Cli text = fx.cli("verify", "daily");
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.out()).contains("3 differences").contains("missing").contains(deleted).contains("unpublished")
+                .contains("exports/people/notes.txt");
+        assertThat(fx.cli("verify", "other").exitCode()).as("the other activation is as published").isZero();
+        assertThat(listing()).isEqualTo(before);
+
+        // Each verification is kept in the history, apart from the runs.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + fx.state.resolve("runs.db")); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT activation, ok, json_array_length(findings) FROM verifications ORDER BY seq")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getInt(2) + " " + rs.getInt(3));
+            }
+            assertThat(rows).containsExactly("daily 1 0", "daily 1 0", "other 1 0", "daily 0 3", "daily 0 3", "other 1 0");
+        }
+        assertThat(fx.runs("daily")).as("verifications are not runs").hasSize(2);
+    }
+
+    @Test
+    void filesRetentionDeletedAreNotMissing() throws Exception {
+        workspace("{keep_runs: 1}");
+        for (int i = 0; i < 3; i++) {
+            fx.run("daily");
+            Thread.sleep(5);
+        }
+        JsonNode last = fx.run("daily").json();
+        Fixture.Cli result = fx.cli("verify", "daily", "--json");
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        JsonNode verification = result.json().path("verifications").get(0);
+        assertThat(verification.path("checked").asInt()).isEqualTo(objects(last).size());
+        assertThat(findings(result.json())).isEmpty();
+    }
+
+    @Test
+    void anUnknownActivationIsAUserError() {
+        workspace(null);
+        Fixture.Cli result = fx.cli("verify", "dayly");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("no activation named 'dayly'").contains("daily").doesNotContain("Exception");
+    }
+}
