@@ -16,7 +16,8 @@ import java.util.Objects;
  * One model or segment sent to one destination, with every setting of the activation. Exactly one
  * of {@code model} and {@code segment} is set. {@code file} is the workspace file it was read from.
  * {@code notifications} (the setting {@code notify}) names the workspace notifications that apply to it;
- * null when the setting is absent (then all apply).
+ * null when the setting is absent (then all apply). {@code verify}: the scheduled check of what it
+ * published (null: none); {@code sign}: the key that signs its manifests (null: not signed).
  */
 public record Activation(
         String name,
@@ -42,7 +43,9 @@ public record Activation(
         Guards guards,
         List<String> notifications,
         Retention retention,
-        StateLocation state) {
+        StateLocation state,
+        VerifyCheck verify,
+        SigningKey sign) {
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
     public enum StateLocation { ENGINE, SOURCE }
