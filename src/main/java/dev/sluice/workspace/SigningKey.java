@@ -42,7 +42,9 @@ public record SigningKey(Path file, PrivateKey key) {
         try {
             return new SigningKey(file, read(file));
         } catch (IOException e) {
-            node.problem("key_file", "cannot read " + file + " (" + e.getClass().getSimpleName() + "); give a readable file holding "
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "not a readable text file";
+            node.problem("key_file", "cannot read " + file + " (" + why + "); give a readable file holding "
                     + "an Ed25519 private key in PEM (openssl genpkey -algorithm ed25519 -out key.pem)");
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             node.problem("key_file", file + " is not an Ed25519 private key in PKCS#8 PEM (a '-----BEGIN PRIVATE KEY-----' block, "
@@ -81,7 +83,7 @@ public record SigningKey(Path file, PrivateKey key) {
             signature.update(data);
             return Base64.getEncoder().encodeToString(signature.sign());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign with the Ed25519 key of " + file + ": " + e.getClass().getSimpleName());
+            throw new IllegalStateException("cannot sign with the Ed25519 key of " + file);
         }
     }
 
