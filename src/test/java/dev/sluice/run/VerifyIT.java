@@ -186,6 +186,51 @@ class VerifyIT {
     }
 
     @Test
+    void aVerificationThatFindsSomethingNotifiesTheWebhookListeningForVerifyFailed() throws Exception {
+        try (dev.sluice.notify.HookServer hooks = new dev.sluice.notify.HookServer()) {
+            fx.workspace(workspaceHeader() + """
+                      daily:
+                        model: eu_people
+                        destination: out
+                        folder: exports/people
+                        manifest: true
+                    notifications:
+                      audit:
+                        type: webhook
+                        url: %s
+                        events: [verify_failed]
+                      runs_only:
+                        type: webhook
+                        url: %s
+                        events: [failed, succeeded]
+                    """.formatted(hooks.url("/audit"), hooks.url("/runs")));
+            fx.run("daily");
+            assertThat(fx.cli("verify", "daily").exitCode()).isZero();
+            assertThat(hooks.received("/audit")).as("a clean verification notifies nobody").isEmpty();
+
+            putForeign("exports/people/extra.csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+            Fixture.Cli result = fx.cli("verify", "daily", "--json");
+            assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+            assertThat(hooks.received("/audit")).hasSize(1);
+            JsonNode body = Fixture.JSON.readTree(hooks.received("/audit").get(0).body());
+            assertThat(body.path("event").asText()).isEqualTo("verify_failed");
+            assertThat(body.path("activation").asText()).isEqualTo("daily");
+            assertThat(body.path("verification").path("id").asText())
+                    .isEqualTo(result.json().path("verifications").get(0).path("id").asText());
+            assertThat(body.path("verification").path("findings").get(0).path("object").asText()).isEqualTo("exports/people/extra.csv");
+            assertThat(hooks.received("/runs").stream().map(r -> r.text()).filter(t -> t.contains("verify_failed")))
+                    .as("an entry that does not list verify_failed").isEmpty();
+            // What became of it is recorded under the verification's id, as a run's notifications are.
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + fx.state.resolve("runs.db")); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT run_id, name, event, status FROM notifications WHERE event = 'verify_failed'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(body.path("verification").path("id").asText());
+                assertThat(rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)).isEqualTo("audit verify_failed delivered");
+            }
+        }
+    }
+
+    @Test
     void anUnknownActivationIsAUserError() {
         workspace(null);
         Fixture.Cli result = fx.cli("verify", "dayly");
