@@ -61,7 +61,11 @@ public record SigningKey(Path file, PrivateKey key) {
         if (begin < 0 || end < begin) {
             throw new IllegalArgumentException("no PRIVATE KEY block");
         }
-        String body = text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end).replaceAll("\\s", "");
+        String block = text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end);
+        // The key is a secret: masked wherever its text (or a line of it) would appear.
+        block.lines().map(String::strip).filter(line -> line.length() >= 8).forEach(dev.sluice.error.Secrets::register);
+        String body = block.replaceAll("\\s", "");
+        dev.sluice.error.Secrets.register(body);
         byte[] der;
         try {
             der = Base64.getDecoder().decode(body);
