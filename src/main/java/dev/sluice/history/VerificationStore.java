@@ -106,6 +106,25 @@ public final class VerificationStore {
         return result;
     }
 
+    /**
+     * What changes whenever a run of {@code activation} starts, ends or is retired: read before and
+     * after reading the destination, so that a verification that overlapped a run is done again.
+     */
+    public record RunState(long runs, String latestStart, long running, long succeeded, long retired) {}
+
+    public RunState runState(String activation) {
+        try (PreparedStatement s = database.connection().prepareStatement("SELECT count(*), coalesce(max(started_at), ''), "
+                + "coalesce(sum(status = 'running'), 0), coalesce(sum(status = 'succeeded'), 0), count(retired_at) FROM runs WHERE activation = ?")) {
+            s.setString(1, activation);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new RunState(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            }
+        } catch (SQLException e) {
+            throw HistoryDatabase.failure(e);
+        }
+    }
+
     /** Keeps a verification. */
     public void insert(Verification verification) {
         database.update("INSERT INTO verifications (id, activation, at, ok, findings, record) VALUES (?, ?, ?, ?, ?, ?)", verification.id(),

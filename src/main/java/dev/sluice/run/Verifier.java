@@ -28,9 +28,11 @@ import java.util.function.Function;
  * and objects in the activation's folder (its staging folder aside) that no run of any activation
  * on the destination recorded. Never deletes or writes anything on the destination.
  *
- * <p>It holds the activation's run lock while it reads the history and the destination (so that no
- * run publishes in between, which would show as differences), and only then: recording the outcome
- * and notifying come after.
+ * <p>It never takes the activation's run lock (a run must not be skipped because a check is going):
+ * it reads the state of the activation's runs in the history before and after reading the
+ * destination, and reads again (up to {@link #ATTEMPTS} times) when a run started, ended or was
+ * retired meanwhile. A run recorded as going is one only if it holds the lock: then the
+ * verification waits for another time ({@link RunLock.Busy}).
  */
 public final class Verifier {
     private final Workspace workspace;
@@ -55,46 +57,66 @@ public final class Verifier {
         workspace.requireSet("verify " + name, List.of("destinations." + activation.destination()));
         DestinationConfig config = workspace.destinations().get(activation.destination());
         Instant at = clock.instant();
-        String prefix = activation.folder().isEmpty() ? "" : activation.folder() + "/";
-        List<Finding> findings = new ArrayList<>();
-        int checked;
-        try (HistoryDatabase database = HistoryDatabase.open(stateDir)) {
+        try (HistoryDatabase database = HistoryDatabase.open(stateDir); Destination destination = opener.apply(config)) {
             VerificationStore store = new VerificationStore(database);
-            try (RunLock lock = RunLock.acquire(stateDir, name); Destination destination = opener.apply(config)) {
-                Map<String, VerificationStore.Expected> expected = store.publishedNow(name, activation.destination());
-                checked = expected.size();
-                Set<String> listed = new LinkedHashSet<>();
-                for (String object : destination.list(prefix)) {
-                    if (!staging(object.substring(prefix.length()))) {
-                        listed.add(object);
-                    }
+            for (int attempt = 1; ; attempt++) {
+                VerificationStore.RunState before = store.runState(name);
+                if (before.running() > 0) {
+                    // A run recorded as going: a live one holds the lock (a dead one, killed, does not).
+                    RunLock.acquire(stateDir, name).close();
                 }
-                for (Map.Entry<String, VerificationStore.Expected> entry : expected.entrySet()) {
-                    String object = entry.getKey();
-                    VerificationStore.Expected published = entry.getValue();
-                    Optional<Destination.ObjectInfo> found = object.startsWith(prefix) && !listed.contains(object)
-                            ? Optional.empty() : destination.stat(object);
-                    Finding finding = compare(object, published, found);
-                    if (finding != null) {
-                        findings.add(finding);
-                    }
+                Outcome outcome = read(activation, store, destination);
+                if (store.runState(name).equals(before)) {
+                    Verification verification = new Verification("verify-" + RunIds.next(at), name, activation.destination(),
+                            activation.folder(), trigger, at, outcome.findings().isEmpty(), outcome.checked(), outcome.findings());
+                    store.insert(verification);
+                    return verification;
                 }
-                List<String> others = listed.stream().filter(o -> !expected.containsKey(o)).toList();
-                Set<String> recorded = store.recorded(activation.destination(), others);
-                for (String object : others) {
-                    if (!recorded.contains(object)) {
-                        findings.add(new Finding(Finding.UNPUBLISHED, object, null, "in the activation's folder, and no run of any "
-                                + "activation on destination " + activation.destination() + " published it", null,
-                                destination.stat(object).map(Verifier::found).orElse(null)));
-                    }
+                if (attempt == ATTEMPTS) {
+                    throw new RunLock.Busy(name);
                 }
             }
-            findings.sort(java.util.Comparator.comparing(Finding::object).thenComparing(Finding::kind));
-            Verification verification = new Verification("verify-" + RunIds.next(at), name, activation.destination(),
-                    activation.folder(), trigger, at, findings.isEmpty(), checked, findings);
-            store.insert(verification);
-            return verification;
         }
+    }
+
+    /** How many times a verification is read again when runs of the activation started or ended meanwhile. */
+    static final int ATTEMPTS = 3;
+
+    private record Outcome(int checked, List<Finding> findings) {}
+
+    /** Reads the history and the destination once: what is published now, compared with what is there. */
+    private static Outcome read(Activation activation, VerificationStore store, Destination destination) {
+        String name = activation.name();
+        String prefix = activation.folder().isEmpty() ? "" : activation.folder() + "/";
+        List<Finding> findings = new ArrayList<>();
+        Map<String, VerificationStore.Expected> expected = store.publishedNow(name, activation.destination());
+        Set<String> listed = new LinkedHashSet<>();
+        for (String object : destination.list(prefix)) {
+            if (!staging(object.substring(prefix.length()))) {
+                listed.add(object);
+            }
+        }
+        for (Map.Entry<String, VerificationStore.Expected> entry : expected.entrySet()) {
+            String object = entry.getKey();
+            Optional<Destination.ObjectInfo> found = object.startsWith(prefix) && !listed.contains(object)
+                    ? Optional.empty() : destination.stat(object);
+            Finding finding = compare(object, entry.getValue(), found);
+            if (finding != null) {
+                findings.add(finding);
+            }
+        }
+        List<String> others = listed.stream().filter(o -> !expected.containsKey(o)).toList();
+        // Read after the listing: a run of another activation that put a file in the folder meanwhile has recorded it.
+        Set<String> recorded = store.recorded(activation.destination(), others);
+        for (String object : others) {
+            if (!recorded.contains(object)) {
+                findings.add(new Finding(Finding.UNPUBLISHED, object, null, "in the activation's folder, and no run of any "
+                        + "activation on destination " + activation.destination() + " published it", null,
+                        destination.stat(object).map(Verifier::found).orElse(null)));
+            }
+        }
+        findings.sort(java.util.Comparator.comparing(Finding::object).thenComparing(Finding::kind));
+        return new Outcome(expected.size(), findings);
     }
 
     /** Whether a name inside the folder is in (or is) the staging folder of runs. */

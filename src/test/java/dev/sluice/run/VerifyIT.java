@@ -231,6 +231,36 @@ class VerifyIT {
     }
 
     @Test
+    void aRunDuringAVerificationIsNeverSkippedAndTheVerificationReadsAgain() throws Exception {
+        workspace(null);
+        fx.run("daily");
+        Thread.sleep(5);
+        dev.sluice.workspace.Workspace workspace = dev.sluice.workspace.WorkspaceLoader.withSystemEnv().load(fx.yaml);
+        java.util.concurrent.atomic.AtomicInteger listings = new java.util.concurrent.atomic.AtomicInteger();
+        List<Fixture.Cli> during = new ArrayList<>();
+        // While the verification lists the folder the first time, a whole run of the activation goes.
+        java.util.function.Function<dev.sluice.destination.DestinationConfig, dev.sluice.destination.Destination> opener =
+                config -> new dev.sluice.destination.ForwardingDestination(config.open()) {
+                    @Override
+                    public List<String> list(String prefix) {
+                        List<String> names = super.list(prefix);
+                        if (listings.incrementAndGet() == 1) {
+                            during.add(fx.cli("run", "daily", "--json"));
+                        }
+                        return names;
+                    }
+                };
+        dev.sluice.history.Verification verification = new Verifier(workspace, fx.state, java.time.Clock.systemUTC(), opener)
+                .verify("daily", "manual");
+        assertThat(during).hasSize(1);
+        assertThat(during.get(0).exitCode()).as("the run during the check; stderr: %s", during.get(0).err()).isZero();
+        assertThat(during.get(0).json().path("status").asText()).isEqualTo("succeeded");
+        assertThat(listings.get()).as("read again after the run").isEqualTo(2);
+        assertThat(verification.ok()).as("%s", verification.findings()).isTrue();
+        assertThat(verification.checked()).as("both runs' files").isEqualTo(4);
+    }
+
+    @Test
     void anUnknownActivationIsAUserError() {
         workspace(null);
         Fixture.Cli result = fx.cli("verify", "dayly");
