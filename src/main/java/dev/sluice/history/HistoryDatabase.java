@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * {@code STATE/runs.db}: SQLite, which several processes can open at once (the CLI while the server
  * runs). It holds the run history ({@link RunStore}), the delivery bookkeeping of unfinished runs
- * (the {@code delivery} package) and the notification log ({@link NotificationLog}), each reading and
+ * (the {@code delivery} package), the notification log ({@link NotificationLog}) and the
+ * verifications ({@link VerificationStore}), each reading and
  * writing its own columns. Its schema is brought up to date by {@link #MIGRATIONS}, in order, under
  * SQLite's write lock, with the version reached kept in {@code PRAGMA user_version}.
  */
