@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Keeps files in a bucket in sync with SQL models and segments.",
         subcommands = {DemoCommand.class, ValidateCommand.class, PreviewCommand.class, RunCommand.class, ListCommand.class,
-                RunsCommand.class, ResetCommand.class, PauseCommand.class, ResumeCommand.class, CheckCommand.class, NotifyCommand.class,
+                RunsCommand.class, ResetCommand.class, PauseCommand.class, ResumeCommand.class, CheckCommand.class, VerifyCommand.class, NotifyCommand.class,
                 ServeCommand.class, BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)

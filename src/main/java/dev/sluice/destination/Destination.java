@@ -82,6 +82,18 @@ public interface Destination extends AutoCloseable {
     /** Whether an object of that name exists. */
     boolean exists(String objectName);
 
+    /**
+     * What the destination holds under a name: its version (as {@link #publish} returns it: on GCS
+     * the generation), its size and its CRC32C (base64, as GCS shows it).
+     */
+    record ObjectInfo(String version, long bytes, String crc32c) {}
+
+    /**
+     * Reads an object's version, size and CRC32C without its content (on a local folder the file is
+     * read for its CRC32C); empty when there is no such object. Changes nothing.
+     */
+    java.util.Optional<ObjectInfo> stat(String objectName);
+
     /** The names of every object under {@code prefix}, in name order. */
     List<String> list(String prefix);
 

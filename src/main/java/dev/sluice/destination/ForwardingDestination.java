@@ -47,6 +47,11 @@ public class ForwardingDestination implements Destination {
     }
 
     @Override
+    public java.util.Optional<ObjectInfo> stat(String objectName) {
+        return delegate.stat(objectName);
+    }
+
+    @Override
     public List<String> list(String prefix) {
         return delegate.list(prefix);
     }

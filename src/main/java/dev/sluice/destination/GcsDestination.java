@@ -252,6 +252,21 @@ public final class GcsDestination implements Destination {
     }
 
     @Override
+    public java.util.Optional<ObjectInfo> stat(String objectName) {
+        Blob blob;
+        try {
+            blob = storage.get(id(objectName), Storage.BlobGetOption.fields(Storage.BlobField.NAME, Storage.BlobField.GENERATION,
+                    Storage.BlobField.SIZE, Storage.BlobField.CRC32C));
+        } catch (RuntimeException e) {
+            throw GcsErrors.translate(config, GcsErrors.unwrap(e), "reading the metadata of " + objectName, "storage.objects.get", null);
+        }
+        if (blob == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new ObjectInfo(generation(blob), blob.getSize() == null ? 0 : blob.getSize(), blob.getCrc32c()));
+    }
+
+    @Override
     public List<String> list(String prefix) {
         List<String> names = new ArrayList<>();
         try {

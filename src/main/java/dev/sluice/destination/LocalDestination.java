@@ -195,6 +195,21 @@ public final class LocalDestination implements Destination {
     }
 
     @Override
+    public java.util.Optional<ObjectInfo> stat(String objectName) {
+        Path path = pathOf(objectName);
+        try {
+            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new ObjectInfo(versionOf(path), Files.size(path), crc32c(path)));
+        } catch (NoSuchFileException e) {
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            throw failure("cannot read " + path, e);
+        }
+    }
+
+    @Override
     public List<String> list(String prefix) {
         List<String> names = new ArrayList<>();
         if (!Files.isDirectory(root)) {

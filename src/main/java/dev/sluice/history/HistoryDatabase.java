@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * {@code STATE/runs.db}: SQLite, which several processes can open at once (the CLI while the server
  * runs). It holds the run history ({@link RunStore}), the delivery bookkeeping of unfinished runs
- * (the {@code delivery} package) and the notification log ({@link NotificationLog}), each reading and
+ * (the {@code delivery} package), the notification log ({@link NotificationLog}) and the
+ * verifications ({@link VerificationStore}), each reading and
  * writing its own columns. Its schema is brought up to date by {@link #MIGRATIONS}, in order, under
  * SQLite's write lock, with the version reached kept in {@code PRAGMA user_version}.
  */
@@ -45,7 +46,11 @@ public final class HistoryDatabase implements AutoCloseable {
                     // The destination a run published to (null in runs recorded before it was kept: any destination).
                     "+runs.destination TEXT")),
             new Migration(2, "paused activations (sluice pause, the API): who paused each and when", List.of(
-                    "CREATE TABLE IF NOT EXISTS pauses (activation TEXT PRIMARY KEY, paused_at TEXT NOT NULL, paused_by TEXT NOT NULL)")));
+                    "CREATE TABLE IF NOT EXISTS pauses (activation TEXT PRIMARY KEY, paused_at TEXT NOT NULL, paused_by TEXT NOT NULL)")),
+            new Migration(3, "verifications: what sluice verify and the scheduled checks found, apart from the runs", List.of(
+                    "CREATE TABLE IF NOT EXISTS verifications (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
+                            + "activation TEXT NOT NULL, at TEXT NOT NULL, ok INTEGER NOT NULL, findings TEXT NOT NULL, record TEXT NOT NULL)",
+                    "CREATE INDEX IF NOT EXISTS verifications_by_activation ON verifications (activation, seq)")));
 
     private final Connection connection;
 

@@ -5,10 +5,12 @@ import java.util.Optional;
 
 /**
  * What a notification can be sent on: the end status of a run ({@code failed}, {@code held},
- * {@code succeeded}), and {@code recovered}, the first success after one or more failed or held runs.
+ * {@code succeeded}), {@code recovered}, the first success after one or more failed or held runs,
+ * and {@code verify_failed}, a verification ({@code sluice verify} or a scheduled check) that found
+ * the destination different from what was published.
  */
 public enum NotifyEvent {
-    FAILED, HELD, SUCCEEDED, RECOVERED;
+    FAILED, HELD, SUCCEEDED, RECOVERED, VERIFY_FAILED;
 
     public String json() {
         return name().toLowerCase(Locale.ROOT);

@@ -31,6 +31,7 @@ import dev.sluice.sync.Extracted;
 import dev.sluice.sync.States;
 import dev.sluice.sync.OutputWriter;
 import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.SigningKey;
 import dev.sluice.workspace.RunObjects;
 import dev.sluice.workspace.Workspace;
 import java.io.IOException;
@@ -418,7 +419,13 @@ public final class Runner {
             }
         }
         if (activation.manifest()) {
-            files.add(manifest(activation, record, seen.plan(), start, files, dir));
+            LocalFile manifest = manifest(activation, record, seen.plan(), start, files, dir);
+            if (activation.sign() != null) {
+                // Published with the data files, before the manifest: a manifest present always has its signature.
+                files.add(signature(activation, manifest));
+                events.written(files.get(files.size() - 1));
+            }
+            files.add(manifest);
             events.written(files.get(files.size() - 1));
         }
         return files;
@@ -450,6 +457,9 @@ public final class Runner {
             files.add(new FileRecord(names.firstObject(output.suffix()), output.content().name().toLowerCase(Locale.ROOT), rows, 0, null));
         }
         if (activation.manifest()) {
+            if (activation.sign() != null) {
+                files.add(new FileRecord(names.manifestObject() + SigningKey.SUFFIX, "signature", 0, 0, null));
+            }
             files.add(new FileRecord(names.manifestObject(), "manifest", 0, 0, null));
         }
         return files;
@@ -464,6 +474,17 @@ public final class Runner {
                 plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null,
                 start, clock.instant(), files.stream().map(LocalFile::record).toList());
         return LocalFile.of(path, names.manifestObject(), "manifest", 0, "application/json");
+    }
+
+    /**
+     * {@code NAME.manifest.json.sig} beside the manifest: the base64 Ed25519 signature of the
+     * manifest file's exact bytes, on one line.
+     */
+    private static LocalFile signature(Activation activation, LocalFile manifest) throws IOException {
+        String signature = activation.sign().sign(java.nio.file.Files.readAllBytes(manifest.path()));
+        Path path = manifest.path().resolveSibling(manifest.path().getFileName() + SigningKey.SUFFIX);
+        java.nio.file.Files.writeString(path, signature + "\n", java.nio.charset.StandardCharsets.US_ASCII);
+        return LocalFile.of(path, manifest.objectName() + SigningKey.SUFFIX, "signature", 0, "text/plain");
     }
 
     private static SluiceException classify(Exception e, Activation activation) {

@@ -4,6 +4,7 @@ import dev.sluice.history.FileRecord;
 import dev.sluice.history.RunRecord;
 import dev.sluice.history.RunStatus;
 import dev.sluice.history.RunStore;
+import dev.sluice.history.Verification;
 import dev.sluice.run.RunEvent;
 import dev.sluice.run.RunListener;
 import io.javalin.http.Context;
@@ -42,6 +43,12 @@ public final class Metrics {
     /** Per activation: 1 when its latest run ended held, else 0. */
     private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
     private final AtomicLong schedulerLagMillis = new AtomicLong();
+    /** Per activation and kind of finding: how many its last recorded verification found. */
+    private final Map<String, AtomicLong> verifyFindings = new ConcurrentHashMap<>();
+    /** Per activation: when its last recorded verification ran, in epoch milliseconds. */
+    private final Map<String, AtomicLong> verifiedAt = new ConcurrentHashMap<>();
+    /** Brings the gauges read from the history up to date before each scrape. */
+    private volatile Runnable beforeScrape = () -> { };
 
     public Metrics() {
         Gauge.builder("sluice.scheduler.lag", schedulerLagMillis, v -> v.get() / 1000.0)
@@ -120,6 +127,36 @@ public final class Metrics {
         registry.counter("sluice.notification.failures").increment();
     }
 
+    /** Called before each scrape (the server reads the last verifications from the history there); its failures are not the scrape's. */
+    public void beforeScrape(Runnable refresh) {
+        this.beforeScrape = refresh;
+    }
+
+    /**
+     * The last recorded verification of each activation ({@code sluice verify} or a scheduled check):
+     * its findings by kind ({@code sluice_verify_findings}) and its time ({@code sluice_verify_timestamp_seconds}).
+     */
+    public void verified(Map<String, Verification> latest) {
+        latest.forEach((activation, verification) -> {
+            for (String kind : Verification.KINDS) {
+                verifyFindings.computeIfAbsent(activation + "\u0000" + kind, key -> {
+                    AtomicLong value = new AtomicLong();
+                    Gauge.builder("sluice.verify.findings", value, AtomicLong::get)
+                            .description("What the activation's last verification found, by kind (missing, changed, unpublished)")
+                            .tag("activation", activation).tag("kind", kind).register(registry);
+                    return value;
+                }).set(verification.count(kind));
+            }
+            verifiedAt.computeIfAbsent(activation, a -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder("sluice.verify.timestamp", value, v -> v.get() / 1000.0)
+                        .description("When the activation's last verification ran, in Unix seconds").baseUnit("seconds")
+                        .tag("activation", a).register(registry);
+                return value;
+            }).set(verification.at().toEpochMilli());
+        });
+    }
+
     /** Records how late the scheduler started a due run. */
     public void schedulerLag(Duration lag) {
         schedulerLagMillis.set(Math.max(0, lag.toMillis()));
@@ -155,6 +192,11 @@ public final class Metrics {
     }
 
     void serve(Context ctx) {
+        try {
+            beforeScrape.run();
+        } catch (RuntimeException e) {
+            // the history could not be read: the verification gauges keep their last values
+        }
         String accept = ctx.header("Accept");
         ctx.contentType(openMetrics(accept) ? OPENMETRICS : TEXT);
         ctx.result(scrape(accept));

@@ -83,6 +83,7 @@ public final class Server implements AutoCloseable {
     private final Workspaces workspaces;
     private final RunDispatcher dispatcher;
     private final Deliveries deliveries;
+    private final ScheduledChecks checks;
     private final Scheduler scheduler;
     private final ScheduledExecutorService ticker;
     private final Javalin app;
@@ -101,6 +102,12 @@ public final class Server implements AutoCloseable {
         this.workspaces = new Workspaces(workspaceFile, loader, stateDir);
         Clock clock = options.clock();
         this.deliveries = new Deliveries(stateDir, clock, this.log).countingUndelivered(metrics::notificationFailed);
+        this.checks = new ScheduledChecks(stateDir, clock, this.log, options.opener(), deliveries, options.publicUrl());
+        metrics.beforeScrape(() -> {
+            try (dev.sluice.history.HistoryDatabase database = dev.sluice.history.HistoryDatabase.open(stateDir)) {
+                metrics.verified(new dev.sluice.history.VerificationStore(database).latest());
+            }
+        });
         this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, metrics), RunDispatcher.lockProbe(stateDir),
                 clock, options.threads(), this.log);
         this.scheduler = new Scheduler(clock, (activation, due) -> {
@@ -264,6 +271,7 @@ public final class Server implements AutoCloseable {
             }
             scheduler.update(schedules);
             scheduler.tick();
+            checks.tick(workspace);
         } catch (RuntimeException e) {
             log.accept("scheduler: " + (e instanceof SluiceException ? e.getMessage() : "internal error: " + e));
         }
@@ -474,6 +482,7 @@ public final class Server implements AutoCloseable {
      */
     public boolean stop() {
         ticker.shutdownNow();
+        checks.stop();
         long start = System.nanoTime();
         Duration grace = options.gracePeriod();
         log.accept("stopping: no new runs; waiting up to " + grace.toSeconds() + " s for runs going and notifications being sent to end");

@@ -16,7 +16,8 @@ import java.util.Objects;
  * One model or segment sent to one destination, with every setting of the activation. Exactly one
  * of {@code model} and {@code segment} is set. {@code file} is the workspace file it was read from.
  * {@code notifications} (the setting {@code notify}) names the workspace notifications that apply to it;
- * null when the setting is absent (then all apply).
+ * null when the setting is absent (then all apply). {@code verify}: the scheduled check of what it
+ * published (null: none); {@code sign}: the key that signs its manifests (null: not signed).
  */
 public record Activation(
         String name,
@@ -43,17 +44,19 @@ public record Activation(
         List<String> notifications,
         Retention retention,
         StateLocation state,
-        boolean enabled) {
+        boolean enabled,
+        VerifyCheck verify,
+        SigningKey sign) {
 
     /** An enabled activation (the setting {@code enabled} left at its default). */
     public Activation(String name, String file, String model, String segment, String destination, String folder,
             FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType,
             SyncMode syncMode, Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest,
             Boolean overwrite, Publish publish, InvalidRows invalidRows, Guards guards, List<String> notifications,
-            Retention retention, StateLocation state) {
+            Retention retention, StateLocation state, VerifyCheck verify, SigningKey sign) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true);
+                state, true, verify, sign);
     }
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */

@@ -29,7 +29,7 @@ final class ActivationParser {
 
     private ActivationParser() {}
 
-    static Activation parse(String name, Node node) {
+    static Activation parse(String name, Node node, java.nio.file.Path baseDir) {
         if (!node.expectObject()) {
             return null;
         }
@@ -75,12 +75,17 @@ final class ActivationParser {
         Activation.StateLocation state = node.choice("state", Activation.StateLocation.class,
                 defaultOf("state", Activation.StateLocation.class));
         boolean enabled = node.bool("enabled", (Boolean) spec("enabled").defaultValue());
+        VerifyCheck verify = VerifyCheck.parse(node.get("verify"));
+        SigningKey sign = SigningKey.parse(node.get("sign"), baseDir);
+        if (node.has("sign") && !manifest) {
+            node.problem("sign", "signs the manifest, so it needs manifest: true; add it, or remove sign");
+        }
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards, notify, retention, state, enabled);
+                invalidRows, guards, notify, retention, state, enabled, verify, sign);
     }
 
     private static SettingSpec spec(String key) {

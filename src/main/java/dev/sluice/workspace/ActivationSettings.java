@@ -60,6 +60,8 @@ public final class ActivationSettings {
                     .in("output", 24).help("true replaces any object of the same name; false refuses any existing object"),
             SettingSpec.choice("publish", Activation.Publish.class).withDefault("staged").in("output", 25)
                     .help("staged moves files to their names once all are uploaded; direct writes them under their names"),
+            SettingSpec.object("sign", SigningKey.SETTINGS).absent("none: manifests are not signed").in("output", 26)
+                    .help("sign each manifest with an Ed25519 key: NAME.manifest.json.sig (needs manifest: true)"),
             SettingSpec.objectList("mapping", List.of(
                             SettingSpec.text("from").asRequired().in("mapping", 1).help("the model's column"),
                             SettingSpec.text("to").absent("the from name").in("mapping", 2).help("the exported name")))
@@ -81,7 +83,9 @@ public final class ActivationSettings {
             SettingSpec.of("notify", Kind.TEXT_LIST).absent("every notification of the workspace").in("after", 70)
                     .help("the notifications it sends; [] for none"),
             SettingSpec.object("retention", Retention.SETTINGS).absent("none: published files are kept").in("after", 71)
-                    .help("delete files of earlier runs once they leave the window (keep_runs, keep_days, or both)"));
+                    .help("delete files of earlier runs once they leave the window (keep_runs, keep_days, or both)"),
+            SettingSpec.object("verify", VerifyCheck.SETTINGS).absent("none: only sluice verify checks").in("after", 72)
+                    .help("how often sluice serve compares the published files with the destination: {every: 1h}"));
 
     /** The keys an activation accepts. */
     public static final List<String> KEYS = SettingSpec.keys(SETTINGS);

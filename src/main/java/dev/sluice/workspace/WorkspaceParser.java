@@ -130,7 +130,7 @@ final class WorkspaceParser {
                 continue;
             }
             activationNodes.put(name, e.getValue());
-            Activation activation = ActivationParser.parse(name, e.getValue());
+            Activation activation = ActivationParser.parse(name, e.getValue(), baseDir);
             if (activation != null) {
                 activations.put(name, activation);
             }

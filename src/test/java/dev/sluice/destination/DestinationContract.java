@@ -332,6 +332,38 @@ abstract class DestinationContract {
     }
 
     @Test
+    void statTellsTheVersionSizeAndCrc32cAndChangesNothing() throws Exception {
+        byte[] content = bytes(1000, 41);
+        upload(content, "out/.sluice-staging/r1/a.csv");
+        String published = destination.publish("out/.sluice-staging/r1/a.csv", "out/a.csv", false);
+        byte[] empty = new byte[0];
+        upload(empty, "out/empty.csv");
+
+        Optional<Destination.ObjectInfo> info = destination.stat("out/a.csv");
+        assertThat(info).as("a published object").isPresent();
+        assertThat(info.get().version()).as("the version publish returned").isEqualTo(published);
+        assertThat(info.get().bytes()).isEqualTo(content.length);
+        assertThat(info.get().crc32c()).isEqualTo(crc32c(content));
+        assertThat(destination.stat("out/empty.csv")).get().satisfies(e -> {
+            assertThat(e.bytes()).isZero();
+            assertThat(e.crc32c()).isEqualTo(crc32c(empty));
+        });
+        assertThat(destination.stat("out/missing.csv")).as("no such object").isEmpty();
+        assertThat(destination.stat("nowhere/x.csv")).as("in a missing folder").isEmpty();
+        assertThat(destination.stat("out")).as("a folder is not an object").isEmpty();
+
+        // Written again by someone else with the same bytes: a new version, the same size and CRC32C.
+        Thread.sleep(20);
+        writeForeign("out/a.csv", content);
+        Destination.ObjectInfo again = destination.stat("out/a.csv").orElseThrow();
+        assertThat(again.version()).as("version after a foreign write").isNotEqualTo(published);
+        assertThat(again.bytes()).isEqualTo(content.length);
+        assertThat(again.crc32c()).isEqualTo(crc32c(content));
+        assertThat(names()).containsExactly("out/a.csv", "out/empty.csv");
+        assertThat(stored("out/a.csv")).isEqualTo(content);
+    }
+
+    @Test
     void deleteIfUnchangedDeletesOnlyTheObjectAsRecorded() throws Exception {
         byte[] kept = bytes(100, 21);
         upload(kept, "out/a.csv");

@@ -454,6 +454,11 @@ class WebUiIT {
         page.locator("#f-notify").fill("ops");
         page.locator("#f-retention\\.keep_runs").fill("3");
         page.locator("#f-retention\\.keep_days").fill("7");
+        byte[] key = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded();
+        java.nio.file.Files.writeString(fx.dir.resolve("manifest-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getEncoder().encodeToString(key) + "\n-----END PRIVATE KEY-----\n");
+        page.locator("#f-sign\\.key_file").fill("manifest-key.pem");
+        page.locator("#f-verify\\.every").fill("1h");
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Runs of every_setting");
 
@@ -470,6 +475,8 @@ class WebUiIT {
         assertThat(settings.path("guards").toString()).isEqualTo("{\"min_rows\":1,\"max_rows\":1000000,\"max_added\":\"50%\","
                 + "\"max_updated\":\"40%\",\"max_removed\":\"10%\",\"max_changed_rows\":500}");
         assertThat(settings.path("retention").toString()).isEqualTo("{\"keep_runs\":3,\"keep_days\":7}");
+        assertThat(settings.path("sign").toString()).isEqualTo("{\"key_file\":\"manifest-key.pem\"}");
+        assertThat(settings.path("verify").toString()).isEqualTo("{\"every\":\"1h\"}");
         assertThat(settings.path("notify").toString()).isEqualTo("[\"ops\"]");
         assertThat(settings.path("mapping").toString()).isEqualTo("[{\"from\":\"id\",\"to\":\"id\"},{\"from\":\"email\",\"to\":\"Email\"},"
                 + "{\"from\":\"country\",\"to\":\"country\"}]");

@@ -46,7 +46,7 @@ class EmptyFilesTest {
             List<Mapping> mapping) {
         return new Activation("daily", "sluice.yaml", "customers", null, "scratch", "", FileNameTemplate.parse("export"),
                 ZoneOffset.UTC, FormatFixture.format(formatYaml), mapping, RunType.FULL_ONLY, SyncMode.SNAPSHOT, null,
-                maxBytes, maxRows, emptyFiles, false, true, Activation.Publish.STAGED, Activation.InvalidRows.FAIL, null, null, null, null);
+                maxBytes, maxRows, emptyFiles, false, true, Activation.Publish.STAGED, Activation.InvalidRows.FAIL, null, null, null, null, null, null);
     }
 
     private static List<String> listing(Path dir) throws Exception {

@@ -127,6 +127,7 @@ class DocsExamplesTest {
                     yaml.append("    destination: out\n");
                 }
                 yaml.append(indent(block, 4));
+                signingKey(work);
                 Workspace ws = load(work, yaml.toString());
                 assertThat(ws.activations()).containsKey("example");
                 checkAgainstColumns(ws);
@@ -166,6 +167,14 @@ class DocsExamplesTest {
         }
         Files.writeString(work.resolve("customers.csv"), "customer_id,email\n1,a@acme.com\n");
         Files.createDirectories(work.resolve("activations"));
+    }
+
+    /** The key file the examples of {@code sign} name: an Ed25519 private key in PKCS#8 PEM, made with the JDK. */
+    private static void signingKey(Path work) throws Exception {
+        byte[] der = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded();
+        Files.createDirectories(work.resolve("keys"));
+        Files.writeString(work.resolve("keys/manifest-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END PRIVATE KEY-----\n");
     }
 
     private static String indent(String block, int spaces) {
