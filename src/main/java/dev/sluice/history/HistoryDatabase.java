@@ -43,7 +43,10 @@ public final class HistoryDatabase implements AutoCloseable {
                     "CREATE INDEX IF NOT EXISTS notifications_by_run ON notifications (run_id)",
                     "+runs.retired_at TEXT",
                     // The destination a run published to (null in runs recorded before it was kept: any destination).
-                    "+runs.destination TEXT")));
+                    "+runs.destination TEXT")),
+            new Migration(2, "the schema each activation last published (schema_changes)", List.of(
+                    "CREATE TABLE IF NOT EXISTS schemas (activation TEXT PRIMARY KEY, version INTEGER NOT NULL, schema TEXT NOT NULL, "
+                            + "run_id TEXT NOT NULL)")));
 
     private final Connection connection;
 

@@ -42,7 +42,15 @@ public record Activation(
         Guards guards,
         List<String> notifications,
         Retention retention,
-        StateLocation state) {
+        StateLocation state,
+        SchemaChanges schemaChanges,
+        boolean schemaFile) {
+
+    /**
+     * What a run does when the schema it exports differs from the last published one: publish it
+     * (with a warning), hold the run until accepted, or publish it under a new folder {@code FOLDER/vN/}.
+     */
+    public enum SchemaChanges { ALLOW, HOLD, NEW_VERSION }
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
     public enum StateLocation { ENGINE, SOURCE }
@@ -65,6 +73,25 @@ public record Activation(
         guards = guards == null ? Guards.NONE : guards;
         state = state == null ? StateLocation.ENGINE : state;
         notifications = notifications == null ? null : List.copyOf(notifications);
+        schemaChanges = schemaChanges == null ? SchemaChanges.ALLOW : schemaChanges;
+    }
+
+    /** As above, with {@code schema_changes} at its default ({@code allow}). */
+    public Activation(String name, String file, String model, String segment, String destination, String folder,
+            FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType, SyncMode syncMode,
+            Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest, Boolean overwrite,
+            Publish publish, InvalidRows invalidRows, Guards guards, List<String> notifications, Retention retention,
+            StateLocation state) {
+        this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
+                maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
+                state, null, false);
+    }
+
+    /** This activation writing to {@code folder} instead: a run under {@code schema_changes: new_version} writes to {@code FOLDER/vN}. */
+    public Activation inFolder(String folder) {
+        return new Activation(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode,
+                schedule, maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications,
+                retention, state, schemaChanges, schemaFile);
     }
 
     /** The name of the model or segment this activation exports. */

@@ -74,12 +74,15 @@ final class ActivationParser {
         Retention retention = Retention.parse(node.get("retention"));
         Activation.StateLocation state = node.choice("state", Activation.StateLocation.class,
                 defaultOf("state", Activation.StateLocation.class));
+        Activation.SchemaChanges schemaChanges = node.choice("schema_changes", Activation.SchemaChanges.class,
+                defaultOf("schema_changes", Activation.SchemaChanges.class));
+        boolean schemaFile = node.bool("schema_file", (Boolean) spec("schema_file").defaultValue());
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards, notify, retention, state);
+                invalidRows, guards, notify, retention, state, schemaChanges, schemaFile);
     }
 
     private static SettingSpec spec(String key) {
