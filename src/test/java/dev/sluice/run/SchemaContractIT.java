@@ -264,4 +264,23 @@ class SchemaContractIT {
         assertThat(object(next, ".parquet")).startsWith("data/v2/people-");
         assertThat(next.path("schema").path("version").asInt()).isEqualTo(2);
     }
+
+    @Test
+    void retentionDeletesOldRunsButNeverTheSchemaFile() throws Exception {
+        Fixture fx = fixture();
+        People.create(fx);
+        String activation = "format: csv\nschema_changes: new_version\nretention: {keep_runs: 1}\n";
+        fx.workspace(workspace(FIRST_SQL, activation));
+        JsonNode first = fx.run("contract").json();
+        fx.workspace(workspace(CHANGED_SQL, activation));
+        JsonNode second = fx.run("contract").json();
+        assertThat(object(second, ".csv")).startsWith("data/v2/");
+        JsonNode third = fx.run("contract").json();
+        assertThat(fx.objects().keySet()).as("retention deleted the earlier runs' data files and manifests")
+                .doesNotContain(object(first, ".csv"), object(first, ".manifest.json"), object(second, ".csv"))
+                .contains(object(third, ".csv"), "data/v2/_schema.json")
+                .as("the schema file of version 1's folder, though only the first run published it, stays")
+                .contains("data/_schema.json");
+        assertThat(read(fx, "data/_schema.json").path("schema_version").asInt()).isEqualTo(1);
+    }
 }
