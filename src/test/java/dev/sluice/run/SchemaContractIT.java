@@ -1,6 +1,7 @@
 package dev.sluice.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -9,12 +10,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.sluice.workspace.Workspace;
+import dev.sluice.workspace.WorkspaceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -282,5 +286,34 @@ class SchemaContractIT {
                 .as("the schema file of version 1's folder, though only the first run published it, stays")
                 .contains("data/_schema.json");
         assertThat(read(fx, "data/_schema.json").path("schema_version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunThatDiesAfterItsDecisionIsCompletedInItsVersionFolderWithItsVersion() throws Exception {
+        Fixture fx = fixture();
+        People.create(fx);
+        String activation = "format: csv\nsync_mode: upsert\nschema_changes: new_version\n";
+        fx.workspace(workspace(FIRST_SQL, activation));
+        fx.run("contract");
+        fx.workspace(workspace(CHANGED_SQL, activation));
+        Workspace ws = WorkspaceLoader.withSystemEnv().load(fx.yaml);
+        Runner failing = new Runner(ws, fx.state, Clock.systemUTC(), line -> { }, null,
+                config -> new FaultyDestination(config.open(), FaultyDestination.Fault.publish(1)));
+        assertThatThrownBy(() -> failing.run(new Runner.Request("contract", false, false, "manual")))
+                .hasMessageContaining("its changes stand");
+        assertThat(fx.stagingLeftovers()).as("staged in the version folder").isNotEmpty()
+                .allMatch(name -> name.startsWith("data/v2/"));
+
+        JsonNode next = fx.run("contract").json();
+        JsonNode completed = fx.runs("contract").get(1);
+        assertThat(completed.path("status").asText()).as("completed by the next run").isEqualTo("succeeded");
+        assertThat(completed.path("schema").path("version").asInt()).isEqualTo(2);
+        assertThat(completed.path("files")).allSatisfy(f -> assertThat(f.path("object").asText()).startsWith("data/v2/"));
+        assertThat(fx.objects()).containsKeys(object(completed, ".csv"), object(completed, ".manifest.json"), "data/v2/_schema.json");
+        assertThat(read(fx, object(completed, ".manifest.json")).path("folder").asText()).isEqualTo("data/v2");
+        assertThat(next.path("schema").path("version").asInt()).as("the completed run's version was kept").isEqualTo(2);
+        assertThat(next.path("kind").asText()).isEqualTo("delta");
+        assertThat(object(next, ".csv")).startsWith("data/v2/");
+        assertThat(fx.stagingLeftovers()).isEmpty();
     }
 }
