@@ -187,6 +187,10 @@ public final class Runner {
                 Activation publishing = contract.schema().folder().equals(activation.folder()) ? activation
                         : activation.inFolder(contract.schema().folder());
                 if (request.dryRun()) {
+                    if (!contract.changes().isEmpty()) {
+                        record = record.withFiles(List.of(), List.of(contract.warning()
+                                + (contract.hold() ? " — the run would be held (schema_changes: hold)" : "")));
+                    }
                     return record.dryRun(clock.instant(), planned(publishing, seen, record.id(), start)).withPhases(phases.end())
                             .withRetention(retentionPreview(store, destination, publishing, record.id(), start));
                 }

@@ -193,6 +193,10 @@ class SchemaContractIT {
         fx.workspace(workspace(CHANGED_SQL, activation));
         fx.sql("UPDATE people SET name = 'Annie' WHERE id = 1");
         TreeMap<String, Long> before = fx.objects();
+        Fixture.Cli dry = fx.cli("run", "contract", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("warning: schema version 2 (was 1): column score: integer → floating")
+                .contains("the run would be held (schema_changes: hold)");
         Fixture.Cli held = fx.cli("run", "contract", "--json");
         assertThat(held.exitCode()).as("a held run exits 3; %s", held.err()).isEqualTo(3);
         JsonNode record = held.json();
