@@ -261,6 +261,7 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 out().printf(Locale.ROOT, "  retention would delete %d objects of earlier runs%n", record.retention().wouldDelete().size());
                 record.retention().wouldDelete().forEach(name -> out().println("    " + name));
             }
+            record.warnings().forEach(warning -> out().println("  warning: " + warning));
             return;
         }
         // The same time and format as the log's last line: from the run's start to its end.

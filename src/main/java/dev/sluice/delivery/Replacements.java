@@ -43,10 +43,13 @@ final class Replacements {
             Optional<RunRecord> owner = store.publishedBy(name).filter(r -> !r.id().equals(run));
             String by = owner.map(r -> "run " + r.id() + " of activation " + r.activation() + " (" + r.startedAt() + ")")
                     .orElse("something other than a recorded run");
+            boolean own = owner.isEmpty() || owner.get().activation().equals(activation.name());
+            if (dev.sluice.workspace.RunObjects.isSchemaFile(name) && own) {
+                continue; // the activation's schema file: each run replaces it, whatever overwrite says
+            }
             if (Boolean.FALSE.equals(activation.overwrite())) {
                 throw refused(name, by, "overwrite is false");
             }
-            boolean own = owner.isEmpty() || owner.get().activation().equals(activation.name());
             if (activation.syncMode() == SyncMode.SNAPSHOT && own) {
                 continue;
             }

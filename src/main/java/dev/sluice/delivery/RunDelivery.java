@@ -39,13 +39,16 @@ public final class RunDelivery {
     private final RunStore history;
     private final DeliveryLog log;
     private final Destination destination;
-    private final Activation activation;
+    /** The activation as this run publishes it: its folder is {@code FOLDER/vN} once {@link #relocate}d. */
+    private Activation activation;
     private final Supplier<Optional<String>> committedRun;
     private final Path stateDir;
     private final Consumer<String> out;
     private final Destination.Lock lock;
     private final String refusal;
     private Publisher publisher;
+    private Destination uploads;
+    private boolean recorded;
     private String run;
     private List<LocalFile> files = List.of();
     private boolean replace;
@@ -97,6 +100,8 @@ public final class RunDelivery {
      */
     public void begin(RunRecord record, boolean dryRun, Destination uploads) {
         run = record.id();
+        this.uploads = uploads;
+        recorded = !dryRun;
         publisher = new Publisher(uploads, activation, run, lock.locked());
         if (!dryRun) {
             history.insert(record);
@@ -129,6 +134,22 @@ public final class RunDelivery {
      */
     public void checkReplacements(List<String> finalNames) {
         new Replacements(history, destination, activation, run).check(finalNames);
+    }
+
+    /**
+     * Before anything is uploaded: the run publishes to {@code publishing}'s folder instead (a new
+     * schema version's folder, {@code FOLDER/vN}); it stages there, and its record says so, so
+     * that recovery completes or withdraws it there.
+     */
+    public void relocate(Activation publishing) {
+        if (uploading || !files.isEmpty()) {
+            throw new IllegalStateException("run " + run + " cannot change its folder after uploading");
+        }
+        activation = publishing;
+        publisher = new Publisher(uploads, publishing, run, lock.locked());
+        if (recorded) {
+            log.staging(run, publisher.stagingPrefix());
+        }
     }
 
     /** Stops the run, before it reads anything, when its credentials lack a permission it needs. */

@@ -50,7 +50,10 @@ public final class HistoryDatabase implements AutoCloseable {
             new Migration(3, "verifications: what sluice verify and the scheduled checks found, apart from the runs", List.of(
                     "CREATE TABLE IF NOT EXISTS verifications (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
                             + "activation TEXT NOT NULL, at TEXT NOT NULL, ok INTEGER NOT NULL, findings TEXT NOT NULL, record TEXT NOT NULL)",
-                    "CREATE INDEX IF NOT EXISTS verifications_by_activation ON verifications (activation, seq)")));
+                    "CREATE INDEX IF NOT EXISTS verifications_by_activation ON verifications (activation, seq)")),
+            new Migration(4, "the schema each activation last published (schema_changes)", List.of(
+                    "CREATE TABLE IF NOT EXISTS schemas (activation TEXT PRIMARY KEY, version INTEGER NOT NULL, schema TEXT NOT NULL, "
+                            + "run_id TEXT NOT NULL)")));
 
     private final Connection connection;
 

@@ -143,8 +143,30 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes a run's record final. A succeeded run's schema (when it has one) becomes its
+     * activation's last published schema, in the same transaction: a failed or held run leaves it.
+     */
     public void save(RunRecord record) {
-        update("UPDATE runs SET status = ?, record = ? WHERE id = ?", record.status().json(), json(record), record.id());
+        if (record.status() != RunStatus.SUCCEEDED || record.schema() == null) {
+            update("UPDATE runs SET status = ?, record = ? WHERE id = ?", record.status().json(), json(record), record.id());
+            return;
+        }
+        try {
+            connection.setAutoCommit(false);
+            try {
+                update("UPDATE runs SET status = ?, record = ? WHERE id = ?", record.status().json(), json(record), record.id());
+                new SchemaHistory(database).published(record.activation(), record.id(), record.schema());
+                connection.commit();
+            } catch (RuntimeException | SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     /** Runs of {@code activation} (or all when null), newest first. */

@@ -70,7 +70,7 @@ public final class Publisher {
 
     /** Whether {@code file} is uploaded to its final name before the decision ({@code publish: direct}, data files). */
     private boolean direct(LocalFile file) {
-        return activation.publish() == Activation.Publish.DIRECT && !isManifest(file);
+        return activation.publish() == Activation.Publish.DIRECT && !isManifest(file) && !RunObjects.isSchemaFile(file.objectName());
     }
 
     /** The final names that {@link #stage} writes before the decision point: those a failed run must withdraw. */
@@ -154,7 +154,8 @@ public final class Publisher {
                 versions.put(file.objectName(), destination.upload(file.path(), file.objectName(), file.contentType(), metadata(file)));
             } else if (!direct(file)) {
                 try {
-                    versions.put(file.objectName(), destination.publish(stagedName(file.objectName()), file.objectName(), replace));
+                    versions.put(file.objectName(), destination.publish(stagedName(file.objectName()), file.objectName(),
+                            replace || RunObjects.isSchemaFile(file.objectName())));
                 } catch (Destination.StagedCopyLeft left) {
                     // Published all the same: the set is completed, the staged copy waits for the next run.
                     versions.put(file.objectName(), left.version());
@@ -241,7 +242,7 @@ public final class Publisher {
             }
             String finalName = RunObjects.finalName(stagingPrefix, name);
             try {
-                moved.put(finalName, destination.publish(name, finalName, replace));
+                moved.put(finalName, destination.publish(name, finalName, replace || RunObjects.isSchemaFile(finalName)));
             } catch (Destination.StagedCopyLeft left) {
                 moved.put(finalName, left.version()); // published; the staged copy is removed by a later run
             }

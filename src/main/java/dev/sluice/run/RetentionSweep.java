@@ -8,6 +8,7 @@ import dev.sluice.error.Secrets;
 import dev.sluice.plan.Retention;
 import dev.sluice.history.FileRecord;
 import dev.sluice.workspace.Activation;
+import dev.sluice.workspace.RunObjects;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,7 +72,8 @@ final class RetentionSweep {
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         for (RunStore.Published run : outside) {
             for (FileRecord file : run.files()) {
-                if (!kept.contains(file.object()) && !current.test(file.object())) {
+                // The schema file is the activation's, not a run's: each run replaces it and retention never deletes it.
+                if (!kept.contains(file.object()) && !current.test(file.object()) && !RunObjects.isSchemaFile(file.object())) {
                     candidates.putIfAbsent(file.object(), new Candidate(run, file));
                 }
             }

@@ -21,7 +21,9 @@ import dev.sluice.plan.PlannedOutput;
 import dev.sluice.plan.Planner;
 import dev.sluice.plan.RunKind;
 import dev.sluice.plan.RunPlan;
+import dev.sluice.history.ExportedSchema;
 import dev.sluice.history.FileRecord;
+import dev.sluice.history.SchemaHistory;
 import dev.sluice.publish.LocalFile;
 import dev.sluice.publish.Manifest;
 import dev.sluice.delivery.RunDelivery;
@@ -187,32 +189,55 @@ public final class Runner {
                 warnings.add(paused);
                 log.accept("warning: " + paused);
             }
+            // The schema the activation last published: a run that changes folder for it reads every row (its first run there is full).
+            Optional<ExportedSchema> lastSchema = new SchemaHistory(store.database()).last(activation.name());
+            boolean moves = SchemaContract.movesWithoutChange(activation, lastSchema);
             phases.begin("engine"); // DuckDB's native library loads on first use
             try (Engine engine = Engine.open(work.resolve("engine"), workspace.baseDir(), memoryLimit, null);
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, latestSucceeded(store, activation),
-                            request.dryRun(), request.fullResync())) {
+                            request.dryRun(), request.fullResync() || moves)) {
                 delivery.requireAccess();
-                seen = assess(state, activation, request, record, phases, planned -> sofar[0] = planned);
+                seen = assess(state, activation, request, record, phases, lastSchema, planned -> sofar[0] = planned);
                 record = seen.record();
                 // What staging the rows had to say (a decimal column kept as text, NaN written as null …).
                 for (String warning : dev.sluice.engine.EngineWarnings.take(engine.connection())) {
                     warnings.add(warning);
                     log.accept("warning: " + warning);
                 }
+                // Where the run publishes: the activation's folder, or FOLDER/vN under schema_changes: new_version.
+                SchemaContract contract = seen.contract();
+                Activation publishing = contract.schema().folder().equals(activation.folder()) ? activation
+                        : activation.inFolder(contract.schema().folder());
                 if (request.dryRun()) {
-                    List<FileRecord> planned = planned(activation, seen, record.id(), start);
+                    if (!contract.changes().isEmpty()) {
+                        record = record.withFiles(List.of(), List.of(contract.warning()
+                                + (contract.hold() ? " — the run would be held (schema_changes: hold)" : "")));
+                    }
+                    List<FileRecord> planned = planned(publishing, seen, record.id(), start);
                     delivery.checkReplacements(planned.stream().map(FileRecord::object).toList());
                     return record.dryRun(clock.instant(), planned).withPhases(phases.end())
-                            .withRetention(retentionPreview(store, destination, activation, record.id(), start));
+                            .withRetention(retentionPreview(store, destination, publishing, record.id(), start));
                 }
                 if (seen.guards().stream().anyMatch(Guards.Result::broken)) {
                     return hold(store, record, seen, phases);
+                }
+                if (contract.hold()) {
+                    return holdForSchema(store, record, seen, phases);
+                }
+                if (!contract.changes().isEmpty()) {
+                    warnings.add(contract.warning());
+                    log.accept("warning: " + contract.warning() + (request.acceptHeld()
+                            && activation.schemaChanges() == Activation.SchemaChanges.HOLD ? " (accepted: --accept-held)" : ""));
+                }
+                if (publishing != activation) {
+                    delivery.relocate(publishing);
                 }
                 seen.guards().stream().filter(g -> g.outcome().equals("lifted"))
                         .forEach(g -> log.accept("guard lifted (--accept-held): " + g.describe()));
                 state.prepare(seen.plan().kind() == RunKind.FULL);
                 phases.begin("write");
-                List<LocalFile> all = write(engine, state, activation, seen, record, start, work.resolve("files"), warnings);
+                List<LocalFile> all = write(engine, state, publishing, seen, record, start, work.resolve("files"), warnings,
+                        delivery.lock().locked());
                 record = record.withCounts(seen.counts().withWritten(all.stream().mapToLong(LocalFile::rows).sum()));
                 phases.begin("stage");
                 publishing(all, destination);
@@ -225,7 +250,7 @@ public final class Runner {
                 States.forgetOtherLocation(activation, stateDir);
                 phases.begin("publish");
                 List<FileRecord> published = delivery.complete(warnings);
-                RetentionReport retention = retention(store, destination, delivery.lock(), activation, record.id(), start, published, warnings);
+                RetentionReport retention = retention(store, destination, delivery.lock(), publishing, record.id(), start, published, warnings);
                 return saved(store, record.succeeded(clock.instant(), record.counts(), published, warnings).withPhases(phases.end())
                         .withRetention(retention));
             } catch (Exception e) {
@@ -273,11 +298,11 @@ public final class Runner {
 
     /** What the run found before writing: its plan, the changes, the guards, the counts, and its record so far. */
     private record Assessment(RunRecord record, Extracted now, RunPlan plan, Changes changes, boolean comparable,
-            List<Guards.Result> guards, Counts counts) {}
+            List<Guards.Result> guards, Counts counts, SchemaContract contract) {}
 
     /** Reads the model, plans the run, counts the changes and checks the guards; nothing is written. */
     private Assessment assess(ChangeState state, Activation activation, Request request, RunRecord record, Phases phases,
-            java.util.function.Consumer<RunRecord> planned) throws SQLException {
+            Optional<ExportedSchema> lastSchema, java.util.function.Consumer<RunRecord> planned) throws SQLException {
         phases.begin("read");
         events.step("reading " + activation.target());
         Extracted now = state.extract();
@@ -286,9 +311,12 @@ public final class Runner {
                 now.skipped() > 0 ? String.format(Locale.ROOT, " (%,d left out: invalid primary key)", now.skipped()) : ""));
         Optional<String> previous = state.previousFingerprint();
         String stale = state.staleReason(now);
-        RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(), request.fullResync(), stale);
+        SchemaContract contract = SchemaContract.decide(activation, SchemaContract.of(now), lastSchema, request.acceptHeld());
+        // A run that starts a new folder (schema_changes: new_version) is full, so that the folder holds every row.
+        RunPlan plan = Planner.plan(activation.runType(), activation.syncMode(), previous.isPresent(), request.fullResync(),
+                stale == null && contract.movesFolder() ? contract.fullReason() : stale);
         record = record.planned(plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null)
-                .withCounts(new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0));
+                .withCounts(new Counts(now.read(), 0, 0, 0, 0, now.skipped(), 0)).withSchema(contract.schema());
         planned.accept(record);
         if (activation.runType() == dev.sluice.plan.RunType.FULL_ONLY) {
             if (stale != null) {
@@ -310,7 +338,7 @@ public final class Runner {
                 comparable ? null : previous.isPresent() ? "values not compared: " + stale : "no previous snapshot to compare with"),
                 request.acceptHeld());
         record = record.withCounts(counts).withGuards(guards, request.acceptHeld());
-        return new Assessment(record, now, plan, changes, comparable, guards, counts);
+        return new Assessment(record, now, plan, changes, comparable, guards, counts, contract);
     }
 
     /** Retention after a published run; never fails the run: what goes wrong there is a warning. */
@@ -388,6 +416,18 @@ public final class Runner {
     }
 
     /**
+     * Ends a run whose exported schema changed under {@code schema_changes: hold}: as a guard's hold,
+     * nothing written or published, the snapshot and the schema version kept; the message holds the diff.
+     */
+    private RunRecord holdForSchema(RunStore store, RunRecord record, Assessment seen, Phases phases) {
+        String message = seen.contract().holdMessage(record.activation());
+        RunRecord held = record.held(clock.instant(), seen.counts(), message).withPhases(phases.end());
+        log.accept(message);
+        store.save(held);
+        return held;
+    }
+
+    /**
      * What the activation's retention would delete after this run (null without retention). The
      * names this run would publish are those starting with its rendered file name.
      */
@@ -400,9 +440,13 @@ public final class Runner {
         return new RetentionSweep(store, destination, activation, line -> { }).preview(run, start, names::startsWithBase);
     }
 
-    /** Writes the run's files into the work folder, the manifest last when the activation has one. */
+    /**
+     * Writes the run's files into the work folder, then the schema file ({@code schema_file: true}),
+     * then the manifest when the activation has one. {@code writeOnce}: the bucket refuses
+     * replacements, so the schema file, which each run replaces, is not written.
+     */
     private List<LocalFile> write(Engine engine, ChangeState state, Activation activation, Assessment seen, RunRecord record,
-            Instant start, Path dir, List<String> warnings) throws IOException {
+            Instant start, Path dir, List<String> warnings, boolean writeOnce) throws IOException, SQLException {
         RunObjects names = RunObjects.of(activation, start, record.id());
         Extracted now = seen.now();
         List<LocalFile> files = new ArrayList<>();
@@ -417,6 +461,15 @@ public final class Runner {
                         output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));
                 events.written(files.get(files.size() - 1));
             }
+        }
+        if (activation.schemaFile() && writeOnce) {
+            warnings.add("schema_file: " + names.schemaObject() + " was not written: the bucket refuses replacing objects "
+                    + "(the manifest carries the schema)");
+        } else if (activation.schemaFile()) {
+            Path firstData = files.isEmpty() ? null : files.get(0).path();
+            Path schema = SchemaFile.write(dir, activation.name(), activation.format().type(), record.schema(), engine, firstData);
+            files.add(LocalFile.of(schema, names.schemaObject(), "schema", 0, "application/json"));
+            events.written(files.get(files.size() - 1));
         }
         if (activation.manifest()) {
             LocalFile manifest = manifest(activation, record, seen.plan(), start, files, dir);
@@ -456,6 +509,9 @@ public final class Runner {
             }
             files.add(new FileRecord(names.firstObject(output.suffix()), output.content().name().toLowerCase(Locale.ROOT), rows, 0, null));
         }
+        if (activation.schemaFile()) {
+            files.add(new FileRecord(names.schemaObject(), "schema", 0, 0, null));
+        }
         if (activation.manifest()) {
             if (activation.sign() != null) {
                 files.add(new FileRecord(names.manifestObject() + SigningKey.SUFFIX, "signature", 0, 0, null));
@@ -472,7 +528,7 @@ public final class Runner {
         Path path = Manifest.write(dir.resolve(names.manifestFile()), record.id(), activation.name(),
                 activation.runType().name().toLowerCase(Locale.ROOT), activation.syncMode().name().toLowerCase(Locale.ROOT),
                 plan.kind().name().toLowerCase(Locale.ROOT), plan.kind() == RunKind.FULL ? plan.reason() : null,
-                start, clock.instant(), files.stream().map(LocalFile::record).toList());
+                start, clock.instant(), files.stream().map(LocalFile::record).toList(), record.schema());
         return LocalFile.of(path, names.manifestObject(), "manifest", 0, "application/json");
     }
 

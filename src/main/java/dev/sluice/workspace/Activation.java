@@ -46,9 +46,17 @@ public record Activation(
         StateLocation state,
         boolean enabled,
         VerifyCheck verify,
-        SigningKey sign) {
+        SigningKey sign,
+        SchemaChanges schemaChanges,
+        boolean schemaFile) {
 
-    /** An enabled activation (the setting {@code enabled} left at its default). */
+    /**
+     * What a run does when the schema it exports differs from the last published one: publish it
+     * (with a warning), hold the run until accepted, or publish it under a new folder {@code FOLDER/vN/}.
+     */
+    public enum SchemaChanges { ALLOW, HOLD, NEW_VERSION }
+
+    /** An enabled activation (the setting {@code enabled} left at its default), with {@code schema_changes} at its default. */
     public Activation(String name, String file, String model, String segment, String destination, String folder,
             FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType,
             SyncMode syncMode, Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest,
@@ -56,7 +64,7 @@ public record Activation(
             Retention retention, StateLocation state, VerifyCheck verify, SigningKey sign) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, verify, sign);
+                state, true, verify, sign, null, false);
     }
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
@@ -80,6 +88,25 @@ public record Activation(
         guards = guards == null ? Guards.NONE : guards;
         state = state == null ? StateLocation.ENGINE : state;
         notifications = notifications == null ? null : List.copyOf(notifications);
+        schemaChanges = schemaChanges == null ? SchemaChanges.ALLOW : schemaChanges;
+    }
+
+    /** As above, neither verified nor signed. */
+    public Activation(String name, String file, String model, String segment, String destination, String folder,
+            FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType, SyncMode syncMode,
+            Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest, Boolean overwrite,
+            Publish publish, InvalidRows invalidRows, Guards guards, List<String> notifications, Retention retention,
+            StateLocation state) {
+        this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
+                maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
+                state, true, null, null, null, false);
+    }
+
+    /** This activation writing to {@code folder} instead: a run under {@code schema_changes: new_version} writes to {@code FOLDER/vN}. */
+    public Activation inFolder(String folder) {
+        return new Activation(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode,
+                schedule, maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications,
+                retention, state, enabled, verify, sign, schemaChanges, schemaFile);
     }
 
     /** The name of the model or segment this activation exports. */

@@ -80,12 +80,15 @@ final class ActivationParser {
         if (node.has("sign") && !manifest) {
             node.problem("sign", "signs the manifest, so it needs manifest: true; add it, or remove sign");
         }
+        Activation.SchemaChanges schemaChanges = node.choice("schema_changes", Activation.SchemaChanges.class,
+                defaultOf("schema_changes", Activation.SchemaChanges.class));
+        boolean schemaFile = node.bool("schema_file", (Boolean) spec("schema_file").defaultValue());
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards, notify, retention, state, enabled, verify, sign);
+                invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile);
     }
 
     private static SettingSpec spec(String key) {

@@ -62,6 +62,8 @@ public final class ActivationSettings {
                     .help("staged moves files to their names once all are uploaded; direct writes them under their names"),
             SettingSpec.object("sign", SigningKey.SETTINGS).absent("none: manifests are not signed").in("output", 26)
                     .help("sign each manifest with an Ed25519 key: NAME.manifest.json.sig (needs manifest: true)"),
+            SettingSpec.bool("schema_file", false).in("output", 27)
+                    .help("write FOLDER/_schema.json beside the data: the exported columns in the format's own terms"),
             SettingSpec.objectList("mapping", List.of(
                             SettingSpec.text("from").asRequired().in("mapping", 1).help("the model's column"),
                             SettingSpec.text("to").absent("the from name").in("mapping", 2).help("the exported name")))
@@ -74,6 +76,8 @@ public final class ActivationSettings {
                     .help("rows whose primary key is null or repeated: fail the run, or skip them"),
             SettingSpec.choice("state", Activation.StateLocation.class).withDefault("engine").in("changes", 43)
                     .help("where the snapshot is kept and compared: the embedded engine, or the source (PostgreSQL)"),
+            SettingSpec.choice("schema_changes", Activation.SchemaChanges.class).withDefault("allow").in("changes", 44)
+                    .help("when the exported schema changes: allow publishes (a warning), hold holds the run, new_version writes to FOLDER/vN/"),
             SettingSpec.object("guards", Guards.SETTINGS).absent("none").in("guards", 50)
                     .help("limits checked before publishing; a run that breaks one is held"),
             SettingSpec.bool("enabled", true).in("schedule", 59)

@@ -37,7 +37,12 @@ public final class ObjectNames {
      * {@code run}: every output suffix any run type can write (its first part when split), and the manifest.
      */
     static Set<String> of(Activation activation, Instant at, String run) {
-        return RunObjects.of(activation, at, run).every(activation);
+        RunObjects names = RunObjects.of(activation, at, run);
+        Set<String> every = names.every(activation);
+        if (activation.schemaFile()) {
+            every.add(names.schemaObject());
+        }
+        return every;
     }
 
     /**
@@ -72,9 +77,12 @@ public final class ObjectNames {
                 shared.retainAll(names.get(j));
                 if (!shared.isEmpty()) {
                     // On both: each activation's owner (and the API, which checks one activation) sees it.
+                    String object = shared.iterator().next();
                     String message = "activations " + earlier.name() + " and " + later.name() + " can write the same object, "
-                            + shared.iterator().next() + " in " + laterDestination.describe() + ", and the last one to run would "
-                            + "replace the other's file; give them different folders, or put {activation} in file_name";
+                            + object + " in " + laterDestination.describe() + ", and the last one to run would "
+                            + "replace the other's file; " + (RunObjects.isSchemaFile(object)
+                                    ? "both have schema_file: true, which describes the one activation of a folder: give them different folders"
+                                    : "give them different folders, or put {activation} in file_name");
                     nodes.get(earlier.name()).problem("file_name", message);
                     nodes.get(later.name()).problem("file_name", message);
                 }

@@ -28,6 +28,9 @@ public record RunObjects(String folder, String base, String extension, boolean s
     /** What a manifest's name ends with. */
     public static final String MANIFEST_SUFFIX = ".manifest.json";
 
+    /** The schema file's name in an activation's folder ({@code schema_file: true}): replaced by each run, never by retention. */
+    public static final String SCHEMA_FILE = "_schema.json";
+
     /** The names of a run of {@code activation} with id {@code run} that starts at {@code start}. */
     public static RunObjects of(Activation activation, Instant start, String run) {
         return new RunObjects(activation.folder(),
@@ -94,6 +97,16 @@ public record RunObjects(String folder, String base, String extension, boolean s
     /** Whether an object name begins with this run's folder and base name: one the run may write. */
     public boolean startsWithBase(String objectName) {
         return objectName.startsWith(object(base));
+    }
+
+    /** The schema file's object name: {@code folder/_schema.json}. */
+    public String schemaObject() {
+        return object(SCHEMA_FILE);
+    }
+
+    /** Whether an object name is an activation's schema file. */
+    public static boolean isSchemaFile(String objectName) {
+        return objectName.equals(SCHEMA_FILE) || objectName.endsWith("/" + SCHEMA_FILE);
     }
 
     /** Whether an object name is a manifest's. */

@@ -127,6 +127,23 @@ class LockedBucketIT {
     }
 
     @Test
+    void theSchemaFileIsLeftOutOnABucketThatRefusesReplacementsAndTheManifestCarriesTheSchema() throws Exception {
+        fake.bucketRetention(BUCKET, Duration.ofDays(1), true);
+        workspace(WRITE_ONCE + "schema_file: true\n");
+        for (int i = 0; i < 2; i++) {
+            JsonNode run = fx.run("daily").json();
+            assertThat(run.path("status").asText()).isEqualTo("succeeded");
+            assertThat(run.path("warnings").toString()).contains("schema_file: exports/people/_schema.json was not written");
+        }
+        assertThat(fx.objects().keySet()).noneMatch(n -> n.endsWith("_schema.json"));
+        for (JsonNode manifest : manifests().values()) {
+            assertComplete(manifest);
+            assertThat(manifest.path("schema").path("version").asInt()).isEqualTo(1);
+            assertThat(manifest.path("schema").path("primary_key")).extracting(JsonNode::asText).containsExactly("id");
+        }
+    }
+
+    @Test
     void aRunThatWouldReplaceOrStageIsRefusedBeforeReading() {
         fake.bucketRetention(BUCKET, Duration.ofDays(7), true);
         workspace("file_name: people\n"); // snapshot, staged, one fixed name, no manifest

@@ -59,6 +59,21 @@ class ObjectNamesTest {
     }
 
     @Test
+    void twoActivationsWithASchemaFileInOneFolderFailTheWorkspace() throws IOException {
+        assertThatThrownBy(() -> load("""
+                  a: {model: m, destination: out, folder: crm, file_name: "a", schema_file: true}
+                  b: {model: m, destination: out, folder: crm, file_name: "b", schema_file: true}
+                """)).isInstanceOf(WorkspaceException.class)
+                .hasMessageContaining("activations a and b can write the same object, crm/_schema.json")
+                .hasMessageContaining("both have schema_file: true");
+        assertThat(load("""
+                  a: {model: m, destination: out, folder: crm, file_name: "a", schema_file: true}
+                  b: {model: m, destination: out, folder: crm, file_name: "b"}
+                  c: {model: m, destination: out, folder: other, file_name: "c", schema_file: true}
+                """).activations()).hasSize(3);
+    }
+
+    @Test
     void activationsApartByNameFolderFormatOrPlaceDoNotClash() throws IOException {
         assertThat(load("""
                   a: {model: m, destination: out, file_name: "{activation}", sync_mode: snapshot}
