@@ -459,6 +459,8 @@ class WebUiIT {
                 + java.util.Base64.getEncoder().encodeToString(key) + "\n-----END PRIVATE KEY-----\n");
         page.locator("#f-sign\\.key_file").fill("manifest-key.pem");
         page.locator("#f-verify\\.every").fill("1h");
+        page.locator("#f-schema_file").check();
+        page.locator("#f-schema_changes").selectOption("hold");
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Runs of every_setting");
 
@@ -477,6 +479,8 @@ class WebUiIT {
         assertThat(settings.path("retention").toString()).isEqualTo("{\"keep_runs\":3,\"keep_days\":7}");
         assertThat(settings.path("sign").toString()).isEqualTo("{\"key_file\":\"manifest-key.pem\"}");
         assertThat(settings.path("verify").toString()).isEqualTo("{\"every\":\"1h\"}");
+        assertThat(settings.path("schema_file").asBoolean()).isTrue();
+        assertThat(settings.path("schema_changes").asText()).isEqualTo("hold");
         assertThat(settings.path("notify").toString()).isEqualTo("[\"ops\"]");
         assertThat(settings.path("mapping").toString()).isEqualTo("[{\"from\":\"id\",\"to\":\"id\"},{\"from\":\"email\",\"to\":\"Email\"},"
                 + "{\"from\":\"country\",\"to\":\"country\"}]");
@@ -513,6 +517,8 @@ class WebUiIT {
         assertThat(page.locator("#f-description")).hasValue("every setting, set from the form");
         assertThat(page.locator("#f-overwrite")).hasValue("false");
         assertThat(page.locator("#f-enabled")).not().isChecked();
+        assertThat(page.locator("#f-schema_file")).isChecked();
+        assertThat(page.locator("#f-schema_changes")).hasValue("hold");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("every-setting-form.png")).setFullPage(true));
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Activations");
