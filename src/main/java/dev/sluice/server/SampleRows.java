@@ -24,33 +24,41 @@ final class SampleRows {
         String source = catalog.workspace().modelOf(target).source();
         SourceSession session = catalog.session(source);
         try {
-            CompiledQuery counting = query.wrap("SELECT count(*) FROM ", "");
-            long count = session.query(counting.sql(), counting.parameters(), rs -> {
-                rs.next();
-                return rs.getLong(1);
-            });
-            into.put("count", count);
-            ObjectNode sample = into.putObject("sample");
-            ArrayNode columns = sample.putArray("columns");
-            ArrayNode rows = sample.putArray("rows");
-            CompiledQuery first = query.wrap("SELECT * FROM ", " LIMIT " + limit);
-            session.query(first.sql(), first.parameters(), rs -> {
-                ResultSetMetaData meta = rs.getMetaData();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    columns.add(meta.getColumnLabel(i));
-                }
-                while (rs.next()) {
-                    ArrayNode row = rows.addArray();
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        add(row, rs.getObject(i), zoned(meta, i));
-                    }
-                }
-                return null;
-            });
+            into.put("count", count(session, query));
+            rows(session, query, limit, into.putObject("sample"));
         } catch (SQLException e) {
             throw SluiceException.external("preview of " + target + " failed on source '" + source + "': "
                     + Secrets.redact(String.valueOf(e.getMessage()).strip()), e);
         }
+    }
+
+    /** The rows {@code query} keeps, counted on the source. */
+    static long count(SourceSession session, CompiledQuery query) throws SQLException {
+        CompiledQuery counting = query.wrap("SELECT count(*) FROM ", "");
+        return session.query(counting.sql(), counting.parameters(), rs -> {
+            rs.next();
+            return rs.getLong(1);
+        });
+    }
+
+    /** The first {@code limit} rows {@code query} keeps, as {@code columns} and {@code rows} in {@code into}. */
+    static void rows(SourceSession session, CompiledQuery query, int limit, ObjectNode into) throws SQLException {
+        ArrayNode columns = into.putArray("columns");
+        ArrayNode rows = into.putArray("rows");
+        CompiledQuery first = query.wrap("SELECT * FROM ", " LIMIT " + limit);
+        session.query(first.sql(), first.parameters(), rs -> {
+            ResultSetMetaData meta = rs.getMetaData();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                columns.add(meta.getColumnLabel(i));
+            }
+            while (rs.next()) {
+                ArrayNode row = rows.addArray();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    add(row, rs.getObject(i), zoned(meta, i));
+                }
+            }
+            return null;
+        });
     }
 
     private static boolean zoned(ResultSetMetaData meta, int i) throws SQLException {

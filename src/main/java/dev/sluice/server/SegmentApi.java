@@ -26,7 +26,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -144,24 +143,9 @@ final class SegmentApi {
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.put("model", model.name());
             try {
-                body.put("count", count(session, query));
-                body.put("model_count", count(session, CompiledQuery.of("SELECT * FROM " + model.asSubquery())));
-                ArrayNode columns = body.putArray("columns");
-                ArrayNode rows = body.putArray("rows");
-                CompiledQuery first = query.wrap("SELECT * FROM ", " LIMIT " + SAMPLE_ROWS);
-                session.query(first.sql(), first.parameters(), rs -> {
-                    ResultSetMetaData meta = rs.getMetaData();
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        columns.add(meta.getColumnLabel(i));
-                    }
-                    while (rs.next()) {
-                        ArrayNode row = rows.addArray();
-                        for (int i = 1; i <= meta.getColumnCount(); i++) {
-                            cell(row, rs.getObject(i), zoned(meta, i));
-                        }
-                    }
-                    return null;
-                });
+                body.put("count", SampleRows.count(session, query));
+                body.put("model_count", SampleRows.count(session, CompiledQuery.of("SELECT * FROM " + model.asSubquery())));
+                SampleRows.rows(session, query, SAMPLE_ROWS, body);
             } catch (SQLException e) {
                 throw SluiceException.external("preview on model " + model.name() + " failed on source '" + model.source() + "': "
                         + Secrets.redact(String.valueOf(e.getMessage()).strip()), e);
@@ -170,13 +154,6 @@ final class SegmentApi {
         }
     }
 
-    private static long count(SourceSession session, CompiledQuery query) throws SQLException {
-        CompiledQuery counting = query.wrap("SELECT count(*) FROM ", "");
-        return session.query(counting.sql(), counting.parameters(), rs -> {
-            rs.next();
-            return rs.getLong(1);
-        });
-    }
 
     private static Model model(Workspace workspace, JsonNode value) {
         if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
@@ -194,40 +171,6 @@ final class SegmentApi {
                             : "; known models: " + String.join(", ", workspace.models().keySet())));
         }
         return model;
-    }
-
-    /** Whether column {@code i} is a timestamp with a time zone: shown as a UTC instant. */
-    private static boolean zoned(ResultSetMetaData meta, int i) throws SQLException {
-        if (meta.getColumnType(i) == java.sql.Types.TIMESTAMP_WITH_TIMEZONE) {
-            return true;
-        }
-        String type = String.valueOf(meta.getColumnTypeName(i)).toLowerCase(java.util.Locale.ROOT);
-        return type.equals("timestamptz") || type.startsWith("timestamp with time zone");
-    }
-
-    /** A value in a JSON row: numbers and booleans as JSON values (non-finite as text), others as their text. */
-    private static void cell(ArrayNode row, Object value, boolean zoned) {
-        if (value == null) {
-            row.addNull();
-        } else if (value instanceof Boolean b) {
-            row.add(b);
-        } else if (value instanceof java.math.BigDecimal d) {
-            row.add(d);
-        } else if (value instanceof java.math.BigInteger i) {
-            row.add(i);
-        } else if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
-            row.add(((Number) value).doubleValue());
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            row.add(((Number) value).longValue());
-        } else if (value instanceof byte[] bytes) {
-            row.add(java.util.Base64.getEncoder().encodeToString(bytes));
-        } else if (value instanceof java.sql.Timestamp timestamp) {
-            row.add(zoned ? timestamp.toInstant().toString() : timestamp.toLocalDateTime().toString());
-        } else if (value instanceof java.time.OffsetDateTime time) {
-            row.add(time.toInstant().toString());
-        } else {
-            row.add(value.toString());
-        }
     }
 
     /**
