@@ -49,6 +49,7 @@ public final class RunDelivery {
     private Publisher publisher;
     private Destination uploads;
     private boolean recorded;
+    private Integer schemaVersion;
     private String run;
     private List<LocalFile> files = List.of();
     private boolean replace;
@@ -147,9 +148,18 @@ public final class RunDelivery {
         }
         activation = publishing;
         publisher = new Publisher(uploads, publishing, run, lock.locked());
+        if (schemaVersion != null) {
+            publisher.schemaVersion(schemaVersion);
+        }
         if (recorded) {
             log.staging(run, publisher.stagingPrefix());
         }
+    }
+
+    /** The version of the schema the run exports: every object it uploads carries it in its metadata. */
+    public void schemaVersion(int version) {
+        schemaVersion = version;
+        publisher.schemaVersion(version);
     }
 
     /** Stops the run, before it reads anything, when its credentials lack a permission it needs. */

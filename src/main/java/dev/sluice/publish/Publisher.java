@@ -45,6 +45,8 @@ public final class Publisher {
     /** Staged copies {@link #complete} could not remove after moving them, and the first reason. */
     private final List<String> stagedLeft = new ArrayList<>();
     private String stagedLeftReason;
+    /** The schema version of the run's files, in each object's metadata; null when not known. */
+    private Integer schemaVersion;
 
     public Publisher(Destination destination, Activation activation, String run) {
         this(destination, activation, run, false);
@@ -117,8 +119,21 @@ public final class Publisher {
         }
     }
 
+    /** The metadata of each object: the activation, the run, the rows of the file and, when known, the schema version. */
     private Map<String, String> metadata(LocalFile file) {
-        return Map.of("sluice-activation", activation.name(), "sluice-run", run, "sluice-rows", Long.toString(file.rows()));
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("sluice-activation", activation.name());
+        metadata.put("sluice-run", run);
+        metadata.put("sluice-rows", Long.toString(file.rows()));
+        if (schemaVersion != null) {
+            metadata.put("sluice-schema-version", Integer.toString(schemaVersion));
+        }
+        return metadata;
+    }
+
+    /** The version of the schema the run exports (see {@code schema_changes}), put on every object it uploads from now on. */
+    public void schemaVersion(int version) {
+        schemaVersion = version;
     }
 
     private static boolean isManifest(LocalFile file) {

@@ -232,6 +232,7 @@ public final class Runner {
                 if (publishing != activation) {
                     delivery.relocate(publishing);
                 }
+                delivery.schemaVersion(contract.schema().version());
                 seen.guards().stream().filter(g -> g.outcome().equals("lifted"))
                         .forEach(g -> log.accept("guard lifted (--accept-held): " + g.describe()));
                 state.prepare(seen.plan().kind() == RunKind.FULL);

@@ -70,10 +70,12 @@ class GcsEncryptionIT {
             assertThat(resource.path("metadata").path("sluice-run").asText()).isEqualTo(runId);
             assertThat(resource.path("metadata").path("sluice-activation").asText()).isEqualTo("daily");
             assertThat(resource.path("metadata").path("sluice-rows").asLong()).isEqualTo(file.path("rows").asLong());
+            assertThat(resource.path("metadata").path("sluice-schema-version").asText()).isEqualTo("1");
             objects++;
         }
         String manifest = fake.objects(BUCKET).keySet().stream().filter(n -> n.endsWith(".manifest.json")).findFirst().orElseThrow();
         assertThat(resource(manifest).path("kmsKeyName").asText()).isEqualTo(KEY + "/cryptoKeyVersions/1");
+        assertThat(resource(manifest).path("metadata").path("sluice-schema-version").asText()).isEqualTo("1");
         assertThat(fake.objects(BUCKET).values()).as("every object, staged copies included, was written with the key")
                 .allSatisfy(o -> assertThat(o.kmsKeyName()).isEqualTo(KEY));
         assertThat(objects).isEqualTo(record.path("files").size());
