@@ -357,7 +357,7 @@ final class ActivationApi {
         }
         String detail = errors.size() == 1 ? "name: " + problem
                 : "the activation has " + errors.size() + " problems: "
-                        + String.join("; ", errors.stream().map(ActivationApi::describe).toList());
+                        + String.join("; ", errors.stream().map(ProblemDetails::describe).toList());
         throw new ApiError(400, "Invalid activation", detail, errors);
     }
 
@@ -379,9 +379,9 @@ final class ActivationApi {
         try {
             workspace = workspaces.loadWith(Map.of(file, ActivationFiles.tree(name, settings)));
         } catch (WorkspaceException e) {
-            List<Problem> mine = e.problems().stream().filter(p -> concerns(p, prefix)).toList();
+            List<Problem> mine = e.problems().stream().filter(p -> ProblemDetails.concerns(p, prefix)).toList();
             if (!mine.isEmpty()) {
-                throw invalid(name, mine, prefix);
+                throw ProblemDetails.invalid("activation", "activation " + name, mine, prefix);
             }
             throw elsewhere(e.problems());
         }
@@ -406,34 +406,17 @@ final class ActivationApi {
         }
         String model = used.name();
         List<Problem> relevant = result.problems().stream()
-                .filter(p -> concerns(p, prefix) || concerns(p, "models." + model) || concerns(p, "segments." + activation.target())
+                .filter(p -> ProblemDetails.concerns(p, prefix) || ProblemDetails.concerns(p, "models." + model) || ProblemDetails.concerns(p, "segments." + activation.target())
                         || p.path().isEmpty())
                 .toList();
         if (!relevant.isEmpty()) {
-            throw invalid(name, relevant, prefix);
+            throw ProblemDetails.invalid("activation", "activation " + name, relevant, prefix);
         }
         if (!result.failures().isEmpty()) {
             throw new ApiError(502, "A source could not be reached", "the activation could not be checked against its source: "
                     + result.failures().get(0).getMessage(), List.of());
         }
         return activation;
-    }
-
-    private static boolean concerns(Problem p, String prefix) {
-        return p.path().equals(prefix) || p.path().startsWith(prefix + ".") || p.path().startsWith(prefix + "[");
-    }
-
-    private static ApiError invalid(String name, List<Problem> problems, String prefix) {
-        List<ApiError.FieldError> fields = ProblemDetails.fields(problems, prefix);
-        String detail = problems.size() == 1
-                ? "activation " + name + ": " + describe(fields.get(0))
-                : "activation " + name + " has " + problems.size() + " problems: "
-                        + String.join("; ", fields.stream().map(ActivationApi::describe).toList());
-        return new ApiError(400, "Invalid activation", detail, fields);
-    }
-
-    private static String describe(ApiError.FieldError field) {
-        return field.field().isEmpty() ? field.message() : field.field() + ": " + field.message();
     }
 
     private static ApiError elsewhere(List<Problem> problems) {

@@ -62,6 +62,32 @@ public final class ProblemDetails {
         return problems.stream().map(p -> new ApiError.FieldError(relative(p.path(), prefix), p.message())).toList();
     }
 
+    /** Whether problem {@code p} is about {@code prefix} or a key below it. */
+    static boolean concerns(Problem p, String prefix) {
+        return p.path().equals(prefix) || p.path().startsWith(prefix + ".") || p.path().startsWith(prefix + "[");
+    }
+
+    /**
+     * A 400 for an invalid {@code kind} (e.g. "activation") named {@code what}: one field error per
+     * problem, paths relative to {@code prefix}; the detail names the field when there is one problem
+     * and lists them all otherwise.
+     */
+    static ApiError invalid(String kind, String what, List<Problem> problems, String prefix) {
+        String title = "Invalid " + kind;
+        List<ApiError.FieldError> fields = fields(problems, prefix);
+        if (fields.isEmpty()) {
+            return new ApiError(400, title, what + " is not valid", List.of());
+        }
+        String detail = fields.size() == 1 ? what + ": " + describe(fields.get(0))
+                : what + " has " + fields.size() + " problems: " + String.join("; ", fields.stream().map(ProblemDetails::describe).toList());
+        return new ApiError(400, title, detail, fields);
+    }
+
+    /** A field error as one line: {@code field: message}. */
+    static String describe(ApiError.FieldError field) {
+        return field.field().isEmpty() ? field.message() : field.field() + ": " + field.message();
+    }
+
     static String relative(String path, String prefix) {
         if (path.equals(prefix)) {
             return "";

@@ -131,13 +131,13 @@ final class SegmentApi {
         boolean whole = root.get("filter").isMissing();
         Filter filter = whole ? null : FilterParser.parse(root.get("filter"));
         if (!problems.isEmpty() || !whole && filter == null) {
-            throw invalid("the filter", problems.list(), "");
+            throw ProblemDetails.invalid("segment", "the filter", problems.list(), "");
         }
         try (Catalog catalog = new Catalog(workspace, clock)) {
             CompiledQuery query = whole ? CompiledQuery.of("SELECT * FROM " + model.asSubquery())
                     : catalog.compile(model, new Segment("preview", model.name(), filter), problems);
             if (query == null) {
-                throw invalid("the filter", problems.list(), "");
+                throw ProblemDetails.invalid("segment", "the filter", problems.list(), "");
             }
             SourceSession session = catalog.session(model.source());
             ObjectNode body = Json.MAPPER.createObjectNode();
@@ -184,9 +184,9 @@ final class SegmentApi {
         try {
             workspace = workspaces.loadWith(Map.of(file, files.treeOf(name, settings)));
         } catch (WorkspaceException e) {
-            List<Problem> mine = e.problems().stream().filter(p -> concerns(p, prefix)).toList();
+            List<Problem> mine = e.problems().stream().filter(p -> ProblemDetails.concerns(p, prefix)).toList();
             if (!mine.isEmpty()) {
-                throw invalid("segment " + name, mine, prefix);
+                throw ProblemDetails.invalid("segment", "segment " + name, mine, prefix);
             }
             List<ApiError.FieldError> fields = e.problems().stream()
                     .map(p -> new ApiError.FieldError(p.path(), (p.file() == null ? "" : p.file() + ": ") + p.message())).toList();
@@ -205,28 +205,10 @@ final class SegmentApi {
         Problems problems = new Problems();
         try (Catalog catalog = new Catalog(workspace, clock)) {
             if (catalog.compile(workspace.models().get(segment.model()), segment, problems) == null) {
-                throw invalid("segment " + name, problems.list(), prefix);
+                throw ProblemDetails.invalid("segment", "segment " + name, problems.list(), prefix);
             }
         }
         return segment;
-    }
-
-    private static boolean concerns(Problem p, String prefix) {
-        return p.path().equals(prefix) || p.path().startsWith(prefix + ".") || p.path().startsWith(prefix + "[");
-    }
-
-    private static ApiError invalid(String what, List<Problem> problems, String prefix) {
-        List<ApiError.FieldError> fields = ProblemDetails.fields(problems, prefix);
-        if (fields.isEmpty()) {
-            return new ApiError(400, "Invalid segment", what + " is not valid", List.of());
-        }
-        String detail = fields.size() == 1 ? what + ": " + describe(fields.get(0))
-                : what + " has " + fields.size() + " problems: " + String.join("; ", fields.stream().map(SegmentApi::describe).toList());
-        return new ApiError(400, "Invalid segment", detail, fields);
-    }
-
-    private static String describe(ApiError.FieldError field) {
-        return field.field().isEmpty() ? field.message() : field.field() + ": " + field.message();
     }
 
     /** The request's name, checked. */

@@ -21,22 +21,21 @@ import org.junit.jupiter.api.Test;
 class GcsRetentionIT extends RetentionIT {
     static final String BUCKET = "retention-bucket";
 
+    GcsBucket bucket;
     FakeGcs fake;
     GcsView view;
 
     @Override
     Fixture fixture() {
-        fake = new FakeGcs(dir.resolve("fake")).createBucket(BUCKET);
-        view = new GcsView(fake, BUCKET, dir.resolve("downloads"));
-        Fixture fx = new Fixture(dir);
-        fx.view = view;
-        return fx;
+        bucket = GcsBucket.start(dir, BUCKET);
+        fake = bucket.fake;
+        view = bucket.view;
+        return bucket.fixture(dir);
     }
 
     @Override
     String workspaceHeader() {
-        return People.WORKSPACE.replace("out: {type: local, path: out}",
-                "out: {type: gcs, bucket: " + BUCKET + ", endpoint: \"" + fake.endpoint() + "\", max_attempts: 2}");
+        return bucket.workspaceHeader(2, "");
     }
 
     @Override
@@ -51,8 +50,7 @@ class GcsRetentionIT extends RetentionIT {
                 assertThat(new Rclone(fake, BUCKET, dir).list()).isEqualTo(view.objects());
             }
         } finally {
-            view.close();
-            fake.close();
+            bucket.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.sluice.run;
 
-import dev.sluice.gcs.FakeGcs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -8,30 +7,25 @@ import org.junit.jupiter.api.BeforeEach;
 class GcsSchemaContractIT extends SchemaContractIT {
     static final String BUCKET = "contract-bucket";
 
-    FakeGcs fake;
-    GcsView view;
+    GcsBucket bucket;
 
     @BeforeEach
     void startFake() {
-        fake = new FakeGcs(dir.resolve("fake")).createBucket(BUCKET);
-        view = new GcsView(fake, BUCKET, dir.resolve("downloads"));
+        bucket = GcsBucket.start(dir, BUCKET);
     }
 
     @AfterEach
     void stop() throws Exception {
-        view.close();
-        fake.close();
+        bucket.close();
     }
 
     @Override
     Fixture fixture() {
-        Fixture fx = new Fixture(dir);
-        fx.view = view;
-        return fx;
+        return bucket.fixture(dir);
     }
 
     @Override
     String destination() {
-        return "{type: gcs, bucket: " + BUCKET + ", endpoint: \"" + fake.endpoint() + "\", max_attempts: 3}";
+        return bucket.destination(3, "");
     }
 }

@@ -11,29 +11,27 @@ import org.junit.jupiter.api.Test;
 class GcsSignedManifestIT extends SignedManifestIT {
     static final String BUCKET = "signed-bucket";
 
+    GcsBucket bucket;
     FakeGcs fake;
     GcsView view;
 
     @Override
     Fixture fixture() {
-        fake = new FakeGcs(dir.resolve("fake")).createBucket(BUCKET);
-        view = new GcsView(fake, BUCKET, dir.resolve("downloads"));
-        Fixture fx = new Fixture(dir);
-        fx.view = view;
-        return fx;
+        bucket = GcsBucket.start(dir, BUCKET);
+        fake = bucket.fake;
+        view = bucket.view;
+        return bucket.fixture(dir);
     }
 
     @Override
     String workspaceHeader() {
-        return People.WORKSPACE.replace("out: {type: local, path: out}",
-                "out: {type: gcs, bucket: " + BUCKET + ", endpoint: \"" + fake.endpoint() + "\", max_attempts: 2}");
+        return bucket.workspaceHeader(2, "");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (view != null) {
-            view.close();
-            fake.close();
+        if (bucket != null) {
+            bucket.close();
         }
     }
 

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.BeforeEach;
 class GcsSyncScenarioIT extends SyncScenarioIT {
     static final String BUCKET = "activation-bucket";
 
+    GcsBucket bucket;
     FakeGcs fake;
     GcsView view;
 
     @BeforeEach
     void startFake() {
-        fake = new FakeGcs(dir.resolve("fake")).createBucket(BUCKET);
-        view = new GcsView(fake, BUCKET, dir.resolve("downloads"));
+        bucket = GcsBucket.start(dir, BUCKET);
+        fake = bucket.fake;
+        view = bucket.view;
     }
 
     @AfterEach
@@ -55,22 +57,18 @@ class GcsSyncScenarioIT extends SyncScenarioIT {
                 assertThat(name).contains(object.metadata().get("sluice-run"));
             });
         } finally {
-            view.close();
-            fake.close();
+            bucket.close();
         }
     }
 
     @Override
     Fixture fixture() {
-        Fixture fx = new Fixture(dir);
-        fx.view = view;
-        return fx;
+        return bucket.fixture(dir);
     }
 
     @Override
     String workspaceHeader() {
-        return People.WORKSPACE.replace("out: {type: local, path: out}",
-                "out: {type: gcs, bucket: " + BUCKET + ", endpoint: \"" + fake.endpoint() + "\", chunk_size: 256KiB, max_attempts: 3}");
+        return bucket.workspaceHeader(3, ", chunk_size: 256KiB");
     }
 
     /** Keeps the file-system check honest: nothing was written to a local folder instead. */

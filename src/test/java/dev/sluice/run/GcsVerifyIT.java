@@ -14,22 +14,21 @@ import org.junit.jupiter.api.AfterEach;
 class GcsVerifyIT extends VerifyIT {
     static final String BUCKET = "verify-bucket";
 
+    GcsBucket bucket;
     FakeGcs fake;
     GcsView view;
 
     @Override
     Fixture fixture() {
-        fake = new FakeGcs(dir.resolve("fake")).createBucket(BUCKET);
-        view = new GcsView(fake, BUCKET, dir.resolve("downloads"));
-        Fixture fx = new Fixture(dir);
-        fx.view = view;
-        return fx;
+        bucket = GcsBucket.start(dir, BUCKET);
+        fake = bucket.fake;
+        view = bucket.view;
+        return bucket.fixture(dir);
     }
 
     @Override
     String workspaceHeader() {
-        return People.WORKSPACE.replace("out: {type: local, path: out}",
-                "out: {type: gcs, bucket: " + BUCKET + ", endpoint: \"" + fake.endpoint() + "\", max_attempts: 2}");
+        return bucket.workspaceHeader(2, "");
     }
 
     @Override
@@ -49,7 +48,6 @@ class GcsVerifyIT extends VerifyIT {
 
     @AfterEach
     void stop() throws Exception {
-        view.close();
-        fake.close();
+        bucket.close();
     }
 }
