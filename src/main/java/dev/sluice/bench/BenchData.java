@@ -52,6 +52,16 @@ public final class BenchData {
         execute(dir, "INSERT INTO " + TABLE + " SELECT * REPLACE (id + " + rows + " AS id) FROM " + TABLE + " WHERE id % 200 = 3");
     }
 
+    /** Keeps a copy of the generated table, so that benchmarks that change it can start again from the same data. */
+    static void keepOriginal(Path dir) throws SQLException {
+        execute(dir, "CREATE OR REPLACE TABLE " + TABLE + "_original AS SELECT * FROM " + TABLE);
+    }
+
+    /** The generated table as {@link #keepOriginal} kept it. */
+    static void restoreOriginal(Path dir) throws SQLException {
+        execute(dir, "CREATE OR REPLACE TABLE " + TABLE + " AS SELECT * FROM " + TABLE + "_original");
+    }
+
     /** The version of the embedded engine. */
     static String engineVersion() throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();

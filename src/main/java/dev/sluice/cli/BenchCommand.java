@@ -123,14 +123,32 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Times whole sluice run processes against DuckDB's bare COPY TO, per format.",
+            description = {"Times whole sluice run processes against DuckDB's bare COPY TO, per format, and delta runs against full runs.",
                     "A full_only x snapshot run of N rows in each format, each a JVM of its own, alternating --repeat times with "
-                            + "a JVM that only runs DuckDB's COPY TO of the same table into the same kind of file; prints "
-                            + "medians, the ratio, where the run's time went, and peak RSS."})
+                            + "a JVM that only runs DuckDB's COPY TO of the same table into the same kind of file (same memory_limit); "
+                            + "then, for upsert and difference, a full run, a day's changes and a delta run, --repeat times. Prints "
+                            + "medians, the ratios, where each run's time went, and peak RSS. Each file is removed once measured."})
     static final class Runs extends Benchmark {
+        @Option(names = "--formats", paramLabel = "LIST", split = ",",
+                description = "Formats to measure, comma-separated (default: all): ${COMPLETION-CANDIDATES}. "
+                        + "xml is held against csv's rows/s, so csv is measured with it.",
+                completionCandidates = RunFormatNames.class)
+        List<String> formats = new ArrayList<>();
+
+        @Option(names = "--no-deltas", description = "Skip the delta pairs (upsert and difference: a full run, a day's changes, a delta run).")
+        boolean noDeltas;
+
         @Override
         BenchReport run(Path dir, List<String> jvmOptions) throws IOException, SQLException, InterruptedException {
-            return new RunBench(options.rows, dir, Math.max(options.repeat, 1), jvmOptions, spec.commandLine().getErr(), Main.class).run();
+            return new RunBench(options.rows, dir, Math.max(options.repeat, 1), jvmOptions, spec.commandLine().getErr(), Main.class,
+                    formats, !noDeltas).run();
+        }
+    }
+
+    /** The names {@code bench run --formats} accepts. */
+    static final class RunFormatNames extends ArrayList<String> {
+        RunFormatNames() {
+            super(RunBench.names());
         }
     }
 

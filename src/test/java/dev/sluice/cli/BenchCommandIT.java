@@ -101,6 +101,48 @@ class BenchCommandIT {
     }
 
     @Test
+    void runReportsTheFormatsAskedForAndTheDeltaPairsAndRemovesEachFileOnceMeasured() throws Exception {
+        CliRun run = CliRun.of("bench", "run", "--rows", Integer.toString(ROWS), "--dir", dir.toString(), "--keep", "--json",
+                "--formats", "xml", "--repeat", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertThat(report.path("benchmark").asText()).isEqualTo("run");
+        Map<String, JsonNode> lines = new java.util.LinkedHashMap<>();
+        report.path("lines").forEach(line -> lines.put(line.path("name").asText(), line));
+        // xml is held against csv's rows/s, so csv comes with it; parquet, jsonl and json were not asked for.
+        assertThat(lines).containsOnlyKeys("csv bare COPY process", "csv sluice run",
+                "xml sluice run", "upsert_csv full run", "upsert_csv delta run", "difference_parquet full run",
+                "difference_parquet delta run", "peak RSS, largest sluice run");
+        assertThat(lines.get("csv sluice run").path("target").asText()).isEqualTo("≤ 1.20×");
+        assertThat(lines.get("xml sluice run").path("target").asText()).isEqualTo("≥ 0.60×");
+        for (String pair : new String[] {"upsert_csv", "difference_parquet"}) {
+            JsonNode delta = lines.get(pair + " delta run");
+            assertThat(delta.path("ratio").asDouble()).as(pair).isPositive();
+            assertThat(delta.path("target").asText()).isEqualTo("≤ 0.35×");
+        }
+        // Each round of a pair starts from the same table: every delta run wrote the same day's changes.
+        String notes = report.path("notes").toString();
+        assertThat(Pattern.compile("upsert_csv delta run [^:]+: [0-9.]+ s, 30 written").matcher(notes).results().count()).isEqualTo(2);
+        assertThat(Pattern.compile("difference_parquet delta run [^:]+: [0-9.]+ s, 40 written").matcher(notes).results().count()).isEqualTo(2);
+        assertThat(notes).contains("memory_limit (512MB)");
+        // Files are removed once measured; the table is back as generated.
+        try (var files = Files.walk(dir.resolve("out"))) {
+            assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("ATTACH '" + dir.resolve("bench.duckdb") + "' AS b (READ_ONLY)");
+            ResultSet rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE id >= " + ROWS + ") FROM b.customers");
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(ROWS);
+            assertThat(rs.getLong(2)).as("rows added by the last day's changes").isZero();
+        }
+
+        assertUserError(CliRun.of("bench", "run", "--rows", "10", "--formats", "csv,avro"),
+                "error: --formats: unknown format 'avro'; one of csv, parquet, jsonl, json, xml");
+    }
+
+    @Test
     void withoutKeepTheBenchmarkRemovesWhatItCreated() throws Exception {
         Path work = dir.resolve("work");
         Files.createDirectories(work);
