@@ -131,7 +131,7 @@ public final class BenchCommand implements Runnable {
     static final class Runs extends Benchmark {
         @Option(names = "--formats", paramLabel = "LIST", split = ",",
                 description = "Formats to measure, comma-separated (default: all): ${COMPLETION-CANDIDATES}. "
-                        + "xml is held against csv's rows/s, so csv is measured with it.",
+                        + "With xml, csv is measured too: xml is held against its rows/s.",
                 completionCandidates = RunFormatNames.class)
         List<String> formats = new ArrayList<>();
 

@@ -7,15 +7,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** The top-level command: global options shared by every subcommand. */
+/**
+ * The top-level command: global options shared by every subcommand. Its subcommands are listed in
+ * {@link Main#SUBCOMMANDS}, which adds only the one a command line names (see there why).
+ */
 @Command(name = "sluice",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Keeps files in a bucket in sync with SQL models and segments.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, PreviewCommand.class, RunCommand.class, ListCommand.class,
-                RunsCommand.class, ResetCommand.class, PauseCommand.class, ResumeCommand.class, CheckCommand.class, VerifyCommand.class, NotifyCommand.class,
-                ServeCommand.class, BenchCommand.class,
-                picocli.CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class SluiceCommand implements Runnable {
     @Spec

@@ -53,6 +53,28 @@ class CliTest {
         }
     }
 
+    /** A command line builds only the subcommand it names (the start of every command pays for what it builds). */
+    @Test
+    void aCommandLineBuildsOnlyTheSubcommandItNames() {
+        assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands()).isEmpty();
+        assertThat(Main.commandLine(new String[] {"-c", "run", "--debug", "validate", "--offline"}).getSubcommands())
+                .containsOnlyKeys("validate");
+        assertThat(Main.commandLine(new String[] {"--state-dir", "x", "bench", "run"}).getSubcommands()).containsOnlyKeys("bench");
+        assertThat(Main.commandLine(new String[] {"bench", "run"}).getSubcommands().get("bench").getSubcommands())
+                .containsKeys("run", "formats", "sync", "upload");
+        assertThat(Main.commandLine(new String[] {"help", "run"}).getSubcommands()).containsKeys("run", "validate", "help");
+        assertThat(Main.commandLine(new String[] {"rn"}).getSubcommands()).containsKeys("run", "runs");
+        assertThat(Main.commandLine(new String[0]).getSubcommands().keySet())
+                .containsExactlyElementsOf(Main.commandLine().getSubcommands().keySet());
+
+        CliRun typo = CliRun.of("rnu");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).startsWith("error: Unmatched argument at index 0: 'rnu'").contains("see 'sluice --help'");
+        CliRun inherited = CliRun.of("validate", "--offline", "-c", "missing.yaml");
+        assertThat(inherited.exitCode()).isEqualTo(2);
+        assertThat(inherited.err()).contains("missing.yaml");
+    }
+
     /**
      * Issue 16: summaries cut mid-sentence in the command lists, dotted words ({@code .sluice},
      * {@code sluice.yaml}) broken at the dot, and options listed where they do not apply.
