@@ -48,7 +48,7 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
             workspace.requireSet("check source " + destination, List.of("sources." + destination));
             err().println("checking source " + destination + " (" + source.describe() + ")…");
             err().flush();
-            String checked = Runner.checkSource(source);
+            String checked = Runner.checkSource(workspace, source);
             out().println(Terminal.green("ok: ") + "source " + destination + " (" + source.describe() + ") works: " + checked);
             out().flush();
             return 0;

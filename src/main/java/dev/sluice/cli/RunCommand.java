@@ -250,6 +250,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         if (dry) {
             out().printf(Locale.ROOT, "dry run of %s: a %s run would export from %,d rows read (%,d added, %,d updated, %,d removed, %,d unchanged, %,d left out)%n",
                     record.activation(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped());
+            if (record.billing() != null) {
+                out().println("  billed: " + dev.sluice.run.BilledBytes.describe(record.billing()));
+            }
             for (FileRecord file : record.files()) {
                 out().printf(Locale.ROOT, "  would write %s (%,d rows)%n", file.object(), file.rows());
             }
@@ -272,6 +275,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped(), c.written());
         for (FileRecord file : record.files()) {
             out().printf(Locale.ROOT, "  %s  %,d rows, %,d bytes%n", file.object(), file.rows(), file.bytes());
+        }
+        if (record.billing() != null) {
+            out().println("  billed: " + dev.sluice.run.BilledBytes.describe(record.billing()));
         }
         for (Guards.Result guard : record.guards()) {
             if (guard.outcome().equals("lifted")) {
