@@ -247,9 +247,14 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
 
     private void print(RunRecord record, boolean dry) {
         Counts c = record.counts();
-        if (dry) {
+        if (dry && record.kind() == null) {
+            // Held before reading (max_bytes_billed): nothing was read, so there is no plan to show.
+            out().printf(Locale.ROOT, "dry run of %s: the run would be held before reading anything%n", record.activation());
+        } else if (dry) {
             out().printf(Locale.ROOT, "dry run of %s: a %s run would export from %,d rows read (%,d added, %,d updated, %,d removed, %,d unchanged, %,d left out)%n",
                     record.activation(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped());
+        }
+        if (dry) {
             if (record.billing() != null) {
                 out().println("  billed: " + dev.sluice.run.BilledBytes.describe(record.billing()));
             }
