@@ -364,13 +364,19 @@ function runSections(r) {
     r.error ? [h('dt', {}, r.status === 'skipped' ? 'Reason' : 'Error'), h('dd', {}, errorText(r.error))] : null,
     r.error && r.error.match(KEY_PATH) ? [h('dt', {}, 'Setting'), h('dd', { id: 'run-settings' }, [...new Set(r.error.match(KEY_PATH))].map(p =>
       h('div', {}, settingHref(p) ? h('a', { href: settingHref(p), class: 'mono' }, p) : h('span', { class: 'mono' }, p))))] : null,
+    r.billing ? [h('dt', {}, 'Bytes billed'), h('dd', { id: 'run-billing', title: 'estimated by dry runs before anything was read' },
+      h('b', {}, fmtNumber(r.billing.estimatedBytes)), ' bytes (dry-run estimate)',
+      r.billing.statements.map(s => h('div', { class: 'muted small' }, s.statement + ': ' + fmtNumber(s.bytes) + ' bytes')),
+      r.billing.maximumBytesBilled != null ? h('div', { class: 'muted small' }, 'each job refused above ' + fmtNumber(r.billing.maximumBytesBilled)
+        + ' bytes (maximum_bytes_billed)') : null)] : null,
     (r.warnings || []).length ? [h('dt', {}, 'Warnings'), h('dd', { class: 'warnings' }, r.warnings.join('\n'))] : null)));
   if ((r.guards || []).length) {
     sections.push(h('section', { id: 'run-guards', 'data-section': '' }, h('h2', {}, 'Guards' + (r.guardsLifted ? ' (lifted for this run)' : '')),
       h('table', { id: 'guards', class: 'cards' }, h('thead', {}, h('tr', {}, h('th', {}, 'Guard'), h('th', {}, 'Limit'), h('th', { class: 'num' }, 'Measured'),
         h('th', {}, 'Outcome'))),
         h('tbody', {}, r.guards.map(g => h('tr', { 'data-guard': g.guard }, h('td', { class: 'mono', 'data-label': 'Guard' }, g.guard),
-          h('td', { 'data-label': 'Limit' }, g.limit + (g.limitRows != null && String(g.limitRows) !== g.limit ? ' (' + fmtNumber(g.limitRows) + ' rows)' : '')),
+          h('td', { 'data-label': 'Limit' }, g.limit + (g.limitRows != null && String(g.limitRows) !== g.limit ? ' (' + fmtNumber(g.limitRows)
+            + (g.guard === 'max_bytes_billed' ? ' bytes)' : ' rows)') : '')),
           h('td', { class: 'num', 'data-label': 'Measured' }, fmtNumber(g.value)),
           h('td', { 'data-label': 'Outcome' }, badge(g.outcome), g.note ? h('div', { class: 'muted small' }, g.note) : null))))),
       r.status === 'held' ? h('div', { class: 'actions' }, h('button', { class: 'primary', id: 'accept-held',

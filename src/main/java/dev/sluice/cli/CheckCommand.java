@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
 public final class CheckCommand extends WorkspaceCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NAME", description = {"The destination (or source) to check.",
-            "For a source: connects and runs a query; for a PostgreSQL source, also checks that the schema of state: source can be created."})
+            "For a source: connects and runs a query; for a PostgreSQL source, also checks that the schema of state: source can be created;",
+            "for a BigQuery source, runs dry-run jobs (its models, nothing billed) and checks the export bucket's permissions."})
     String destination;
 
     @Option(names = "--folder", paramLabel = "PATH", description = "Where to write the probe object (default: the bucket's root).")
@@ -48,7 +49,7 @@ public final class CheckCommand extends WorkspaceCommand implements Callable<Int
             workspace.requireSet("check source " + destination, List.of("sources." + destination));
             err().println("checking source " + destination + " (" + source.describe() + ")…");
             err().flush();
-            String checked = Runner.checkSource(source);
+            String checked = Runner.checkSource(workspace, source);
             out().println(Terminal.green("ok: ") + "source " + destination + " (" + source.describe() + ") works: " + checked);
             out().flush();
             return 0;

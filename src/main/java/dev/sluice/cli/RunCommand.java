@@ -247,9 +247,17 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
 
     private void print(RunRecord record, boolean dry) {
         Counts c = record.counts();
-        if (dry) {
+        if (dry && record.kind() == null) {
+            // Held before reading (max_bytes_billed): nothing was read, so there is no plan to show.
+            out().printf(Locale.ROOT, "dry run of %s: the run would be held before reading anything%n", record.activation());
+        } else if (dry) {
             out().printf(Locale.ROOT, "dry run of %s: a %s run would export from %,d rows read (%,d added, %,d updated, %,d removed, %,d unchanged, %,d left out)%n",
                     record.activation(), record.kind(), c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped());
+        }
+        if (dry) {
+            if (record.billing() != null) {
+                out().println("  billed: " + dev.sluice.run.BilledBytes.describe(record.billing()));
+            }
             for (FileRecord file : record.files()) {
                 out().printf(Locale.ROOT, "  would write %s (%,d rows)%n", file.object(), file.rows());
             }
@@ -272,6 +280,9 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 c.read(), c.added(), c.updated(), c.removed(), c.unchanged(), c.skipped(), c.written());
         for (FileRecord file : record.files()) {
             out().printf(Locale.ROOT, "  %s  %,d rows, %,d bytes%n", file.object(), file.rows(), file.bytes());
+        }
+        if (record.billing() != null) {
+            out().println("  billed: " + dev.sluice.run.BilledBytes.describe(record.billing()));
         }
         for (Guards.Result guard : record.guards()) {
             if (guard.outcome().equals("lifted")) {

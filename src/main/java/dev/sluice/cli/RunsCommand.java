@@ -85,6 +85,9 @@ public final class RunsCommand extends WorkspaceCommand implements Callable<Inte
                 if (r.error() != null) {
                     out().println("    error: " + r.error());
                 }
+                if (r.billing() != null) {
+                    out().println("    billed: " + dev.sluice.run.BilledBytes.describe(r.billing()));
+                }
                 for (Delivery d : notifications.getOrDefault(r.id(), List.of())) {
                     out().println("    notification " + d.name() + " (" + d.type() + ", " + d.event() + "): " + d.status()
                             + (d.error() == null ? "" : ": " + d.error()));

@@ -17,13 +17,17 @@ import java.util.regex.Pattern;
  * ({@code max_added}, {@code max_updated}, {@code max_removed}, {@code max_changed_rows}) take a
  * number of rows or a percentage of the previous snapshot's rows and apply only when there is a
  * previous snapshot to compare with; {@code min_rows} and {@code max_rows} bound the rows read and
- * apply to every run.
+ * apply to every run. {@code max_bytes_billed} bounds the bytes a source that bills by bytes
+ * (BigQuery) would bill the run, estimated by dry runs: it is checked before the run reads anything.
  */
 public record Guards(Map<String, Limit> limits) {
     public static final Guards NONE = new Guards(Map.of());
 
     /** The guards in the order they are checked and reported. */
-    public static final List<String> KEYS = List.of("min_rows", "max_rows", "max_added", "max_updated", "max_removed", "max_changed_rows");
+    public static final List<String> KEYS = List.of("min_rows", "max_rows", "max_added", "max_updated", "max_removed", "max_changed_rows",
+            "max_bytes_billed");
+    /** The guard checked before the run reads anything: the bytes its source would bill, from dry runs. */
+    public static final String MAX_BYTES_BILLED = "max_bytes_billed";
     /** The guards as settings of {@code guards:}. */
     public static final List<SettingSpec> SETTINGS = List.of(
             SettingSpec.integer("min_rows").in("guards", 1).help("held when the run reads fewer rows"),
@@ -33,8 +37,10 @@ public record Guards(Map<String, Limit> limits) {
             SettingSpec.of("max_updated", SettingSpec.Kind.COUNT_OR_PERCENT).in("guards", 4).help("held when more rows are updated"),
             SettingSpec.of("max_removed", SettingSpec.Kind.COUNT_OR_PERCENT).in("guards", 5).help("held when more rows are removed"),
             SettingSpec.of("max_changed_rows", SettingSpec.Kind.COUNT_OR_PERCENT).in("guards", 6)
-                    .help("held when more rows are added, updated and removed together"));
-    private static final List<String> ABSOLUTE_ONLY = List.of("min_rows", "max_rows");
+                    .help("held when more rows are added, updated and removed together"),
+            SettingSpec.of("max_bytes_billed", SettingSpec.Kind.SIZE).in("guards", 7)
+                    .help("held before reading when the source's dry runs estimate more bytes billed (BigQuery sources)"));
+    private static final List<String> ABSOLUTE_ONLY = List.of("min_rows", "max_rows", "max_bytes_billed");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
@@ -60,8 +66,9 @@ public record Guards(Map<String, Limit> limits) {
 
         /** One line for messages: "max_removed 20% (2,000 rows): 9,700 removed". */
         public String describe() {
+            String unit = guard.equals(MAX_BYTES_BILLED) ? "bytes" : "rows";
             String of = limit + (limitRows != null && !limit.equals(String.valueOf(limitRows))
-                    ? String.format(Locale.ROOT, " (%,d rows)", limitRows) : "");
+                    ? String.format(Locale.ROOT, " (%,d %s)", limitRows, unit) : "");
             return String.format(Locale.ROOT, "%s %s: %,d %s", guard, of, value, measure(guard));
         }
     }
@@ -87,6 +94,9 @@ public record Guards(Map<String, Limit> limits) {
         for (Map.Entry<String, Limit> entry : limits.entrySet()) {
             String guard = entry.getKey();
             Limit limit = entry.getValue();
+            if (guard.equals(MAX_BYTES_BILLED)) {
+                continue; // checked before the run reads: checkBilled
+            }
             long value = switch (guard) {
                 case "min_rows", "max_rows" -> m.read();
                 case "max_added" -> m.added();
@@ -107,6 +117,21 @@ public record Guards(Map<String, Limit> limits) {
         return results;
     }
 
+    /**
+     * {@code max_bytes_billed} against the bytes the source's dry runs estimate for the run, checked
+     * before anything billed runs; empty when the activation has no such guard. {@code lifted}
+     * marks a broken limit as lifted ({@code --accept-held}).
+     */
+    public java.util.Optional<Result> checkBilled(long estimatedBytes, boolean lifted) {
+        Limit limit = limits.get(MAX_BYTES_BILLED);
+        if (limit == null) {
+            return java.util.Optional.empty();
+        }
+        boolean broken = estimatedBytes > limit.rows();
+        return java.util.Optional.of(new Result(MAX_BYTES_BILLED, limit.text(), limit.rows(), estimatedBytes,
+                !broken ? "passed" : lifted ? "lifted" : "broken", null));
+    }
+
     /** Reads {@code guards:} of an activation; problems name the key path and the value. */
     public static Guards parse(Node node) {
         if (node.isUnset("no guards") || !node.expectObject()) {
@@ -121,6 +146,14 @@ public record Guards(Map<String, Limit> limits) {
             }
             String text = value.asText();
             if (text == null) {
+                continue;
+            }
+            if (key.equals(MAX_BYTES_BILLED)) {
+                try {
+                    limits.put(key, new Limit(text.strip(), dev.sluice.config.ByteSize.parse(text), null));
+                } catch (IllegalArgumentException e) {
+                    value.problem(e.getMessage());
+                }
                 continue;
             }
             Limit limit = limit(text.strip(), ABSOLUTE_ONLY.contains(key));
@@ -163,6 +196,7 @@ public record Guards(Map<String, Limit> limits) {
             case "max_added" -> "added";
             case "max_updated" -> "updated";
             case "max_removed" -> "removed";
+            case MAX_BYTES_BILLED -> "bytes billed (estimated by dry runs before anything was read)";
             default -> "changed (added + updated + removed)";
         };
     }

@@ -197,6 +197,28 @@ public final class Runner {
                     ChangeState state = States.open(engine, workspace, activation, clock, stateDir, latestSucceeded(store, activation),
                             request.dryRun(), request.fullResync() || moves)) {
                 delivery.requireAccess();
+                // What the source would bill (BigQuery), from dry runs, before any billed statement runs.
+                dev.sluice.history.Billing billing = BilledBytes.estimate(workspace, activation);
+                if (billing != null) {
+                    record = record.withBilling(billing);
+                    events.step(BilledBytes.describe(billing));
+                    Optional<Guards.Result> billed = activation.guards().checkBilled(billing.estimatedBytes(), request.acceptHeld());
+                    if (billed.isPresent()) {
+                        record = record.withGuards(List.of(billed.get()), request.acceptHeld());
+                    }
+                    sofar[0] = record;
+                    if (billed.isPresent() && billed.get().broken()) {
+                        String message = BilledBytes.heldMessage(activation.name(), billed.get());
+                        log.accept(message);
+                        if (request.dryRun()) {
+                            return record.dryRun(clock.instant(), List.of()).withFiles(List.of(), List.of("the run would be " + message))
+                                    .withPhases(phases.end());
+                        }
+                        RunRecord held = record.held(clock.instant(), record.counts(), message).withPhases(phases.end());
+                        store.save(held);
+                        return held;
+                    }
+                }
                 seen = assess(state, activation, request, record, phases, lastSchema, planned -> sofar[0] = planned);
                 record = seen.record();
                 // What staging the rows had to say (a decimal column kept as text, NaN written as null …).
@@ -267,7 +289,12 @@ public final class Runner {
      * state, also checks that its state schema and a table in it can be created. Returns what was checked.
      */
     public static String checkSource(dev.sluice.source.Source source) {
-        return States.check(source);
+        return States.check(source, List.of());
+    }
+
+    /** As {@link #checkSource(dev.sluice.source.Source)}, with the workspace's models on the source (BigQuery plans each with a dry run). */
+    public static String checkSource(Workspace workspace, dev.sluice.source.Source source) {
+        return States.check(source, workspace.models().values().stream().filter(m -> workspace.sourceOf(m) == source).toList());
     }
 
     /**
@@ -338,6 +365,8 @@ public final class Runner {
                 changes.removed(), changes.updated() + changes.removed() + changes.unchanged(),
                 comparable ? null : previous.isPresent() ? "values not compared: " + stale : "no previous snapshot to compare with"),
                 request.acceptHeld());
+        // A guard checked before reading (max_bytes_billed) comes first.
+        guards = java.util.stream.Stream.concat(record.guards().stream(), guards.stream()).toList();
         record = record.withCounts(counts).withGuards(guards, request.acceptHeld());
         return new Assessment(record, now, plan, changes, comparable, guards, counts, contract);
     }

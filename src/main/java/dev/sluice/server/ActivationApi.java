@@ -152,7 +152,25 @@ final class ActivationApi {
         if (activation.schedule() != null) {
             body.set("next_runs", nextRuns(activation.schedule()));
         }
+        billing(body, name, settings, activation);
         Json.send(ctx, body);
+    }
+
+    /**
+     * On a source that bills by bytes (BigQuery): {@code billing}, what a run would bill as the
+     * source's dry runs estimate it (nothing is billed), or {@code billing_error} when the dry run
+     * fails (a missing permission, a table that does not exist); nothing on other sources.
+     */
+    private void billing(ObjectNode body, String name, JsonNode settings, Activation activation) {
+        Workspace workspace = workspaces.loadWith(Map.of(files.file(name), ActivationFiles.tree(name, settings)));
+        if (!workspace.sourceOf(workspace.modelOf(activation.target())).billsBytes()) {
+            return;
+        }
+        try {
+            body.set("billing", Json.MAPPER.valueToTree(dev.sluice.run.BilledBytes.estimate(workspace, workspace.activation(name))));
+        } catch (dev.sluice.error.SluiceException e) {
+            body.put("billing_error", dev.sluice.error.Secrets.redact(e.getMessage()));
+        }
     }
 
     /**

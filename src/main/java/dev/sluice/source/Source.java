@@ -52,4 +52,40 @@ public interface Source {
     default SourceSession session() {
         return new JdbcSession(connect());
     }
+
+    /**
+     * Whether the source bills a run by the bytes its statements process (BigQuery on demand):
+     * such a source {@link #estimate}s them, and the guard {@code max_bytes_billed} applies to it.
+     */
+    default boolean billsBytes() {
+        return false;
+    }
+
+    /**
+     * The statements that reading {@code model} into a run would have the source bill, each with
+     * the bytes its dry run says it would process; nothing is billed. Empty for a source that does
+     * not bill by bytes.
+     */
+    default java.util.List<BilledStatement> estimate(Model model) {
+        return java.util.List.of();
+    }
+
+    /** The most bytes the source lets one job bill ({@code maximum_bytes_billed}); null when unlimited or not billed by bytes. */
+    default Long maximumBytesBilled() {
+        return null;
+    }
+
+    /**
+     * {@code sluice check SOURCE}: connects and runs a trivial query; a source that can plan
+     * queries without running them may also plan the {@code models} it serves. Returns what was
+     * checked; a failure is a {@link dev.sluice.error.SluiceException} naming the source and what to do.
+     */
+    default String check(java.util.List<Model> models) {
+        try (Connection c = connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (java.sql.SQLException e) {
+            throw dev.sluice.error.SluiceException.external("sources." + name() + ": " + e.getMessage().strip(), e);
+        }
+        return "connected and ran a query";
+    }
 }

@@ -19,6 +19,11 @@ public interface SourceSession extends AutoCloseable {
     /** The character that quotes identifiers in the source's SQL. */
     String identifierQuote();
 
+    /** How the source's SQL tests text for contains, starts_with and ends_with. */
+    default TextMatch textMatch() {
+        return TextMatch.LIKE_ESCAPE;
+    }
+
     /** Runs {@code sql} with its {@code ?} placeholders bound to {@code parameters} and reads the result. */
     <T> T query(String sql, List<Object> parameters, ResultReader<T> reader) throws SQLException;
 

@@ -68,15 +68,11 @@ public final class States {
      * the state's schema and a table in it can be created (in a transaction rolled back). Returns
      * what was checked, for the message.
      */
-    public static String check(Source source) {
-        try (java.sql.Connection c = source.connect(); java.sql.Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
-        } catch (java.sql.SQLException e) {
-            throw SluiceException.external("sources." + source.name() + ": " + e.getMessage().strip(), e);
-        }
+    public static String check(Source source, java.util.List<dev.sluice.source.Model> models) {
+        String checked = source.check(models);
         Optional<WarehouseState> dialect = source.warehouseState();
         if (dialect.isEmpty()) {
-            return "connected and ran a query";
+            return checked;
         }
         SourceState.probe(source, dialect.get());
         return "connected, ran a query, and may create the schema " + dialect.get().schema() + " and tables in it (for state: source)";

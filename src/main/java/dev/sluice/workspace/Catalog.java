@@ -83,8 +83,9 @@ public final class Catalog implements AutoCloseable {
 
     /** Compiles a segment, adding its problems to {@code problems}; null when it has some. */
     public CompiledQuery compile(Model model, Segment segment, Problems problems) {
-        String quote = session(model.source()).identifierQuote();
-        return new SegmentCompiler(clock).compile(model.asSubquery(), segment, columns(model), quote, problems,
+        SourceSession session = session(model.source());
+        String quote = session.identifierQuote();
+        return new SegmentCompiler(clock).textMatch(session.textMatch()).compile(model.asSubquery(), segment, columns(model), quote, problems,
                 workspace.file().toString());
     }
 

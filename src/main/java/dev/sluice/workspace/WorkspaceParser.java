@@ -284,6 +284,17 @@ final class WorkspaceParser {
                     ok = false;
                 }
             }
+            if (ok && parsed != null && parsed.guards().limits().containsKey(dev.sluice.plan.Guards.MAX_BYTES_BILLED)) {
+                Segment viaSegment = segments.get(parsed.target());
+                Model target = models.get(viaSegment != null ? viaSegment.model() : parsed.target());
+                Source source = target == null ? null : sources.get(target.source());
+                if (source != null && !source.billsBytes()) {
+                    node.get("guards").problem(dev.sluice.plan.Guards.MAX_BYTES_BILLED, "applies to sources that bill by bytes "
+                            + "processed (bigquery); the source '" + source.name() + "' (" + source.type() + ") bills nothing per run: "
+                            + "remove the line");
+                    ok = false;
+                }
+            }
             if (!ok) {
                 activations.remove(entry.getKey());
             }

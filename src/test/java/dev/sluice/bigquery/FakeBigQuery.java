@@ -68,6 +68,8 @@ public final class FakeBigQuery implements AutoCloseable {
     private volatile String quotaReason;
     private volatile int quotaTimes;
     private volatile boolean corruptExport;
+    private final Map<String, AtomicInteger> jobsByKind = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> deniedTables = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FakeBigQuery(Path dir, FakeGcs gcs) {
         this.dir = dir;
@@ -136,6 +138,36 @@ public final class FakeBigQuery implements AutoCloseable {
     public FakeBigQuery corruptExport(boolean corrupt) {
         this.corruptExport = corrupt;
         return this;
+    }
+
+    /** Answers every job that reads {@code dataset.table} with 403 accessDenied naming bigquery.tables.getData. */
+    public FakeBigQuery denyTable(String datasetTable) {
+        deniedTables.add(datasetTable);
+        return this;
+    }
+
+    /**
+     * How many job requests of a kind reached the fake (counted when they arrive, before anything
+     * runs): {@code dry_run} (jobs.insert with dryRun), {@code query} (a billed query: jobs.query or
+     * jobs.insert) and {@code export} (a billed EXPORT DATA).
+     */
+    public int jobs(String kind) {
+        AtomicInteger count = jobsByKind.get(kind);
+        return count == null ? 0 : count.get();
+    }
+
+    /**
+     * The bytes BigQuery would process for {@code sql} as the fake reckons them: for each table it
+     * names, the data size of the columns it names ({@code *}: every column), by BigQuery's rule —
+     * INT64, FLOAT64, DATE, TIME, DATETIME, TIMESTAMP 8 bytes, BOOL 1, NUMERIC 16, BIGNUMERIC 32,
+     * STRING, JSON and BYTES 2 + their length in bytes, NULL 0.
+     */
+    public synchronized long bytesProcessed(String sql, String defaultDataset) {
+        try {
+            return bytesRead(translate(sql), defaultDataset);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** "METHOD /path" of every request, in order. */
@@ -267,10 +299,15 @@ public final class FakeBigQuery implements AutoCloseable {
     private ObjectNode jobsQuery(String project, JsonNode request) throws SQLException, IOException {
         String location = request.path("location").asText("US");
         String jobId = "job_" + jobs.incrementAndGet();
+        count(request.path("query").asText(), false);
+        long bytes = checkAccessAndLimit(project, request.path("query").asText(), request.path("defaultDataset"),
+                request.hasNonNull("maximumBytesBilled") ? Long.parseLong(request.get("maximumBytesBilled").asText()) : null, false);
         Result result = execute(project, location, jobId, request.path("query").asText(), request.path("defaultDataset"),
                 request.path("queryParameters"), false);
+        result = new Result(result.table, result.schema, bytes);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("kind", "bigquery#queryResponse");
+        answer.put("totalBytesProcessed", String.valueOf(bytes));
         answer.set("jobReference", reference(project, jobId, location));
         answer.put("jobComplete", true);
         if (result.table != null) {
@@ -308,8 +345,12 @@ public final class FakeBigQuery implements AutoCloseable {
         String location = job.path("jobReference").path("location").asText("US");
         String jobId = job.path("jobReference").path("jobId").asText("job_" + jobs.incrementAndGet());
         boolean dryRun = configuration.path("dryRun").asBoolean(false);
+        count(q.path("query").asText(), dryRun);
+        long bytes = checkAccessAndLimit(project, q.path("query").asText(), q.path("defaultDataset"),
+                q.hasNonNull("maximumBytesBilled") ? Long.parseLong(q.get("maximumBytesBilled").asText()) : null, dryRun);
         Result result = execute(project, location, jobId, q.path("query").asText(), q.path("defaultDataset"),
                 q.path("queryParameters"), dryRun);
+        result = new Result(result.table, result.schema, bytes);
         ObjectNode resource = job(project, location, jobId, q.path("query").asText(), result, dryRun);
         if (!dryRun) {
             jobResources.put(jobId, resource);
@@ -343,7 +384,7 @@ public final class FakeBigQuery implements AutoCloseable {
         statistics.put("startTime", String.valueOf(now));
         statistics.put("endTime", String.valueOf(now));
         ObjectNode queryStatistics = statistics.putObject("query");
-        queryStatistics.put("totalBytesProcessed", "0");
+        queryStatistics.put("totalBytesProcessed", String.valueOf(result.bytes));
         queryStatistics.put("statementType", result.table == null ? "EXPORT_DATA" : "SELECT");
         if (result.schema != null) {
             queryStatistics.set("schema", result.schema);
@@ -375,7 +416,112 @@ public final class FakeBigQuery implements AutoCloseable {
 
     // ---------------------------------------------------------------- SQL
 
-    private record Result(String table, ObjectNode schema) {}
+    private record Result(String table, ObjectNode schema, long bytes) {
+        Result(String table, ObjectNode schema) {
+            this(table, schema, 0);
+        }
+    }
+
+    private void count(String sql, boolean dryRun) {
+        String kind = dryRun ? "dry_run" : EXPORT.matcher(sql).matches() ? "export" : "query";
+        jobsByKind.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /**
+     * As BigQuery before it runs a job: a table the caller may not read is refused (403 accessDenied
+     * naming bigquery.tables.getData), and a job that would bill more than its {@code maximumBytesBilled}
+     * (400 bytesBilledLimitExceeded; a dry run is never refused for it). Returns the bytes it processes.
+     */
+    private long checkAccessAndLimit(String project, String sql, JsonNode defaultDataset, Long maximumBytesBilled, boolean dryRun)
+            throws SQLException {
+        String dataset = defaultDataset.path("datasetId").asText(null);
+        Matcher export = EXPORT.matcher(sql);
+        String translated = translate(export.matches() ? export.group(2) : sql);
+        for (String[] table : tablesOf(translated, dataset)) {
+            if (deniedTables.contains(table[0] + "." + table[1])) {
+                throw new Failure(403, "accessDenied", "Access Denied: Table " + project + ":" + table[0] + "." + table[1]
+                        + ": User does not have bigquery.tables.getData permission for table " + project + ":" + table[0] + "."
+                        + table[1] + ".");
+            }
+        }
+        long bytes = bytesRead(translated, dataset);
+        if (!dryRun && maximumBytesBilled != null && bytes > maximumBytesBilled) {
+            throw new Failure(400, "bytesBilledLimitExceeded", "Query exceeded limit for bytes billed: " + maximumBytesBilled + ". "
+                    + bytes + " or higher required.");
+        }
+        return bytes;
+    }
+
+    /** The fake's tables that {@code sql} (translated to DuckDB's quoting) names: {schema, table} each. */
+    private List<String[]> tablesOf(String sql, String defaultDataset) throws SQLException {
+        List<String[]> named = new ArrayList<>();
+        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = 'memory' AND table_schema <> '"
+                        + ANON + "'")) {
+            while (rs.next()) {
+                String schema = rs.getString(1);
+                String table = rs.getString(2);
+                String qualified = "\"" + schema + "\".\"" + table + "\"";
+                boolean bare = schema.equals(defaultDataset) && Pattern.compile("(?i)(\\bFROM|\\bJOIN|,)\\s+(\"" + Pattern.quote(table)
+                        + "\"|" + Pattern.quote(table) + "\\b)").matcher(sql).find();
+                if (sql.contains(qualified) || bare) {
+                    named.add(new String[] {schema, table});
+                }
+            }
+        }
+        return named;
+    }
+
+    /** The data size of the columns {@code sql} reads (see {@link #bytesProcessed}). */
+    private long bytesRead(String sql, String defaultDataset) throws SQLException {
+        long bytes = 0;
+        boolean star = Pattern.compile("(?i)SELECT\\s+(DISTINCT\\s+)?(\\w+\\.)?\\*").matcher(sql).find();
+        for (String[] table : tablesOf(sql, defaultDataset)) {
+            List<String> sums = new ArrayList<>();
+            try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '" + table[0]
+                            + "' AND table_name = '" + table[1] + "' ORDER BY ordinal_position")) {
+                while (rs.next()) {
+                    String column = rs.getString(1);
+                    if (!star && !Pattern.compile("(?i)\\b" + Pattern.quote(column) + "\\b").matcher(sql).find()) {
+                        continue;
+                    }
+                    String c = "\"" + column.replace("\"", "\"\"") + "\"";
+                    sums.add("coalesce(sum(" + size(c, rs.getString(2), column) + "), 0)");
+                }
+            }
+            if (sums.isEmpty()) {
+                continue;
+            }
+            try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
+                    "SELECT " + String.join(" + ", sums) + " FROM \"" + table[0] + "\".\"" + table[1] + "\"")) {
+                rs.next();
+                bytes += rs.getLong(1);
+            }
+        }
+        return bytes;
+    }
+
+    /** BigQuery's data size of one value of a column (NULL: 0). */
+    private String size(String c, String duckType, String name) {
+        String type = duckType.toUpperCase(java.util.Locale.ROOT);
+        String bq = typeOverrides.getOrDefault(name, "");
+        String expression;
+        if (bq.equals("BIGNUMERIC")) {
+            expression = "32";
+        } else if (bq.equals("JSON") || type.equals("VARCHAR") || type.equals("JSON")) {
+            expression = "2 + strlen(CAST(" + c + " AS VARCHAR))";
+        } else if (type.equals("BLOB")) {
+            expression = "2 + octet_length(" + c + ")";
+        } else if (type.equals("BOOLEAN")) {
+            expression = "1";
+        } else if (type.startsWith("DECIMAL")) {
+            expression = type.equals("DECIMAL(38,9)") ? "16" : "32";
+        } else {
+            expression = "8";
+        }
+        return "CASE WHEN " + c + " IS NULL THEN 0 ELSE " + expression + " END";
+    }
 
     private Result execute(String project, String location, String jobId, String sql, JsonNode defaultDataset,
             JsonNode parameters, boolean dryRun) throws SQLException, IOException {
@@ -435,8 +581,25 @@ public final class FakeBigQuery implements AutoCloseable {
         }
     }
 
+    private static final Pattern ESCAPE_CLAUSE = Pattern.compile("(?i)\\bLIKE\\s+(\\?|'[^'\\\\]*')\\s+ESCAPE\\b");
+    private static final Pattern LIKE_OPERAND = Pattern.compile("(?i)\\bLIKE\\s+(\\?|'[^'\\\\]*')");
+
+    /**
+     * GoogleSQL's LIKE: it has no ESCAPE clause (refused as BigQuery refuses it), and a backslash in
+     * the pattern escapes the next character ({@code \\%} a percent sign, {@code \\_} an
+     * underscore, {@code \\\\} a backslash), which DuckDB's LIKE does only when told.
+     */
+    static String likeAsGoogleSql(String sql) {
+        Matcher escape = ESCAPE_CLAUSE.matcher(sql);
+        if (escape.find()) {
+            throw new Failure(400, "invalidQuery", "Syntax error: Expected end of input but got keyword ESCAPE at [1:" + (escape.end() - 5) + "]");
+        }
+        return LIKE_OPERAND.matcher(sql).replaceAll(m -> Matcher.quoteReplacement(m.group() + " ESCAPE '\\'"));
+    }
+
     /** BigQuery names to DuckDB's: `project.dataset.table` → "dataset"."table", `name` → "name"; INT64 → BIGINT. */
     static String translate(String sql) {
+        sql = likeAsGoogleSql(sql);
         Matcher m = BACKQUOTED.matcher(sql);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

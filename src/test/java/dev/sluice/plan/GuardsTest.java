@@ -57,6 +57,22 @@ class GuardsTest {
     }
 
     @Test
+    void maxBytesBilledIsASizeCheckedBeforeReadingAndNotAmongTheChangeGuards() throws Exception {
+        Guards guards = parse("{max_bytes_billed: 10GB, max_rows: 5}");
+        assertThat(guards.check(new Guards.Measured(6, 0, 0, 0, 0, null), false)).extracting(Guards.Result::guard).containsExactly("max_rows");
+        assertThat(guards.checkBilled(10_000_000_000L, false).orElseThrow().outcome()).isEqualTo("passed");
+        Guards.Result broken = guards.checkBilled(10_000_000_001L, false).orElseThrow();
+        assertThat(broken.broken()).isTrue();
+        assertThat(broken.describe()).isEqualTo("max_bytes_billed 10GB (10,000,000,000 bytes): 10,000,000,001 bytes billed "
+                + "(estimated by dry runs before anything was read)");
+        assertThat(guards.checkBilled(10_000_000_001L, true).orElseThrow().outcome()).isEqualTo("lifted");
+        assertThat(parse("{max_rows: 5}").checkBilled(1, false)).isEmpty();
+        Problems problems = new Problems();
+        parse("{max_bytes_billed: 10%}", problems);
+        assertThat(problems.list().get(0).toString()).contains("guards.max_bytes_billed").contains("must be a size such as 64MB");
+    }
+
+    @Test
     void liftedGuardsAreRecordedAsLifted() throws Exception {
         List<Guards.Result> results = parse("{max_removed: 1}").check(new Guards.Measured(5, 0, 0, 2, 7, null), true);
         assertThat(results).extracting(Guards.Result::outcome).containsExactly("lifted");

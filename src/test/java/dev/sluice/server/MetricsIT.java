@@ -106,7 +106,7 @@ class MetricsIT {
 
     private static RunRecord ended(String id, String activation, RunStatus status, Instant start, Instant end) {
         return new RunRecord(id, activation, "manual", status, "full", null, start, end, Counts.ZERO, List.of(), List.of(),
-                null, Map.of(), List.of(), false, null, null);
+                null, Map.of(), List.of(), false, null, null, null);
     }
 
     @Test

@@ -70,6 +70,12 @@ final class BigQueryErrors {
             return SluiceException.external(where + ": BigQuery quota exceeded (" + reason + ") while " + action + ": " + message
                     + "; run again later, or raise the quota in the Google Cloud console (IAM & Admin > Quotas)", null);
         }
+        if ("bytesBilledLimitExceeded".equals(reason)) {
+            return SluiceException.user(where + ".maximum_bytes_billed: BigQuery refused " + action + ": " + message
+                    + " (maximum_bytes_billed is " + (source.maximumBytesBilled() == null ? "not set" : String.format(Locale.ROOT,
+                            "%,d bytes", source.maximumBytesBilled())) + "); raise " + where + ".maximum_bytes_billed if the cost is "
+                    + "expected, or make the model read less (select fewer columns, filter on a partition)", null);
+        }
         if ("invalidQuery".equals(reason) && model != null) {
             return SluiceException.user("models." + model + ".sql: BigQuery rejected the query on source '" + source.name() + "': "
                     + message + "; fix the model's SQL (BigQuery GoogleSQL)", null);

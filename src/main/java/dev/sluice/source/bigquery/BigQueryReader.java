@@ -8,6 +8,7 @@ import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.Job;
 import com.google.cloud.bigquery.JobId;
+import com.google.cloud.bigquery.JobStatistics;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
@@ -58,7 +59,34 @@ final class BigQueryReader {
         if (source.dataset() != null) {
             builder.setDefaultDataset(DatasetId.of(source.project(), source.dataset()));
         }
+        if (source.maximumBytesBilled() != null) {
+            builder.setMaximumBytesBilled(source.maximumBytesBilled());
+        }
         return builder;
+    }
+
+    /**
+     * The model's query as a dry-run job: the bytes BigQuery would process (and bill) running it.
+     * A large result's {@code EXPORT DATA} reads the query's result table, whose size no dry run
+     * can tell before the query has run: it is not in the estimate.
+     */
+    java.util.List<dev.sluice.source.BilledStatement> estimate(Model model) {
+        JobStatistics.QueryStatistics statistics = dryRun(body(model), model.name(), "estimating the bytes the query of model "
+                + model.name() + " would bill (dry run)");
+        Long bytes = statistics == null ? null : statistics.getTotalBytesProcessed();
+        return java.util.List.of(new dev.sluice.source.BilledStatement("query of model " + model.name(), bytes == null ? 0 : bytes));
+    }
+
+    /** Runs {@code sql} as a dry-run job (planned, nothing read or billed) and returns its statistics. */
+    JobStatistics.QueryStatistics dryRun(String sql, String model, String action) {
+        QueryJobConfiguration config = query(sql).setDryRun(true).build();
+        try {
+            JobId id = JobId.newBuilder().setRandomJob().setLocation(source.location()).build();
+            Job job = client.bigquery().create(com.google.cloud.bigquery.JobInfo.of(id, config));
+            return job.getStatistics();
+        } catch (BigQueryException e) {
+            throw BigQueryErrors.translate(source, model, e, action);
+        }
     }
 
     TableResult run(QueryJobConfiguration config, String model, String action) {

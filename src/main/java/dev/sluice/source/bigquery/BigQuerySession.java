@@ -70,6 +70,12 @@ final class BigQuerySession implements SourceSession {
         return "`";
     }
 
+    /** GoogleSQL's LIKE has no ESCAPE clause (it escapes with a backslash): text is matched with functions. */
+    @Override
+    public dev.sluice.source.TextMatch textMatch() {
+        return dev.sluice.source.TextMatch.FUNCTIONS;
+    }
+
     @Override
     public <T> T query(String sql, List<Object> parameters, ResultReader<T> resultReader) throws SQLException {
         QueryJobConfiguration.Builder config = reader.query(sql);

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * above {@code export.above_rows} leave BigQuery as Parquet ({@code EXPORT DATA}).
  */
 public record BigQuerySource(String name, String project, String location, String dataset, Path credentialsFile,
-        String credentialsJson, String endpoint, int maxAttempts, Export export) implements Source {
+        String credentialsJson, String endpoint, int maxAttempts, Export export, Long maximumBytesBilled) implements Source {
 
     /** Project ids: 6-30 lower-case letters, digits and '-', optionally behind a domain ("example.com:project"). */
     private static final Pattern PROJECT = Pattern.compile("([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
@@ -57,7 +57,9 @@ public record BigQuerySource(String name, String project, String location, Strin
             SettingSpec.integer("max_attempts").withDefault(DEFAULT_MAX_ATTEMPTS).in("bigquery", 7)
                     .help("attempts per request on rate limits, 5xx and network errors (1-20)"),
             SettingSpec.object("export", EXPORT_SETTINGS).absent("none").in("bigquery", 8)
-                    .help("large results leave BigQuery as Parquet through this bucket"));
+                    .help("large results leave BigQuery as Parquet through this bucket"),
+            SettingSpec.of("maximum_bytes_billed", SettingSpec.Kind.SIZE).absent("no limit").in("bigquery", 9)
+                    .help("every job Sluice runs is refused by BigQuery above this many bytes billed (10GB, 1TiB …)"));
 
     public static BigQuerySource parse(String name, Node node, Path baseDir) {
         node.allowKeys(SettingSpec.keys(SETTINGS));
@@ -85,8 +87,10 @@ public record BigQuerySource(String name, String project, String location, Strin
         if (attempts != null && attempts > 20) {
             node.problem("max_attempts", "must be between 1 and 20 (attempts per request before the run fails), got " + attempts);
         }
+        Long maximumBytesBilled = node.parse("maximum_bytes_billed", dev.sluice.config.ByteSize::parse, "no limit").orElse(null);
         return new BigQuerySource(name, project, location, dataset, file == null ? null : baseDir.resolve(file).normalize(),
-                json, endpoint, attempts == null ? DEFAULT_MAX_ATTEMPTS : attempts.intValue(), export(node.get("export")));
+                json, endpoint, attempts == null ? DEFAULT_MAX_ATTEMPTS : attempts.intValue(), export(node.get("export")),
+                maximumBytesBilled);
     }
 
     private static Export export(Node node) {
@@ -149,6 +153,28 @@ public record BigQuerySource(String name, String project, String location, Strin
     @Override
     public String loadInto(Engine engine, Model model) throws java.sql.SQLException {
         return new BigQueryReader(this, BigQueryClient.open(this)).loadInto(engine, model);
+    }
+
+    /** BigQuery bills queries by the bytes they process (on-demand pricing). */
+    @Override
+    public boolean billsBytes() {
+        return true;
+    }
+
+    /** The model's query, dry-run: the bytes BigQuery says it would process. Nothing is billed. */
+    @Override
+    public java.util.List<dev.sluice.source.BilledStatement> estimate(dev.sluice.source.Model model) {
+        return new BigQueryReader(this, BigQueryClient.open(this)).estimate(model);
+    }
+
+    /**
+     * {@code sluice check}: a dry-run job (bigquery.jobs.create), a dry run of each model's query (reading
+     * its tables), then the permissions a run uses on the export bucket; each missing permission is
+     * named with a role that grants it.
+     */
+    @Override
+    public String check(java.util.List<dev.sluice.source.Model> models) {
+        return new BigQueryCheck(this, BigQueryClient.open(this)).check(models);
     }
 
     @Override

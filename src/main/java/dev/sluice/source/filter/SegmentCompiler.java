@@ -4,6 +4,7 @@ import dev.sluice.config.Problems;
 import dev.sluice.config.Suggestions;
 import dev.sluice.engine.Column;
 import dev.sluice.engine.LogicalType;
+import dev.sluice.source.TextMatch;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,14 +35,27 @@ public final class SegmentCompiler {
     private final Clock clock;
     /** Where compiled values are read from: null for {@code ?} placeholders, else a one-row table (see {@link #valuesFrom}). */
     private final String valuesTable;
+    /** How text is matched: LIKE … ESCAPE, or functions where the dialect has no ESCAPE clause (BigQuery). */
+    private final TextMatch textMatch;
 
     public SegmentCompiler(Clock clock) {
-        this(clock, null);
+        this(clock, null, TextMatch.LIKE_ESCAPE);
     }
 
-    private SegmentCompiler(Clock clock, String valuesTable) {
+    private SegmentCompiler(Clock clock, String valuesTable, TextMatch textMatch) {
         this.clock = clock;
         this.valuesTable = valuesTable;
+        this.textMatch = textMatch;
+    }
+
+    /**
+     * A compiler that writes {@code contains}, {@code starts_with} and {@code ends_with} as
+     * {@code textMatch} says: with {@link TextMatch#FUNCTIONS}, {@code STRPOS(col, ?) > 0},
+     * {@code STARTS_WITH(col, ?)} and {@code ENDS_WITH(col, ?)} on the value as given, so that
+     * {@code %}, {@code _} and {@code \} in it are plain characters without any escaping.
+     */
+    public SegmentCompiler textMatch(TextMatch textMatch) {
+        return new SegmentCompiler(clock, valuesTable, textMatch);
     }
 
     /**
@@ -51,7 +65,7 @@ public final class SegmentCompiler {
      * SQL text: {@link CompiledQuery#bindInto} creates the table with the values bound.
      */
     public SegmentCompiler valuesFrom(String table) {
-        return new SegmentCompiler(clock, table);
+        return new SegmentCompiler(clock, table, textMatch);
     }
 
     /**
@@ -64,7 +78,7 @@ public final class SegmentCompiler {
             Problems problems, String file) {
         Map<String, Column> byName = columns.stream()
                 .collect(Collectors.toMap(Column::name, Function.identity(), (a, b) -> a, java.util.LinkedHashMap::new));
-        Context context = new Context(byName, identifierQuote, problems, file, clock.instant(), valuesTable);
+        Context context = new Context(byName, identifierQuote, problems, file, clock.instant(), valuesTable, textMatch);
         String where = context.filter(segment.filter());
         if (context.failed) {
             return null;
@@ -87,9 +101,12 @@ public final class SegmentCompiler {
         private boolean failed;
 
         private final String valuesTable;
+        private final TextMatch textMatch;
 
-        Context(Map<String, Column> columns, String identifierQuote, Problems problems, String file, Instant now, String valuesTable) {
+        Context(Map<String, Column> columns, String identifierQuote, Problems problems, String file, Instant now, String valuesTable,
+                TextMatch textMatch) {
             this.valuesTable = valuesTable;
+            this.textMatch = textMatch;
             this.columns = columns;
             this.identifierQuote = identifierQuote;
             this.problems = problems;
@@ -124,6 +141,9 @@ public final class SegmentCompiler {
                 return "FALSE";
             }
             String col = quote(c.attribute(), identifierQuote);
+            if (c.op().isTextMatch() && textMatch == TextMatch.FUNCTIONS) {
+                return textFunction(c, col);
+            }
             return switch (c.op()) {
                 case EQ -> col + " = " + param(c, column, 0);
                 case NEQ -> "(" + col + " <> " + param(c, column, 0) + " OR " + col + " IS NULL)";
@@ -193,6 +213,18 @@ public final class SegmentCompiler {
                 marks.add(param(c, column, i));
             }
             return "(" + String.join(", ", marks) + ")";
+        }
+
+        /** contains, not_contains, starts_with, ends_with without LIKE: the value is matched as written. */
+        private String textFunction(Condition c, String col) {
+            String value = bind(ValueCoercion.text(c.values().get(0)));
+            return switch (c.op()) {
+                case CONTAINS -> "STRPOS(" + col + ", " + value + ") > 0";
+                case NOT_CONTAINS -> "(STRPOS(" + col + ", " + value + ") = 0 OR " + col + " IS NULL)";
+                case STARTS_WITH -> "STARTS_WITH(" + col + ", " + value + ")";
+                case ENDS_WITH -> "ENDS_WITH(" + col + ", " + value + ")";
+                default -> throw new IllegalStateException("not a text match: " + c.op());
+            };
         }
 
         private String like(Condition c, boolean leading, boolean trailing) {
