@@ -208,8 +208,12 @@ public final class RunNotifications {
         document.put("event", event.json());
         document.put("activation", activation.name());
         document.put("destination", activation.destination());
-        if (event == NotifyEvent.PAUSED || event == NotifyEvent.RECOVERED) {
-            document.put(event == NotifyEvent.PAUSED ? "failed_in_a_row" : "failed_before", count);
+        if (event == NotifyEvent.PAUSED) {
+            document.put("failed_in_a_row", count);
+            document.put("reason", "paused after " + count + " failed runs in a row (pause_after_failures: "
+                    + activation.pauseAfterFailures() + "); " + resumeHint(activation.name()));
+        } else if (event == NotifyEvent.RECOVERED) {
+            document.put("failed_before", count);
         }
         document.set("run", redacted(record));
         return new Notice(event.json(), record.id(), Secrets.redact(title), lines, document, null);
