@@ -121,7 +121,7 @@ public final class Server implements AutoCloseable {
         try (RunStore store = new RunStore(stateDir)) {
             metrics.seed(store, initial.activations().keySet());
         }
-        this.chains = new UpstreamRuns(workspaces, dispatcher, this::paused, metrics, this.log);
+        this.chains = new UpstreamRuns(workspaces, dispatcher, this::paused, metrics, clock, this.log);
         ActivationFiles files = new ActivationFiles(options.activationsFolder() != null ? options.activationsFolder()
                 : initial.baseDir().resolve("activations"));
         ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);

@@ -23,11 +23,14 @@ final class UpstreamRuns {
     private final Predicate<String> paused;
     private final Metrics metrics;
     private final Consumer<String> log;
+    private final java.time.Clock clock;
     /** What each activation was last said to wait for, so that the log says it once. */
     private final Map<String, String> said = new ConcurrentHashMap<>();
 
     /** {@code paused}: whether the scheduler skips an activation (it says so in the log itself). */
-    UpstreamRuns(Workspaces workspaces, RunDispatcher dispatcher, Predicate<String> paused, Metrics metrics, Consumer<String> log) {
+    UpstreamRuns(Workspaces workspaces, RunDispatcher dispatcher, Predicate<String> paused, Metrics metrics, java.time.Clock clock,
+            Consumer<String> log) {
+        this.clock = clock;
         this.workspaces = workspaces;
         this.dispatcher = dispatcher;
         this.paused = paused;
@@ -46,7 +49,8 @@ final class UpstreamRuns {
                     continue;
                 }
                 Upstreams.State state = Upstreams.of(store, activation);
-                metrics.activationState(name, skipped, state.ready() ? null : state.since(), true);
+                metrics.activationState(name, skipped, state.ready() || state.since() == null ? null
+                        : java.time.Duration.between(state.since(), clock.instant()), true);
                 if (activation.schedule() != null || dispatcher.activeRun(name).isPresent()) {
                     continue;
                 }

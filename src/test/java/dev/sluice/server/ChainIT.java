@@ -122,8 +122,12 @@ class ChainIT {
         assertThat(tickStarts("b").path("status").asText()).isEqualTo("failed");
 
         // c waits, and says why: b failed since c's last run (it never ran).
+        clock.advance(Duration.ofMinutes(5));
         fx.server.tick();
         fx.server.tick();
+        assertThat(fx.get("/metrics").body()).as("waiting since b's failure ended, five minutes ago")
+                .contains("sluice_activation_waiting_seconds{activation=\"c\"} 300.0")
+                .contains("sluice_activation_paused{activation=\"c\"} 0.0");
         assertThat(fx.server.dispatcher().activeRun("c")).isEmpty();
         assertThat(runs("c")).isZero();
         JsonNode c = fx.get("/api/activations/c").json();

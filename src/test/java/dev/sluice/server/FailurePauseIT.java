@@ -109,6 +109,7 @@ class FailurePauseIT {
         assertThat(fx.log).anyMatch(l -> l.startsWith("f: paused after 2 failed runs in a row"));
 
         assertThat(nextScheduled()).as("the scheduler skips it").isNull();
+        assertThat(fx.get("/metrics").body()).contains("sluice_activation_paused{activation=\"f\"} 1.0");
         assertThat(fx.get("/api/runs?activation=f").json().path("total").asLong()).isEqualTo(2);
         assertThat(cli("list")).containsPattern("(?m)^f .* paused$");
 
