@@ -679,6 +679,23 @@ function dryRunAnswer(r) {
 
 // ---- pause and full resync (the list and an activation's runs page) -------------------------
 
+// The chain an activation is part of (its after setting): the activations it runs after, what it
+// waits for, and the activations that run after it, each with its latest run. Shown on its runs page.
+function chainCard(a) {
+  const chain = a.chain || { upstream: [], downstream: [] };
+  if (!chain.upstream.length && !chain.downstream.length) return null;
+  const link = l => h('li', { 'data-chain': l.name },
+    h('a', { href: '#/runs/' + encodeURIComponent(l.name) }, l.name), ' ',
+    l.status ? badge(l.status) : h('span', { class: 'muted small' }, 'never run'),
+    l.waiting ? h('div', { class: 'muted small' }, l.waiting) : null);
+  return h('section', { class: 'card chain', id: 'chain', 'aria-label': 'Chain' },
+    h('h2', {}, 'Chain'),
+    chain.upstream.length ? [h('div', { class: 'label' }, 'Runs after'), h('ul', { id: 'chain-upstream' }, chain.upstream.map(link))] : null,
+    chain.upstream.length ? h('p', { id: 'chain-waiting', class: a.waiting ? 'note' : 'muted small' },
+      a.waiting ? a.waiting : 'Waits for nothing: every activation it runs after has succeeded since its last run.') : null,
+    chain.downstream.length ? [h('div', { class: 'label' }, 'Then runs'), h('ul', { id: 'chain-downstream' }, chain.downstream.map(link))] : null);
+}
+
 function pausedText(a) {
   if (!a.paused) return '';
   return a.enabled === false ? 'paused: ' + a.paused_by : 'paused by ' + a.paused_by + ' since ' + fmtTime(a.paused_since);

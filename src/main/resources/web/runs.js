@@ -210,6 +210,7 @@ async function runHistory(activation, nav) {
         info ? [fullResyncButton(info, () => setTimeout(route, 500)), pauseToggle(info, () => route())] : null) : null),
     info && info.paused ? h('p', { class: 'card note', id: 'paused-note' }, h('span', { class: 'badge paused' }, 'paused'), ' ', pausedText(info),
       ': the scheduler skips it; a run started here still runs, with a warning.') : null,
+    info ? chainCard(info) : null,
     info && schema ? settingsCard(info.settings || {}, schema) : null,
     // The chart of the activation's last runs (overview.js draws it into this section).
     activation && typeof activationChart === 'function' ? activationChart(activation, nav) : null,
@@ -393,7 +394,7 @@ function runSections(r) {
         h('td', { class: 'num', 'data-label': 'Bytes' }, fmtNumber(f.bytes)), h('td', { class: 'mono', 'data-label': 'CRC32C' }, f.crc32c)))))
       : h('p', { class: 'muted' }, going(r) ? 'Files are listed when the run ends.' : 'No files.')));
   if (r.retention) sections.push(retentionSection(r.retention));
-  // What became of the run's notifications (webhook, Slack, email): delivered, or failed with the reason.
+  // What became of the run's notifications (webhook, Slack, email, PagerDuty): delivered, or failed with the reason.
   sections.push(h('div', { id: 'run-notifications', 'data-section': '' }, (r.notifications || []).length ? [h('h2', {}, 'Notifications'),
     h('table', { class: 'cards' }, h('thead', {}, h('tr', {}, h('th', {}, 'Notification'), h('th', {}, 'Type'), h('th', {}, 'Event'),
       h('th', {}, 'Status'), h('th', { class: 'num' }, 'Attempts'), h('th', {}, 'At'), h('th', {}, 'Error'))),

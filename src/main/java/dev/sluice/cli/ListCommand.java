@@ -36,11 +36,19 @@ public final class ListCommand extends WorkspaceCommand implements Callable<Inte
         Instant now = Instant.now();
         Map<String, RunRecord> last = new LinkedHashMap<>();
         java.util.Set<String> paused = new java.util.HashSet<>();
+        // Activations with after: what each waits for (none when its upstream activations have all succeeded since its last run).
+        Map<String, String> waiting = new LinkedHashMap<>();
         try (RunStore store = new RunStore(StateOptions.stateDir(root, workspace))) {
             paused.addAll(new dev.sluice.history.Pauses(store.database()).all().keySet());
             workspace.activations().values().stream().filter(a -> !a.enabled()).forEach(a -> paused.add(a.name()));
             for (String name : workspace.activations().keySet()) {
                 store.page(new RunStore.Filter(name, null, null), 1, 0).runs().stream().findFirst().ifPresent(r -> last.put(name, r));
+            }
+            for (Activation a : workspace.activations().values()) {
+                String reason = dev.sluice.run.Upstreams.of(store, a).reason();
+                if (reason != null) {
+                    waiting.put(a.name(), reason);
+                }
             }
         }
         if (json) {
@@ -56,6 +64,9 @@ public final class ListCommand extends WorkspaceCommand implements Callable<Inte
                 node.put("schedule", a.schedule() == null ? null : a.schedule().describe());
                 node.put("paused", paused.contains(a.name()));
                 node.put("next_run", a.schedule() == null || paused.contains(a.name()) ? null : NextRun.after(a.schedule(), now).toString());
+                ArrayNode after = node.putArray("after");
+                a.after().forEach(after::add);
+                node.put("waiting", waiting.get(a.name()));
                 RunRecord r = last.get(a.name());
                 if (r == null) {
                     node.putNull("last_run");
@@ -78,7 +89,7 @@ public final class ListCommand extends WorkspaceCommand implements Callable<Inte
                 RunRecord r = last.get(a.name());
                 rows.add(new String[] {a.name(), a.target(), a.destination(), lower(a.runType()) + " × " + lower(a.syncMode()),
                         r == null ? "never" : r.status().json(), r == null ? "" : TIME.format(r.startedAt()),
-                        paused.contains(a.name()) ? "paused" : a.schedule() == null ? "manual only" : TIME.format(NextRun.after(a.schedule(), now))});
+                        paused.contains(a.name()) ? "paused" : nextRun(a, now, waiting.containsKey(a.name()))});
             }
             int[] widths = new int[rows.get(0).length];
             for (String[] row : rows) {
@@ -95,8 +106,20 @@ public final class ListCommand extends WorkspaceCommand implements Callable<Inte
                 out().println(line);
             }
         }
+        if (!json) {
+            waiting.forEach((name, reason) -> out().println(name + " " + reason));
+        }
         out().flush();
         return 0;
+    }
+
+    /** The "next run" cell: its schedule's next time, after its upstream activations, or manual only. */
+    private static String nextRun(Activation a, Instant now, boolean waits) {
+        String after = a.after().isEmpty() ? "" : "after " + String.join(", ", a.after()) + (waits ? " (waiting)" : " (due)");
+        if (a.schedule() == null) {
+            return after.isEmpty() ? "manual only" : after;
+        }
+        return TIME.format(NextRun.after(a.schedule(), now)) + (after.isEmpty() ? "" : ", " + after);
     }
 
     private static String lower(Enum<?> value) {

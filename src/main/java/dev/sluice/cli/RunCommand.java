@@ -50,6 +50,11 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
     @Option(names = "--all", description = "Run every activation of the workspace, one after another, in the order of the workspace.")
     boolean all;
 
+    @Option(names = "--with-dependents", description = "Run the activation, then every activation that runs after it (its after "
+            + "setting, directly or through others), each after those it runs after; an activation whose upstream run failed or "
+            + "was held here is not run.")
+    boolean withDependents;
+
     /** The activation being run. */
     private String activation;
 
@@ -89,6 +94,16 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         if (!all && activations.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'ACTIVATION'");
         }
+        if (withDependents) {
+            if (all || activations.size() != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--with-dependents takes exactly one ACTIVATION");
+            }
+            if (dryRun) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--with-dependents cannot be a --dry-run: "
+                        + "an activation runs after the runs it depends on have succeeded");
+            }
+            return chain(activations.get(0));
+        }
         if (!all && activations.size() == 1) {
             activation = activations.get(0);
             return runOne();
@@ -109,6 +124,48 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
             } catch (Exception e) {
                 code = reporter.handleExecutionException(e, spec.commandLine(), spec.root().commandLine().getParseResult());
             }
+            worst = worse(worst, code);
+        }
+        return worst;
+    }
+
+    /**
+     * {@code --with-dependents}: {@code first}, then its dependents in the order the chain gives; an
+     * activation runs only when each activation it runs after that is part of this chain succeeded here
+     * (those outside it are not looked at: this is a run by hand). The exit code is the worst one.
+     */
+    private int chain(String first) {
+        StateOptions.memoryLimit(memoryLimit);
+        Workspace workspace = loadWorkspace();
+        workspace.activation(first);
+        List<String> order = dev.sluice.workspace.Chains.of(workspace).withDependents(first);
+        if (order.size() > 1 && !json) {
+            err().println("running " + String.join(", then ", order));
+            err().flush();
+        }
+        ErrorReporter reporter = new ErrorReporter();
+        java.util.Map<String, Integer> codes = new java.util.LinkedHashMap<>();
+        int worst = 0;
+        for (String name : order) {
+            List<String> notRun = workspace.activation(name).after().stream()
+                    .filter(codes::containsKey).filter(upstream -> codes.get(upstream) != 0).toList();
+            if (!notRun.isEmpty()) {
+                codes.put(name, -1);
+                err().println("not run: " + name + " runs after " + String.join(", ", notRun) + ", which "
+                        + "did not succeed here");
+                err().flush();
+                continue;
+            }
+            activation = name;
+            deliveries = null;
+            failedRun = null;
+            int code;
+            try {
+                code = runOne();
+            } catch (Exception e) {
+                code = reporter.handleExecutionException(e, spec.commandLine(), spec.root().commandLine().getParseResult());
+            }
+            codes.put(name, code);
             worst = worse(worst, code);
         }
         return worst;

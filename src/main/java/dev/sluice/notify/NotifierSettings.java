@@ -14,22 +14,22 @@ import java.util.Set;
 
 /**
  * The settings every notification has, whatever its type: {@code events} (default failed, held,
- * recovered), {@code timeout} (how long delivery, retries included, may take; default 30s, at most
+ * recovered, paused), {@code timeout} (how long delivery, retries included, may take; default 30s, at most
  * 10m), {@code public_url} (the web UI's address, for the link to the run) and
  * {@code allow_private_targets} (default true: whether private and loopback addresses may be
  * reached; see {@link OutgoingTarget} for what is never reached).
  */
 public record NotifierSettings(String name, String type, Set<NotifyEvent> events, Duration timeout, String publicUrl,
         OutgoingTarget target) {
-    public static final Set<NotifyEvent> DEFAULT_EVENTS = Set.copyOf(EnumSet.of(NotifyEvent.FAILED, NotifyEvent.HELD, NotifyEvent.RECOVERED));
+    public static final Set<NotifyEvent> DEFAULT_EVENTS = Set.copyOf(EnumSet.of(NotifyEvent.FAILED, NotifyEvent.HELD, NotifyEvent.RECOVERED, NotifyEvent.PAUSED));
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** The settings every notification takes, whatever its type. */
     public static final List<SettingSpec> SETTINGS = List.of(
             SettingSpec.typeKey("notification", null),
             SettingSpec.of("events", SettingSpec.Kind.CHOICE_LIST)
                     .allowing(Arrays.stream(NotifyEvent.values()).map(NotifyEvent::json).toList())
-                    .withDefault(List.of("failed", "held", "recovered"), "[failed, held, recovered]").in("when", 1)
-                    .help("the run endings it is sent on; recovered is the first success after failed or held runs"),
+                    .withDefault(List.of("failed", "held", "recovered", "paused"), "[failed, held, recovered, paused]").in("when", 1)
+                    .help("the run endings it is sent on: the first failed or held run of a streak, recovered (the first success after), paused"),
             SettingSpec.of("timeout", SettingSpec.Kind.DURATION).withDefault(DurationText.format(DEFAULT_TIMEOUT)).in("when", 2)
                     .help("how long delivery may take, retries included; at most 10m"),
             SettingSpec.text("public_url").absent("serve --public-url").in("when", 3)
@@ -64,7 +64,7 @@ public record NotifierSettings(String name, String type, Set<NotifyEvent> events
     }
 
     private static Set<NotifyEvent> events(Node node) {
-        if (node.isUnset("failed, held, recovered")) {
+        if (node.isUnset("failed, held, recovered, paused")) {
             return DEFAULT_EVENTS;
         }
         List<String> names = Arrays.stream(NotifyEvent.values()).map(NotifyEvent::json).toList();

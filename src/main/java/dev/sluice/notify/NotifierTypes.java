@@ -12,6 +12,7 @@ public final class NotifierTypes {
             .add("webhook", WebhookNotifier::parse, SettingSpec.concat(NotifierSettings.SETTINGS, WebhookNotifier.SETTINGS))
             .add("slack", SlackNotifier::parse, SettingSpec.concat(NotifierSettings.SETTINGS, SlackNotifier.SETTINGS))
             .add("email", EmailNotifier::parse, SettingSpec.concat(NotifierSettings.SETTINGS, EmailNotifier.SETTINGS))
+            .add("pagerduty", PagerDutyNotifier::parse, SettingSpec.concat(NotifierSettings.SETTINGS, PagerDutyNotifier.SETTINGS))
             .build();
 
     private NotifierTypes() {}

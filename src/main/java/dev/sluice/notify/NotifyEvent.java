@@ -7,10 +7,11 @@ import java.util.Optional;
  * What a notification can be sent on: the end status of a run ({@code failed}, {@code held},
  * {@code succeeded}), {@code recovered}, the first success after one or more failed or held runs,
  * and {@code verify_failed}, a verification ({@code sluice verify} or a scheduled check) that found
- * the destination different from what was published.
+ * the destination different from what was published, and {@code paused}: a run that paused its
+ * activation ({@code pause_after_failures}).
  */
 public enum NotifyEvent {
-    FAILED, HELD, SUCCEEDED, RECOVERED, VERIFY_FAILED;
+    FAILED, HELD, SUCCEEDED, RECOVERED, VERIFY_FAILED, PAUSED;
 
     public String json() {
         return name().toLowerCase(Locale.ROOT);

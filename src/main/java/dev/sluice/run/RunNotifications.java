@@ -32,7 +32,9 @@ import java.util.function.Consumer;
  * <p>The event is the run's end status (failed, held, succeeded); a success that follows one or more
  * failed or held runs of the activation is also {@code recovered}. An entry that listens for
  * {@code recovered} gets that event, one that listens for {@code succeeded} only gets
- * {@code succeeded}: one message per entry and run.
+ * {@code succeeded}: one message per entry and run. Messages are stateful per activation: only the
+ * first failed or held run of a streak is told; the next ones are counted, and the recovery says how
+ * many there were. A run that pauses its activation ({@link FailurePause}) is told as {@code paused}.
  */
 public final class RunNotifications {
     private final Workspace workspace;
@@ -90,6 +92,7 @@ public final class RunNotifications {
             if (event.isEmpty() || activation == null) {
                 return List.of();
             }
+            FailurePause.Outcome outcome = pauseRule(activation, record);
             List<Notifier> notifiers = workspace.notificationsOf(activation);
             if (notifiers.isEmpty()) {
                 return List.of();
@@ -97,16 +100,20 @@ public final class RunNotifications {
             int failedBefore = 0;
             if (event.get() == NotifyEvent.SUCCEEDED) {
                 try (RunStore store = new RunStore(stateDir)) {
-                    failedBefore = failedBefore(store, record);
+                    failedBefore = FailurePause.failedBefore(store, record);
                 }
             }
+            // Stateful: the first failed or held run of a streak is told, the next ones are only counted.
+            boolean streakGoesOn = outcome.streak() > 1;
             List<Outgoing> outgoing = new ArrayList<>();
             for (Notifier notifier : notifiers) {
-                NotifyEvent chosen = choose(notifier, event.get(), failedBefore > 0);
+                NotifyEvent chosen = outcome.paused() && notifier.settings().wants(NotifyEvent.PAUSED) ? NotifyEvent.PAUSED
+                        : streakGoesOn ? null : choose(notifier, event.get(), failedBefore > 0);
                 if (chosen == null) {
                     continue;
                 }
-                Notice notice = notice(chosen, activation, record, failedBefore)
+                Notice notice = notice(chosen, activation, record, chosen == NotifyEvent.PAUSED ? outcome.streak() : failedBefore,
+                        outcome.resumed())
                         .withPublicUrl(notifier.settings().publicUrl() != null ? notifier.settings().publicUrl() : publicUrl);
                 outgoing.add(new Outgoing(activation.name(), record.id(), notifier, notice));
             }
@@ -142,31 +149,45 @@ public final class RunNotifications {
         return notifier.settings().wants(event) ? event : null;
     }
 
-    /** How many failed or held runs of the activation came right before this one (skipped and running ones aside). */
-    private static int failedBefore(RunStore store, RunRecord record) {
-        int count = 0;
-        for (RunRecord earlier : store.list(record.activation(), 50)) {
-            RunStatus status = earlier.status();
-            if (earlier.id().equals(record.id()) || status == RunStatus.SKIPPED || status == RunStatus.RUNNING
-                    || earlier.startedAt().isAfter(record.startedAt())) {
-                continue;
+    /**
+     * {@code pause_after_failures} after the run: pauses the activation, or lifts the pause it made
+     * (said in the log); never changes the run's outcome.
+     */
+    private FailurePause.Outcome pauseRule(Activation activation, RunRecord record) {
+        try (RunStore store = new RunStore(stateDir)) {
+            FailurePause.Outcome outcome = FailurePause.after(store, activation, record, clock.instant());
+            if (outcome.paused()) {
+                log.accept("paused after " + outcome.streak() + " failed runs in a row (pause_after_failures: "
+                        + activation.pauseAfterFailures() + "); " + resumeHint(activation.name()));
+            } else if (outcome.resumed()) {
+                log.accept("resumed: the run succeeded, which lifts the pause made after failed runs");
             }
-            if (status == RunStatus.FAILED || status == RunStatus.HELD) {
-                count++;
-            } else {
-                break;
-            }
+            return outcome;
+        } catch (RuntimeException e) {
+            log.accept("warning: pause_after_failures could not be applied after run " + record.id() + ": " + e.getMessage());
+            return new FailurePause.Outcome(0, false, false);
         }
-        return count;
     }
 
-    private Notice notice(NotifyEvent event, Activation activation, RunRecord record, int failedBefore) {
+    private static String resumeHint(String activation) {
+        return "resume it with 'sluice resume " + activation + "' or the Resume button of the web UI; "
+                + "a run started by hand that succeeds resumes it too";
+    }
+
+    private Notice notice(NotifyEvent event, Activation activation, RunRecord record, int count, boolean resumed) {
         String what = switch (event) {
-            case RECOVERED -> "succeeded again after " + failedBefore + (failedBefore == 1 ? " failed run" : " failed runs");
+            case RECOVERED -> "succeeded again after " + count + (count == 1 ? " failed run" : " failed runs");
+            case PAUSED -> record.status().json() + "; " + activation.name() + " is paused after " + count + " failed runs in a row";
             default -> event.json();
         };
         String title = activation.name() + ": run " + record.id() + " " + what;
         List<String> lines = new ArrayList<>();
+        if (event == NotifyEvent.PAUSED) {
+            lines.add("the scheduler skips it until it is resumed: " + resumeHint(activation.name()));
+        }
+        if (resumed) {
+            lines.add("it was paused after failed runs; this success resumed it");
+        }
         Counts c = record.counts();
         String took = record.endedAt() == null ? "" : String.format(Locale.ROOT, " in %.1f s",
                 Duration.between(record.startedAt(), record.endedAt()).toMillis() / 1000.0);
@@ -187,6 +208,13 @@ public final class RunNotifications {
         document.put("event", event.json());
         document.put("activation", activation.name());
         document.put("destination", activation.destination());
+        if (event == NotifyEvent.PAUSED) {
+            document.put("failed_in_a_row", count);
+            document.put("reason", "paused after " + count + " failed runs in a row (pause_after_failures: "
+                    + activation.pauseAfterFailures() + "); " + resumeHint(activation.name()));
+        } else if (event == NotifyEvent.RECOVERED) {
+            document.put("failed_before", count);
+        }
         document.set("run", redacted(record));
         return new Notice(event.json(), record.id(), Secrets.redact(title), lines, document, null);
     }

@@ -94,7 +94,33 @@ final class ActivationApi {
             body = summary(activation, store);
         }
         body.set("settings", rawSettings(activation));
+        body.set("chain", chain(activation));
         Json.send(ctx, body);
+    }
+
+    /** The activations {@code activation} runs after and those that run after it, each with its latest run. */
+    private ObjectNode chain(Activation activation) {
+        Workspace workspace = workspaces.load();
+        dev.sluice.workspace.Chains chains = dev.sluice.workspace.Chains.of(workspace);
+        ObjectNode chain = Json.MAPPER.createObjectNode();
+        try (RunStore store = new RunStore(workspaces.stateDir())) {
+            ArrayNode upstream = chain.putArray("upstream");
+            chains.upstream(activation.name()).forEach(name -> upstream.add(link(workspace, name, store)));
+            ArrayNode downstream = chain.putArray("downstream");
+            chains.downstream(activation.name()).forEach(name -> downstream.add(link(workspace, name, store)));
+        }
+        return chain;
+    }
+
+    private static ObjectNode link(Workspace workspace, String name, RunStore store) {
+        ObjectNode link = Json.MAPPER.createObjectNode();
+        link.put("name", name);
+        List<RunRecord> last = store.list(name, 1);
+        link.put("status", last.isEmpty() ? null : last.get(0).status().json());
+        link.put("run", last.isEmpty() ? null : last.get(0).id());
+        Activation other = workspace.activations().get(name);
+        link.put("waiting", other == null ? null : dev.sluice.run.Upstreams.of(store, other).reason());
+        return link;
     }
 
     /** Create, update and delete go one at a time, so two saves of one name cannot both pass the checks. */
@@ -534,6 +560,9 @@ final class ActivationApi {
         body.put("next_run", body.path("paused").asBoolean() ? null : next.map(Instant::toString).orElse(null));
         Optional<RunDispatcher.Active> active = dispatcher.activeRun(activation.name());
         body.put("running", active.map(RunDispatcher.Active::id).orElse(null));
+        ArrayNode after = body.putArray("after");
+        activation.after().forEach(after::add);
+        body.put("waiting", dev.sluice.run.Upstreams.of(store, activation).reason());
         List<RunRecord> last = store.list(activation.name(), 1);
         body.set("last_run", last.isEmpty() ? null : RunApi.shown(Json.MAPPER.valueToTree(last.get(0)), dispatcher));
         return body;

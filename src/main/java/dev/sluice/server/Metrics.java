@@ -182,6 +182,36 @@ public final class Metrics {
         });
     }
 
+    /** Per activation: 1 when it is paused (sluice pause, the API, pause_after_failures, enabled: false), else 0. */
+    private final Map<String, AtomicLong> paused = new ConcurrentHashMap<>();
+    /** Per activation with {@code after}: how long it has waited for its upstream activations, in milliseconds (0: not waiting). */
+    private final Map<String, AtomicLong> waiting = new ConcurrentHashMap<>();
+
+    /**
+     * The state the scheduler sees of an activation ({@code sluice_activation_paused}), and for one
+     * with {@code after}, how long it has waited for its upstream activations
+     * ({@code sluice_activation_waiting_seconds}, from the end of the first upstream run after its own
+     * last run; 0 when it does not wait).
+     */
+    public void activationState(String activation, boolean isPaused, Duration waited, boolean hasUpstream) {
+        paused.computeIfAbsent(activation, a -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("sluice.activation.paused", value, AtomicLong::get)
+                    .description("1 when the scheduler skips the activation: paused, or enabled: false; else 0")
+                    .tag("activation", a).register(registry);
+            return value;
+        }).set(isPaused ? 1 : 0);
+        if (hasUpstream) {
+            waiting.computeIfAbsent(activation, a -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder("sluice.activation.waiting", value, v -> v.get() / 1000.0)
+                        .description("How long the activation has waited for the activations it runs after (0: not waiting)")
+                        .baseUnit("seconds").tag("activation", a).register(registry);
+                return value;
+            }).set(waited == null ? 0 : Math.max(0, waited.toMillis()));
+        }
+    }
+
     /** The metrics in the Prometheus text format, or OpenMetrics when the request accepts it. */
     String scrape(String accept) {
         return registry.scrape(openMetrics(accept) ? OPENMETRICS : TEXT);

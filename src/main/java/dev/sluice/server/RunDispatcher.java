@@ -29,6 +29,8 @@ import java.util.function.Predicate;
 public final class RunDispatcher implements AutoCloseable {
     public static final String MANUAL = "manual";
     public static final String SCHEDULE = "schedule";
+    /** The trigger of a run started because the activations it runs {@code after} have succeeded. */
+    public static final String AFTER = "after";
 
     /**
      * Runs one activation to its end; records the run itself. {@code acceptHeld}: the guards are
@@ -121,6 +123,19 @@ public final class RunDispatcher implements AutoCloseable {
             return;
         }
         submit(activation, id, SCHEDULE, false, false);
+    }
+
+    /**
+     * Starts a run because the activations it runs after have succeeded; nothing (and false) when a
+     * run of it is going: the next tick asks again.
+     */
+    public boolean afterUpstreams(String activation) {
+        String id = RunIds.next(clock.instant());
+        if (claim(activation, id, AFTER).isPresent()) {
+            return false;
+        }
+        submit(activation, id, AFTER, false, false);
+        return true;
     }
 
     /** Takes the activation for run {@code id}; what is going instead when it cannot. */

@@ -84,6 +84,7 @@ public final class Server implements AutoCloseable {
     private final RunDispatcher dispatcher;
     private final Deliveries deliveries;
     private final ScheduledChecks checks;
+    private final UpstreamRuns chains;
     private final Scheduler scheduler;
     private final ScheduledExecutorService ticker;
     private final Javalin app;
@@ -111,7 +112,7 @@ public final class Server implements AutoCloseable {
         this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, metrics), RunDispatcher.lockProbe(stateDir),
                 clock, options.threads(), this.log);
         this.scheduler = new Scheduler(clock, (activation, due) -> {
-            if (paused(activation)) {
+            if (paused(activation) || waitsForUpstream(activation, due)) {
                 return;
             }
             metrics.schedulerLag(Duration.between(due, clock.instant()));
@@ -120,6 +121,7 @@ public final class Server implements AutoCloseable {
         try (RunStore store = new RunStore(stateDir)) {
             metrics.seed(store, initial.activations().keySet());
         }
+        this.chains = new UpstreamRuns(workspaces, dispatcher, this::paused, metrics, clock, this.log);
         ActivationFiles files = new ActivationFiles(options.activationsFolder() != null ? options.activationsFolder()
                 : initial.baseDir().resolve("activations"));
         ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);
@@ -272,9 +274,29 @@ public final class Server implements AutoCloseable {
             scheduler.update(schedules);
             scheduler.tick();
             checks.tick(workspace);
+            chains.tick(workspace);
         } catch (RuntimeException e) {
             log.accept("scheduler: " + (e instanceof SluiceException ? e.getMessage() : "internal error: " + e));
         }
+    }
+
+    /**
+     * Whether a scheduled run of an activation with {@code after} finds its upstream activations not
+     * all succeeded since its last run: then the due run is recorded as skipped, saying why.
+     */
+    private boolean waitsForUpstream(String name, Instant due) {
+        Optional<String> reason = chains.waitReason(name);
+        reason.ifPresent(r -> {
+            String id = dev.sluice.run.RunIds.next(options.clock().instant());
+            String text = "skipped: the run due at " + due + " " + r;
+            log.accept(name + ": " + text);
+            try (RunStore store = new RunStore(workspaces.stateDir())) {
+                RunRecord skipped = RunRecord.skipped(id, name, RunDispatcher.SCHEDULE, options.clock().instant(), text);
+                store.insert(skipped);
+                metrics.recordRun(skipped);
+            }
+        });
+        return reason.isPresent();
     }
 
     /** Activations the scheduler skips, paused or not enabled: each is said once in the log, until it runs again. */

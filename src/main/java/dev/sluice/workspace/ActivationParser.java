@@ -83,12 +83,22 @@ final class ActivationParser {
         Activation.SchemaChanges schemaChanges = node.choice("schema_changes", Activation.SchemaChanges.class,
                 defaultOf("schema_changes", Activation.SchemaChanges.class));
         boolean schemaFile = node.bool("schema_file", (Boolean) spec("schema_file").defaultValue());
+        // Unset: none. The names, and that they make no cycle, are checked by the caller once every file is read.
+        List<String> after = node.get("after").isUnset("none") ? List.of() : node.textList("after");
+        Set<String> upstream = new HashSet<>();
+        for (String upstreamName : after) {
+            if (!upstream.add(upstreamName)) {
+                node.problem("after", "activation '" + upstreamName + "' is listed twice");
+            }
+        }
+        Long pauseAfter = node.longAtLeast("pause_after_failures", 1);
+        Integer pauseAfterFailures = pauseAfter == null ? null : (int) Math.min(pauseAfter, Integer.MAX_VALUE);
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile);
+                invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures);
     }
 
     private static SettingSpec spec(String key) {

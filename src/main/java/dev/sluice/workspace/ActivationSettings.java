@@ -84,6 +84,10 @@ public final class ActivationSettings {
                     .help("the scheduler runs it; false pauses it (a manual run still works and is recorded with a warning)"),
             SettingSpec.object("schedule", Schedule.SETTINGS).absent("none: manual runs only").in("schedule", 60)
                     .help("when sluice serve runs it by itself: {every: 15m} or {cron, timezone}"),
+            SettingSpec.of("after", Kind.TEXT_LIST).absent("none").in("schedule", 61)
+                    .help("activations it runs after: sluice serve runs it once all have succeeded since its last run"),
+            SettingSpec.integer("pause_after_failures").absent("off: never paused by failures").in("schedule", 62)
+                    .help("pause it after this many failed or held runs in a row; sluice resume (or a successful run) resumes it"),
             SettingSpec.of("notify", Kind.TEXT_LIST).absent("every notification of the workspace").in("after", 70)
                     .help("the notifications it sends; [] for none"),
             SettingSpec.object("retention", Retention.SETTINGS).absent("none: published files are kept").in("after", 71)

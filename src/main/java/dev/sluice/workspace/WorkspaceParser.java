@@ -273,6 +273,14 @@ final class WorkspaceParser {
                         + known("notifications", notificationNames));
                 ok = false;
             }
+            for (Node element : listed(node.get("after"))) {
+                String name = element.asText();
+                if (name != null && !name.isBlank() && !activationNames.contains(name)) {
+                    element.problem("unknown activation '" + name + "'" + Suggestions.didYouMean(name, activationNames)
+                            + known("activations", activationNames));
+                    ok = false;
+                }
+            }
             Activation parsed = activations.get(entry.getKey());
             if (ok && parsed != null && parsed.state() == Activation.StateLocation.SOURCE) {
                 Segment viaSegment = segments.get(parsed.target());
@@ -299,7 +307,28 @@ final class WorkspaceParser {
                 activations.remove(entry.getKey());
             }
         }
+        checkCycles();
         ObjectNames.checkClashes(activations, destinations, activationNodes);
+    }
+
+    /** The elements of a list setting, or the setting itself when it is a single value. */
+    private static List<Node> listed(Node node) {
+        if (node.json() == null || node.json().isNull()) {
+            return List.of();
+        }
+        return node.json().isArray() ? node.elements() : node.json().isValueNode() ? List.of(node) : List.of();
+    }
+
+    /** Each cycle of {@code after} settings, reported once at its first activation; its members are not kept. */
+    private void checkCycles() {
+        Map<String, List<String>> upstream = new LinkedHashMap<>();
+        activationNodes.forEach((name, node) -> upstream.put(name,
+                listed(node.get("after")).stream().map(Node::asText).filter(n -> n != null && !n.isBlank()).toList()));
+        for (List<String> cycle : Chains.cycles(upstream)) {
+            activationNodes.get(cycle.get(0)).problem("after", "the activations run after each other in a cycle: "
+                    + String.join(" -> ", cycle) + " (each runs after the next); remove one of these names from an after list");
+            cycle.forEach(activations::remove);
+        }
     }
 
     private static String known(String what, Set<String> names) {

@@ -452,6 +452,8 @@ class WebUiIT {
         page.locator("#f-every").fill("1h");
         page.locator("#f-enabled").uncheck();
         page.locator("#f-notify").fill("ops");
+        page.locator("#f-after").fill("by_hand");
+        page.locator("#f-pause_after_failures").fill("3");
         page.locator("#f-retention\\.keep_runs").fill("3");
         page.locator("#f-retention\\.keep_days").fill("7");
         byte[] key = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded();
@@ -482,6 +484,8 @@ class WebUiIT {
         assertThat(settings.path("schema_file").asBoolean()).isTrue();
         assertThat(settings.path("schema_changes").asText()).isEqualTo("hold");
         assertThat(settings.path("notify").toString()).isEqualTo("[\"ops\"]");
+        assertThat(settings.path("after").toString()).isEqualTo("[\"by_hand\"]");
+        assertThat(settings.path("pause_after_failures").isInt()).isTrue();
         assertThat(settings.path("mapping").toString()).isEqualTo("[{\"from\":\"id\",\"to\":\"id\"},{\"from\":\"email\",\"to\":\"Email\"},"
                 + "{\"from\":\"country\",\"to\":\"country\"}]");
         assertThat(settings.path("overwrite").asBoolean(true)).isFalse();
@@ -507,6 +511,8 @@ class WebUiIT {
         assertThat(page.locator("#f-guards\\.min_rows")).hasValue("1");
         assertThat(page.locator("#f-retention\\.keep_days")).hasValue("7");
         assertThat(page.locator("#f-notify")).hasValue("ops");
+        assertThat(page.locator("#f-after")).hasValue("by_hand");
+        assertThat(page.locator("#f-pause_after_failures")).hasValue("3");
         assertThat(page.locator("#f-quote")).hasValue("'");
         assertThat(page.locator("#f-quote_mode")).hasValue("all");
         assertThat(page.locator("#f-null_value")).hasValue("NULL");

@@ -47,7 +47,8 @@ class DocsExamplesTest {
             "PG_PASSWORD", "example-password", "HOOK_SECRET", "example-hook-secret-0123456789",
             "SLACK_URL", "https://hooks.slack.com/services/T000/B000/example", "SMTP_USER", "example-smtp-user",
             "SMTP_PASSWORD", "example-password", "SLUICE_HOOK_SECRET", "example-hook-secret-0123456789",
-            "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/example");
+            "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/example",
+            "PAGERDUTY_ROUTING_KEY", "example-routing-key-0123456789ab");
 
     /** The model fragments are checked against: in-memory DuckDB, real columns of the usual types. */
     private static final String BASE = """
