@@ -496,6 +496,8 @@ public final class Runner {
      */
     private void writePartitioned(Engine engine, ChangeState state, Activation activation, Assessment seen, RunObjects names, Path dir,
             List<String> warnings, List<LocalFile> files) throws IOException, SQLException {
+        // The run's folder holds the manifest and schema file even when no output has a row (then no partition has a file).
+        PrivateFiles.createFolders(dir);
         try (PartitionedWriter writer = new PartitionedWriter(activation, engine.connection(), seen.now().columns())) {
             List<PartitionedWriter.Output> kept = new ArrayList<>();
             for (PlannedOutput output : seen.plan().outputs()) {

@@ -134,7 +134,7 @@ public record RunObjects(String folder, String base, String extension, boolean s
      * partition's folders included) under the run's staging prefix.
      */
     public static String staged(String folder, String run, String finalName) {
-        String inFolder = !folder.isEmpty() && finalName.startsWith(folder + "/") ? finalName.substring(folder.length() + 1)
+        String inFolder = folder.isEmpty() ? finalName : finalName.startsWith(folder + "/") ? finalName.substring(folder.length() + 1)
                 : finalName.substring(finalName.lastIndexOf('/') + 1);
         return stagingPrefix(folder, run) + inFolder;
     }

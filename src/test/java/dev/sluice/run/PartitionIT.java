@@ -213,6 +213,11 @@ class PartitionIT {
                 "2 added region=EU id=6 name=Fay", "2 added region=EU id=7 name=Gus", "2 added region=US id=3 name=Cal",
                 "2 updated region=EU id=2 name=Bobby", "2 removed region=EU id=4 name=Dan", "2 removed region=US id=2 name=Ben");
         assertThat(changes).filteredOn(c -> c.startsWith("1 ")).hasSize(7);
+        // A run without changes has no partition to write in: only its manifest, which lists no file.
+        JsonNode third = fx.run("changes").json();
+        String run3 = third.path("id").asText();
+        assertThat(fx.objects().keySet()).filteredOn(o -> o.contains(run3)).containsExactly("lake/changes/" + run3 + ".manifest.json");
+        assertThat(Fixture.JSON.readTree(fx.file("lake/changes/" + run3 + ".manifest.json").toFile()).path("files")).isEmpty();
         assertThat(fx.cli("verify", "changes").exitCode()).isZero();
     }
 

@@ -364,6 +364,8 @@ class WebUiIT {
         page.locator("#mapping tr[data-column=id] input[type=checkbox]").check();
         assertThat(page.locator("#mapping-warning")).isEmpty();
 
+        page.locator("#f-partition_by").fill("[\"country\"]");
+        page.locator("#f-max_partitions").fill("50");
         page.locator("#f-max_file_size").fill("10MB");
         page.locator("#f-manifest").check();
         page.locator("#f-empty_files").selectOption("skip");
@@ -486,6 +488,8 @@ class WebUiIT {
                 + "{\"from\":\"country\",\"to\":\"country\"}]");
         assertThat(settings.path("overwrite").asBoolean(true)).isFalse();
         assertThat(settings.path("max_rows_per_file").isInt()).isTrue();
+        assertThat(settings.path("partition_by").toString()).isEqualTo("[\"country\"]");
+        assertThat(settings.path("max_partitions").asInt()).isEqualTo(50);
         // In the YAML file: the same settings.
         com.fasterxml.jackson.databind.JsonNode file = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
                 .readTree(fx.activations.resolve("every_setting.yaml").toFile()).path("activations").path("every_setting");
