@@ -364,8 +364,6 @@ class WebUiIT {
         page.locator("#mapping tr[data-column=id] input[type=checkbox]").check();
         assertThat(page.locator("#mapping-warning")).isEmpty();
 
-        page.locator("#f-partition_by").fill("[\"country\"]");
-        page.locator("#f-max_partitions").fill("50");
         page.locator("#f-max_file_size").fill("10MB");
         page.locator("#f-manifest").check();
         page.locator("#f-empty_files").selectOption("skip");
@@ -463,6 +461,8 @@ class WebUiIT {
         page.locator("#f-verify\\.every").fill("1h");
         page.locator("#f-schema_file").check();
         page.locator("#f-schema_changes").selectOption("hold");
+        page.locator("#f-partition_by").fill("[\"country\"]");
+        page.locator("#f-max_partitions").fill("50");
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Runs of every_setting");
 
