@@ -124,7 +124,11 @@ final class Recovery {
         String note = "its process stopped after its decision point (killed, or publishing failed); the run of " + clock.instant()
                 + " completed its publish (" + moved + (moved == 1 ? " file" : " files") + " moved to their final names)";
         warnings.add(note);
-        store.save(record.succeeded(clock.instant(), record.counts(), files, warnings));
+        // A partitioned snapshot removes, as its run would have, the partitions its set no longer has.
+        dev.sluice.history.RetentionReport superseded = Superseded.applies(activation, lock) ? Superseded.remove(store, destination,
+                record.schema() == null || record.schema().folder() == null ? activation : activation.inFolder(record.schema().folder()),
+                record.id(), record.files().stream().map(dev.sluice.history.FileRecord::object).toList(), warnings) : null;
+        store.save(record.succeeded(clock.instant(), record.counts(), files, warnings).withRetention(superseded));
         RunDelivery.WorkFolders.delete(stateDir.resolve("work").resolve(record.id()), null);
         log.accept("run " + record.id() + " had committed its snapshot but not finished publishing; completed it (" + moved
                 + (moved == 1 ? " file" : " files") + ")");

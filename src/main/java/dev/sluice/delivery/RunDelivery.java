@@ -58,6 +58,8 @@ public final class RunDelivery {
     /** On a write-once bucket, the manifest, uploaded after the decision: kept locally when that fails. */
     private Path writeOnceManifest;
     private Path keep;
+    /** What this snapshot run of a partitioned activation removed of earlier runs' partitions (null: nothing). */
+    private dev.sluice.history.RetentionReport superseded;
 
     private RunDelivery(RunStore history, Destination destination, Activation activation, Supplier<Optional<String>> committedRun,
             Path stateDir, Consumer<String> out, DestinationAccess.Verdict access) {
@@ -214,11 +216,28 @@ public final class RunDelivery {
                 warnings.add(Secrets.redact(publisher.stagedLeftWarning()));
                 out.accept("warning: " + warnings.get(warnings.size() - 1));
             }
+            if (Superseded.applies(activation, lock)) {
+                int before = warnings.size();
+                superseded = Superseded.remove(history, destination, activation, run,
+                        files.stream().map(LocalFile::objectName).toList(), warnings);
+                warnings.subList(before, warnings.size()).forEach(w -> out.accept("warning: " + w));
+                if (superseded != null && !superseded.deleted().isEmpty()) {
+                    out.accept("removed " + superseded.deleted().size() + " objects of partitions this snapshot no longer has or replaced");
+                }
+            }
             return published;
         } catch (RuntimeException e) {
             keep = writeOnceManifest;
             throw new Decided(e);
         }
+    }
+
+    /**
+     * {@code retention} (what the activation's retention did, or null) with the objects of earlier
+     * runs that this snapshot run of a partitioned activation removed in its publish (see {@link Superseded}).
+     */
+    public dev.sluice.history.RetentionReport withSuperseded(dev.sluice.history.RetentionReport retention) {
+        return Superseded.merge(superseded, retention);
     }
 
     /** A failure after the decision point: the run's changes stand; publishing them is completed by the next run. */

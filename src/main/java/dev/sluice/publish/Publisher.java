@@ -252,8 +252,8 @@ public final class Publisher {
         Map<String, String> moved = new java.util.LinkedHashMap<>();
         for (String name : staged) {
             String base = name.substring(stagingPrefix.length());
-            if (base.isEmpty() || base.contains("/")) {
-                continue; // not one of the run's files (e.g. an unfinished upload's part)
+            if (base.isEmpty() || base.endsWith("/")) {
+                continue; // not one of the run's files (a folder marker)
             }
             String finalName = RunObjects.finalName(stagingPrefix, name);
             try {

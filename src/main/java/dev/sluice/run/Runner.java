@@ -32,6 +32,7 @@ import dev.sluice.sync.Changes;
 import dev.sluice.sync.Extracted;
 import dev.sluice.sync.States;
 import dev.sluice.sync.OutputWriter;
+import dev.sluice.sync.PartitionedWriter;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.SigningKey;
 import dev.sluice.workspace.RunObjects;
@@ -275,7 +276,7 @@ public final class Runner {
                 List<FileRecord> published = delivery.complete(warnings);
                 RetentionReport retention = retention(store, destination, delivery.lock(), publishing, record.id(), start, published, warnings);
                 return saved(store, record.succeeded(clock.instant(), record.counts(), published, warnings).withPhases(phases.end())
-                        .withRetention(retention));
+                        .withRetention(delivery.withSuperseded(retention)));
             } catch (Exception e) {
                 throw failed(store, delivery, activation, request, seen == null ? sofar[0] : record, warnings, phases, e);
             } finally {
@@ -480,7 +481,10 @@ public final class Runner {
         RunObjects names = RunObjects.of(activation, start, record.id());
         Extracted now = seen.now();
         List<LocalFile> files = new ArrayList<>();
-        for (PlannedOutput output : seen.plan().outputs()) {
+        if (!activation.partitionBy().isEmpty()) {
+            writePartitioned(engine, state, activation, seen, names, dir, warnings, files);
+        }
+        for (PlannedOutput output : activation.partitionBy().isEmpty() ? seen.plan().outputs() : List.<PlannedOutput>of()) {
             String name = names.outputName(output);
             events.step("writing " + name + activation.format().extension());
             WriteResult result = OutputWriter.write(activation, engine.connection(), state.select(output.content()), now.columns(),
@@ -515,6 +519,38 @@ public final class Runner {
     }
 
     /**
+     * The outputs of a partitioned activation: every output's partitions are listed and counted
+     * against {@code max_partitions} first (nothing is written when there are too many), then each
+     * partition's rows are written into its folder, outputs in plan order, partitions in value order.
+     */
+    private void writePartitioned(Engine engine, ChangeState state, Activation activation, Assessment seen, RunObjects names, Path dir,
+            List<String> warnings, List<LocalFile> files) throws IOException, SQLException {
+        // The run's folder holds the manifest and schema file even when no output has a row (then no partition has a file).
+        PrivateFiles.createFolders(dir);
+        try (PartitionedWriter writer = new PartitionedWriter(activation, engine.connection(), seen.now().columns())) {
+            List<PartitionedWriter.Output> kept = new ArrayList<>();
+            for (PlannedOutput output : seen.plan().outputs()) {
+                kept.add(writer.keep(state.select(output.content())));
+            }
+            writer.check(kept);
+            for (int i = 0; i < kept.size(); i++) {
+                PlannedOutput output = seen.plan().outputs().get(i);
+                String name = names.outputName(output);
+                for (PartitionedWriter.Partition partition : kept.get(i).partitions()) {
+                    events.step("writing " + partition.path() + "/" + name + activation.format().extension());
+                    WriteResult result = writer.write(kept.get(i), partition, dir, name);
+                    warnings.addAll(result.warnings());
+                    for (WrittenFile file : result.files()) {
+                        files.add(LocalFile.of(file.path(), names.inPartition(partition.path(), file.fileName()),
+                                output.content().name().toLowerCase(Locale.ROOT), file.rows(), activation.format().contentType()));
+                        events.written(files.get(files.size() - 1));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The objects a run of {@code plan} would write, for a dry run: each output's name (its first part
      * when size limits split it) with the rows it would hold, outputs without rows left out under
      * {@code empty_files: skip}, then the manifest. Bytes and CRC32C are not known (0 and null).
@@ -537,7 +573,11 @@ public final class Runner {
             if (rows == 0 && activation.emptyFiles() == Activation.EmptyFiles.SKIP) {
                 continue;
             }
-            files.add(new FileRecord(names.firstObject(output.suffix()), output.content().name().toLowerCase(Locale.ROOT), rows, 0, null));
+            // A partitioned output's objects are in folders its rows name: shown as COLUMN=*.
+            String object = activation.partitionBy().isEmpty() ? names.firstObject(output.suffix())
+                    : names.inPartition(partitionPattern(activation), names.firstObject(output.suffix())
+                            .substring(names.firstObject(output.suffix()).lastIndexOf('/') + 1));
+            files.add(new FileRecord(object, output.content().name().toLowerCase(Locale.ROOT), rows, 0, null));
         }
         if (activation.schemaFile()) {
             files.add(new FileRecord(names.schemaObject(), "schema", 0, 0, null));
@@ -549,6 +589,15 @@ public final class Runner {
             files.add(new FileRecord(names.manifestObject(), "manifest", 0, 0, null));
         }
         return files;
+    }
+
+    /** The folders of a partitioned activation's objects with an asterisk for each value ({@code country=}, then the asterisk). */
+    private static String partitionPattern(Activation activation) {
+        return String.join("/", activation.partitionBy().parts().stream().map(p -> {
+            String exported = activation.mapping().stream().filter(m -> m.from().equals(p.column())).map(dev.sluice.plan.Mapping::to)
+                    .findFirst().orElse(p.column());
+            return p.folderName(exported) + "=*";
+        }).toList());
     }
 
     private LocalFile manifest(Activation activation, RunRecord record, RunPlan plan, Instant start, List<LocalFile> files, Path dir)

@@ -19,7 +19,8 @@ import java.util.Objects;
  * null when the setting is absent (then all apply). {@code verify}: the scheduled check of what it
  * published (null: none); {@code sign}: the key that signs its manifests (null: not signed).
  * {@code after}: the activations it runs after (empty: none); {@code pauseAfterFailures}: how many
- * failed or held runs in a row pause it (null: never).
+ * failed or held runs in a row pause it (null: never);
+ * {@code partitionBy}: the columns whose values name the folders of its objects (none when unset).
  */
 public record Activation(
         String name,
@@ -52,7 +53,8 @@ public record Activation(
         SchemaChanges schemaChanges,
         boolean schemaFile,
         List<String> after,
-        Integer pauseAfterFailures) {
+        Integer pauseAfterFailures,
+        dev.sluice.plan.PartitionBy partitionBy) {
 
     /**
      * What a run does when the schema it exports differs from the last published one: publish it
@@ -68,7 +70,7 @@ public record Activation(
             Retention retention, StateLocation state, VerifyCheck verify, SigningKey sign) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, verify, sign, null, false, List.of(), null);
+                state, true, verify, sign, null, false, List.of(), null, null);
     }
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
@@ -94,9 +96,10 @@ public record Activation(
         notifications = notifications == null ? null : List.copyOf(notifications);
         schemaChanges = schemaChanges == null ? SchemaChanges.ALLOW : schemaChanges;
         after = after == null ? List.of() : List.copyOf(after);
+        partitionBy = partitionBy == null ? dev.sluice.plan.PartitionBy.NONE : partitionBy;
     }
 
-    /** As the canonical constructor, without upstream activations and never paused after failures. */
+    /** As the canonical constructor, without upstream activations, never paused after failures, not partitioned. */
     public Activation(String name, String file, String model, String segment, String destination, String folder,
             FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType,
             SyncMode syncMode, Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest,
@@ -105,7 +108,19 @@ public record Activation(
             SchemaChanges schemaChanges, boolean schemaFile) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, enabled, verify, sign, schemaChanges, schemaFile, List.of(), null);
+                state, enabled, verify, sign, schemaChanges, schemaFile, List.of(), null, null);
+    }
+
+    /** As the canonical constructor, not partitioned ({@code partition_by} unset). */
+    public Activation(String name, String file, String model, String segment, String destination, String folder,
+            FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType, SyncMode syncMode,
+            Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest, Boolean overwrite,
+            Publish publish, InvalidRows invalidRows, Guards guards, List<String> notifications, Retention retention,
+            StateLocation state, boolean enabled, VerifyCheck verify, SigningKey sign, SchemaChanges schemaChanges, boolean schemaFile,
+            List<String> after, Integer pauseAfterFailures) {
+        this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
+                maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
+                state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, null);
     }
 
     /** As above, neither verified nor signed. */
@@ -116,14 +131,14 @@ public record Activation(
             StateLocation state) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, null, null, null, false, List.of(), null);
+                state, true, null, null, null, false, List.of(), null, null);
     }
 
     /** This activation writing to {@code folder} instead: a run under {@code schema_changes: new_version} writes to {@code FOLDER/vN}. */
     public Activation inFolder(String folder) {
         return new Activation(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode,
                 schedule, maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications,
-                retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures);
+                retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, partitionBy);
     }
 
     /** The name of the model or segment this activation exports. */

@@ -9,6 +9,7 @@ import dev.sluice.plan.FileNameTemplate;
 import dev.sluice.plan.FolderPath;
 import dev.sluice.plan.Guards;
 import dev.sluice.plan.Mapping;
+import dev.sluice.plan.PartitionBy;
 import dev.sluice.plan.Retention;
 import dev.sluice.plan.RunType;
 import dev.sluice.plan.SyncMode;
@@ -93,12 +94,14 @@ final class ActivationParser {
         }
         Long pauseAfter = node.longAtLeast("pause_after_failures", 1);
         Integer pauseAfterFailures = pauseAfter == null ? null : (int) Math.min(pauseAfter, Integer.MAX_VALUE);
+        PartitionBy partitionBy = partitionBy(node, mapping);
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures);
+                invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures,
+                partitionBy);
     }
 
     private static SettingSpec spec(String key) {
@@ -108,6 +111,67 @@ final class ActivationParser {
     /** The described default of the choice {@code key}, as the enum the parser reads. */
     private static <E extends Enum<E>> E defaultOf(String key, Class<E> type) {
         return Enum.valueOf(type, ((String) spec(key).defaultValue()).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * {@code partition_by} and {@code max_partitions}: each entry a column's name or {column, as};
+     * with a mapping, each column must be one it exports, and one exported column at least must stay
+     * in the files. (Without a mapping, the model's columns are checked by {@link SchemaCheck}.)
+     */
+    private static PartitionBy partitionBy(Node node, List<Mapping> mapping) {
+        Node list = node.get("partition_by");
+        Long max = node.longAtLeast("max_partitions", 1);
+        if (list.isUnset("not partitioned")) {
+            if (max != null) {
+                node.problem("max_partitions", "limits the partitions of partition_by, which is not set; remove it, or set partition_by");
+            }
+            return PartitionBy.NONE;
+        }
+        List<Node> elements = list.elements();
+        if (elements.isEmpty() && list.json().isArray()) {
+            list.problem("must list at least one column; remove it to write every object in the folder");
+        }
+        List<PartitionBy.Part> parts = new ArrayList<>();
+        Set<String> exported = new java.util.LinkedHashSet<>();
+        mapping.forEach(m -> exported.add(m.from()));
+        for (Node element : elements) {
+            String column;
+            PartitionBy.Derived as = null;
+            Node at = element;
+            if (element.json().isObject()) {
+                element.allowKeys(SettingSpec.keys(PartitionBy.ENTRY));
+                column = element.requiredText("column");
+                as = element.choice("as", PartitionBy.Derived.class, null);
+                at = element.get("column");
+            } else {
+                column = element.asText();
+                if (column != null && column.isBlank()) {
+                    element.problem("is empty: give a column's name, or {column: NAME, as: month}");
+                    column = null;
+                }
+            }
+            if (column == null) {
+                continue;
+            }
+            PartitionBy.Part part = new PartitionBy.Part(column, as);
+            if (parts.contains(part)) {
+                element.problem("'" + column + "'" + (as == null ? "" : " as " + as.key()) + " is listed twice; remove one");
+                continue;
+            }
+            if (!mapping.isEmpty() && !exported.contains(column)) {
+                at.problem("column '" + column + "' is not exported: the mapping does not list it"
+                        + dev.sluice.config.Suggestions.didYouMean(column, exported) + "; partition by an exported column ("
+                        + String.join(", ", exported) + "), or add {from: " + column + "} to the mapping");
+                continue;
+            }
+            parts.add(part);
+        }
+        if (!mapping.isEmpty() && !parts.isEmpty()
+                && mapping.stream().allMatch(m -> parts.contains(new PartitionBy.Part(m.from(), null)))) {
+            list.problem("partitions by every exported column (" + String.join(", ", exported) + "), which would leave the files "
+                    + "without a column; export another column too, or partition by fewer");
+        }
+        return new PartitionBy(parts, max == null ? PartitionBy.DEFAULT_MAX_PARTITIONS : (int) Math.min(Integer.MAX_VALUE, max));
     }
 
     /** The mapping entries; each exported name is checked against {@code format} (when known) at its own entry. */

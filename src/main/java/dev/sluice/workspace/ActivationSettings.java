@@ -49,6 +49,10 @@ public final class ActivationSettings {
             SettingSpec.text("timezone").withDefault("UTC").in("files", 12).help("the IANA zone of the file name's time variables"),
             SettingSpec.of("format", Kind.TYPED).allowing(FileFormats.typeNames()).withDefault("csv").in("files", 13)
                     .help("a format's name, or a mapping with type and the format's options"),
+            SettingSpec.objectList("partition_by", dev.sluice.plan.PartitionBy.ENTRY).absent("none: every object in the folder")
+                    .in("files", 14).help("Hive-style folders by column values: [country] or [{column: created_at, as: month}]"),
+            SettingSpec.integer("max_partitions").withDefault(dev.sluice.plan.PartitionBy.DEFAULT_MAX_PARTITIONS, "1000").in("files", 15)
+                    .help("a run that would write more partitions than this fails before writing anything"),
             SettingSpec.of("max_file_size", Kind.SIZE).absent("no limit").in("output", 20)
                     .help("split into numbered parts (name-00001…) below this size: 256MB, 1GiB"),
             SettingSpec.integer("max_rows_per_file").absent("no limit").in("output", 21).help("split into parts of at most this many rows"),

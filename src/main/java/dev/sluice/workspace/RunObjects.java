@@ -49,6 +49,11 @@ public record RunObjects(String folder, String base, String extension, boolean s
         return folder.isEmpty() ? fileName : folder + "/" + fileName;
     }
 
+    /** The object name of a file of this run in a partition's folder ({@code country=FR/…}, see {@code partition_by}). */
+    public String inPartition(String partitionPath, String fileName) {
+        return object(partitionPath + "/" + fileName);
+    }
+
     /** The object name of an output's file, or its first part when size limits split it. */
     public String firstObject(String suffix) {
         String name = base + suffix;
@@ -124,9 +129,14 @@ public record RunObjects(String folder, String base, String extension, boolean s
         return stagingRoot(folder) + run + "/";
     }
 
-    /** The staged name of a final object name of run {@code run}. */
+    /**
+     * The staged name of a final object name of run {@code run}: its path inside the folder (a
+     * partition's folders included) under the run's staging prefix.
+     */
     public static String staged(String folder, String run, String finalName) {
-        return stagingPrefix(folder, run) + finalName.substring(finalName.lastIndexOf('/') + 1);
+        String inFolder = folder.isEmpty() ? finalName : finalName.startsWith(folder + "/") ? finalName.substring(folder.length() + 1)
+                : finalName.substring(finalName.lastIndexOf('/') + 1);
+        return stagingPrefix(folder, run) + inFolder;
     }
 
     /** The final name of a staged object of a staging prefix: its file name in the prefix's activation folder. */

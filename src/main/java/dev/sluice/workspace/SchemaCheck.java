@@ -117,5 +117,42 @@ public final class SchemaCheck {
         if (mapping.isEmpty()) {
             activation.format().checkAttributeNames(names, node.get("format"));
         }
+        checkPartitions(activation, columns, node);
+    }
+
+    /**
+     * {@code partition_by} against the model's columns: each a column the model returns (and the
+     * activation exports: the mapping's are checked when the workspace loads), {@code as} only on a
+     * date or timestamp ({@code hour} not on a date), and a column at least left in the files.
+     */
+    private static void checkPartitions(Activation activation, List<Column> columns, Node node) {
+        List<dev.sluice.plan.PartitionBy.Part> parts = activation.partitionBy().parts();
+        List<String> names = columns.stream().map(Column::name).toList();
+        for (int i = 0; i < parts.size(); i++) {
+            dev.sluice.plan.PartitionBy.Part part = parts.get(i);
+            Node at = node.get("partition_by[" + i + "]");
+            Column column = columns.stream().filter(c -> c.name().equals(part.column())).findFirst().orElse(null);
+            if (column == null) {
+                at.problem("unknown column '" + part.column() + "'" + Suggestions.didYouMean(part.column(), names)
+                        + "; the model's columns: " + String.join(", ", names));
+                continue;
+            }
+            if (part.as() == null) {
+                continue;
+            }
+            if (!column.type().isTemporal()) {
+                at.problem("as: " + part.as().key() + " takes a date or timestamp column, and '" + part.column() + "' is "
+                        + column.sourceType() + "; partition by the column's own value (remove as), or by a date/time column");
+            } else if (part.as() == dev.sluice.plan.PartitionBy.Derived.HOUR && column.type() == dev.sluice.engine.LogicalType.DATE) {
+                at.problem("as: hour takes a timestamp column, and '" + part.column() + "' is a date (" + column.sourceType()
+                        + "); use as: day, month or year");
+            }
+        }
+        List<String> exported = activation.mapping().isEmpty() ? names
+                : activation.mapping().stream().map(Mapping::from).toList();
+        if (!parts.isEmpty() && exported.stream().allMatch(c -> parts.contains(new dev.sluice.plan.PartitionBy.Part(c, null)))) {
+            node.problem("partition_by", "partitions by every exported column (" + String.join(", ", exported)
+                    + "), which would leave the files without a column; export another column too, or partition by fewer");
+        }
     }
 }

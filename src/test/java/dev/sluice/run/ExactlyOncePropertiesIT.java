@@ -62,7 +62,7 @@ class ExactlyOncePropertiesIT {
     }
 
     /** One step of a generated sequence. */
-    sealed interface Step permits Insert, Update, Hidden, Delete, Run, Resync, Reset, Remap, FaultyRun, Kill, DiskFull, Guard, Accept {}
+    sealed interface Step permits Insert, Update, Hidden, Delete, Run, Resync, Reset, Remap, FaultyRun, Kill, DiskFull, Guard, Accept, Partition {}
 
     record Insert(int key, String name) implements Step {}
 
@@ -84,6 +84,13 @@ class ExactlyOncePropertiesIT {
 
     /** A run with {@code --accept-held}: the guards are lifted for it. */
     record Accept() implements Step {}
+
+    /**
+     * Partitions the activation by score ({@code partition_by: [score]}), or stops: the sets that
+     * follow are written in folders {@code score=N/} (or {@code points=N/}), which the consumer reads
+     * with DuckDB's {@code hive_partitioning}, taking the score back from the folder names.
+     */
+    record Partition() implements Step {}
 
     /** Exports score under another name (or back): the next run is full. */
     record Remap() implements Step {}
@@ -124,7 +131,7 @@ class ExactlyOncePropertiesIT {
 
     /** One step, each kind with its weight (a kill only when kills are on). */
     static Step step(java.util.Random r) {
-        int[] weights = {4, 4, 1, 3, 5, 1, 1, 1, 1, 1, 3, 2, KILLS ? 1 : 0};
+        int[] weights = {4, 4, 1, 3, 5, 1, 1, 1, 1, 1, 3, 2, 2, KILLS ? 1 : 0};
         int pick = r.nextInt(java.util.Arrays.stream(weights).sum());
         int kind = 0;
         while (pick >= weights[kind]) {
@@ -150,6 +157,7 @@ class ExactlyOncePropertiesIT {
             case 9 -> new Accept();
             case 10 -> new FaultyRun(r.nextBoolean(), 1 + r.nextInt(4), r.nextInt(3) == 2);
             case 11 -> new DiskFull(r.nextInt(3) < 2, r.nextInt(36_001));
+            case 12 -> new Partition();
             default -> new Kill(List.of("upload", "publish", "manifest").get(r.nextInt(3)), 1 + r.nextInt(4));
         };
     }
@@ -293,8 +301,9 @@ class ExactlyOncePropertiesIT {
         side.sql(fx, "CREATE TABLE people (id INTEGER, name VARCHAR, score INTEGER, note VARCHAR)",
                 "INSERT INTO people VALUES (1, 'a', 1, 'x'), (2, 'b', 2, 'y'), (3, 'c', 3, 'z')");
         boolean remapped = false;
+        boolean partitioned = false;
         int guard = -1;
-        writeWorkspace(fx, remapped, direct, guard, side);
+        writeWorkspace(fx, remapped, partitioned, direct, guard, side);
         for (Step step : steps) {
             if (step instanceof Insert i) {
                 side.sql(fx, "DELETE FROM people WHERE id = " + i.key(), "INSERT INTO people VALUES (" + i.key() + ", '" + i.name() + "', 0, 'n')");
@@ -312,7 +321,7 @@ class ExactlyOncePropertiesIT {
                 run(fx, true, Fault.NONE);
             } else if (step instanceof Guard g) {
                 guard = g.maxChanged();
-                writeWorkspace(fx, remapped, direct, guard, side);
+                writeWorkspace(fx, remapped, partitioned, direct, guard, side);
             } else if (step instanceof Accept) {
                 count("runs with --accept-held");
                 run(fx, false, Fault.NONE, true);
@@ -321,9 +330,13 @@ class ExactlyOncePropertiesIT {
                 // As `sluice reset` does: a decided run waiting for its publish is completed first.
                 Workspace forReset = WorkspaceLoader.withSystemEnv().load(fx.yaml);
                 new Runner(forReset, fx.state, Clock.systemUTC(), line -> {}, Engine.DEFAULT_MEMORY_LIMIT).reset("d");
+            } else if (step instanceof Partition) {
+                partitioned = !partitioned;
+                count(partitioned ? "partitioned" : "partitioning stopped");
+                writeWorkspace(fx, remapped, partitioned, direct, guard, side);
             } else if (step instanceof Remap) {
                 remapped = !remapped;
-                writeWorkspace(fx, remapped, direct, guard, side);
+                writeWorkspace(fx, remapped, partitioned, direct, guard, side);
             } else if (step instanceof FaultyRun f) {
                 Fault fault = f.upload() ? Fault.upload(f.n()) : Fault.publish(f.n());
                 count(f.deletesFail() ? "faults with failing deletes" : "faults");
@@ -373,7 +386,7 @@ class ExactlyOncePropertiesIT {
         assertThat(fx.state.resolve("work")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
-    private static void writeWorkspace(Fixture fx, boolean remapped, boolean direct, int maxChanged, Side side) {
+    private static void writeWorkspace(Fixture fx, boolean remapped, boolean partitioned, boolean direct, int maxChanged, Side side) {
         fx.workspace("sources:\n" + side.source() + """
                 models:
                   people: {sql: "SELECT * FROM people", primary_key: [id]}
@@ -392,7 +405,8 @@ class ExactlyOncePropertiesIT {
                     sync_mode: difference
                     mapping: [{from: id, to: id}, {from: name, to: name}, {from: score, to: %s}]
                 """.formatted(direct ? "direct" : "staged", remapped ? "points" : "score")
-                + (maxChanged < 0 ? "" : "    guards: {max_changed_rows: " + maxChanged + "}\n") + side.state());
+                + (maxChanged < 0 ? "" : "    guards: {max_changed_rows: " + maxChanged + "}\n")
+                + (partitioned ? "    partition_by: [score]\n" : "") + side.state());
     }
 
     private static void run(Fixture fx, boolean fullResync, Fault fault) {
@@ -413,7 +427,7 @@ class ExactlyOncePropertiesIT {
         if (object.endsWith(".manifest.json")) {
             return true;
         }
-        String run = object.substring(object.indexOf('/') + 1).replaceAll("_(added|updated|removed)\\.csv$", "");
+        String run = object.substring(object.lastIndexOf('/') + 1).replaceAll("_(added|updated|removed)\\.csv$", "");
         return fx.objects().containsKey("sets/" + run + ".manifest.json");
     }
 
@@ -429,11 +443,12 @@ class ExactlyOncePropertiesIT {
         Map<String, Map<String, String>> state = new TreeMap<>();
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
             for (JsonNode manifest : manifests) {
-                Map<String, Path> byOutput = new TreeMap<>();
+                // A partitioned set has a file of each output in each partition (score=N/, or none when it has no rows).
+                Map<String, List<Path>> byOutput = new TreeMap<>();
                 for (JsonNode file : manifest.path("files")) {
                     String name = file.path("object").asText();
                     String output = name.replaceAll("^.*_(added|updated|removed)\\.csv$", "$1");
-                    byOutput.put(output, fx.file(name));
+                    byOutput.computeIfAbsent(output, o -> new ArrayList<>()).add(fx.file(name));
                 }
                 String run = manifest.path("run").asText();
                 if (manifest.path("kind").asText().equals("full") && manifest.path("full_reason").asText().startsWith("first run")) {
@@ -468,14 +483,21 @@ class ExactlyOncePropertiesIT {
         return kept;
     }
 
+    private static List<Map<String, String>> rows(Connection duck, List<Path> files) throws Exception {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (Path csv : files == null ? List.<Path>of() : files) {
+            rows.addAll(rows(duck, csv));
+        }
+        return rows;
+    }
+
+    /** The rows of one CSV file; in a partition's folder ({@code score=3/}), with the partition's column from the folder's name. */
     private static List<Map<String, String>> rows(Connection duck, Path csv) throws Exception {
         List<Map<String, String>> rows = new ArrayList<>();
-        if (csv == null) {
-            return rows;
-        }
         try (Statement s = duck.createStatement();
                 ResultSet rs = s.executeQuery("SELECT * FROM read_csv(" + Engine.literal(csv.toString())
-                        + ", header = true, all_varchar = true, auto_detect = true)")) {
+                        + ", header = true, all_varchar = true, auto_detect = true, hive_partitioning = "
+                        + csv.getParent().getFileName().toString().contains("=") + ")")) {
             while (rs.next()) {
                 Map<String, String> row = new TreeMap<>();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {

@@ -463,6 +463,8 @@ class WebUiIT {
         page.locator("#f-verify\\.every").fill("1h");
         page.locator("#f-schema_file").check();
         page.locator("#f-schema_changes").selectOption("hold");
+        page.locator("#f-partition_by").fill("[\"country\"]");
+        page.locator("#f-max_partitions").fill("50");
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Runs of every_setting");
 
@@ -490,6 +492,8 @@ class WebUiIT {
                 + "{\"from\":\"country\",\"to\":\"country\"}]");
         assertThat(settings.path("overwrite").asBoolean(true)).isFalse();
         assertThat(settings.path("max_rows_per_file").isInt()).isTrue();
+        assertThat(settings.path("partition_by").toString()).isEqualTo("[\"country\"]");
+        assertThat(settings.path("max_partitions").asInt()).isEqualTo(50);
         // In the YAML file: the same settings.
         com.fasterxml.jackson.databind.JsonNode file = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
                 .readTree(fx.activations.resolve("every_setting.yaml").toFile()).path("activations").path("every_setting");

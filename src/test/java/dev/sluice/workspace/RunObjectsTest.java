@@ -29,7 +29,12 @@ class RunObjectsTest {
             String folder = folders[random.nextInt(folders.length)];
             String run = "20300101T060000Z-" + Integer.toHexString(random.nextInt(0xffff));
             RunObjects names = new RunObjects(folder, "f" + random.nextInt(1000), ".csv", random.nextBoolean(), true);
-            for (String object : names.objects(List.of("", "_added"))) {
+            List<String> objects = new java.util.ArrayList<>(names.objects(List.of("", "_added")));
+            // A partition's objects keep their folders under the staging prefix: two partitions' files of one name stay apart.
+            objects.add(names.inPartition("country=FR/day=2026-11-05", "f.csv"));
+            objects.add(names.inPartition("country=DE/day=2026-11-05", "f.csv"));
+            assertThat(objects.stream().map(o -> RunObjects.staged(folder, run, o)).distinct()).hasSameSizeAs(objects);
+            for (String object : objects) {
                 String staged = RunObjects.staged(folder, run, object);
                 assertThat(staged).startsWith(RunObjects.stagingPrefix(folder, run)).startsWith(RunObjects.stagingRoot(folder));
                 assertThat(RunObjects.finalName(RunObjects.stagingPrefix(folder, run), staged)).isEqualTo(object);
