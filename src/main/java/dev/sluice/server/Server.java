@@ -108,7 +108,7 @@ public final class Server implements AutoCloseable {
                 metrics.verified(new dev.sluice.history.VerificationStore(database).latest());
             }
         });
-        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, metrics), RunDispatcher.lockProbe(stateDir),
+        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir), RunDispatcher.lockProbe(stateDir),
                 clock, options.threads(), this.log);
         this.scheduler = new Scheduler(clock, (activation, due) -> {
             if (paused(activation)) {
@@ -117,9 +117,7 @@ public final class Server implements AutoCloseable {
             metrics.schedulerLag(Duration.between(due, clock.instant()));
             dispatcher.scheduled(activation, due);
         }, this::lastScheduled);
-        try (RunStore store = new RunStore(stateDir)) {
-            metrics.seed(store, initial.activations().keySet());
-        }
+        metrics.readHistory(stateDir, () -> workspaces.load().activations().keySet());
         ActivationFiles files = new ActivationFiles(options.activationsFolder() != null ? options.activationsFolder()
                 : initial.baseDir().resolve("activations"));
         ActivationApi activations = new ActivationApi(workspaces, files, dispatcher, scheduler, clock, this.log);
@@ -320,16 +318,10 @@ public final class Server implements AutoCloseable {
                 line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener())
                 .listening(live.and(metrics.counting(activation)));
         Consumer<List<Outgoing>> send = outgoing -> whenFree.accept(() -> deliveries.submit(outgoing));
-        RunRecord record;
-        try {
-            record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
-                    line -> log.accept(activation + ": " + line), options.publicUrl())
-                    .run(runner, new Runner.Request(activation, fullResync, false, trigger, acceptHeld), runId, send);
-        } catch (Runner.RunFailed failed) {
-            failed.record().ifPresentOrElse(metrics::recordRun, () -> metrics.recordFailure(activation));
-            throw failed;
-        }
-        metrics.recordRun(record);
+        // Recorded in the run history, where the metrics read it (also when the run fails).
+        RunRecord record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
+                line -> log.accept(activation + ": " + line), options.publicUrl())
+                .run(runner, new Runner.Request(activation, fullResync, false, trigger, acceptHeld), runId, send);
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
                 record.counts().updated(), record.counts().removed())
@@ -513,16 +505,13 @@ public final class Server implements AutoCloseable {
     /** Skipped runs and runs that failed before they could record themselves, into the run history. */
     private static final class StoreRecorder implements RunDispatcher.Recorder {
         private final Path stateDir;
-        private final Metrics metrics;
 
-        StoreRecorder(Path stateDir, Metrics metrics) {
+        StoreRecorder(Path stateDir) {
             this.stateDir = stateDir;
-            this.metrics = metrics;
         }
 
         @Override
         public void record(RunRecord record) {
-            metrics.recordRun(record);
             try (RunStore store = new RunStore(stateDir)) {
                 store.insert(record);
             }
