@@ -129,6 +129,7 @@ public final class Server implements AutoCloseable {
         SegmentApi segments = new SegmentApi(workspaces, new SavedFiles(initial.baseDir().resolve("segments"), "segments"), clock,
                 this.log);
         DryRuns dryRuns = new DryRuns(stateDir, clock, options.memoryLimit(), options.opener());
+        HookApi hooks = new HookApi(workspaces, dispatcher, clock, this.log);
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
         CrossSiteGuard crossSite = new CrossSiteGuard(options.publicUrl());
@@ -168,6 +169,7 @@ public final class Server implements AutoCloseable {
             routes.post("/api/activations/{name}/runs", activations::run);
             routes.post("/api/activations/{name}/pause", activations::pause);
             routes.post("/api/activations/{name}/resume", activations::resume);
+            routes.post("/api/hooks/{name}", hooks::receive);
             routes.get("/api/runs", runs::list);
             routes.get("/api/runs/{id}", runs::get);
             routes.get("/api/models", catalog::models);

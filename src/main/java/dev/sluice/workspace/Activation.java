@@ -17,7 +17,8 @@ import java.util.Objects;
  * of {@code model} and {@code segment} is set. {@code file} is the workspace file it was read from.
  * {@code notifications} (the setting {@code notify}) names the workspace notifications that apply to it;
  * null when the setting is absent (then all apply). {@code verify}: the scheduled check of what it
- * published (null: none); {@code sign}: the key that signs its manifests (null: not signed).
+ * published (null: none); {@code sign}: the key that signs its manifests (null: not signed);
+ * {@code trigger}: what starts it from outside (null: its schedule and manual runs only).
  */
 public record Activation(
         String name,
@@ -48,7 +49,8 @@ public record Activation(
         VerifyCheck verify,
         SigningKey sign,
         SchemaChanges schemaChanges,
-        boolean schemaFile) {
+        boolean schemaFile,
+        Trigger trigger) {
 
     /**
      * What a run does when the schema it exports differs from the last published one: publish it
@@ -64,7 +66,19 @@ public record Activation(
             Retention retention, StateLocation state, VerifyCheck verify, SigningKey sign) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, verify, sign, null, false);
+                state, true, verify, sign, null, false, null);
+    }
+
+    /** An activation started by its schedule and by hand only (no {@code trigger}). */
+    public Activation(String name, String file, String model, String segment, String destination, String folder,
+            FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType,
+            SyncMode syncMode, Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest,
+            Boolean overwrite, Publish publish, InvalidRows invalidRows, Guards guards, List<String> notifications,
+            Retention retention, StateLocation state, boolean enabled, VerifyCheck verify, SigningKey sign,
+            SchemaChanges schemaChanges, boolean schemaFile) {
+        this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
+                maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
+                state, enabled, verify, sign, schemaChanges, schemaFile, null);
     }
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
@@ -99,14 +113,14 @@ public record Activation(
             StateLocation state) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, null, null, null, false);
+                state, true, null, null, null, false, null);
     }
 
     /** This activation writing to {@code folder} instead: a run under {@code schema_changes: new_version} writes to {@code FOLDER/vN}. */
     public Activation inFolder(String folder) {
         return new Activation(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode,
                 schedule, maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications,
-                retention, state, enabled, verify, sign, schemaChanges, schemaFile);
+                retention, state, enabled, verify, sign, schemaChanges, schemaFile, trigger);
     }
 
     /** The name of the model or segment this activation exports. */

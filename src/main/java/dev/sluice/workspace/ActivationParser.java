@@ -83,12 +83,13 @@ final class ActivationParser {
         Activation.SchemaChanges schemaChanges = node.choice("schema_changes", Activation.SchemaChanges.class,
                 defaultOf("schema_changes", Activation.SchemaChanges.class));
         boolean schemaFile = node.bool("schema_file", (Boolean) spec("schema_file").defaultValue());
+        Trigger trigger = Trigger.parse(node.get("trigger"));
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
-                invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile);
+                invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile, trigger);
     }
 
     private static SettingSpec spec(String key) {
