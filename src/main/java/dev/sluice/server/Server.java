@@ -108,7 +108,7 @@ public final class Server implements AutoCloseable {
                 metrics.verified(new dev.sluice.history.VerificationStore(database).latest());
             }
         });
-        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir), RunDispatcher.lockProbe(stateDir),
+        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, this::lineageOfRecorded), RunDispatcher.lockProbe(stateDir),
                 clock, options.threads(), this.log);
         this.scheduler = new Scheduler(clock, (activation, due) -> {
             if (paused(activation)) {
@@ -206,6 +206,15 @@ public final class Server implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The OpenLineage events (lineage:) of a run the dispatcher recorded itself: skipped (ABORT), or failed before it started (FAIL). */
+    private void lineageOfRecorded(RunRecord record) {
+        try {
+            deliveries.submit(dev.sluice.run.LineageEvents.of(workspaces.load(), record));
+        } catch (RuntimeException e) {
+            log.accept(record.activation() + ": warning: the lineage events of run " + record.id() + " could not be sent: " + e.getMessage());
+        }
     }
 
     /** Where this server listens, as the notifications know it (see OwnEndpoints). */
@@ -507,9 +516,11 @@ public final class Server implements AutoCloseable {
     /** Skipped runs and runs that failed before they could record themselves, into the run history. */
     private static final class StoreRecorder implements RunDispatcher.Recorder {
         private final Path stateDir;
+        private final Consumer<RunRecord> then;
 
-        StoreRecorder(Path stateDir) {
+        StoreRecorder(Path stateDir, Consumer<RunRecord> then) {
             this.stateDir = stateDir;
+            this.then = then;
         }
 
         @Override
@@ -517,6 +528,7 @@ public final class Server implements AutoCloseable {
             try (RunStore store = new RunStore(stateDir)) {
                 store.insert(record);
             }
+            then.accept(record);
         }
 
         @Override
