@@ -5,7 +5,6 @@ import dev.sluice.run.Pausing;
 import dev.sluice.workspace.Activation;
 import dev.sluice.workspace.Hook;
 import dev.sluice.workspace.Trigger;
-import dev.sluice.workspace.UnsetVariable;
 import dev.sluice.workspace.Workspace;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -78,13 +77,12 @@ final class HookApi {
     private void dbtCloud(Context ctx, Workspace workspace, byte[] body, String from) {
         List<Activation> candidates = new ArrayList<>();
         for (Activation activation : workspace.activations().values()) {
-            if (activation.trigger() != null && activation.trigger().dbtCloud() != null
-                    && !unset(workspace, "activations." + activation.name() + ".trigger.dbt_cloud.secret")) {
+            if (activation.trigger() != null && activation.trigger().dbtCloud() != null) {
                 candidates.add(activation);
             }
         }
         if (candidates.isEmpty()) {
-            refuse(404, "No dbt Cloud trigger", "no activation has trigger: {dbt_cloud: {job_id, secret}} (with its secret set)", from,
+            refuse(404, "No dbt Cloud trigger", "no activation has trigger: {dbt_cloud: {job_id, secret}}", from,
                     Hook.DBT_CLOUD);
         }
         String authorization = ctx.header("Authorization");
@@ -145,10 +143,6 @@ final class HookApi {
         if (hook == null) {
             refuse(404, "Not found", "no hook named '" + name + "'" + (workspace.hooks().isEmpty() ? "; the workspace defines none under hooks:"
                     : "; known: " + String.join(", ", workspace.hooks().keySet())) + " (and dbt-cloud)", from, name);
-        }
-        if (unset(workspace, "hooks." + name + ".secret")) {
-            refuse(503, "Hook not configured", "the secret of hook " + name + " refers to an environment variable that is not set on "
-                    + "the server", from, name);
         }
         String timestamp = ctx.header(HookSignatures.TIMESTAMP_HEADER);
         String signature = ctx.header(HookSignatures.SIGNATURE_HEADER);
@@ -265,14 +259,5 @@ final class HookApi {
         Instant horizon = clock.instant().minus(WINDOW.multipliedBy(2));
         received.values().removeIf(when -> when.isBefore(horizon));
         return received.putIfAbsent(key, at) != null;
-    }
-
-    private static boolean unset(Workspace workspace, String path) {
-        for (UnsetVariable reference : workspace.unset()) {
-            if (reference.path().equals(path)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
