@@ -84,7 +84,7 @@ public final class ActivationSettings {
                     .help("the scheduler runs it; false pauses it (a manual run still works and is recorded with a warning)"),
             SettingSpec.object("schedule", Schedule.SETTINGS).absent("none: manual runs only").in("schedule", 60)
                     .help("when sluice serve runs it by itself: {every: 15m} or {cron, timezone}"),
-            SettingSpec.object("trigger", Trigger.SETTINGS).absent("none: the schedule and manual runs only").in("schedule", 61)
+            SettingSpec.object("trigger", Trigger.SETTINGS).absent("none: the schedule and manual runs only").in("schedule", 63)
                     .help("what starts it from outside: {dbt_cloud: {job_id, secret}}, a dbt Cloud job's successful runs"),
             SettingSpec.of("notify", Kind.TEXT_LIST).absent("every notification of the workspace").in("after", 70)
                     .help("the notifications it sends; [] for none"),
