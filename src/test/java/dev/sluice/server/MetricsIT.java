@@ -201,6 +201,28 @@ class MetricsIT {
                 .isEqualTo((double) recorded.files().stream().mapToLong(dev.sluice.history.FileRecord::bytes).sum());
     }
 
+    /** A run recorded as running when a scrape reads it is counted by a later scrape, once it has ended. */
+    @Test
+    void aRunSeenRunningIsCountedWhenItEnds() throws Exception {
+        fx = new ServerFixture(dir).start(false, null);
+        Instant start = Instant.now().minusSeconds(20);
+        RunRecord running = RunRecord.started("20260102T030400Z-0009", "by_hand", "manual", start);
+        try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
+            store.insert(running);
+        }
+        assertThat(scrape().keySet()).as("running: not counted yet").noneMatch(k -> k.startsWith("sluice_runs_total"));
+        seed(dir, ended("20260102T030400Z-0010", "by_hand", RunStatus.FAILED, start.plusSeconds(1), start.plusSeconds(2)));
+        try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
+            store.save(running.succeeded(start.plusSeconds(10), Counts.ZERO, List.of(), List.of()));
+        }
+        Map<String, Double> after = scrape();
+        assertThat(after.get(sample("sluice_runs_total", "activation", "by_hand", "status", "succeeded"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_runs_total", "activation", "by_hand", "status", "failed"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_last_success_timestamp_seconds", "activation", "by_hand")))
+                .isEqualTo(start.plusSeconds(10).toEpochMilli() / 1000.0);
+        assertThat(scrape()).as("each run once").isEqualTo(after);
+    }
+
     @Test
     void schedulerLagSaysHowLateADueRunStarted() throws Exception {
         fx = new ServerFixture(dir);
