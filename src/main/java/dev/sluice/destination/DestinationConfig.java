@@ -12,6 +12,11 @@ public interface DestinationConfig {
     String type();
 
     /** Where it is, for messages: never holds a secret. */
+    /** The OpenLineage namespace of what it holds (docs/workspace.md#lineage): {@code gs://BUCKET}, {@code file://PATH}; by default its type. */
+    default String lineageNamespace() {
+        return type();
+    }
+
     String describe();
 
     /** Opens the destination for a run or a check. */

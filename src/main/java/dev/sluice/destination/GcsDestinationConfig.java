@@ -119,6 +119,11 @@ public record GcsDestinationConfig(String name, String bucket, Path credentialsF
     }
 
     @Override
+    public String lineageNamespace() {
+        return "gs://" + bucket;
+    }
+
+    @Override
     public String toString() {
         return "GcsDestinationConfig[" + name + ", " + describe() + "]";
     }

@@ -30,6 +30,11 @@ public record LocalDestinationConfig(String name, Path path) implements Destinat
     }
 
     @Override
+    public String lineageNamespace() {
+        return "file://" + path.toAbsolutePath().normalize();
+    }
+
+    @Override
     public String describe() {
         return "the folder " + path;
     }

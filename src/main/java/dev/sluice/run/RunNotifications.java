@@ -68,7 +68,7 @@ public final class RunNotifications {
             throw failed;
         }
         if (!request.dryRun()) {
-            hand(after(record), send);
+            hand(withLineage(after(record), record), send);
         }
         return record;
     }
@@ -138,7 +138,23 @@ public final class RunNotifications {
                 return List.of();
             }
         }
-        return record.map(this::after).orElse(List.of());
+        return record.map(r -> withLineage(after(r), r)).orElse(List.of());
+    }
+
+    /** {@code outgoing}, then the run's OpenLineage events when the workspace has lineage: (delivered after the notifications, in order). */
+    private List<Outgoing> withLineage(List<Outgoing> outgoing, RunRecord record) {
+        try {
+            List<Outgoing> events = LineageEvents.of(workspace, record);
+            if (events.isEmpty()) {
+                return outgoing;
+            }
+            List<Outgoing> all = new ArrayList<>(outgoing);
+            all.addAll(events);
+            return all;
+        } catch (RuntimeException e) {
+            log.accept("warning: the lineage events of run " + record.id() + " could not be sent: " + e.getMessage());
+            return outgoing;
+        }
     }
 
     /** The event {@code notifier} gets for a run that ended with {@code event}; null when it gets none. */

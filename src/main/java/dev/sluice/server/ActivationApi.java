@@ -146,7 +146,8 @@ final class ActivationApi {
             throw ApiError.badRequest("name", "renaming is not supported: got '" + request.get("name").asText()
                     + "' for activation '" + name + "'; create a new activation and delete this one");
         }
-        JsonNode settings = settings(request);
+        JsonNode settings = keepSecrets(settings(request), LiteralText.escape(rawSettings(current)),
+                dev.sluice.workspace.ActivationSettings.SETTINGS);
         Activation activation = validate(current.name(), settings);
         files.save(name, settings);
         log.accept(name + ": updated through the API (" + files.file(name) + ")");
@@ -403,6 +404,29 @@ final class ActivationApi {
                 : "the activation has " + errors.size() + " problems: "
                         + String.join("; ", errors.stream().map(ProblemDetails::describe).toList());
         throw new ApiError(400, "Invalid activation", detail, errors);
+    }
+
+    /**
+     * {@code settings} with each secret setting sent back masked (as GET shows it: {@value dev.sluice.error.Secrets#MASK})
+     * replaced by the value {@code stored} in the file: saving a form unchanged keeps its secrets.
+     */
+    private static JsonNode keepSecrets(JsonNode settings, JsonNode stored, List<dev.sluice.config.SettingSpec> specs) {
+        if (!(settings instanceof ObjectNode object)) {
+            return settings;
+        }
+        for (dev.sluice.config.SettingSpec spec : specs) {
+            JsonNode given = object.get(spec.key());
+            if (given == null) {
+                continue;
+            }
+            if (spec.secret() && given.isTextual() && given.textValue().equals(dev.sluice.error.Secrets.MASK)
+                    && stored.path(spec.key()).isTextual()) {
+                object.set(spec.key(), stored.get(spec.key()));
+            } else if (!spec.children().isEmpty()) {
+                keepSecrets(given, stored.path(spec.key()), spec.children());
+            }
+        }
+        return object;
     }
 
     /** The activation's settings: the request without its name. */

@@ -1,22 +1,15 @@
 package dev.sluice.server;
 
-import dev.sluice.history.FileRecord;
-import dev.sluice.history.RunRecord;
-import dev.sluice.history.RunStatus;
-import dev.sluice.history.RunStore;
 import dev.sluice.history.Verification;
 import dev.sluice.run.RunEvent;
 import dev.sluice.run.RunListener;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,24 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's Prometheus metrics, served at {@code GET /metrics} (see docs/server.md): runs by
- * activation and status, rows and bytes, run durations, the last success and held runs per
- * activation (seeded from the run history at start), notification failures and scheduler lag.
- * Rows read and written and bytes uploaded are counted from the runs' events as they go; the rest
- * when a run ends. Micrometer's Prometheus registry keeps and renders them.
+ * activation and status, rows read, bytes published, run durations, the last success and held runs
+ * per activation, read from the run history at each scrape, so that runs of every process sharing
+ * the state folder count ({@link HistoryMetrics}); rows written and bytes uploaded by this server's
+ * runs as they go, notification failures and scheduler lag. Micrometer's Prometheus registry keeps
+ * and renders them.
  */
 public final class Metrics {
     static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
     static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-    /** Bucket bounds of the run duration histogram. */
-    private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15),
-            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30),
-            Duration.ofHours(1), Duration.ofHours(3)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    /** Per activation: the end of its last succeeded run in epoch milliseconds (0: none known). */
-    private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
-    /** Per activation: 1 when its latest run ended held, else 0. */
-    private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
     private final AtomicLong schedulerLagMillis = new AtomicLong();
     /** Per activation and kind of finding: how many its last recorded verification found. */
     private final Map<String, AtomicLong> verifyFindings = new ConcurrentHashMap<>();
@@ -58,68 +44,31 @@ public final class Metrics {
                 .register(registry);
     }
 
-    /** Seeds the per-activation gauges from the run history, so that they are right after a restart. */
-    public void seed(RunStore store, Collection<String> activations) {
-        for (String activation : activations) {
-            List<RunRecord> succeeded = store.page(new RunStore.Filter(activation, RunStatus.SUCCEEDED, null), 1, 0).runs();
-            Instant end = succeeded.isEmpty() ? null : succeeded.get(0).endedAt();
-            lastSuccess(activation).set(end == null ? 0 : end.toEpochMilli());
-            List<RunRecord> latest = store.list(activation, 1);
-            held(activation).set(!latest.isEmpty() && latest.get(0).status() == RunStatus.HELD ? 1 : 0);
-        }
-    }
-
-    /** Counts a run that ended (succeeded, failed, held, or skipped by the scheduler). */
-    public void recordRun(RunRecord record) {
-        String activation = record.activation();
-        String status = record.status().json();
-        Counter.builder("sluice.runs").description("Runs that ended, by activation and status")
-                .tag("activation", activation).tag("status", status).register(registry).increment();
-        if (record.status() == RunStatus.SKIPPED) {
-            return;
-        }
-        if (record.status() == RunStatus.SUCCEEDED) {
-            long bytes = record.files().stream().mapToLong(FileRecord::bytes).sum();
-            Counter.builder("sluice.bytes.published").description("Bytes of the files published")
-                    .tag("activation", activation).register(registry).increment(bytes);
-            if (record.endedAt() != null) {
-                lastSuccess(activation).set(record.endedAt().toEpochMilli());
-            }
-        }
-        if (record.startedAt() != null && record.endedAt() != null) {
-            Timer.builder("sluice.run.duration").description("How long runs took, from start to end")
-                    .serviceLevelObjectives(DURATION_BUCKETS).tag("activation", activation).register(registry)
-                    .record(Duration.between(record.startedAt(), record.endedAt()));
-        }
-        held(activation).set(record.status() == RunStatus.HELD ? 1 : 0);
+    /**
+     * Reads the run metrics from the run history of {@code stateDir} at every scrape
+     * ({@link HistoryMetrics}): runs of every process sharing it are counted. {@code activations}: the
+     * workspace's activations now.
+     */
+    public void readHistory(java.nio.file.Path stateDir, java.util.function.Supplier<Collection<String>> activations) {
+        registry.getPrometheusRegistry().register(new HistoryMetrics(stateDir, activations));
     }
 
     /**
-     * Counts a run of {@code activation} as it goes, from its events: rows read, rows written to files
-     * and bytes uploaded, so that a long run shows in the counters before it ends.
+     * Counts a run of this server's as it goes, from its events: rows written to files and bytes
+     * uploaded, so that a long run shows in the counters before it ends.
      */
     public RunListener counting(String activation) {
-        Counter read = Counter.builder("sluice.rows.read").description("Rows read from the source").tag("activation", activation)
-                .register(registry);
         Counter written = Counter.builder("sluice.rows.written").description("Rows written to files").tag("activation", activation)
                 .register(registry);
         Counter uploaded = Counter.builder("sluice.bytes.uploaded").description("Bytes uploaded to destinations, by runs of any outcome")
                 .tag("activation", activation).register(registry);
         return event -> {
-            if (event instanceof RunEvent.RowsRead r) {
-                read.increment(r.rows());
-            } else if (event instanceof RunEvent.FileWritten f) {
+            if (event instanceof RunEvent.FileWritten f) {
                 written.increment(f.rows());
             } else if (event instanceof RunEvent.FileUploaded u) {
                 uploaded.increment(u.bytes());
             }
         };
-    }
-
-    /** Counts a run that failed before it had a record of its own. */
-    public void recordFailure(String activation) {
-        Counter.builder("sluice.runs").description("Runs that ended, by activation and status")
-                .tag("activation", activation).tag("status", RunStatus.FAILED.json()).register(registry).increment();
     }
 
     /** Counts a notification that could not be delivered. */
@@ -160,26 +109,6 @@ public final class Metrics {
     /** Records how late the scheduler started a due run. */
     public void schedulerLag(Duration lag) {
         schedulerLagMillis.set(Math.max(0, lag.toMillis()));
-    }
-
-    private AtomicLong lastSuccess(String activation) {
-        return lastSuccess.computeIfAbsent(activation, a -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("sluice.last.success.timestamp", value, v -> v.get() / 1000.0)
-                    .description("When the activation's last succeeded run ended, in Unix seconds (0: never)")
-                    .baseUnit("seconds").tag("activation", a).register(registry);
-            return value;
-        });
-    }
-
-    private AtomicLong held(String activation) {
-        return held.computeIfAbsent(activation, a -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("sluice.runs.held", value, AtomicLong::get)
-                    .description("1 when the activation's latest run ended held (waiting for --accept-held), else 0")
-                    .tag("activation", a).register(registry);
-            return value;
-        });
     }
 
     /** Per activation: 1 when it is paused (sluice pause, the API, pause_after_failures, enabled: false), else 0. */

@@ -138,6 +138,28 @@ public final class RunDispatcher implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Starts a run asked for from outside ({@code trigger} as recorded: {@code dbt_cloud job N run M},
+     * {@code hook NAME}); its id. When a run of the activation is going, records this one as skipped
+     * (as a scheduled run) and gives its id too: the caller says which.
+     */
+    public Started triggered(String activation, String trigger) {
+        Instant now = clock.instant();
+        String id = RunIds.next(now);
+        Optional<String> going = claim(activation, id, trigger);
+        if (going.isPresent()) {
+            String reason = "skipped: started by " + trigger + ", it found " + going.get() + " still going";
+            log.accept(activation + ": " + reason);
+            recorder.record(RunRecord.skipped(id, activation, trigger, now, reason));
+            return new Started(id, false, reason);
+        }
+        submit(activation, id, trigger, false, false);
+        return new Started(id, true, null);
+    }
+
+    /** A run asked for from outside: its id, and whether it started (else it was recorded as skipped, and why). */
+    public record Started(String id, boolean started, String skipped) {}
+
     /** Takes the activation for run {@code id}; what is going instead when it cannot. */
     private synchronized Optional<String> claim(String activation, String id, String trigger) {
         Active current = active.get(activation);

@@ -109,7 +109,7 @@ public final class Server implements AutoCloseable {
                 metrics.verified(new dev.sluice.history.VerificationStore(database).latest());
             }
         });
-        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, metrics), RunDispatcher.lockProbe(stateDir),
+        this.dispatcher = new RunDispatcher(this::execute, new StoreRecorder(stateDir, this::lineageOfRecorded), RunDispatcher.lockProbe(stateDir),
                 clock, options.threads(), this.log);
         this.scheduler = new Scheduler(clock, (activation, due) -> {
             if (paused(activation) || waitsForUpstream(activation, due)) {
@@ -118,9 +118,7 @@ public final class Server implements AutoCloseable {
             metrics.schedulerLag(Duration.between(due, clock.instant()));
             dispatcher.scheduled(activation, due);
         }, this::lastScheduled);
-        try (RunStore store = new RunStore(stateDir)) {
-            metrics.seed(store, initial.activations().keySet());
-        }
+        metrics.readHistory(stateDir, () -> workspaces.load().activations().keySet());
         this.chains = new UpstreamRuns(workspaces, dispatcher, this::paused, metrics, clock, this.log);
         ActivationFiles files = new ActivationFiles(options.activationsFolder() != null ? options.activationsFolder()
                 : initial.baseDir().resolve("activations"));
@@ -133,6 +131,7 @@ public final class Server implements AutoCloseable {
         SegmentApi segments = new SegmentApi(workspaces, new SavedFiles(initial.baseDir().resolve("segments"), "segments"), clock,
                 this.log);
         DryRuns dryRuns = new DryRuns(stateDir, clock, options.memoryLimit(), options.opener());
+        HookApi hooks = new HookApi(workspaces, dispatcher, clock, this.log);
         TokenAuth auth = new TokenAuth(options.token());
         boolean loopback = isLoopback(options.host());
         CrossSiteGuard crossSite = new CrossSiteGuard(options.publicUrl());
@@ -172,6 +171,7 @@ public final class Server implements AutoCloseable {
             routes.post("/api/activations/{name}/runs", activations::run);
             routes.post("/api/activations/{name}/pause", activations::pause);
             routes.post("/api/activations/{name}/resume", activations::resume);
+            routes.post("/api/hooks/{name}", hooks::receive);
             routes.get("/api/runs", runs::list);
             routes.get("/api/runs/{id}", runs::get);
             routes.get("/api/models", catalog::models);
@@ -208,6 +208,15 @@ public final class Server implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The OpenLineage events (lineage:) of a run the dispatcher recorded itself: skipped (ABORT), or failed before it started (FAIL). */
+    private void lineageOfRecorded(RunRecord record) {
+        try {
+            deliveries.submit(dev.sluice.run.LineageEvents.of(workspaces.load(), record));
+        } catch (RuntimeException e) {
+            log.accept(record.activation() + ": warning: the lineage events of run " + record.id() + " could not be sent: " + e.getMessage());
+        }
     }
 
     /** Where this server listens, as the notifications know it (see OwnEndpoints). */
@@ -293,7 +302,7 @@ public final class Server implements AutoCloseable {
             try (RunStore store = new RunStore(workspaces.stateDir())) {
                 RunRecord skipped = RunRecord.skipped(id, name, RunDispatcher.SCHEDULE, options.clock().instant(), text);
                 store.insert(skipped);
-                metrics.recordRun(skipped);
+                lineageOfRecorded(skipped);
             }
         });
         return reason.isPresent();
@@ -342,16 +351,10 @@ public final class Server implements AutoCloseable {
                 line -> log.accept(activation + ": " + line), options.memoryLimit(), options.opener())
                 .listening(live.and(metrics.counting(activation)));
         Consumer<List<Outgoing>> send = outgoing -> whenFree.accept(() -> deliveries.submit(outgoing));
-        RunRecord record;
-        try {
-            record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
-                    line -> log.accept(activation + ": " + line), options.publicUrl())
-                    .run(runner, new Runner.Request(activation, fullResync, false, trigger, acceptHeld), runId, send);
-        } catch (Runner.RunFailed failed) {
-            failed.record().ifPresentOrElse(metrics::recordRun, () -> metrics.recordFailure(activation));
-            throw failed;
-        }
-        metrics.recordRun(record);
+        // Recorded in the run history, where the metrics read it (also when the run fails).
+        RunRecord record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
+                line -> log.accept(activation + ": " + line), options.publicUrl())
+                .run(runner, new Runner.Request(activation, fullResync, false, trigger, acceptHeld), runId, send);
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
                 record.counts().updated(), record.counts().removed())
@@ -535,19 +538,19 @@ public final class Server implements AutoCloseable {
     /** Skipped runs and runs that failed before they could record themselves, into the run history. */
     private static final class StoreRecorder implements RunDispatcher.Recorder {
         private final Path stateDir;
-        private final Metrics metrics;
+        private final Consumer<RunRecord> then;
 
-        StoreRecorder(Path stateDir, Metrics metrics) {
+        StoreRecorder(Path stateDir, Consumer<RunRecord> then) {
             this.stateDir = stateDir;
-            this.metrics = metrics;
+            this.then = then;
         }
 
         @Override
         public void record(RunRecord record) {
-            metrics.recordRun(record);
             try (RunStore store = new RunStore(stateDir)) {
                 store.insert(record);
             }
+            then.accept(record);
         }
 
         @Override

@@ -22,6 +22,27 @@ public interface Source {
     Connection connect();
 
     /** Where the source is, for messages: never holds a secret. */
+    /**
+     * The OpenLineage namespace of the datasets it holds (docs/workspace.md#lineage): {@code scheme://host:port}
+     * for a database server, {@code duckdb://PATH}, {@code bigquery}; by default its type.
+     */
+    default String lineageNamespace() {
+        return type();
+    }
+
+    /** {@code scheme://host:port} of a JDBC URL ({@code jdbc:postgresql://h/db} → {@code postgres://h:5432}); null when it has no host. */
+    static String namespaceOfJdbcUrl(String url, String scheme, int defaultPort) {
+        try {
+            java.net.URI uri = new java.net.URI(url.startsWith("jdbc:") ? url.substring(5) : url);
+            if (uri.getHost() == null) {
+                return null;
+            }
+            return (scheme != null ? scheme : uri.getScheme()) + "://" + uri.getHost() + ":" + (uri.getPort() >= 0 ? uri.getPort() : defaultPort);
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
     String describe();
 
     /**

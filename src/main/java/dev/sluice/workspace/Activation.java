@@ -20,7 +20,8 @@ import java.util.Objects;
  * published (null: none); {@code sign}: the key that signs its manifests (null: not signed).
  * {@code after}: the activations it runs after (empty: none); {@code pauseAfterFailures}: how many
  * failed or held runs in a row pause it (null: never);
- * {@code partitionBy}: the columns whose values name the folders of its objects (none when unset).
+ * {@code partitionBy}: the columns whose values name the folders of its objects (none when unset);
+ * {@code trigger}: what starts it from outside (null: its schedule and manual runs only).
  */
 public record Activation(
         String name,
@@ -54,7 +55,8 @@ public record Activation(
         boolean schemaFile,
         List<String> after,
         Integer pauseAfterFailures,
-        dev.sluice.plan.PartitionBy partitionBy) {
+        dev.sluice.plan.PartitionBy partitionBy,
+        Trigger trigger) {
 
     /**
      * What a run does when the schema it exports differs from the last published one: publish it
@@ -70,7 +72,7 @@ public record Activation(
             Retention retention, StateLocation state, VerifyCheck verify, SigningKey sign) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, verify, sign, null, false, List.of(), null, null);
+                state, true, verify, sign, null, false, List.of(), null, null, null);
     }
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
@@ -108,7 +110,7 @@ public record Activation(
             SchemaChanges schemaChanges, boolean schemaFile) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, enabled, verify, sign, schemaChanges, schemaFile, List.of(), null, null);
+                state, enabled, verify, sign, schemaChanges, schemaFile, List.of(), null, null, null);
     }
 
     /** As the canonical constructor, not partitioned ({@code partition_by} unset). */
@@ -120,7 +122,7 @@ public record Activation(
             List<String> after, Integer pauseAfterFailures) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, null);
+                state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, null, null);
     }
 
     /** As above, neither verified nor signed. */
@@ -131,14 +133,14 @@ public record Activation(
             StateLocation state) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, null, null, null, false, List.of(), null, null);
+                state, true, null, null, null, false, List.of(), null, null, null);
     }
 
     /** This activation writing to {@code folder} instead: a run under {@code schema_changes: new_version} writes to {@code FOLDER/vN}. */
     public Activation inFolder(String folder) {
         return new Activation(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode,
                 schedule, maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications,
-                retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, partitionBy);
+                retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, partitionBy, trigger);
     }
 
     /** The name of the model or segment this activation exports. */

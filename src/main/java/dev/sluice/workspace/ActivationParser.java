@@ -95,13 +95,14 @@ final class ActivationParser {
         Long pauseAfter = node.longAtLeast("pause_after_failures", 1);
         Integer pauseAfterFailures = pauseAfter == null ? null : (int) Math.min(pauseAfter, Integer.MAX_VALUE);
         PartitionBy partitionBy = partitionBy(node, mapping);
+        Trigger trigger = Trigger.parse(node.get("trigger"));
         if (node.problems().size() > before || (model == null) == (segment == null) || destination == null) {
             return null;
         }
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
                 invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures,
-                partitionBy);
+                partitionBy, trigger);
     }
 
     private static SettingSpec spec(String key) {

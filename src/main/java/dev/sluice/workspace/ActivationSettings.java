@@ -92,6 +92,8 @@ public final class ActivationSettings {
                     .help("activations it runs after: sluice serve runs it once all have succeeded since its last run"),
             SettingSpec.integer("pause_after_failures").absent("off: never paused by failures").in("schedule", 62)
                     .help("pause it after this many failed or held runs in a row; sluice resume (or a successful run) resumes it"),
+            SettingSpec.object("trigger", Trigger.SETTINGS).absent("none: the schedule and manual runs only").in("schedule", 63)
+                    .help("what starts it from outside: {dbt_cloud: {job_id, secret}}, a dbt Cloud job's successful runs"),
             SettingSpec.of("notify", Kind.TEXT_LIST).absent("every notification of the workspace").in("after", 70)
                     .help("the notifications it sends; [] for none"),
             SettingSpec.object("retention", Retention.SETTINGS).absent("none: published files are kept").in("after", 71)

@@ -21,7 +21,9 @@ public record Workspace(
         Map<String, DestinationConfig> destinations,
         Map<String, Activation> activations,
         Map<String, Notifier> notifications,
-        List<UnsetVariable> unset) {
+        List<UnsetVariable> unset,
+        Map<String, Hook> hooks,
+        LineageConfig lineage) {
 
     public Workspace {
         sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
@@ -31,6 +33,14 @@ public record Workspace(
         activations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(activations));
         notifications = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(notifications));
         unset = List.copyOf(unset);
+        hooks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hooks == null ? Map.of() : hooks));
+    }
+
+    /** A workspace without hooks and lineage. */
+    public Workspace(Path file, Map<String, Source> sources, Map<String, Model> models, Map<String, Segment> segments,
+            Map<String, DestinationConfig> destinations, Map<String, Activation> activations, Map<String, Notifier> notifications,
+            List<UnsetVariable> unset) {
+        this(file, sources, models, segments, destinations, activations, notifications, unset, Map.of(), null);
     }
 
     /** A workspace whose every {@code ${VAR}} is set. */
@@ -41,7 +51,7 @@ public record Workspace(
 
     /** This workspace, knowing that these references were not set when it was read. */
     public Workspace withUnset(List<UnsetVariable> references) {
-        return new Workspace(file, sources, models, segments, destinations, activations, notifications, references);
+        return new Workspace(file, sources, models, segments, destinations, activations, notifications, references, hooks, lineage);
     }
 
     /**

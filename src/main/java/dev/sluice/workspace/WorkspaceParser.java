@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 final class WorkspaceParser {
     static final List<String> ROOT_KEYS = List.of("sources", "models", "segments", "destinations", "notifications", "activations",
-            "include");
+            "include", "hooks", "lineage");
     /** Names become file and folder names: keep them to a safe alphabet. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
     /** The source used by models that name none when the workspace declares no source. */
@@ -42,6 +42,9 @@ final class WorkspaceParser {
     private final Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
     private final Map<String, Activation> activations = new LinkedHashMap<>();
     private final Map<String, Notifier> notifications = new LinkedHashMap<>();
+    private final Map<String, Hook> hooks = new LinkedHashMap<>();
+    private final Map<String, Node> hookNodes = new LinkedHashMap<>();
+    private LineageConfig lineage;
     private final Set<String> notificationNames = new LinkedHashSet<>();
     /** Names seen in each section, including entries too broken to keep, so references to them are not reported twice. */
     private final Set<String> modelNames = new LinkedHashSet<>();
@@ -89,6 +92,16 @@ final class WorkspaceParser {
             }
         }
         parseActivations(root);
+        for (Map.Entry<String, Node> e : entries(root.get("hooks")).entrySet()) {
+            if (checkName(e.getValue(), e.getKey())) {
+                Hook hook = Hook.parse(e.getKey(), e.getValue());
+                if (hook != null) {
+                    hooks.put(e.getKey(), hook);
+                    hookNodes.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        lineage = LineageConfig.parse(root.get("lineage"));
     }
 
     /** An included file: it may hold only {@code segments} and {@code activations}. */
@@ -309,6 +322,15 @@ final class WorkspaceParser {
         }
         checkCycles();
         ObjectNames.checkClashes(activations, destinations, activationNodes);
+        for (Hook hook : List.copyOf(hooks.values())) {
+            for (String name : hook.activations()) {
+                if (!activationNames.contains(name)) {
+                    hookNodes.get(hook.name()).problem("activations", "no activation named '" + name + "'"
+                            + Suggestions.didYouMean(name, activationNames) + known("activations", activationNames));
+                    hooks.remove(hook.name());
+                }
+            }
+        }
     }
 
     /** The elements of a list setting, or the setting itself when it is a single value. */
@@ -336,7 +358,7 @@ final class WorkspaceParser {
     }
 
     Workspace build(Path file) {
-        return new Workspace(file, sources, models, segments, destinations, activations, notifications);
+        return new Workspace(file, sources, models, segments, destinations, activations, notifications, List.of(), hooks, lineage);
     }
 
     /**

@@ -125,7 +125,9 @@ class MetricsIT {
         assertThat(before.get(sample("sluice_runs_held", "activation", "by_hand"))).isEqualTo(0.0);
         assertThat(before.get(sample("sluice_notification_failures_total"))).isEqualTo(0.0);
         assertThat(before).containsKey(sample("sluice_scheduler_lag_seconds"));
-        assertThat(before.keySet()).noneMatch(k -> k.startsWith("sluice_runs_total"));
+        assertThat(before.get(sample("sluice_runs_total", "activation", "by_hand", "status", "succeeded")))
+                .as("runs are counted from the history").isEqualTo(1.0);
+        assertThat(before.get(sample("sluice_runs_total", "activation", "orders", "status", "held"))).isEqualTo(1.0);
 
         JsonNode ok = fx.awaitRun(fx.post("/api/activations/by_hand/runs", "").json().path("id").asText());
         JsonNode failed = fx.awaitRun(fx.post("/api/activations/orders/runs", "").json().path("id").asText());
@@ -134,7 +136,7 @@ class MetricsIT {
         fx.server.metrics().notificationFailed();
 
         Map<String, Double> after = scrape();
-        assertThat(after.get(sample("sluice_runs_total", "activation", "by_hand", "status", "succeeded"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_runs_total", "activation", "by_hand", "status", "succeeded"))).isEqualTo(2.0);
         assertThat(after.get(sample("sluice_runs_total", "activation", "orders", "status", "failed"))).isEqualTo(1.0);
         assertThat(after.get(sample("sluice_rows_read_total", "activation", "by_hand"))).isEqualTo(3.0);
         assertThat(after.get(sample("sluice_rows_written_total", "activation", "by_hand"))).isEqualTo(3.0);
@@ -144,12 +146,16 @@ class MetricsIT {
         }
         assertThat(bytes).isPositive();
         assertThat(after.get(sample("sluice_bytes_published_total", "activation", "by_hand"))).isEqualTo((double) bytes);
-        assertThat(after.get(sample("sluice_run_duration_seconds_count", "activation", "by_hand"))).isEqualTo(1.0);
-        assertThat(after.get(sample("sluice_run_duration_seconds_count", "activation", "orders"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_run_duration_seconds_count", "activation", "by_hand"))).isEqualTo(2.0);
+        assertThat(after.get(sample("sluice_run_duration_seconds_count", "activation", "orders"))).as("held and failed").isEqualTo(2.0);
         double took = Duration.between(Instant.parse(ok.path("startedAt").asText()), Instant.parse(ok.path("endedAt").asText()))
                 .toMillis() / 1000.0;
-        assertThat(after.get(sample("sluice_run_duration_seconds_sum", "activation", "by_hand"))).isCloseTo(took, within(0.002));
-        assertThat(after.get(sample("sluice_run_duration_seconds_bucket", "activation", "by_hand", "le", "+Inf"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_run_duration_seconds_sum", "activation", "by_hand"))).isCloseTo(5 + took, within(0.002));
+        assertThat(after.get(sample("sluice_run_duration_seconds_bucket", "activation", "by_hand", "le", "+Inf"))).isEqualTo(2.0);
+        assertThat(after.get(sample("sluice_run_duration_seconds_bucket", "activation", "by_hand", "le", "5.0")))
+                .as("the seeded run took 5 s; the new one may take longer").isBetween(1.0, 2.0);
+        assertThat(after.get(sample("sluice_run_duration_seconds_bucket", "activation", "by_hand", "le", "1.0")))
+                .isEqualTo(took <= 1 ? 1.0 : 0.0);
         assertThat(after.get(sample("sluice_last_success_timestamp_seconds", "activation", "by_hand")))
                 .isCloseTo(Instant.parse(ok.path("endedAt").asText()).toEpochMilli() / 1000.0, within(0.002));
         assertThat(after.get(sample("sluice_runs_held", "activation", "orders"))).as("its latest run failed").isEqualTo(0.0);
@@ -159,6 +165,62 @@ class MetricsIT {
                 .header("Accept", "application/openmetrics-text; version=1.0.0").GET());
         assertThat(open.header("Content-Type")).startsWith("application/openmetrics-text");
         assertThat(open.body().strip()).endsWith("# EOF");
+    }
+
+    /**
+     * A {@code sluice run} in another JVM (the command line, on this test's class path) records its run
+     * in the shared state folder: the server counts it although it never ran it.
+     */
+    @Test
+    void aRunOfAnotherProcessIsCounted() throws Exception {
+        fx = new ServerFixture(dir).start(false, null);
+        Map<String, Double> before = scrape();
+        assertThat(before.get(sample("sluice_last_success_timestamp_seconds", "activation", "by_hand"))).as("never ran").isEqualTo(0.0);
+        assertThat(before).doesNotContainKey(sample("sluice_runs_total", "activation", "by_hand", "status", "succeeded"));
+
+        Path tmp = java.nio.file.Files.createDirectories(dir.resolve("jvm-tmp"));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), "dev.sluice.cli.Main",
+                "run", "by_hand", "-c", fx.yaml.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        assertThat(child.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).as("the child run ended").isTrue();
+        assertThat(child.exitValue()).as(java.nio.file.Files.readString(dir.resolve("child.log"))).isZero();
+        RunRecord recorded;
+        try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
+            recorded = store.list("by_hand", 1).get(0);
+        }
+        assertThat(fx.log).as("the server ran nothing").noneMatch(line -> line.contains("by_hand: run"));
+
+        Map<String, Double> after = scrape();
+        assertThat(after.get(sample("sluice_runs_total", "activation", "by_hand", "status", "succeeded"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_rows_read_total", "activation", "by_hand"))).isEqualTo(3.0);
+        assertThat(after.get(sample("sluice_run_duration_seconds_count", "activation", "by_hand"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_last_success_timestamp_seconds", "activation", "by_hand")))
+                .isCloseTo(recorded.endedAt().toEpochMilli() / 1000.0, within(0.002));
+        assertThat(after.get(sample("sluice_bytes_published_total", "activation", "by_hand")))
+                .isEqualTo((double) recorded.files().stream().mapToLong(dev.sluice.history.FileRecord::bytes).sum());
+    }
+
+    /** A run recorded as running when a scrape reads it is counted by a later scrape, once it has ended. */
+    @Test
+    void aRunSeenRunningIsCountedWhenItEnds() throws Exception {
+        fx = new ServerFixture(dir).start(false, null);
+        Instant start = Instant.now().minusSeconds(20);
+        RunRecord running = RunRecord.started("20260102T030400Z-0009", "by_hand", "manual", start);
+        try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
+            store.insert(running);
+        }
+        assertThat(scrape().keySet()).as("running: not counted yet").noneMatch(k -> k.startsWith("sluice_runs_total"));
+        seed(dir, ended("20260102T030400Z-0010", "by_hand", RunStatus.FAILED, start.plusSeconds(1), start.plusSeconds(2)));
+        try (RunStore store = new RunStore(dir.resolve(".sluice"))) {
+            store.save(running.succeeded(start.plusSeconds(10), Counts.ZERO, List.of(), List.of()));
+        }
+        Map<String, Double> after = scrape();
+        assertThat(after.get(sample("sluice_runs_total", "activation", "by_hand", "status", "succeeded"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_runs_total", "activation", "by_hand", "status", "failed"))).isEqualTo(1.0);
+        assertThat(after.get(sample("sluice_last_success_timestamp_seconds", "activation", "by_hand")))
+                .isEqualTo(start.plusSeconds(10).toEpochMilli() / 1000.0);
+        assertThat(scrape()).as("each run once").isEqualTo(after);
     }
 
     @Test

@@ -145,6 +145,16 @@ final class ServerFixture implements AutoCloseable {
         return this;
     }
 
+    /** Starts the server without its scheduler, with {@code token} (may be null), on {@code clock}, with more variables in its environment. */
+    ServerFixture start(String token, Clock clock, Map<String, String> more) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("GCS_KEY", GCS_KEY, "PLANTED_SECRET", PLANTED));
+        env.putAll(more);
+        this.token = token;
+        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, token, Duration.ofSeconds(60), 2, "256MB",
+                false, clock, env::get, DestinationConfig::open), log::add);
+        return this;
+    }
+
     String base() {
         return "http://127.0.0.1:" + server.port();
     }

@@ -407,6 +407,8 @@ class WebUiIT {
      * can be set and seen: one activation with every described setting set, read back through the
      * API and the YAML file, shown again by the edit form and the activation's page, and saved again unchanged.
      */
+    static final String DBT_SECRET = "dbt-secret-typed-in-the-form-0123";
+
     @Test
     void theFormSetsAndShowsEveryDescribedSetting() throws Exception {
         fx.write(ServerFixture.WORKSPACE.replace("activations:\n  by_hand:",
@@ -463,6 +465,8 @@ class WebUiIT {
         page.locator("#f-verify\\.every").fill("1h");
         page.locator("#f-schema_file").check();
         page.locator("#f-schema_changes").selectOption("hold");
+        page.locator("#f-trigger\\.dbt_cloud\\.job_id").fill("42");
+        page.locator("#f-trigger\\.dbt_cloud\\.secret").fill(DBT_SECRET);
         page.locator("#f-partition_by").fill("[\"country\"]");
         page.locator("#f-max_partitions").fill("50");
         page.locator("#save").click();
@@ -485,6 +489,8 @@ class WebUiIT {
         assertThat(settings.path("verify").toString()).isEqualTo("{\"every\":\"1h\"}");
         assertThat(settings.path("schema_file").asBoolean()).isTrue();
         assertThat(settings.path("schema_changes").asText()).isEqualTo("hold");
+        assertThat(settings.path("trigger").toString()).as("the secret is never shown")
+                .isEqualTo("{\"dbt_cloud\":{\"job_id\":42,\"secret\":\"****\"}}");
         assertThat(settings.path("notify").toString()).isEqualTo("[\"ops\"]");
         assertThat(settings.path("after").toString()).isEqualTo("[\"by_hand\"]");
         assertThat(settings.path("pause_after_failures").isInt()).isTrue();
@@ -497,6 +503,8 @@ class WebUiIT {
         // In the YAML file: the same settings.
         com.fasterxml.jackson.databind.JsonNode file = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
                 .readTree(fx.activations.resolve("every_setting.yaml").toFile()).path("activations").path("every_setting");
+        assertThat(file.path("trigger").path("dbt_cloud").path("secret").asText()).isEqualTo(DBT_SECRET);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) file.path("trigger").path("dbt_cloud")).put("secret", "****");
         assertThat(file).isEqualTo(settings);
         assertThat(file.path("guards").path("max_removed").asText()).isEqualTo("10%");
         assertThat(file.path("description").asText()).isEqualTo("every setting, set from the form");
@@ -529,10 +537,14 @@ class WebUiIT {
         assertThat(page.locator("#f-enabled")).not().isChecked();
         assertThat(page.locator("#f-schema_file")).isChecked();
         assertThat(page.locator("#f-schema_changes")).hasValue("hold");
+        assertThat(page.locator("#f-trigger\\.dbt_cloud\\.job_id")).hasValue("42");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("every-setting-form.png")).setFullPage(true));
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Activations");
         assertThat(fx.get("/api/activations/every_setting").json().path("settings")).isEqualTo(settings);
+        assertThat(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(fx.activations.resolve("every_setting.yaml").toFile())
+                .path("activations").path("every_setting").path("trigger").path("dbt_cloud").path("secret").asText())
+                .as("saving the form unchanged keeps the secret").isEqualTo(DBT_SECRET);
 
         // notify: [] (none) is set and seen too.
         page.navigate(fx.base() + "/#/edit/every_setting");

@@ -43,12 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DocsExamplesTest {
     private static final Path DOC = Path.of("docs", "workspace.md");
     private static final Pattern BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
-    private static final Map<String, String> ENV = Map.of("CRM_PASSWORD", "example-password", "GCS_KEY", "{}",
+    private static final Map<String, String> ENV = env("CRM_PASSWORD", "example-password", "GCS_KEY", "{}",
             "PG_PASSWORD", "example-password", "HOOK_SECRET", "example-hook-secret-0123456789",
             "SLACK_URL", "https://hooks.slack.com/services/T000/B000/example", "SMTP_USER", "example-smtp-user",
             "SMTP_PASSWORD", "example-password", "SLUICE_HOOK_SECRET", "example-hook-secret-0123456789",
             "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/example",
-            "PAGERDUTY_ROUTING_KEY", "example-routing-key-0123456789ab");
+            "PAGERDUTY_ROUTING_KEY", "example-routing-key-0123456789ab",
+            "DBT_WEBHOOK_SECRET", "example-dbt-webhook-secret", "OPENLINEAGE_API_KEY", "example-openlineage-key");
 
     /** The model fragments are checked against: in-memory DuckDB, real columns of the usual types. */
     private static final String BASE = """
@@ -104,6 +105,15 @@ class DocsExamplesTest {
             tests.add(DynamicTest.dynamicTest(name, () -> check(marker, block)));
         }
         return tests.stream();
+    }
+
+    /** Pairs of names and values (more than Map.of takes). */
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return Map.copyOf(env);
     }
 
     private void check(String marker, String block) throws Exception {

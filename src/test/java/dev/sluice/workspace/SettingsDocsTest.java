@@ -75,6 +75,14 @@ class SettingsDocsTest {
     }
 
     @Test
+    void theHooksAndLineageTablesListTheirSettings() {
+        check("## hooks", Hook.SETTINGS, false);
+        check("## lineage", LineageConfig.SETTINGS, false);
+        assertThat(table("### trigger").keySet()).containsExactlyInAnyOrderElementsOf(
+                Trigger.DBT_CLOUD.stream().map(s -> "dbt_cloud." + s.key()).toList());
+    }
+
+    @Test
     void theGuardAndRetentionTablesNameEveryKey() {
         assertThat(table("### guards").keySet()).containsExactlyInAnyOrderElementsOf(SettingSpec.keys(Guards.SETTINGS));
         assertThat(table("### retention").keySet()).containsExactlyInAnyOrderElementsOf(SettingSpec.keys(Retention.SETTINGS));

@@ -178,6 +178,11 @@ public record BigQuerySource(String name, String project, String location, Strin
     }
 
     @Override
+    public String lineageNamespace() {
+        return "bigquery";
+    }
+
+    @Override
     public String describe() {
         return "BigQuery project " + project + " (" + location + ")" + (dataset == null ? "" : ", dataset " + dataset)
                 + (endpoint == null ? "" : " at " + endpoint);

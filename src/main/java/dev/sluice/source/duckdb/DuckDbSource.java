@@ -81,6 +81,11 @@ public record DuckDbSource(String name, Path path, Path baseDir) implements Sour
     }
 
     @Override
+    public String lineageNamespace() {
+        return path == null ? "duckdb://memory" : "duckdb://" + path.toAbsolutePath().normalize();
+    }
+
+    @Override
     public String describe() {
         return path == null ? "an in-memory DuckDB database" : "the DuckDB database " + path;
     }

@@ -115,6 +115,12 @@ public record JdbcSource(String name, String url, String driver, String user, St
     }
 
     @Override
+    public String lineageNamespace() {
+        String namespace = Source.namespaceOfJdbcUrl(url, null, -1);
+        return namespace != null ? namespace.replaceFirst(":-1$", "") : type();
+    }
+
+    @Override
     public String toString() {
         return "JdbcSource[" + name + ", " + describe() + "]";
     }

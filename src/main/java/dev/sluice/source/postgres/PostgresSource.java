@@ -225,6 +225,12 @@ public record PostgresSource(String name, String url, String user, String passwo
     }
 
     @Override
+    public String lineageNamespace() {
+        String namespace = Source.namespaceOfJdbcUrl(url, "postgres", 5432);
+        return namespace != null ? namespace : "postgres://localhost:5432";
+    }
+
+    @Override
     public String toString() {
         return "PostgresSource[" + name + ", " + describe() + "]";
     }
