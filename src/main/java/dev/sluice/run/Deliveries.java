@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,6 +60,8 @@ public final class Deliveries implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService watchdog;
     private final Set<Job> pending = ConcurrentHashMap.newKeySet();
+    /** Per run, its last batch submitted: the next batch of the run waits for it. */
+    private final Map<String, CompletableFuture<Void>> lastOfRun = new ConcurrentHashMap<>();
     private final Object settled = new Object();
     private Runnable onUndelivered = () -> { };
     private volatile String stopped;
@@ -126,12 +130,31 @@ public final class Deliveries implements AutoCloseable {
             return;
         }
         pending.addAll(jobs);
+        // A run's batches go in the order given (its OpenLineage START, handed over as it started,
+        // before its end): a batch waits for the run's batch before it. Workers take batches in the
+        // order submitted, so the one waited for has always been taken already.
+        String run = outgoing.get(0).run();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> before = run == null ? null : lastOfRun.put(run, done);
         String reason = stopped;
         if (reason == null) {
             try {
-                workers.execute(() -> jobs.forEach(this::deliver));
+                workers.execute(() -> {
+                    try {
+                        if (before != null) {
+                            before.join();
+                        }
+                        jobs.forEach(this::deliver);
+                    } finally {
+                        done.complete(null);
+                        if (run != null) {
+                            lastOfRun.remove(run, done);
+                        }
+                    }
+                });
                 return;
             } catch (RejectedExecutionException e) {
+                done.complete(null);
                 reason = stopped != null ? stopped : "the queue of notifications waiting to be delivered was full (the notifications of "
                         + capacity + (capacity == 1 ? " run were" : " runs were") + " waiting: the receivers are slow or down)";
             }

@@ -25,8 +25,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The OpenLineage events of a run that ended, when the workspace has {@code lineage:} (see
- * docs/workspace.md#lineage): START (at the run's start time), then COMPLETE (succeeded), FAIL
+ * The OpenLineage events of a run, when the workspace has {@code lineage:} (see
+ * docs/workspace.md#lineage): START (sent as the run starts), then COMPLETE (succeeded), FAIL
  * (failed, or held: the reason in the {@code errorMessage} facet) or ABORT (skipped). The job is
  * the activation in the lineage namespace; the input dataset is the model (namespace from its source,
  * name the model's name), the output the activation's folder in its destination (namespace
@@ -41,22 +41,48 @@ public final class LineageEvents {
 
     private LineageEvents() {}
 
-    /** The events of the run that ended with {@code record}, to be delivered in order; none without {@code lineage:}. */
+    /** The events of the run that ended with {@code record}, START and its end, to be delivered in order; none without {@code lineage:}. */
     public static List<Outgoing> of(Workspace workspace, RunRecord record) {
+        List<Outgoing> start = start(workspace, record.activation(), record.id(),
+                record.startedAt() != null ? record.startedAt() : Instant.now());
+        if (start.isEmpty() || record.status() == RunStatus.RUNNING || record.status() == RunStatus.DRY_RUN) {
+            return List.of();
+        }
+        List<Outgoing> all = new ArrayList<>(start);
+        all.addAll(end(workspace, record));
+        return all;
+    }
+
+    /**
+     * The START event of run {@code runId} of {@code activationName}, sent as the run starts (so that a
+     * lineage tool shows it running); none without {@code lineage:}. Its output has no schema yet.
+     */
+    public static List<Outgoing> start(Workspace workspace, String activationName, String runId, Instant startedAt) {
+        LineageConfig config = workspace.lineage();
+        Activation activation = workspace.activations().get(activationName);
+        if (config == null || activation == null) {
+            return List.of();
+        }
+        OpenLineage ol = new OpenLineage(PRODUCER);
+        OpenLineage.RunEvent start = ol.newRunEventBuilder().eventType(OpenLineage.RunEvent.EventType.START)
+                .eventTime(startedAt.atZone(ZoneOffset.UTC))
+                .run(ol.newRun(runUuid(runId), null)).job(job(ol, config, activation)).inputs(inputs(ol, workspace, activation))
+                .outputs(outputs(ol, workspace, activation, null, false)).build();
+        return List.of(outgoing(activation, runId, new OpenLineageSender(config.target(), config.apiKey(), TIMEOUT), start));
+    }
+
+    /**
+     * The event that ends the run of {@code record}: COMPLETE (succeeded), FAIL (failed, or held: the
+     * reason in the {@code errorMessage} facet) or ABORT (skipped); none without {@code lineage:},
+     * for a run still going and for a dry run.
+     */
+    public static List<Outgoing> end(Workspace workspace, RunRecord record) {
         LineageConfig config = workspace.lineage();
         Activation activation = workspace.activations().get(record.activation());
         if (config == null || activation == null || record.status() == RunStatus.RUNNING || record.status() == RunStatus.DRY_RUN) {
             return List.of();
         }
         OpenLineage ol = new OpenLineage(PRODUCER);
-        UUID runId = UUID.nameUUIDFromBytes(("sluice run " + record.id()).getBytes(StandardCharsets.UTF_8));
-        OpenLineage.JobFacets jobFacets = ol.newJobFacetsBuilder().jobType(ol.newJobTypeJobFacet("BATCH", "SLUICE", "ACTIVATION")).build();
-        OpenLineage.Job job = ol.newJob(config.namespace(), activation.name(), jobFacets);
-        List<OpenLineage.InputDataset> inputs = inputs(ol, workspace, activation);
-        List<OpenLineage.OutputDataset> outputs = outputs(ol, workspace, activation, record, false);
-        OpenLineage.RunEvent start = ol.newRunEventBuilder().eventType(OpenLineage.RunEvent.EventType.START)
-                .eventTime((record.startedAt() != null ? record.startedAt() : Instant.now()).atZone(ZoneOffset.UTC))
-                .run(ol.newRun(runId, null)).job(job).inputs(inputs).outputs(outputs).build();
         OpenLineage.RunEvent.EventType type = switch (record.status()) {
             case SUCCEEDED -> OpenLineage.RunEvent.EventType.COMPLETE;
             case SKIPPED -> OpenLineage.RunEvent.EventType.ABORT;
@@ -70,13 +96,22 @@ public final class LineageEvents {
         }
         OpenLineage.RunEvent end = ol.newRunEventBuilder().eventType(type)
                 .eventTime((record.endedAt() != null ? record.endedAt() : Instant.now()).atZone(ZoneOffset.UTC))
-                .run(ol.newRun(runId, facets)).job(job).inputs(inputs)
+                .run(ol.newRun(runUuid(record.id()), facets)).job(job(ol, config, activation)).inputs(inputs(ol, workspace, activation))
                 .outputs(outputs(ol, workspace, activation, record, record.status() == RunStatus.SUCCEEDED)).build();
-        OpenLineageSender sender = new OpenLineageSender(config.target(), config.apiKey(), TIMEOUT);
-        return List.of(outgoing(activation, record, sender, start), outgoing(activation, record, sender, end));
+        return List.of(outgoing(activation, record.id(), new OpenLineageSender(config.target(), config.apiKey(), TIMEOUT), end));
     }
 
-    private static Outgoing outgoing(Activation activation, RunRecord record, OpenLineageSender sender, OpenLineage.RunEvent event) {
+    /** The OpenLineage run id of a Sluice run: a name-based UUID of its id, the same in every event of the run. */
+    private static UUID runUuid(String runId) {
+        return UUID.nameUUIDFromBytes(("sluice run " + runId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static OpenLineage.Job job(OpenLineage ol, LineageConfig config, Activation activation) {
+        OpenLineage.JobFacets jobFacets = ol.newJobFacetsBuilder().jobType(ol.newJobTypeJobFacet("BATCH", "SLUICE", "ACTIVATION")).build();
+        return ol.newJob(config.namespace(), activation.name(), jobFacets);
+    }
+
+    private static Outgoing outgoing(Activation activation, String runId, OpenLineageSender sender, OpenLineage.RunEvent event) {
         ObjectNode document;
         try {
             document = (ObjectNode) JsonText.MAPPER.readTree(OpenLineageClientUtils.toJson(event));
@@ -84,9 +119,9 @@ public final class LineageEvents {
             throw new IllegalStateException("cannot write an OpenLineage event: " + e.getMessage(), e);
         }
         String kind = event.getEventType().name().toLowerCase(java.util.Locale.ROOT);
-        Notice notice = new Notice("lineage_" + kind, record.id(), "OpenLineage " + event.getEventType() + " of " + activation.name(),
+        Notice notice = new Notice("lineage_" + kind, runId, "OpenLineage " + event.getEventType() + " of " + activation.name(),
                 List.of(), document, null);
-        return new Outgoing(activation.name(), record.id(), sender, notice);
+        return new Outgoing(activation.name(), runId, sender, notice);
     }
 
     private static List<OpenLineage.InputDataset> inputs(OpenLineage ol, Workspace workspace, Activation activation) {
@@ -105,10 +140,11 @@ public final class LineageEvents {
         if (destination == null) {
             return List.of();
         }
-        String folder = record.schema() != null && record.schema().folder() != null ? record.schema().folder() : activation.folder();
+        String folder = record != null && record.schema() != null && record.schema().folder() != null ? record.schema().folder()
+                : activation.folder();
         OpenLineage.OutputDatasetBuilder output = ol.newOutputDatasetBuilder().namespace(destination.lineageNamespace())
                 .name(folder == null || folder.isEmpty() ? "/" : folder);
-        if (record.schema() != null) {
+        if (record != null && record.schema() != null) {
             List<OpenLineage.SchemaDatasetFacetFields> fields = new ArrayList<>();
             record.schema().columns().forEach(c -> fields.add(ol.newSchemaDatasetFacetFields(c.name(), c.type(), null, null)));
             output.facets(ol.newDatasetFacetsBuilder().schema(ol.newSchemaDatasetFacet(fields)).build());

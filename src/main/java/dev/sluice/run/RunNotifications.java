@@ -58,19 +58,47 @@ public final class RunNotifications {
      * {@link Runner.RunFailed}, unchanged. A dry run notifies nobody.
      */
     public RunRecord run(Runner runner, Runner.Request request, String runId, Consumer<List<Outgoing>> send) {
+        return run(runner, request, runId, send, send);
+    }
+
+    /**
+     * As above, the run's OpenLineage START given to {@code sendNow} as the run starts (a server
+     * delivers it while the run goes; {@code send} may wait for the run to end).
+     */
+    public RunRecord run(Runner runner, Runner.Request request, String runId, Consumer<List<Outgoing>> sendNow,
+            Consumer<List<Outgoing>> send) {
+        String id = runId != null ? runId : RunIds.next(clock.instant());
+        if (!request.dryRun()) {
+            hand(lineageStart(request.activation(), id), sendNow);
+        }
         RunRecord record;
         try {
-            record = runner.run(request, runId);
+            record = runner.run(request, id);
         } catch (Runner.RunFailed failed) {
             if (!request.dryRun()) {
-                hand(afterFailure(request.activation(), failed), send);
+                hand(afterFailure(request.activation(), failed).stream().filter(o -> !isLineageStart(o)).toList(), send);
             }
             throw failed;
         }
         if (!request.dryRun()) {
-            hand(withLineage(after(record), record), send);
+            hand(withLineage(after(record), record).stream().filter(o -> !isLineageStart(o)).toList(), send);
         }
         return record;
+    }
+
+    /** The run's OpenLineage START, handed over as it starts (a server delivers it at once; the CLI after the run, first). */
+    private List<Outgoing> lineageStart(String activation, String runId) {
+        try {
+            return LineageEvents.start(workspace, activation, runId, clock.instant());
+        } catch (RuntimeException e) {
+            log.accept("warning: the lineage START of run " + runId + " could not be sent: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Whether {@code outgoing} is a START event (already handed over when the run started). */
+    private static boolean isLineageStart(Outgoing outgoing) {
+        return outgoing.notice().event().equals("lineage_start");
     }
 
     private void hand(List<Outgoing> outgoing, Consumer<List<Outgoing>> send) {

@@ -354,7 +354,7 @@ public final class Server implements AutoCloseable {
         // Recorded in the run history, where the metrics read it (also when the run fails).
         RunRecord record = new RunNotifications(workspace, workspaces.stateDir(), options.clock(),
                 line -> log.accept(activation + ": " + line), options.publicUrl())
-                .run(runner, new Runner.Request(activation, fullResync, false, trigger, acceptHeld), runId, send);
+                .run(runner, new Runner.Request(activation, fullResync, false, trigger, acceptHeld), runId, deliveries::submit, send);
         log.accept(String.format(Locale.ROOT, "%s: run %s %s: read %,d, added %,d, updated %,d, removed %,d", activation,
                 record.id(), record.status().json(), record.counts().read(), record.counts().added(),
                 record.counts().updated(), record.counts().removed())

@@ -127,4 +127,48 @@ class LineageIT {
         });
         assertThat(lineage).containsExactlyInAnyOrder("lineage_start delivered 2", "lineage_complete delivered 1");
     }
+    /** START is sent as the run starts: a lineage tool sees the run going before it ends. */
+    @Test
+    void theStartIsReceivedWhileTheRunIsStillGoing() throws Exception {
+        startReceiver();
+        java.util.concurrent.CountDownLatch uploading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        fx = new ServerFixture(dir);
+        fx.write(ServerFixture.WORKSPACE + """
+                lineage:
+                  url: "http://127.0.0.1:%d"
+                  namespace: shop
+                  api_key: "${OL_KEY}"
+                """.formatted(receiver.getAddress().getPort()));
+        fx.start(Map.of("OL_KEY", KEY), config -> {
+            dev.sluice.destination.Destination opened = config.open();
+            return new dev.sluice.destination.ForwardingDestination(opened) {
+                @Override
+                public String upload(Path file, String objectName, String contentType, Map<String, String> metadata) {
+                    uploading.countDown();
+                    try {
+                        open.await(2, java.util.concurrent.TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return opened.upload(file, objectName, contentType, metadata);
+                }
+            };
+        });
+
+        String id = fx.startRun("/api/activations/by_hand/runs");
+        assertThat(uploading.await(2, java.util.concurrent.TimeUnit.MINUTES)).as("the run reached its upload").isTrue();
+        List<JsonNode> going = await(1);
+        assertThat(going.get(0).path("eventType").asText()).isEqualTo("START");
+        assertThat(fx.get("/api/runs/" + id).json().path("status").asText()).as("the run is still going").isEqualTo("running");
+        open.countDown();
+
+        assertThat(fx.awaitRun(id).path("status").asText()).isEqualTo("succeeded");
+        List<JsonNode> events = await(2);
+        assertThat(events.stream().map(e -> e.path("eventType").asText())).containsExactly("START", "COMPLETE");
+        assertThat(events.get(1).path("run").path("runId").asText()).isEqualTo(events.get(0).path("run").path("runId").asText());
+        for (JsonNode event : events) {
+            assertThat(OpenLineageSchema.problems(event)).as(event.toPrettyString()).isEmpty();
+        }
+    }
 }

@@ -155,6 +155,15 @@ final class ServerFixture implements AutoCloseable {
         return this;
     }
 
+    /** Starts the server without its scheduler, with more variables in its environment, opening destinations with {@code opener}. */
+    ServerFixture start(Map<String, String> more, Function<DestinationConfig, Destination> opener) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("GCS_KEY", GCS_KEY, "PLANTED_SECRET", PLANTED));
+        env.putAll(more);
+        server = Server.start(new Server.Options(yaml, null, null, "127.0.0.1", 0, null, Duration.ofSeconds(60), 2, "256MB",
+                false, Clock.systemUTC(), env::get, opener), log::add);
+        return this;
+    }
+
     String base() {
         return "http://127.0.0.1:" + server.port();
     }
