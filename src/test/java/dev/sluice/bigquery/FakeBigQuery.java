@@ -119,6 +119,15 @@ public final class FakeBigQuery implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The fake's DuckDB, where the test's datasets (schemas) and tables live: for fixtures written
+     * through JDBC. The ZetaSQL catalog is read from it again at the next statement.
+     */
+    public synchronized Connection database() {
+        catalogFresh = false;
+        return db;
+    }
+
     /** The most rows a page holds (BigQuery's own limit is about 10 MB per page). */
     public FakeBigQuery pageRows(int rows) {
         this.pageRows = rows;
