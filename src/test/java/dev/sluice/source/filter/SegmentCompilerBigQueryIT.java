@@ -41,24 +41,33 @@ class SegmentCompilerBigQueryIT extends SegmentCompilerContract {
     private Path dir;
     private FakeGcs gcs;
     private FakeBigQuery bq;
-    private SourceSession session;
+    SourceSession session;
     private final Model model = new Model("fx", "bq", "SELECT * FROM " + TABLE, List.of("id"));
 
     @BeforeAll
     void open() throws Exception {
+        session = openSession();
+    }
+
+    /** The fixture in the fake's dataset {@code fx}, and a bigquery source on the fake. */
+    SourceSession openSession() throws Exception {
         dir = Files.createTempDirectory("sluice-segment-bq-");
         gcs = new FakeGcs(dir.resolve("gcs"));
         bq = new FakeBigQuery(dir.resolve("bq"), gcs);
         bq.execute("CREATE SCHEMA fx").execute("USE fx");
         createFixture();
-        session = new BigQuerySource("bq", "test-project", "US", "fx", null, null, bq.endpoint(), 2, null).session();
+        return new BigQuerySource("bq", "test-project", "US", "fx", null, null, bq.endpoint(), 2, null).session();
     }
 
     @AfterAll
-    void close() {
-        session.close();
-        bq.close();
-        gcs.close();
+    void close() throws Exception {
+        if (session != null) {
+            session.close();
+        }
+        if (bq != null) {
+            bq.close();
+            gcs.close();
+        }
     }
 
     @Override
@@ -114,7 +123,7 @@ class SegmentCompilerBigQueryIT extends SegmentCompilerContract {
         }
     }
 
-    private Stream<DynamicTest> checked(List<Case> cases) {
+    Stream<DynamicTest> checked(List<Case> cases) {
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             try {
                 assertThat(select(c.filter())).as(c.filter()).isEqualTo(c.expected());
