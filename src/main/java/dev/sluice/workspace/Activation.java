@@ -48,7 +48,8 @@ public record Activation(
         VerifyCheck verify,
         SigningKey sign,
         SchemaChanges schemaChanges,
-        boolean schemaFile) {
+        boolean schemaFile,
+        boolean audit) {
 
     /**
      * What a run does when the schema it exports differs from the last published one: publish it
@@ -91,6 +92,17 @@ public record Activation(
         schemaChanges = schemaChanges == null ? SchemaChanges.ALLOW : schemaChanges;
     }
 
+    /** Without a change log in the source ({@code audit: false}). */
+    public Activation(String name, String file, String model, String segment, String destination, String folder,
+            FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType, SyncMode syncMode,
+            Schedule schedule, Long maxFileSize, Long maxRowsPerFile, EmptyFiles emptyFiles, boolean manifest, Boolean overwrite,
+            Publish publish, InvalidRows invalidRows, Guards guards, List<String> notifications, Retention retention,
+            StateLocation state, boolean enabled, VerifyCheck verify, SigningKey sign, SchemaChanges schemaChanges, boolean schemaFile) {
+        this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
+                maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
+                state, enabled, verify, sign, schemaChanges, schemaFile, false);
+    }
+
     /** As above, neither verified nor signed. */
     public Activation(String name, String file, String model, String segment, String destination, String folder,
             FileNameTemplate fileName, ZoneId timezone, FileFormat format, List<Mapping> mapping, RunType runType, SyncMode syncMode,
@@ -106,7 +118,7 @@ public record Activation(
     public Activation inFolder(String folder) {
         return new Activation(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode,
                 schedule, maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications,
-                retention, state, enabled, verify, sign, schemaChanges, schemaFile);
+                retention, state, enabled, verify, sign, schemaChanges, schemaFile, audit);
     }
 
     /** The name of the model or segment this activation exports. */
