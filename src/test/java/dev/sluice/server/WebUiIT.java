@@ -469,6 +469,8 @@ class WebUiIT {
         List<String> described = new java.util.ArrayList<>();
         fx.get("/api/schema").json().path("activation").path("settings").forEach(spec -> described.add(spec.path("key").asText()));
         described.remove("segment");
+        // audit needs state: source, which this workspace's duckdb source cannot keep: SourceStateAuditIT covers it.
+        described.remove("audit");
         List<String> set = new java.util.ArrayList<>();
         settings.fieldNames().forEachRemaining(set::add);
         assertThat(set).containsExactlyInAnyOrderElementsOf(described);
