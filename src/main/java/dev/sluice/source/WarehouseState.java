@@ -81,6 +81,29 @@ public interface WarehouseState {
      */
     String deleteKeys(String table, List<String> keys, String keysSelect);
 
+    /**
+     * The statements that create, when missing, an activation's change log {@code table}
+     * ({@code audit: true}): text columns {@code sluice_run_id}, {@code sluice_change} (added, updated,
+     * removed) and {@code sluice_committed_at} (an ISO instant in UTC, fixed width, so that it sorts),
+     * then the key columns as {@code keysSelect} (a query, with no rows, of the keys named and typed as
+     * the log keeps them) has them.
+     */
+    List<String> createChangeLog(String table, String keysSelect);
+
+    /**
+     * The statement that deletes the change log's rows of runs that the activation's retention no
+     * longer keeps: a run's rows stay while the run is among the {@code keepRuns} newest runs of the
+     * log, or was committed at or after the first parameter (an ISO instant as the log writes it);
+     * null bounds are unset (at least one is set).
+     */
+    default String trimChangeLog(String table, Long keepRuns, boolean byDays) {
+        String newest = keepRuns == null ? null : "sluice_run_id IN (SELECT sluice_run_id FROM (SELECT sluice_run_id, max(sluice_committed_at) "
+                + "AS last_at FROM " + table + " GROUP BY sluice_run_id ORDER BY last_at DESC LIMIT " + keepRuns + ") AS newest)";
+        String recent = byDays ? "sluice_committed_at >= ?" : null;
+        String kept = newest == null ? recent : recent == null ? newest : "(" + newest + " OR " + recent + ")";
+        return "DELETE FROM " + table + " WHERE NOT " + kept;
+    }
+
     /** Whether {@code cause} says the user may not create the state's schema or tables (a user's mistake to fix). */
     boolean privilegeDenied(SQLException cause);
 

@@ -115,12 +115,21 @@ public final class SourceState implements ChangeState {
 
     /** The activation's state table name: its own name when short enough for any dialect, else shortened with a digest. */
     static String tableName(String activation) {
+        return tableName("snap_", activation);
+    }
+
+    /** The activation's change log ({@code audit: true}): {@code changes_NAME}, shortened as the state table's name is. */
+    static String changeLogName(String activation) {
+        return tableName("changes_", activation);
+    }
+
+    private static String tableName(String prefix, String activation) {
         if (activation.length() <= 50) {
-            return "snap_" + activation;
+            return prefix + activation;
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(activation.getBytes(StandardCharsets.UTF_8));
-            return "snap_" + activation.substring(0, 40) + "_" + HexFormat.of().formatHex(digest, 0, 6);
+            return prefix + activation.substring(0, 40) + "_" + HexFormat.of().formatHex(digest, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from the JDK", e);
         }
@@ -424,6 +433,9 @@ public final class SourceState implements ChangeState {
         String table = tableName(activation.name());
         connection.setAutoCommit(false);
         try {
+            if (activation.audit()) {
+                appendChanges(run, at); // before the state table changes: the removed keys are read from it
+            }
             if (comparable && previous != null && previous.table().equals(table)) {
                 execute(dialect.deleteKeys(stateTable(), now.keys(), sql.keysOf(CHANGES, "U", "R")));
                 execute("INSERT INTO " + stateTable() + " (" + kept + ") SELECT " + now.keys().stream().map(k -> "n." + k)
@@ -458,6 +470,59 @@ public final class SourceState implements ChangeState {
                 connection.setAutoCommit(true);
             } catch (SQLException ignored) {
                 // the session ends with the run
+            }
+        }
+    }
+
+    /** An instant as the change log writes it: fixed width, so that text order is time order. */
+    private static final java.time.format.DateTimeFormatter LOGGED_AT = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * {@code audit: true}, inside the commit's transaction: appends this run's changes to the
+     * activation's change log (the keys of the rows added, updated and removed, named as the model's
+     * primary key), then deletes the rows of runs the activation's retention no longer keeps. A first
+     * run logs every row as added; after a change of the primary key's columns the removed rows (keys
+     * of another shape) are not logged.
+     */
+    private void appendChanges(String run, Instant at) throws SQLException {
+        List<String> primaryKey = workspace.modelOf(activation.target()).primaryKey();
+        String log = dialect.schema() + "." + dialect.quote(changeLogName(activation.name()));
+        String named = java.util.stream.IntStream.range(0, now.keys().size())
+                .mapToObj(i -> "n." + now.keys().get(i) + " AS " + dialect.quote(primaryKey.get(i))).collect(Collectors.joining(", "));
+        execute(dialect.createChangeLog(log, "SELECT " + named + " FROM " + NOW + " n WHERE 1 = 0"));
+        String columns = "sluice_run_id, sluice_change, sluice_committed_at, "
+                + primaryKey.stream().map(dialect::quote).collect(Collectors.joining(", "));
+        String keysOfNow = now.keys().stream().map(k -> "n." + k).collect(Collectors.joining(", "));
+        String stamp = LOGGED_AT.format(at);
+        List<String> inserts = new ArrayList<>();
+        if (!changesKnown) {
+            if (previous == null) {
+                inserts.add("SELECT ?, 'added', ?, " + keysOfNow + " FROM " + NOW + " n");
+            }
+        } else {
+            inserts.add("SELECT ?, CASE c.change WHEN 'A' THEN 'added' ELSE 'updated' END, ?, " + keysOfNow + " FROM " + NOW + " n JOIN "
+                    + sql.keysWithKindOf(CHANGES, "A", "U") + " c ON " + sql.changesOn(textKeys, "n", "c"));
+            if (previous != null && !allRemoved) {
+                inserts.add("SELECT ?, 'removed', ?, " + now.keys().stream().map(k -> "p." + k).collect(Collectors.joining(", "))
+                        + " FROM " + previousTable() + " p JOIN " + sql.keysOf(CHANGES, "R") + " c ON " + sql.changesOn(textKeys, "p", "c"));
+            }
+        }
+        for (String insert : inserts) {
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + log + " (" + columns + ") " + insert)) {
+                statement.setString(1, run);
+                statement.setString(2, stamp);
+                statement.executeUpdate();
+            }
+        }
+        dev.sluice.plan.Retention retention = activation.retention();
+        if (retention != null) {
+            try (PreparedStatement trim = connection.prepareStatement(dialect.trimChangeLog(log, retention.keepRuns(),
+                    retention.keepDays() != null))) {
+                if (retention.keepDays() != null) {
+                    trim.setString(1, LOGGED_AT.format(at.minus(java.time.Duration.ofDays(retention.keepDays()))));
+                }
+                trim.executeUpdate();
             }
         }
     }

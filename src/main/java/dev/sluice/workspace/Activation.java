@@ -21,7 +21,8 @@ import java.util.Objects;
  * {@code after}: the activations it runs after (empty: none); {@code pauseAfterFailures}: how many
  * failed or held runs in a row pause it (null: never);
  * {@code partitionBy}: the columns whose values name the folders of its objects (none when unset);
- * {@code trigger}: what starts it from outside (null: its schedule and manual runs only).
+ * {@code trigger}: what starts it from outside (null: its schedule and manual runs only);
+ * {@code audit}: whether each decided run logs its changes in the source's state schema.
  */
 public record Activation(
         String name,
@@ -56,7 +57,8 @@ public record Activation(
         List<String> after,
         Integer pauseAfterFailures,
         dev.sluice.plan.PartitionBy partitionBy,
-        Trigger trigger) {
+        Trigger trigger,
+        boolean audit) {
 
     /**
      * What a run does when the schema it exports differs from the last published one: publish it
@@ -72,7 +74,7 @@ public record Activation(
             Retention retention, StateLocation state, VerifyCheck verify, SigningKey sign) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, verify, sign, null, false, List.of(), null, null, null);
+                state, true, verify, sign, null, false, List.of(), null, null, null, false);
     }
 
     /** Where the activation's snapshot lives and its rows are compared: the embedded engine (default) or the source. */
@@ -110,7 +112,7 @@ public record Activation(
             SchemaChanges schemaChanges, boolean schemaFile) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, enabled, verify, sign, schemaChanges, schemaFile, List.of(), null, null, null);
+                state, enabled, verify, sign, schemaChanges, schemaFile, List.of(), null, null, null, false);
     }
 
     /** As the canonical constructor, not partitioned ({@code partition_by} unset). */
@@ -122,7 +124,7 @@ public record Activation(
             List<String> after, Integer pauseAfterFailures) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, null, null);
+                state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, null, null, false);
     }
 
     /** As above, neither verified nor signed. */
@@ -133,14 +135,14 @@ public record Activation(
             StateLocation state) {
         this(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode, schedule,
                 maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications, retention,
-                state, true, null, null, null, false, List.of(), null, null, null);
+                state, true, null, null, null, false, List.of(), null, null, null, false);
     }
 
     /** This activation writing to {@code folder} instead: a run under {@code schema_changes: new_version} writes to {@code FOLDER/vN}. */
     public Activation inFolder(String folder) {
         return new Activation(name, file, model, segment, destination, folder, fileName, timezone, format, mapping, runType, syncMode,
                 schedule, maxFileSize, maxRowsPerFile, emptyFiles, manifest, overwrite, publish, invalidRows, guards, notifications,
-                retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, partitionBy, trigger);
+                retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures, partitionBy, trigger, audit);
     }
 
     /** The name of the model or segment this activation exports. */

@@ -75,6 +75,11 @@ final class ActivationParser {
         Retention retention = Retention.parse(node.get("retention"));
         Activation.StateLocation state = node.choice("state", Activation.StateLocation.class,
                 defaultOf("state", Activation.StateLocation.class));
+        boolean audit = node.bool("audit", (Boolean) spec("audit").defaultValue());
+        if (audit && state != Activation.StateLocation.SOURCE) {
+            node.problem("audit", "the change log lives in the source's state schema, so audit: true needs state: source; "
+                    + "add state: source (a postgres source), or remove audit (the run history records every run's counts)");
+        }
         boolean enabled = node.bool("enabled", (Boolean) spec("enabled").defaultValue());
         VerifyCheck verify = VerifyCheck.parse(node.get("verify"));
         SigningKey sign = SigningKey.parse(node.get("sign"), baseDir);
@@ -102,7 +107,7 @@ final class ActivationParser {
         return new Activation(name, node.file(), model, segment, destination, folder, fileName, timezone, format,
                 mapping, runType, syncMode, schedule, maxFileSize, maxRows, emptyFiles, manifest, overwrite, publish,
                 invalidRows, guards, notify, retention, state, enabled, verify, sign, schemaChanges, schemaFile, after, pauseAfterFailures,
-                partitionBy, trigger);
+                partitionBy, trigger, audit);
     }
 
     private static SettingSpec spec(String key) {

@@ -80,6 +80,8 @@ public final class ActivationSettings {
                     .help("rows whose primary key is null or repeated: fail the run, or skip them"),
             SettingSpec.choice("state", Activation.StateLocation.class).withDefault("engine").in("changes", 43)
                     .help("where the snapshot is kept and compared: the embedded engine, or the source (PostgreSQL)"),
+            SettingSpec.bool("audit", false).in("changes", 43)
+                    .help("with state: source, each run appends the keys it added, updated and removed to STATE.changes_NAME in the source"),
             SettingSpec.choice("schema_changes", Activation.SchemaChanges.class).withDefault("allow").in("changes", 44)
                     .help("when the exported schema changes: allow publishes (a warning), hold holds the run, new_version writes to FOLDER/vN/"),
             SettingSpec.object("guards", Guards.SETTINGS).absent("none").in("guards", 50)

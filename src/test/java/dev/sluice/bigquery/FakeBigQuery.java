@@ -22,7 +22,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -62,6 +61,10 @@ public final class FakeBigQuery implements AutoCloseable {
     private final Map<String, String> typeOverrides = new HashMap<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+    private final List<Statement> statements = Collections.synchronizedList(new ArrayList<>());
+    private final GoogleSql googleSql;
+    private final Map<String, GoogleSql.Rows> evaluated = new HashMap<>();
+    private boolean catalogFresh;
     private volatile int pageRows = 1000;
     private volatile int exportFileRows = 1000;
     private volatile String deniedPermission;
@@ -71,7 +74,21 @@ public final class FakeBigQuery implements AutoCloseable {
     private final Map<String, AtomicInteger> jobsByKind = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<String> deniedTables = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /**
+     * A statement as it reached the fake over HTTP: its SQL, the types of its positional parameters,
+     * whether it was a dry run, ZetaSQL's verdict (null when the analyzer accepted it) and what ran it:
+     * {@code zetasql} (the reference evaluator), {@code duckdb} (a table the evaluator cannot hold),
+     * or {@code none} (dry runs and refused statements).
+     */
+    public record Statement(String sql, List<String> parameterTypes, boolean dryRun, String rejection, String engine) {}
+
     public FakeBigQuery(Path dir, FakeGcs gcs) {
+        this(dir, gcs, "test-project");
+    }
+
+    /** A fake whose catalog resolves {@code project.dataset.table} names of {@code project}. */
+    public FakeBigQuery(Path dir, FakeGcs gcs, String project) {
+        this.googleSql = new GoogleSql(project);
         this.dir = dir;
         this.gcs = gcs;
         try {
@@ -95,12 +112,22 @@ public final class FakeBigQuery implements AutoCloseable {
 
     /** Runs DuckDB SQL on the fake's database: how tests create datasets (schemas) and tables. */
     public synchronized FakeBigQuery execute(String sql) {
-        try (Statement statement = db.createStatement()) {
+        catalogFresh = false;
+        try (java.sql.Statement statement = db.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return this;
+    }
+
+    /**
+     * The fake's DuckDB, where the test's datasets (schemas) and tables live: for fixtures written
+     * through JDBC. The ZetaSQL catalog is read from it again at the next statement.
+     */
+    public synchronized Connection database() {
+        catalogFresh = false;
+        return db;
     }
 
     /** The most rows a page holds (BigQuery's own limit is about 10 MB per page). */
@@ -116,7 +143,8 @@ public final class FakeBigQuery implements AutoCloseable {
     }
 
     /** Reports columns of this name with a BigQuery type DuckDB lacks (BIGNUMERIC, JSON), their value as text. */
-    public FakeBigQuery typeOf(String column, String bigQueryType) {
+    public synchronized FakeBigQuery typeOf(String column, String bigQueryType) {
+        catalogFresh = false;
         typeOverrides.put(column, bigQueryType);
         return this;
     }
@@ -174,6 +202,13 @@ public final class FakeBigQuery implements AutoCloseable {
     public List<String> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
+        }
+    }
+
+    /** Every statement the client sent (jobs.query and jobs.insert, dry runs too), in order, with ZetaSQL's verdict. */
+    public List<Statement> statements() {
+        synchronized (statements) {
+            return List.copyOf(statements);
         }
     }
 
@@ -455,7 +490,7 @@ public final class FakeBigQuery implements AutoCloseable {
     /** The fake's tables that {@code sql} (translated to DuckDB's quoting) names: {schema, table} each. */
     private List<String[]> tablesOf(String sql, String defaultDataset) throws SQLException {
         List<String[]> named = new ArrayList<>();
-        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
+        try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
                 "SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = 'memory' AND table_schema <> '"
                         + ANON + "'")) {
             while (rs.next()) {
@@ -478,7 +513,7 @@ public final class FakeBigQuery implements AutoCloseable {
         boolean star = Pattern.compile("(?i)SELECT\\s+(DISTINCT\\s+)?(\\w+\\.)?\\*").matcher(sql).find();
         for (String[] table : tablesOf(sql, defaultDataset)) {
             List<String> sums = new ArrayList<>();
-            try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
+            try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
                     "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '" + table[0]
                             + "' AND table_name = '" + table[1] + "' ORDER BY ordinal_position")) {
                 while (rs.next()) {
@@ -493,7 +528,7 @@ public final class FakeBigQuery implements AutoCloseable {
             if (sums.isEmpty()) {
                 continue;
             }
-            try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
+            try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
                     "SELECT " + String.join(" + ", sums) + " FROM \"" + table[0] + "\".\"" + table[1] + "\"")) {
                 rs.next();
                 bytes += rs.getLong(1);
@@ -526,28 +561,175 @@ public final class FakeBigQuery implements AutoCloseable {
     private Result execute(String project, String location, String jobId, String sql, JsonNode defaultDataset,
             JsonNode parameters, boolean dryRun) throws SQLException, IOException {
         String dataset = defaultDataset.path("datasetId").asText(null);
-        try (Statement statement = db.createStatement()) {
+        try (java.sql.Statement statement = db.createStatement()) {
             statement.execute("USE memory." + (dataset == null ? "main" : "\"" + dataset + "\""));
         } catch (SQLException e) {
             throw new Failure(404, "notFound", "Not found: Dataset " + project + ":" + dataset + " was not found in location " + location);
         }
+        List<com.google.zetasql.Type> types = new ArrayList<>();
+        List<com.google.zetasql.Value> values = new ArrayList<>();
+        List<String> typeNames = new ArrayList<>();
+        if (parameters != null && parameters.isArray()) {
+            for (JsonNode p : parameters) {
+                com.google.zetasql.Type type = ZetaValues.parameterType(p);
+                types.add(type);
+                typeNames.add(p.path("parameterType").path("type").asText());
+                values.add(ZetaValues.parameterValue(p, type));
+            }
+        }
+        syncCatalog();
+        GoogleSql.Analysis analysis;
+        try {
+            analysis = googleSql.analyze(sql, dataset, types);
+        } catch (GoogleSql.Rejected r) {
+            statements.add(new Statement(sql, typeNames, dryRun, r.getMessage(), "none"));
+            throw new Failure(r.notFound ? 404 : 400, r.notFound ? "notFound" : "invalidQuery",
+                    r.getMessage() + (r.notFound ? " in location " + location : ""));
+        }
         Matcher export = EXPORT.matcher(sql);
+        String inner = export.matches() ? export.group(2) : sql;
+        boolean evaluable = evaluable(inner, dataset);
+        statements.add(new Statement(sql, typeNames, dryRun, null, dryRun ? "none" : evaluable ? "zetasql" : "duckdb"));
         if (export.matches()) {
             if (!dryRun) {
-                exportData(project, location, jobId, export.group(1), translate(export.group(2)));
+                if (evaluable) {
+                    exportRows(export.group(1), googleSql.query(inner, dataset, types, values), jobId);
+                } else {
+                    exportData(project, location, jobId, export.group(1), translate(inner));
+                }
             }
             return new Result(null, null);
         }
+        if (dryRun) {
+            return new Result(null, schema(analysis.names(), analysis.types()));
+        }
+        if (evaluable) {
+            GoogleSql.Rows rows;
+            try {
+                rows = googleSql.query(sql, dataset, types, values);
+            } catch (GoogleSql.Rejected r) {
+                throw new Failure(400, "invalidQuery", r.getMessage());
+            }
+            evaluated.put(jobId, rows);
+            googleSql.add(new GoogleSql.Table(ANON, jobId, rows.names(), rows.types(), rows.rows()));
+            return new Result(jobId, schema(rows.names(), rows.types()));
+        }
         String select = translate(sql);
         try {
-            if (dryRun) {
-                return new Result(null, schema(describe(select, parameters)));
-            }
             run("CREATE TABLE " + ANON + "." + jobId + " AS " + select, parameters);
         } catch (SQLException e) {
             throw failure(project, location, dataset, e);
         }
+        catalogFresh = false;
         return new Result(jobId, schema(describe("SELECT * FROM " + ANON + "." + jobId, null)));
+    }
+
+    /** Whether every table {@code sql} names has rows ZetaSQL's evaluator can hold (no GEOGRAPHY, INTERVAL or STRUCT). */
+    private boolean evaluable(String sql, String dataset) {
+        for (List<String> name : GoogleSql.tablesNamed(sql)) {
+            GoogleSql.Table table = googleSql.resolve(name, dataset);
+            if (table != null && table.rows() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Loads the fake's tables (DuckDB's schemas are datasets) into the ZetaSQL catalog, with BigQuery's types. */
+    private void syncCatalog() throws SQLException {
+        if (catalogFresh) {
+            return;
+        }
+        googleSql.clear();
+        List<String[]> columns = new ArrayList<>();
+        try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+                        + "WHERE table_catalog = 'memory' ORDER BY table_schema, table_name, ordinal_position")) {
+            while (rs.next()) {
+                columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+            }
+        }
+        try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT schema_name FROM information_schema.schemata WHERE catalog_name = 'memory'")) {
+            while (rs.next()) {
+                googleSql.addDataset(rs.getString(1));
+            }
+        }
+        Map<String, List<String[]>> byTable = new LinkedHashMap<>();
+        for (String[] column : columns) {
+            byTable.computeIfAbsent(column[0] + "\u0000" + column[1], k -> new ArrayList<>()).add(column);
+        }
+        for (List<String[]> table : byTable.values()) {
+            String schema = table.get(0)[0];
+            String name = table.get(0)[1];
+            List<String> names = new ArrayList<>();
+            List<com.google.zetasql.Type> types = new ArrayList<>();
+            List<String> reads = new ArrayList<>();
+            for (String[] column : table) {
+                ObjectNode field = field(column[2], column[3]);
+                com.google.zetasql.Type type = ZetaValues.type(field.path("type").asText(), field.path("mode").asText().equals("REPEATED"));
+                names.add(column[2]);
+                types.add(type);
+                reads.add(ZetaValues.readExpression("\"" + column[2].replace("\"", "\"\"") + "\"", type));
+            }
+            List<List<com.google.zetasql.Value>> rows = new ArrayList<>();
+            try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery("SELECT " + String.join(", ", reads)
+                    + " FROM memory.\"" + schema + "\".\"" + name + "\"")) {
+                while (rs.next()) {
+                    List<com.google.zetasql.Value> row = new ArrayList<>();
+                    for (int i = 0; i < types.size(); i++) {
+                        Object raw = types.get(i).isBytes() ? rs.getBytes(i + 1) : rs.getString(i + 1);
+                        row.add(ZetaValues.fromText(raw, types.get(i)));
+                    }
+                    rows.add(row);
+                }
+            } catch (ZetaValues.Unsupported e) {
+                rows = null;
+            }
+            googleSql.add(new GoogleSql.Table(schema, name, names, types, rows));
+        }
+        for (Map.Entry<String, GoogleSql.Rows> result : evaluated.entrySet()) {
+            GoogleSql.Rows rows = result.getValue();
+            googleSql.add(new GoogleSql.Table(ANON, result.getKey(), rows.names(), rows.types(), rows.rows()));
+        }
+        catalogFresh = true;
+    }
+
+    /**
+     * A result's REST schema. A column that keeps the name of a fixture column with a declared
+     * precision (DECIMAL(P,S) other than NUMERIC's 38,9) keeps that precision, as BigQuery keeps a
+     * parameterized NUMERIC/BIGNUMERIC column's in a result that selects it unchanged.
+     */
+    private ObjectNode schema(List<String> names, List<com.google.zetasql.Type> types) throws SQLException {
+        ObjectNode schema = JSON.createObjectNode();
+        ArrayNode fields = schema.putArray("fields");
+        for (int i = 0; i < names.size(); i++) {
+            ObjectNode field = ZetaValues.field(names.get(i), types.get(i));
+            if (typeOverrides.containsKey(names.get(i)) && !types.get(i).isArray()) {
+                field.put("type", typeOverrides.get(names.get(i)));
+            } else if (types.get(i).isNumeric() || types.get(i).isBigNumeric()) {
+                declaredPrecision(names.get(i), field);
+            }
+            fields.add(field);
+        }
+        return schema;
+    }
+
+    private void declaredPrecision(String column, ObjectNode field) throws SQLException {
+        try (PreparedStatement statement = db.prepareStatement("SELECT DISTINCT data_type FROM information_schema.columns "
+                + "WHERE column_name = ? AND table_schema <> '" + ANON + "'")) {
+            statement.setString(1, column);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next()) {
+                    ObjectNode declared = field(column, rs.getString(1));
+                    if (declared.has("precision") && !rs.next()) {
+                        field.put("type", declared.path("type").asText());
+                        field.set("precision", declared.get("precision"));
+                        field.set("scale", declared.get("scale"));
+                    }
+                }
+            }
+        }
     }
 
     private void run(String sql, JsonNode parameters) throws SQLException {
@@ -718,7 +900,10 @@ public final class FakeBigQuery implements AutoCloseable {
     }
 
     private long count(String table) throws SQLException {
-        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + ANON + "." + table)) {
+        if (evaluated.containsKey(table)) {
+            return evaluated.get(table).rows().size();
+        }
+        try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + ANON + "." + table)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -729,6 +914,21 @@ public final class FakeBigQuery implements AutoCloseable {
         long total = count(result.table);
         answer.put("totalRows", String.valueOf(total));
         long size = Math.min(maxResults, pageRows);
+        GoogleSql.Rows evaluatedRows = evaluated.get(result.table);
+        if (evaluatedRows != null) {
+            ArrayNode rows = answer.putArray("rows");
+            List<List<com.google.zetasql.Value>> all = evaluatedRows.rows();
+            for (long r = offset; r < Math.min(total, offset + size); r++) {
+                ArrayNode cells = rows.addObject().putArray("f");
+                for (com.google.zetasql.Value value : all.get((int) r)) {
+                    cells.add(ZetaValues.cell(value));
+                }
+            }
+            if (offset + size < total) {
+                answer.put("pageToken", String.valueOf(offset + size));
+            }
+            return;
+        }
         List<ObjectNode> fields = new ArrayList<>();
         result.schema.path("fields").forEach(f -> fields.add((ObjectNode) f));
         StringBuilder select = new StringBuilder("SELECT ");
@@ -738,7 +938,7 @@ public final class FakeBigQuery implements AutoCloseable {
         select.append(" FROM ").append(ANON).append('.').append(result.table).append(" LIMIT ").append(size).append(" OFFSET ").append(offset);
         ArrayNode rows = answer.putArray("rows");
         long read = 0;
-        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(select.toString())) {
+        try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(select.toString())) {
             while (rs.next()) {
                 ArrayNode cells = rows.addObject().putArray("f");
                 for (int i = 0; i < fields.size(); i++) {
@@ -809,22 +1009,55 @@ public final class FakeBigQuery implements AutoCloseable {
 
     // ---------------------------------------------------------------- EXPORT DATA
 
-    private void exportData(String project, String location, String jobId, String options, String select) throws SQLException, IOException {
-        Matcher uri = URI.matcher(options);
-        if (!uri.find() || !uri.group(1).startsWith("gs://") || !uri.group(1).contains("*")) {
-            throw new Failure(400, "invalidQuery", "EXPORT DATA requires a uri option of the form gs://bucket/path*, got " + options);
+    /**
+     * EXPORT DATA of a query ZetaSQL evaluated: the rows go into a DuckDB table only for DuckDB to
+     * write them as Parquet files (ZetaSQL writes no files).
+     */
+    private void exportRows(String options, GoogleSql.Rows rows, String jobId) throws SQLException, IOException {
+        String table = ANON + ".export_" + jobId;
+        StringBuilder create = new StringBuilder("CREATE TABLE " + table + " (");
+        StringBuilder insert = new StringBuilder("INSERT INTO " + table + " VALUES (");
+        for (int i = 0; i < rows.names().size(); i++) {
+            String type = ZetaValues.duckType(rows.types().get(i));
+            create.append(i == 0 ? "" : ", ").append('"').append(rows.names().get(i).replace("\"", "\"\"")).append("\" ").append(type);
+            insert.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(type).append(')');
         }
-        String target = uri.group(1).substring("gs://".length());
-        String bucket = target.substring(0, target.indexOf('/'));
-        String pattern = target.substring(bucket.length() + 1);
+        execute(create.append(')').toString());
+        try (PreparedStatement statement = db.prepareStatement(insert.append(')').toString())) {
+            for (List<com.google.zetasql.Value> row : rows.rows()) {
+                for (int i = 0; i < row.size(); i++) {
+                    statement.setObject(i + 1, ZetaValues.jdbc(row.get(i)));
+                }
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+        writeExport(options, table);
+    }
+
+    /** EXPORT DATA of a query over a table ZetaSQL's evaluator cannot hold: the query runs in DuckDB. */
+    private void exportData(String project, String location, String jobId, String options, String select) throws SQLException, IOException {
         String table = ANON + ".export_" + jobId;
         try {
             run("CREATE TABLE " + table + " AS " + select, null);
         } catch (SQLException e) {
             throw failure(project, location, null, e);
         }
+        writeExport(options, table);
+    }
+
+    /** Writes a table as Parquet files of at most {@link #exportFileRows} rows under the statement's {@code uri}, then drops it. */
+    private void writeExport(String options, String table) throws SQLException, IOException {
+        Matcher uri = URI.matcher(options);
+        if (!uri.find() || !uri.group(1).startsWith("gs://") || !uri.group(1).contains("*")) {
+            execute("DROP TABLE " + table);
+            throw new Failure(400, "invalidQuery", "EXPORT DATA requires a uri option of the form gs://bucket/path*, got " + options);
+        }
+        String target = uri.group(1).substring("gs://".length());
+        String bucket = target.substring(0, target.indexOf('/'));
+        String pattern = target.substring(bucket.length() + 1);
         long total;
-        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
+        try (java.sql.Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             total = rs.getLong(1);
         }
@@ -843,6 +1076,7 @@ public final class FakeBigQuery implements AutoCloseable {
         }
         execute("DROP TABLE " + table);
     }
+
 
     @Override
     public void close() {

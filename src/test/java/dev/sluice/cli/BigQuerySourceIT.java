@@ -98,6 +98,15 @@ class BigQuerySourceIT {
         assertThat(requests).anyMatch(r -> r.equals("POST /bigquery/v2/projects/test-project/queries"));
         assertThat(requests.stream().filter(r -> r.matches("GET .*/datasets/.*/tables/job_\\d+/data"))).hasSize(7);
         assertThat(bq.authorizations()).allMatch(String::isEmpty);
+        assertEveryStatementRanOnZetaSql();
+    }
+
+    /** Every statement the source sent was accepted by ZetaSQL's analyzer and run by its evaluator. */
+    private void assertEveryStatementRanOnZetaSql() {
+        assertThat(bq.statements()).isNotEmpty().allSatisfy(s -> {
+            assertThat(s.rejection()).as(s.sql()).isNull();
+            assertThat(s.engine()).as(s.sql()).isIn("zetasql", "none");
+        });
     }
 
     @Test
@@ -123,6 +132,8 @@ class BigQuerySourceIT {
         assertThat(uploads).anyMatch(r -> r.startsWith("GET") && r.contains("/b/staging/o"));
         assertThat(uploads.stream().filter(r -> r.startsWith("DELETE"))).hasSize(4);
         assertThat(gcs.objects("staging")).isEmpty();
+        assertThat(bq.statements()).anyMatch(s -> s.sql().startsWith("EXPORT DATA OPTIONS"));
+        assertEveryStatementRanOnZetaSql();
     }
 
     @Test
@@ -152,6 +163,7 @@ class BigQuerySourceIT {
         CliRun preview = CliRun.of("preview", "items", "--limit", "3", "-c", file.toString());
         assertThat(preview.exitCode()).as(preview.err()).isZero();
         assertThat(preview.out()).contains("model items: 50 rows (first 3 shown)").contains("1000.123456789");
+        assertEveryStatementRanOnZetaSql();
     }
 
     @Test
@@ -164,6 +176,7 @@ class BigQuerySourceIT {
                         + "id, amount, ratio, flag, name, raw, day, at_local, at_time, at, doc, big, bn",
                 "1 problem in " + file);
         assertThat(bq.requests()).noneMatch(r -> r.contains("/queries") || r.endsWith("/data"));
+        assertThat(bq.statements()).isNotEmpty().allMatch(s -> s.dryRun() && s.rejection() == null);
     }
 
     @Test

@@ -30,6 +30,15 @@ final class BigQueryTypes {
     static final int BIGNUMERIC_PRECISION = 76;
     static final int BIGNUMERIC_SCALE = 38;
 
+    /**
+     * Parameter texts as the client accepts them: seconds and six fraction digits always written
+     * ({@code LocalDateTime.toString()} drops zero seconds, which the client refuses).
+     */
+    private static final java.time.format.DateTimeFormatter DATETIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+    private static final java.time.format.DateTimeFormatter TIMESTAMP = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(java.time.ZoneOffset.UTC);
+
     private BigQueryTypes() {}
 
     /** The columns of a result; a list of the columns it cannot read in {@code refused}. */
@@ -116,16 +125,16 @@ final class BigQueryTypes {
             return QueryParameterValue.date(d.toString());
         }
         if (value instanceof LocalDateTime t) {
-            return QueryParameterValue.dateTime(t.toString().replace('T', ' '));
+            return QueryParameterValue.dateTime(DATETIME.format(t));
         }
         if (value instanceof LocalTime t) {
-            return QueryParameterValue.time(t.toString());
+            return QueryParameterValue.time(TIME.format(t));
         }
         if (value instanceof OffsetDateTime t) {
-            return QueryParameterValue.timestamp(t.toInstant().toString().replace('T', ' ').replace("Z", "+00:00"));
+            return QueryParameterValue.timestamp(TIMESTAMP.format(t.toInstant()));
         }
         if (value instanceof Instant t) {
-            return QueryParameterValue.timestamp(t.toString().replace('T', ' ').replace("Z", "+00:00"));
+            return QueryParameterValue.timestamp(TIMESTAMP.format(t));
         }
         if (value instanceof byte[] bytes) {
             return QueryParameterValue.bytes(bytes);

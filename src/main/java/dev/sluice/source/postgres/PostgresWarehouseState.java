@@ -40,6 +40,12 @@ record PostgresWarehouseState(String schema, String user) implements WarehouseSt
     }
 
     @Override
+    public List<String> createChangeLog(String table, String keysSelect) {
+        return List.of("CREATE TABLE IF NOT EXISTS " + table + " AS SELECT CAST(NULL AS text) AS sluice_run_id, CAST(NULL AS text) "
+                + "AS sluice_change, CAST(NULL AS text) AS sluice_committed_at, q.* FROM (" + keysSelect + ") AS q WHERE false");
+    }
+
+    @Override
     public String recordSnapshot(String metaTable) {
         return "INSERT INTO " + metaTable + " (activation, run, fingerprint, state_table, committed_at) VALUES (?, ?, ?, ?, ?) "
                 + "ON CONFLICT (activation) DO UPDATE SET run = EXCLUDED.run, fingerprint = EXCLUDED.fingerprint, "

@@ -273,10 +273,20 @@ abstract class SegmentCompilerContract {
         return query;
     }
 
+    /** What a segment reads from: the fixture table, or a model's SQL as a subquery. */
+    String from() {
+        return TABLE;
+    }
+
+    /** The engine's identifier quote. */
+    String quote() {
+        return "\"";
+    }
+
     CompiledQuery compile(String filterYaml) throws SQLException {
         Problems problems = new Problems();
         CompiledQuery query = compiler()
-                .compile(TABLE, segment(filterYaml), columns(), "\"", problems, "test");
+                .compile(from(), segment(filterYaml), columns(), quote(), problems, "test");
         assertThat(problems.list()).as(filterYaml).isEmpty();
         assertThat(query).isNotNull();
         return query;
@@ -293,7 +303,7 @@ abstract class SegmentCompilerContract {
         return ids;
     }
 
-    private Stream<DynamicTest> run(List<Case> cases) {
+    Stream<DynamicTest> run(List<Case> cases) {
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.toString(),
                 () -> assertThat(select(c.filter())).as(c.filter()).isEqualTo(c.expected())));
     }
