@@ -268,4 +268,95 @@ class PartitionIT {
                 "activations.b.partition_by[1]: as: hour takes a timestamp column, and 'born' is a date",
                 "activations.b.partition_by[2]: unknown column 'nope'");
     }
+    /**
+     * Every format in every sync mode, partitioned: each file of each manifest lies in its partition's
+     * folder, holds the rows the manifest says (counted by DuckDB, or a JDK XML parser for XML), and
+     * not the partition column; a snapshot's files hold every row, and the second run's files the
+     * day's changes of the sync mode.
+     */
+    @Test
+    void everyFormatInEverySyncModeWritesInsideItsPartitions() throws Exception {
+        List<String[]> formats = List.of(new String[] {"csv", "csv", "csv"}, new String[] {"jsonl", "{type: json, layout: lines}", "jsonl"},
+                new String[] {"json", "json", "json"}, new String[] {"xml", "xml", "xml"}, new String[] {"parquet", "parquet", "parquet"});
+        List<String> modes = List.of("snapshot", "insert", "upsert", "difference");
+        StringBuilder activations = new StringBuilder();
+        for (String[] f : formats) {
+            for (String mode : modes) {
+                activations.append("""
+                          p_%s_%s:
+                            model: all_people
+                            destination: out
+                            folder: lake/%s_%s
+                            file_name: "{run}"
+                            format: %s
+                            manifest: true
+                            sync_mode: %s
+                            mapping: [{from: region}, {from: id}, {from: name}]
+                            partition_by: [region]
+                        """.formatted(f[0], mode, f[0], mode, f[1], mode));
+            }
+        }
+        workspace(activations.toString());
+        long people = Long.parseLong(query("ATTACH '" + fx.db + "' AS source (READ_ONLY)",
+                "SELECT count(*) AS n FROM source.people").get(0).substring(2));
+        java.util.Map<String, String> firstRuns = new java.util.HashMap<>();
+        for (String[] f : formats) {
+            for (String mode : modes) {
+                firstRuns.put(f[0] + "_" + mode, fx.run("p_" + f[0] + "_" + mode).json().path("id").asText());
+            }
+        }
+        People.step(fx, 0);
+        for (String[] f : formats) {
+            for (String mode : modes) {
+                String name = f[0] + "_" + mode;
+                String second = fx.run("p_" + name).json().path("id").asText();
+                // A snapshot replaces its previous run's objects: only the latest manifest's are there.
+                for (String run : mode.equals("snapshot") ? List.of(second) : List.of(firstRuns.get(name), second)) {
+                    JsonNode manifest = Fixture.JSON.readTree(fx.file("lake/" + name + "/" + run + ".manifest.json").toFile());
+                    assertThat(manifest.path("files").size()).as(name + " " + run).isPositive();
+                    long rows = 0;
+                    for (JsonNode file : manifest.path("files")) {
+                        String object = file.path("object").asText();
+                        assertThat(object).as(name).matches("lake/" + name + "/region=(EU|US)/" + run + "(_(added|updated|removed))?\\." + f[2]);
+                        long counted = count(f[0], fx.file(object));
+                        assertThat(counted).as(object).isEqualTo(file.path("rows").asLong());
+                        assertThat(Files.readString(fx.file(object), java.nio.charset.StandardCharsets.ISO_8859_1))
+                                .as("the partition column is in the folder name only: " + object).doesNotContain("region");
+                        rows += counted;
+                    }
+                    if (run.equals(firstRuns.get(name))) {
+                        assertThat(rows).as(name + ": the first run exports every row").isEqualTo(people);
+                    } else if (mode.equals("snapshot")) {
+                        assertThat(fx.objects().keySet()).as(name + ": the first snapshot's data objects were replaced")
+                                .noneMatch(o -> o.contains(firstRuns.get(name) + ".") && !o.endsWith(".manifest.json"));
+                        assertThat(rows).as(name + ": a snapshot holds every row").isEqualTo(Long.parseLong(query("ATTACH '" + fx.db
+                                + "' AS source (READ_ONLY)", "SELECT count(*) AS n FROM source.people").get(0).substring(2)));
+                    }
+                }
+                assertThat(fx.cli("verify", "p_" + name).exitCode()).as(name).isZero();
+            }
+        }
+    }
+
+    /** The rows of a file, read by DuckDB (csv, json, jsonl, parquet) or the JDK's XML parser. */
+    private static long count(String format, Path file) throws Exception {
+        if (format.equals("xml")) {
+            org.w3c.dom.Element root = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile())
+                    .getDocumentElement();
+            long records = 0;
+            for (org.w3c.dom.Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n.getNodeType() == org.w3c.dom.Node.ELEMENT_NODE) {
+                    records++;
+                }
+            }
+            return records;
+        }
+        String reader = switch (format) {
+            case "csv" -> "read_csv('%s', header = true)";
+            case "jsonl" -> "read_json('%s', format = 'newline_delimited')";
+            case "json" -> "read_json('%s', format = 'array')";
+            default -> "read_parquet('%s')";
+        };
+        return Long.parseLong(query("SELECT count(*) AS n FROM " + reader.formatted(file)).get(0).substring(2));
+    }
 }
