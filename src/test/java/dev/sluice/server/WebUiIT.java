@@ -434,6 +434,8 @@ class WebUiIT {
         page.locator("#f-mapping-on").check();
         page.locator("#mapping tr[data-column=score] input[type=checkbox]").uncheck();
         page.locator("#mapping tr[data-column=email] input[type=text]").fill("Email");
+        page.locator("#f-partition_by").fill("[\"country\"]");
+        page.locator("#f-max_partitions").fill("50");
         page.locator("#f-max_file_size").fill("10MB");
         page.locator("#f-max_rows_per_file").fill("1000");
         page.locator("#f-empty_files").selectOption("skip");
@@ -467,8 +469,6 @@ class WebUiIT {
         page.locator("#f-schema_changes").selectOption("hold");
         page.locator("#f-trigger\\.dbt_cloud\\.job_id").fill("42");
         page.locator("#f-trigger\\.dbt_cloud\\.secret").fill(DBT_SECRET);
-        page.locator("#f-partition_by").fill("[\"country\"]");
-        page.locator("#f-max_partitions").fill("50");
         page.locator("#save").click();
         assertThat(page.locator("h1")).hasText("Runs of every_setting");
 
