@@ -115,18 +115,21 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
         ErrorReporter reporter = new ErrorReporter();
         int worst = 0;
         for (String name : names) {
-            activation = name;
-            deliveries = null;
-            failedRun = null;
-            int code;
-            try {
-                code = runOne();
-            } catch (Exception e) {
-                code = reporter.handleExecutionException(e, spec.commandLine(), spec.root().commandLine().getParseResult());
-            }
-            worst = worse(worst, code);
+            worst = worse(worst, runNamed(name, reporter));
         }
         return worst;
+    }
+
+    /** Runs activation {@code name} as one of several; its exit code, an error reported as a single run's would be. */
+    private int runNamed(String name, ErrorReporter reporter) {
+        activation = name;
+        deliveries = null;
+        failedRun = null;
+        try {
+            return runOne();
+        } catch (Exception e) {
+            return reporter.handleExecutionException(e, spec.commandLine(), spec.root().commandLine().getParseResult());
+        }
     }
 
     /**
@@ -156,15 +159,7 @@ public final class RunCommand extends WorkspaceCommand implements Callable<Integ
                 err().flush();
                 continue;
             }
-            activation = name;
-            deliveries = null;
-            failedRun = null;
-            int code;
-            try {
-                code = runOne();
-            } catch (Exception e) {
-                code = reporter.handleExecutionException(e, spec.commandLine(), spec.root().commandLine().getParseResult());
-            }
+            int code = runNamed(name, reporter);
             codes.put(name, code);
             worst = worse(worst, code);
         }

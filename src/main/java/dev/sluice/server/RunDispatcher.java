@@ -113,16 +113,25 @@ public final class RunDispatcher implements AutoCloseable {
 
     /** Starts a scheduled run, or records it as skipped when a run of the activation is going. */
     public void scheduled(String activation, Instant due) {
+        startOrSkip(activation, SCHEDULE, going -> "skipped: the run due at " + due + " found " + going + " still going");
+    }
+
+    /**
+     * Starts a run of {@code activation} recorded with {@code trigger}; when a run of it is going,
+     * records this one as skipped with the reason {@code skipped} gives for the run going instead.
+     */
+    private Started startOrSkip(String activation, String trigger, java.util.function.Function<String, String> skipped) {
         Instant now = clock.instant();
         String id = RunIds.next(now);
-        Optional<String> going = claim(activation, id, SCHEDULE);
+        Optional<String> going = claim(activation, id, trigger);
         if (going.isPresent()) {
-            String reason = "skipped: the run due at " + due + " found " + going.get() + " still going";
+            String reason = skipped.apply(going.get());
             log.accept(activation + ": " + reason);
-            recorder.record(RunRecord.skipped(id, activation, SCHEDULE, now, reason));
-            return;
+            recorder.record(RunRecord.skipped(id, activation, trigger, now, reason));
+            return new Started(id, false, reason);
         }
-        submit(activation, id, SCHEDULE, false, false);
+        submit(activation, id, trigger, false, false);
+        return new Started(id, true, null);
     }
 
     /**
@@ -144,17 +153,7 @@ public final class RunDispatcher implements AutoCloseable {
      * (as a scheduled run) and gives its id too: the caller says which.
      */
     public Started triggered(String activation, String trigger) {
-        Instant now = clock.instant();
-        String id = RunIds.next(now);
-        Optional<String> going = claim(activation, id, trigger);
-        if (going.isPresent()) {
-            String reason = "skipped: started by " + trigger + ", it found " + going.get() + " still going";
-            log.accept(activation + ": " + reason);
-            recorder.record(RunRecord.skipped(id, activation, trigger, now, reason));
-            return new Started(id, false, reason);
-        }
-        submit(activation, id, trigger, false, false);
-        return new Started(id, true, null);
+        return startOrSkip(activation, trigger, going -> "skipped: started by " + trigger + ", it found " + going + " still going");
     }
 
     /** A run asked for from outside: its id, and whether it started (else it was recorded as skipped, and why). */
