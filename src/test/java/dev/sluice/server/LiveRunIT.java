@@ -59,7 +59,8 @@ class LiveRunIT {
             assertThat(fx.get("/api/runs?activation=live").json().path("runs").get(0).path("progress")).isEqualTo(progress);
 
             Map<String, Double> during = MetricsIT.parse(fx.get("/metrics").body());
-            assertThat(during.get(MetricsIT.sample("sluice_rows_read_total", "activation", "live"))).isEqualTo(3.0);
+            // Rows read are counted from the run history (runs of every process): a run going counts when it ends.
+            assertThat(during.get(MetricsIT.sample("sluice_rows_read_total", "activation", "live"))).isNull();
             assertThat(during.get(MetricsIT.sample("sluice_rows_written_total", "activation", "live"))).isEqualTo(3.0);
             assertThat(during.get(MetricsIT.sample("sluice_bytes_uploaded_total", "activation", "live"))).isEqualTo((double) first);
             assertThat(during.keySet()).noneMatch(k -> k.startsWith("sluice_runs_total"));
