@@ -76,12 +76,12 @@ public final class RunNotifications {
             record = runner.run(request, id);
         } catch (Runner.RunFailed failed) {
             if (!request.dryRun()) {
-                hand(afterFailure(request.activation(), failed).stream().filter(o -> !isLineageStart(o)).toList(), send);
+                hand(afterFailure(request.activation(), failed), send);
             }
             throw failed;
         }
         if (!request.dryRun()) {
-            hand(withLineage(after(record), record).stream().filter(o -> !isLineageStart(o)).toList(), send);
+            hand(withLineage(after(record), record), send);
         }
         return record;
     }
@@ -94,11 +94,6 @@ public final class RunNotifications {
             log.accept("warning: the lineage START of run " + runId + " could not be sent: " + e.getMessage());
             return List.of();
         }
-    }
-
-    /** Whether {@code outgoing} is a START event (already handed over when the run started). */
-    private static boolean isLineageStart(Outgoing outgoing) {
-        return outgoing.notice().event().equals("lineage_start");
     }
 
     private void hand(List<Outgoing> outgoing, Consumer<List<Outgoing>> send) {
@@ -169,10 +164,13 @@ public final class RunNotifications {
         return record.map(r -> withLineage(after(r), r)).orElse(List.of());
     }
 
-    /** {@code outgoing}, then the run's OpenLineage events when the workspace has lineage: (delivered after the notifications, in order). */
+    /**
+     * {@code outgoing}, then the run's OpenLineage end event when the workspace has lineage: (delivered
+     * after the notifications; its START was handed over when the run started).
+     */
     private List<Outgoing> withLineage(List<Outgoing> outgoing, RunRecord record) {
         try {
-            List<Outgoing> events = LineageEvents.of(workspace, record);
+            List<Outgoing> events = LineageEvents.end(workspace, record);
             if (events.isEmpty()) {
                 return outgoing;
             }
